@@ -1,0 +1,1 @@
+"""kwai's API process: settings, the database, the Starlette app, the scheduler and mail."""

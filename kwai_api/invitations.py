@@ -1,0 +1,6 @@
+"""Placeholder: the invitations routes."""
+
+from starlette.routing import BaseRoute
+
+routes: list[BaseRoute] = []
+openapi_paths: dict = {}

@@ -1,0 +1,28 @@
+"""Password hashing with Argon2id; hashes are upgraded when the parameters change."""
+
+from __future__ import annotations
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+
+_hasher = PasswordHasher()  # argon2-cffi's defaults are the RFC 9106 low-memory profile
+# A real hash to verify against when the user is unknown, so both paths cost the same time.
+_DUMMY_HASH = _hasher.hash("kwai: no such user")
+
+
+def hash_password(password: str) -> str:
+    """Hash a new password."""
+    return _hasher.hash(password)
+
+
+def verify_password(password_hash: str | None, password: str) -> bool:
+    """Check a password; an unknown user (no hash) costs as much as a wrong password."""
+    try:
+        return _hasher.verify(password_hash or _DUMMY_HASH, password) and bool(password_hash)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return False
+
+
+def needs_rehash(password_hash: str) -> bool:
+    """True when the hash was made with older parameters and should be replaced."""
+    return _hasher.check_needs_rehash(password_hash)

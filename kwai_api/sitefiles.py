@@ -1,0 +1,37 @@
+"""Serve the live release (`site/current`) with sensible cache headers, following each switch."""
+
+from __future__ import annotations
+
+import os
+
+from starlette.responses import FileResponse, HTMLResponse, Response
+from starlette.staticfiles import StaticFiles
+from starlette.types import Scope
+
+HTML_MAX_AGE = 60  # pages change with every edit
+ASSET_MAX_AGE = 7 * 24 * 3600  # assets change with the theme
+
+
+class SiteFiles(StaticFiles):
+    """StaticFiles over a directory that is a symlink switched by each build."""
+
+    def __init__(self, directory: os.PathLike[str] | str) -> None:
+        super().__init__(directory=directory, html=True, check_dir=False)
+
+    async def check_config(self) -> None:
+        """The directory appears with the first build; until then `get_response` says so."""
+
+    async def get_response(self, path: str, scope: Scope) -> Response:
+        """The file, with a cache lifetime by kind; a plain page while no site is built."""
+        if not os.path.isdir(str(self.directory)):
+            return HTMLResponse(
+                "<!doctype html><title>kwai</title><p>The site has not been built yet: "
+                "run <code>kwai build</code>.</p>",
+                status_code=503,
+            )
+        response = await super().get_response(path, scope)
+        if isinstance(response, FileResponse):
+            name = str(response.path)
+            max_age = HTML_MAX_AGE if name.endswith((".html", ".xml", ".ics")) else ASSET_MAX_AGE
+            response.headers["cache-control"] = f"public, max-age={max_age}"
+        return response

@@ -1,0 +1,6 @@
+"""Placeholder: the trainings routes."""
+
+from starlette.routing import BaseRoute
+
+routes: list[BaseRoute] = []
+openapi_paths: dict = {}

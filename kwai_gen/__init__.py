@@ -1,0 +1,1 @@
+"""kwai's static generator: gathers the club from the database, then writes the site."""

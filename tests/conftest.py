@@ -1,0 +1,70 @@
+"""Shared fixtures: a real DuckDB file holding the seeded test club, settings, and the app."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+from starlette.testclient import TestClient
+
+from kwai_api.app import create_app
+from kwai_api.database import Database, open_database
+from kwai_api.fixtures import ADMIN_EMAIL, ADMIN_PASSWORD, create_club
+from kwai_api.settings import Settings
+
+# The test club is built around this date; builds use NOW unless a test moves the clock.
+ANCHOR = date(2026, 11, 26)
+NOW = datetime(2026, 11, 26, 12, 0, 0)
+
+
+def make_settings(tmp: Path, **env: str) -> Settings:
+    """Settings for a club living in `tmp`, with any KWAI_* overrides."""
+    base = {
+        "KWAI_DATABASE_PATH": str(tmp / "kwai.duckdb"),
+        "KWAI_SITE_OUTPUT": str(tmp / "site"),
+        "KWAI_SITE_SEARCH": "false",
+        "KWAI_EMAIL_PORT": "1",
+    }
+    base.update(env)
+    return Settings.load(env=base, demo=True)
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    """Settings pointing into this test's own directory."""
+    return make_settings(tmp_path)
+
+
+@pytest.fixture
+def db(settings: Settings) -> Iterator[Database]:
+    """A migrated database file holding the seeded test club."""
+    database = open_database(settings.database.path)
+    create_club(database, seed=1, anchor=ANCHOR, timezone=settings.site.timezone)
+    yield database
+    database.close()
+
+
+@pytest.fixture
+def client(settings: Settings, db: Database) -> Iterator[TestClient]:
+    """The app in-process, on the test database, without the scheduler."""
+    app = create_app(settings, db=db, scheduler=False)
+    with TestClient(app, base_url="http://127.0.0.1") as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def admin_token(client: TestClient) -> str:
+    """An access token of the demo admin."""
+    response = client.post(
+        "/api/v1/auth/login", data={"username": ADMIN_EMAIL, "password": ADMIN_PASSWORD}
+    )
+    assert response.status_code == 200, response.text
+    return response.json()["access_token"]
+
+
+@pytest.fixture
+def admin(admin_token: str) -> dict[str, str]:
+    """Headers that authenticate as the demo admin."""
+    return {"Authorization": f"Bearer {admin_token}"}
