@@ -1,0 +1,48 @@
+"""What the generator writes: a list of outputs, each a path, a template and an explicit context.
+
+The build renders an output only when its digest (template + context + theme) differs from the
+live release's; otherwise the live file is linked into the new release unchanged.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo
+
+
+@dataclass(frozen=True)
+class SiteInfo:
+    """The facts about the site that templates may use (never the whole settings)."""
+
+    name: str
+    tagline: str
+    url: str  # absolute, no trailing slash
+    languages: tuple[str, ...]  # the first is served at the root
+    timezone: str
+    news_per_page: int = 10
+    search: bool = True
+
+    @property
+    def default_language(self) -> str:
+        """The language at the site root."""
+        return self.languages[0]
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The club's time zone."""
+        return ZoneInfo(self.timezone)
+
+
+@dataclass(frozen=True)
+class Output:
+    """One file of the site.
+
+    `template` is a theme template name ("story.html") or the name of a renderer in
+    `kwai_gen.renderers.RENDERERS` ("atom", "ical", ...). `context` holds plain, picklable
+    values only: it is hashed to decide whether the file must be rendered again.
+    """
+
+    path: str  # relative to the release root, "/"-separated, e.g. "en/news/index.html"
+    template: str
+    context: dict[str, Any]
