@@ -46,8 +46,11 @@ async def optional_user(request: Request) -> CurrentUser | None:
             authenticate, request.app.state.db, request.app.state.settings, token
         )
         if user is None:
-            raise ApiError(401, "the access token is invalid, expired or revoked",
-                           headers={"WWW-Authenticate": "Bearer"})
+            raise ApiError(
+                401,
+                "the access token is invalid, expired or revoked",
+                headers={"WWW-Authenticate": "Bearer"},
+            )
     request.scope["kwai.user"] = user
     return user
 
@@ -56,8 +59,9 @@ async def require_user(request: Request) -> CurrentUser:
     """The authenticated user, else 401."""
     user = await optional_user(request)
     if user is None:
-        raise ApiError(401, "log in first: this needs an access token",
-                       headers={"WWW-Authenticate": "Bearer"})
+        raise ApiError(
+            401, "log in first: this needs an access token", headers={"WWW-Authenticate": "Bearer"}
+        )
     return user
 
 

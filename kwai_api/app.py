@@ -19,6 +19,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from kwai_api import (
     applications,
     auth,
+    backups,
     invitations,
     mail,
     news,
@@ -35,7 +36,18 @@ from kwai_api.sitefiles import SiteFiles
 
 logger = logging.getLogger("kwai.api")
 
-API_MODULES = (auth, invitations, portal, news, pages, applications, trainings, site, mail)
+API_MODULES = (
+    auth,
+    invitations,
+    portal,
+    news,
+    pages,
+    applications,
+    trainings,
+    site,
+    mail,
+    backups,
+)
 
 SECURITY_HEADERS = [
     (b"x-content-type-options", b"nosniff"),
@@ -131,7 +143,9 @@ def api_routes() -> list[BaseRoute]:
         routes.extend(module.routes)
     routes.append(Route("/openapi.json", openapi.endpoint, methods=["GET"]))
     routes.append(Route("/health", health, methods=["GET"]))
-    routes.append(Route("/{path:path}", not_found, methods=["GET", "POST", "PATCH", "PUT", "DELETE"]))
+    routes.append(
+        Route("/{path:path}", not_found, methods=["GET", "POST", "PATCH", "PUT", "DELETE"])
+    )
     return routes
 
 

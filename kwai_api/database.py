@@ -38,7 +38,9 @@ class Transaction:
         """Run a statement that returns nothing of interest."""
         self._cursor.execute(sql, list(params)).fetchall()
 
-    def insert_rows(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+    def insert_rows(
+        self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]
+    ) -> None:
         """Insert many rows in one statement (column lists unnested: far faster than one by one)."""
         if not rows:
             return
@@ -150,8 +152,7 @@ class Database:
             cursor.execute("ATTACH ? AS backup_target", [str(target)])
             try:
                 cursor.execute(
-                    "COPY FROM DATABASE "
-                    f"{_database_name(self._connection)} TO backup_target"
+                    f"COPY FROM DATABASE {_database_name(self._connection)} TO backup_target"
                 )
             finally:
                 cursor.execute("DETACH backup_target")
@@ -198,10 +199,14 @@ def migrate(db: Database) -> list[str]:
         if version in done:
             continue
 
-        def apply(tx: Transaction, version: int = version, name: str = name, sql: str = sql) -> None:
+        def apply(
+            tx: Transaction, version: int = version, name: str = name, sql: str = sql
+        ) -> None:
             for statement in _statements(sql):
                 tx.execute(statement)
-            tx.execute("INSERT INTO schema_migrations (version, name) VALUES (?, ?)", [version, name])
+            tx.execute(
+                "INSERT INTO schema_migrations (version, name) VALUES (?, ?)", [version, name]
+            )
 
         db.write(apply)
         applied.append(name)

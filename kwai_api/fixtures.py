@@ -21,26 +21,66 @@ ADMIN_PASSWORD = "kwai-demo-admin"  # printed by `kwai demo`; a demo database on
 
 APPLICATIONS = [
     # name, weight, news, pages, events, (nl title, nl short), (en title, en short)
-    ("club", 1, True, True, False, ("De club", "Wie we zijn en waar je ons vindt"),
-     ("The club", "Who we are and where to find us")),
-    ("judo", 2, True, True, False, ("Judo", "De sport, de graden en de regels"),
-     ("Judo", "The sport, the grades and the rules")),
-    ("trainings", 3, True, True, False, ("Trainingen", "Wanneer en waar we trainen"),
-     ("Trainings", "When and where we train")),
-    ("tournaments", 4, True, True, True, ("Tornooien", "Wedstrijden en uitslagen"),
-     ("Tournaments", "Competitions and results")),
-    ("events", 5, True, True, True, ("Activiteiten", "Feesten, stages en uitstappen"),
-     ("Events", "Parties, camps and outings")),
+    (
+        "club",
+        1,
+        True,
+        True,
+        False,
+        ("De club", "Wie we zijn en waar je ons vindt"),
+        ("The club", "Who we are and where to find us"),
+    ),
+    (
+        "judo",
+        2,
+        True,
+        True,
+        False,
+        ("Judo", "De sport, de graden en de regels"),
+        ("Judo", "The sport, the grades and the rules"),
+    ),
+    (
+        "trainings",
+        3,
+        True,
+        True,
+        False,
+        ("Trainingen", "Wanneer en waar we trainen"),
+        ("Trainings", "When and where we train"),
+    ),
+    (
+        "tournaments",
+        4,
+        True,
+        True,
+        True,
+        ("Tornooien", "Wedstrijden en uitslagen"),
+        ("Tournaments", "Competitions and results"),
+    ),
+    (
+        "events",
+        5,
+        True,
+        True,
+        True,
+        ("Activiteiten", "Feesten, stages en uitstappen"),
+        ("Events", "Parties, camps and outings"),
+    ),
 ]
 
 PAGES = {
-    "club": [("Bestuur", "Board", "Het bestuur van de club.", "The club's board."),
-             ("Lidmaatschap", "Membership", "Zo word je lid.", "How to become a member.")],
-    "judo": [("Graden", "Grades", "Van witte tot zwarte gordel.", "From white belt to black belt."),
-             ("Etiquette", "Etiquette", "Groeten op de mat.", "Bowing on the mat.")],
+    "club": [
+        ("Bestuur", "Board", "Het bestuur van de club.", "The club's board."),
+        ("Lidmaatschap", "Membership", "Zo word je lid.", "How to become a member."),
+    ],
+    "judo": [
+        ("Graden", "Grades", "Van witte tot zwarte gordel.", "From white belt to black belt."),
+        ("Etiquette", "Etiquette", "Groeten op de mat.", "Bowing on the mat."),
+    ],
     "trainings": [("Eerste training", "First training", "Wat breng je mee?", "What to bring?")],
-    "tournaments": [("Kalender", "Calendar", "De tornooien van dit seizoen.",
-                     "This season's tournaments.")],
+    "tournaments": [
+        ("Kalender", "Calendar", "De tornooien van dit seizoen.", "This season's tournaments.")
+    ],
     "events": [("Judokamp", "Judo camp", "Elk jaar in de zomer.", "Every summer.")],
 }
 
@@ -65,12 +105,52 @@ DEFINITIONS = [
 ]
 LOCATION = "Sporthal De Kemp, Kemzeke"
 
-_NL = ["judo", "tornooi", "training", "gordel", "stage", "kampioen", "medaille", "worp", "kata",
-       "jeugd", "club", "seizoen", "examen", "wedstrijd", "dojo"]
-_EN = ["judo", "tournament", "training", "belt", "camp", "champion", "medal", "throw", "kata",
-       "youth", "club", "season", "exam", "match", "dojo"]
-_NL_TITLES = ["Nieuws over {0} en {1}", "{0}: een terugblik", "Uitnodiging: {0}", "{0} en {1} dit weekend"]
-_EN_TITLES = ["News about {0} and {1}", "{0}: looking back", "Invitation: {0}", "{0} and {1} this weekend"]
+_NL = [
+    "judo",
+    "tornooi",
+    "training",
+    "gordel",
+    "stage",
+    "kampioen",
+    "medaille",
+    "worp",
+    "kata",
+    "jeugd",
+    "club",
+    "seizoen",
+    "examen",
+    "wedstrijd",
+    "dojo",
+]
+_EN = [
+    "judo",
+    "tournament",
+    "training",
+    "belt",
+    "camp",
+    "champion",
+    "medal",
+    "throw",
+    "kata",
+    "youth",
+    "club",
+    "season",
+    "exam",
+    "match",
+    "dojo",
+]
+_NL_TITLES = [
+    "Nieuws over {0} en {1}",
+    "{0}: een terugblik",
+    "Uitnodiging: {0}",
+    "{0} en {1} dit weekend",
+]
+_EN_TITLES = [
+    "News about {0} and {1}",
+    "{0}: looking back",
+    "Invitation: {0}",
+    "{0} and {1} this weekend",
+]
 
 
 @dataclass(frozen=True)
@@ -141,8 +221,15 @@ def _text_rows(owner: int, texts: list[tuple[str, str, str, str]], at: datetime)
 
 
 _TEXT_COLUMNS = (
-    "locale", "format", "title", "summary", "content", "html_summary", "html_content",
-    "created_at", "updated_at",
+    "locale",
+    "format",
+    "title",
+    "summary",
+    "content",
+    "html_summary",
+    "html_content",
+    "created_at",
+    "updated_at",
 )
 
 
@@ -155,15 +242,28 @@ def _pages(tx: Transaction, apps: dict[str, int], created: datetime) -> None:
                 " VALUES (?, true, ?, ?) RETURNING id",
                 [apps[app], priority, created],
             )
-            rows += _text_rows(page_id, [
-                ("nl", nl_title, nl_text, f"{nl_text}\n\nMeer informatie volgt **binnenkort**."),
-                ("en", en_title, en_text, f"{en_text}\n\nMore information **soon**."),
-            ], created)
+            rows += _text_rows(
+                page_id,
+                [
+                    (
+                        "nl",
+                        nl_title,
+                        nl_text,
+                        f"{nl_text}\n\nMeer informatie volgt **binnenkort**.",
+                    ),
+                    ("en", en_title, en_text, f"{en_text}\n\nMore information **soon**."),
+                ],
+                created,
+            )
     tx.insert_rows("page_texts", ("page_id", *_TEXT_COLUMNS), rows)
 
 
 def _stories(
-    tx: Transaction, rng: random.Random, apps: dict[str, int], anchor: date, count: int,
+    tx: Transaction,
+    rng: random.Random,
+    apps: dict[str, int],
+    anchor: date,
+    count: int,
     created: datetime,
 ) -> None:
     ids = _ids(tx, "news_stories_id_seq", count)
@@ -179,8 +279,9 @@ def _stories(
         promotion_end = publish + timedelta(days=365) if promotion else None
         enabled = n % 23 != 7
         app = names[rng.randrange(len(names))]
-        stories.append((story_id, apps[app], enabled, publish, end, promotion, promotion_end,
-                        created, publish))
+        stories.append(
+            (story_id, apps[app], enabled, publish, end, promotion, promotion_end, created, publish)
+        )
         a, b = rng.sample(range(len(_NL)), 2)
         form = rng.randrange(len(_NL_TITLES))
         nl_title = _NL_TITLES[form].format(_NL[a], _NL[b]).capitalize() + f" ({n + 1})"
@@ -195,8 +296,17 @@ def _stories(
         texts += _text_rows(story_id, localized, publish)
     tx.insert_rows(
         "news_stories",
-        ("id", "application_id", "enabled", "publish_date", "end_date", "promotion",
-         "promotion_end_date", "created_at", "updated_at"),
+        (
+            "id",
+            "application_id",
+            "enabled",
+            "publish_date",
+            "end_date",
+            "promotion",
+            "promotion_end_date",
+            "created_at",
+            "updated_at",
+        ),
         stories,
     )
     tx.insert_rows("news_story_texts", ("story_id", *_TEXT_COLUMNS), texts)
@@ -214,29 +324,47 @@ def _coaches(tx: Transaction, created: datetime) -> list[int]:
 
 def _teams(tx: Transaction, created: datetime) -> list[int]:
     return [
-        tx.insert("INSERT INTO teams (name, created_at) VALUES (?, ?) RETURNING id",
-                  [name, created])
+        tx.insert(
+            "INSERT INTO teams (name, created_at) VALUES (?, ?) RETURNING id", [name, created]
+        )
         for name in TEAMS
     ]
 
 
 def _trainings(
-    tx: Transaction, rng: random.Random, anchor: date, size: ClubSize, zone: ZoneInfo,
-    coaches: list[int], teams: list[int], created: datetime,
+    tx: Transaction,
+    rng: random.Random,
+    anchor: date,
+    size: ClubSize,
+    zone: ZoneInfo,
+    coaches: list[int],
+    teams: list[int],
+    created: datetime,
 ) -> None:
     weeks_before, weeks_after = size.weeks_before, size.weeks_after
     if size.bench_trainings:
         weeks = size.bench_trainings // len(DEFINITIONS) + 1
         weeks_before, weeks_after = weeks // 2, weeks - weeks // 2
     monday = anchor - timedelta(days=anchor.weekday())
-    first, last = monday - timedelta(weeks=weeks_before), monday + timedelta(weeks=weeks_after, days=6)
+    first, last = (
+        monday - timedelta(weeks=weeks_before),
+        monday + timedelta(weeks=weeks_after, days=6),
+    )
     slots = []
     for name, weekday, start, end, team in DEFINITIONS:
         definition_id = tx.insert(
             "INSERT INTO training_definitions (name, description, weekday, start_time, end_time,"
             " location, team_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-            [name, f"Elke week: {name.lower()}.", weekday, start, end, LOCATION, teams[team],
-             created],
+            [
+                name,
+                f"Elke week: {name.lower()}.",
+                weekday,
+                start,
+                end,
+                LOCATION,
+                teams[team],
+                created,
+            ],
         )
         for begin, finish in occurrences(weekday, start, end, first, last, zone):
             slots.append((begin, finish, definition_id, name, team))
@@ -245,23 +373,40 @@ def _trainings(
         slots = slots[: size.bench_trainings]
     ids = _ids(tx, "trainings_id_seq", len(slots))
     trainings, texts, links_coach, links_team = [], [], [], []
-    for n, (training_id, (begin, finish, definition_id, name, team)) in enumerate(
-        zip(ids, slots, strict=True)
-    ):
+    for training_id, (begin, finish, definition_id, name, team) in zip(ids, slots, strict=True):
         cancelled = rng.random() < 0.04
-        trainings.append((training_id, definition_id, begin, finish, LOCATION, cancelled,
-                          1 if cancelled else 0, created, created))
+        trainings.append(
+            (
+                training_id,
+                definition_id,
+                begin,
+                finish,
+                LOCATION,
+                cancelled,
+                1 if cancelled else 0,
+                created,
+                created,
+            )
+        )
         title_en = name.replace("woensdag", "Wednesday").replace("zaterdag", "Saturday")
-        texts += _text_rows(training_id, [
-            ("nl", name, "", ""), ("en", title_en, "", "")], created)
+        texts += _text_rows(training_id, [("nl", name, "", ""), ("en", title_en, "", "")], created)
         head, *others = rng.sample(coaches, 2)
         links_coach.append((training_id, head, True))
         links_coach += [(training_id, other, False) for other in others]
         links_team.append((training_id, teams[team]))
     tx.insert_rows(
         "trainings",
-        ("id", "definition_id", "start_date", "end_date", "location", "cancelled", "revision",
-         "created_at", "updated_at"),
+        (
+            "id",
+            "definition_id",
+            "start_date",
+            "end_date",
+            "location",
+            "cancelled",
+            "revision",
+            "created_at",
+            "updated_at",
+        ),
         trainings,
     )
     tx.insert_rows("training_texts", ("training_id", *_TEXT_COLUMNS), texts)

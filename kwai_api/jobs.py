@@ -1,24 +1,133 @@
-"""The server's scheduled work: rebuilding the site and dispatching mail (APScheduler)."""
+"""The server's scheduled work (APScheduler): rebuilding the site and dispatching mail.
+
+Rebuilds: an edit marks the site dirty; the build starts after a short quiet period (a burst of
+edits gives one build) but never later than a maximum wait after the first edit (continuous
+editing still publishes). One build runs at a time; an edit during a build causes exactly one
+more. The job also wakes when the site changes by time alone (a story's publish or end date, a
+training's start) and on a safety-net interval. A request never waits for a build.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import logging
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import anyio
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
 from kwai_api.database import Database
 from kwai_api.settings import Settings
+from kwai_gen.build import BuildFailed, BuildResult, RenderWorker, build_site
+
+logger = logging.getLogger("kwai.jobs")
 
 
 class Jobs:
-    """Placeholder until the scheduler lands."""
+    """Owns the scheduler, the render worker and the dirty state of the site."""
 
     def __init__(self, settings: Settings, db: Database) -> None:
         self.settings = settings
         self.db = db
+        self.scheduler = AsyncIOScheduler(timezone=UTC)
+        self.worker = RenderWorker()
         self.running = False
         self.last_mail_run: str | None = None
+        self.last_build: BuildResult | None = None
+        self._dirty_since: datetime | None = None
+        self._build_lock = asyncio.Lock()
+        self._mail_lock = asyncio.Lock()
 
     async def start(self) -> None:
-        """Start the scheduler."""
+        """Start the scheduler: a first build, the safety net, the mail job."""
+        await anyio.to_thread.run_sync(self.worker.warm_up)
+        self.scheduler.start()
+        self.scheduler.add_job(
+            self.rebuild,
+            "interval",
+            minutes=self.settings.build.safety_net_minutes,
+            id="safety-net",
+            kwargs={"trigger": "schedule"},
+        )
+        self.scheduler.add_job(self.send_mail, "interval", minutes=1, id="mail")
+        self.scheduler.add_job(self.rebuild, "date", id="rebuild", kwargs={"trigger": "start"})
         self.running = True
 
     async def stop(self) -> None:
-        """Stop the scheduler, waiting for running jobs."""
+        """Stop the scheduler and wait for a running build to finish."""
         self.running = False
+        self.scheduler.shutdown(wait=False)
+        async with self._build_lock:
+            pass
+
+    def site_changed(self) -> None:
+        """An edit changed the public site: build after the quiet period or the maximum wait."""
+        now = datetime.now(UTC)
+        if self._dirty_since is None:
+            self._dirty_since = now
+        quiet = now + timedelta(seconds=self.settings.build.quiet_seconds)
+        latest = self._dirty_since + timedelta(seconds=self.settings.build.max_wait_seconds)
+        self._schedule_rebuild(min(quiet, latest), "edit")
+
+    def _schedule_rebuild(self, when: datetime, trigger: str) -> None:
+        if not self.running:
+            return
+        self.scheduler.add_job(
+            self.rebuild,
+            "date",
+            run_date=when,
+            id="rebuild",
+            replace_existing=True,
+            kwargs={"trigger": trigger},
+            misfire_grace_time=None,
+            max_instances=4,
+        )
+
+    async def rebuild(
+        self, trigger: str = "edit", full: bool = False, now: datetime | None = None
+    ) -> BuildResult:
+        """Build now; one build at a time, edits during it lead to one more."""
+        async with self._build_lock:
+            self._dirty_since = None
+            try:
+                result = await anyio.to_thread.run_sync(
+                    lambda: build_site(
+                        self.settings,
+                        self.db,
+                        now=now,
+                        full=full,
+                        trigger=trigger,
+                        worker=self.worker,
+                    )
+                )
+            except BuildFailed as error:
+                logger.error("site build failed: %s", error)
+                raise
+            self.last_build = result
+            if result.next_change is not None and now is None:
+                self._schedule_due(result.next_change)
+            return result
+
+    def _schedule_due(self, when: datetime) -> None:
+        if not self.running:
+            return
+        self.scheduler.add_job(
+            self.rebuild,
+            "date",
+            run_date=when + timedelta(seconds=1),
+            id="due",
+            replace_existing=True,
+            kwargs={"trigger": "due"},
+            misfire_grace_time=None,
+            max_instances=4,
+        )
+
+    async def send_mail(self) -> dict[str, Any]:
+        """Dispatch the mail that is due; one run at a time."""
+        from kwai_api import mailer
+
+        async with self._mail_lock:
+            counts = await mailer.dispatch(self.db, self.settings)
+            self.last_mail_run = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S")
+            return counts

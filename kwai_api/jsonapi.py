@@ -64,7 +64,9 @@ _TITLES = {
 }
 
 
-def json_response(content: Any, status: int = 200, headers: Mapping[str, str] | None = None) -> Response:
+def json_response(
+    content: Any, status: int = 200, headers: Mapping[str, str] | None = None
+) -> Response:
     """A JSON:API response with the JSON:API media type."""
     body = json.dumps(content, ensure_ascii=False, separators=(",", ":"), default=_default)
     return Response(body, status_code=status, headers=dict(headers or {}), media_type=MEDIA_TYPE)
@@ -96,19 +98,34 @@ def timestamp(value: datetime | date | None) -> str | None:
     return value.isoformat()
 
 
-def parse_timestamp(value: Any, pointer: str | None = None, parameter: str | None = None) -> datetime:
+def parse_timestamp(
+    value: Any, pointer: str | None = None, parameter: str | None = None
+) -> datetime:
     """Read "YYYY-MM-DD HH:MM:SS" or ISO 8601 into a naive UTC datetime, or raise a 4xx."""
     status = 400 if parameter else 422
     if not isinstance(value, str) or not value.strip():
-        raise ApiError(status, "expected a timestamp 'YYYY-MM-DD HH:MM:SS'",
-                       pointer=pointer, parameter=parameter)
+        raise ApiError(
+            status,
+            "expected a timestamp 'YYYY-MM-DD HH:MM:SS'",
+            pointer=pointer,
+            parameter=parameter,
+        )
     try:
         parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
     except ValueError:
-        raise ApiError(status, f"{value!r} is not a timestamp 'YYYY-MM-DD HH:MM:SS'",
-                       pointer=pointer, parameter=parameter) from None
+        raise ApiError(
+            status,
+            f"{value!r} is not a timestamp 'YYYY-MM-DD HH:MM:SS'",
+            pointer=pointer,
+            parameter=parameter,
+        ) from None
     if parsed.tzinfo is not None:
-        parsed = parsed.astimezone(UTC).replace(tzinfo=None)
+        try:
+            parsed = parsed.astimezone(UTC).replace(tzinfo=None)
+        except OverflowError:  # an offset that pushes year 1 or 9999 out of range
+            raise ApiError(
+                status, f"{value!r} is out of range", pointer=pointer, parameter=parameter
+            ) from None
     return parsed
 
 
@@ -178,9 +195,9 @@ class Page:
     def sql(self) -> str:
         """The LIMIT/OFFSET clause (values are validated integers)."""
         clause = f" LIMIT {self.limit}" if self.limit is not None else ""
-        if self.offset:
-            clause += f" OFFSET {self.offset}" if clause else f" LIMIT -1 OFFSET {self.offset}"
-        return clause if self.limit is not None or self.offset else ""
+        if self.offset:  # DuckDB refuses LIMIT -1; OFFSET alone means "no limit"
+            clause += f" OFFSET {self.offset}"
+        return clause
 
 
 def page(request: Request, default_limit: int | None = None) -> Page:
@@ -233,8 +250,12 @@ async def read_document(request: Request) -> dict[str, Any]:
     raw = await body(request)
     try:
         content = json.loads(raw or b"null")
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         raise ApiError(400, "the body is not valid JSON") from None
+    try:  # JSON may escape lone surrogates, which no database or response can encode
+        json.dumps(content, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        raise ApiError(400, "the body holds text that is not valid Unicode") from None
     if not isinstance(content, dict) or not isinstance(content.get("data"), dict):
         raise ApiError(422, "the document needs a data object", pointer="/data")
     data = content["data"]
@@ -249,7 +270,9 @@ async def read_form(request: Request) -> FormData:
     """The form of an auth request (urlencoded or multipart), else 4xx."""
     media = _media_type(request)
     if media not in _FORM_TYPES:
-        raise ApiError(415, "send a form (application/x-www-form-urlencoded or multipart/form-data)")
+        raise ApiError(
+            415, "send a form (application/x-www-form-urlencoded or multipart/form-data)"
+        )
     try:
         return await request.form(max_files=0, max_fields=50)
     except ClientDisconnect:
@@ -271,7 +294,9 @@ class Attributes:
 
     def __init__(self, document: Mapping[str, Any], base: str = "/data/attributes") -> None:
         data = document.get("data", document)
-        self.values: Mapping[str, Any] = data.get("attributes") or {} if isinstance(data, dict) else {}
+        self.values: Mapping[str, Any] = (
+            data.get("attributes") or {} if isinstance(data, dict) else {}
+        )
         self.base = base
 
     def pointer(self, name: str) -> str:
@@ -282,8 +307,14 @@ class Attributes:
         """True when the client sent the attribute (PATCH changes only what is sent)."""
         return name in self.values
 
-    def get(self, name: str, kind: type | tuple[type, ...], required: bool = False,
-            default: Any = None, nullable: bool = True) -> Any:
+    def get(
+        self,
+        name: str,
+        kind: type | tuple[type, ...],
+        required: bool = False,
+        default: Any = None,
+        nullable: bool = True,
+    ) -> Any:
         """An attribute of the given type; missing and required or wrongly typed: 422."""
         if name not in self.values or (self.values[name] is None and nullable and not required):
             if required:
@@ -330,8 +361,9 @@ def relationship(document: Mapping[str, Any], name: str, many: bool = False) -> 
     value = item["data"]
     if many:
         if not isinstance(value, list) or not all(_is_identifier(v) for v in value):
-            raise ApiError(422, f"relationship {name} should be a list of {{type, id}}",
-                           pointer=pointer)
+            raise ApiError(
+                422, f"relationship {name} should be a list of {{type, id}}", pointer=pointer
+            )
         return value
     if value is not None and not _is_identifier(value):
         raise ApiError(422, f"relationship {name} should be {{type, id}} or null", pointer=pointer)

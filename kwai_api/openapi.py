@@ -85,8 +85,13 @@ def document_schema(
 
 def query(name: str, schema: dict[str, Any] | None = None, description: str = "") -> dict[str, Any]:
     """A query parameter."""
-    return {"name": name, "in": "query", "required": False, "schema": schema or string(),
-            "description": description}
+    return {
+        "name": name,
+        "in": "query",
+        "required": False,
+        "schema": schema or string(),
+        "description": description,
+    }
 
 
 def path_param(name: str, schema: dict[str, Any] | None = None) -> dict[str, Any]:

@@ -183,7 +183,9 @@ def _validated(settings: Settings) -> Settings:
     try:
         ZoneInfo(site.timezone)
     except (ZoneInfoNotFoundError, ValueError):
-        raise SettingsError(f"setting [site] timezone: unknown time zone {site.timezone!r}") from None
+        raise SettingsError(
+            f"setting [site] timezone: unknown time zone {site.timezone!r}"
+        ) from None
     if settings.email.security not in {"none", "starttls", "tls"}:
         raise SettingsError("setting [email] security should be none, starttls or tls")
     if not settings.security.secret_keys:

@@ -41,13 +41,32 @@ def replace_texts(
     tx.execute(f"DELETE FROM {table} WHERE {owner} = ?", [owner_id])
     tx.insert_rows(
         table,
-        (owner, "locale", "format", "title", "summary", "content", "html_summary",
-         "html_content", "author_id", "created_at", "updated_at"),
+        (
+            owner,
+            "locale",
+            "format",
+            "title",
+            "summary",
+            "content",
+            "html_summary",
+            "html_content",
+            "author_id",
+            "created_at",
+            "updated_at",
+        ),
         [
             (
-                owner_id, t.locale, t.format, t.title, t.summary, t.content,
-                to_html(t.summary, t.format), to_html(t.content, t.format),
-                author_id, now, now,
+                owner_id,
+                t.locale,
+                t.format,
+                t.title,
+                t.summary,
+                t.content,
+                to_html(t.summary, t.format),
+                to_html(t.content, t.format),
+                author_id,
+                now,
+                now,
             )
             for t in texts
         ],

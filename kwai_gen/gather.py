@@ -75,9 +75,7 @@ def _applications(tx: Transaction) -> tuple[Application, ...]:
     )
 
 
-_PUBLIC_STORY = (
-    "s.enabled AND s.publish_date <= ? AND (s.end_date IS NULL OR s.end_date > ?)"
-)
+_PUBLIC_STORY = "s.enabled AND s.publish_date <= ? AND (s.end_date IS NULL OR s.end_date > ?)"
 
 
 def _stories(tx: Transaction, now: datetime) -> tuple[Story, ...]:

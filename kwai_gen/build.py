@@ -1,0 +1,173 @@
+"""A build: gather one snapshot of the club, render it into a new release, record the outcome.
+
+The process that owns the database gathers (a few bulk queries); rendering runs either in the
+same process (the `kwai build` command) or in a long-lived worker process (the server), so that
+Pelican's global state and memory never live in the process that answers requests.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from multiprocessing.connection import Connection
+from typing import Any
+
+from kwai_api.database import Database
+from kwai_api.settings import Settings
+from kwai_gen.gather import gather
+from kwai_gen.outputs import SiteInfo
+from kwai_gen.render import BuildFailed, RenderJob, RenderResult, render
+
+__all__ = ["BuildFailed", "BuildResult", "RenderWorker", "build_site", "site_info"]
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """A finished build: its record id, the release made live and the file counts."""
+
+    id: int
+    release: str
+    written: int
+    unchanged: int
+    deleted: int
+    now: datetime
+    next_change: datetime | None
+
+
+class RenderWorker:
+    """Renders each release in a child forked from the server process.
+
+    The child starts with the gathered club already in its memory (no copy through a pipe) and
+    with Pelican already imported, runs one build and exits: Pelican's global state and memory
+    growth never stay in the process that answers requests, and a crash in rendering cannot take
+    the server down. The child never touches the database.
+    """
+
+    def __init__(self) -> None:
+        self._context = multiprocessing.get_context("fork")
+
+    def warm_up(self) -> None:
+        """Import the renderer now, so that each forked child finds it loaded."""
+        import kwai_gen.generator  # noqa: F401  (Pelican, Jinja2 and the theme code)
+
+    def render(self, job: RenderJob) -> RenderResult:
+        """Render in a fresh child and wait for its result (call from a thread)."""
+        receiver, sender = self._context.Pipe(duplex=False)
+        child = self._context.Process(target=_render_in_child, args=(job, sender), daemon=True)
+        child.start()
+        sender.close()
+        try:
+            outcome = receiver.recv()
+        except EOFError:
+            outcome = BuildFailed("the render process stopped without a result")
+        finally:
+            receiver.close()
+            child.join()
+        if isinstance(outcome, BuildFailed):
+            raise outcome
+        return outcome
+
+
+def _render_in_child(job: RenderJob, sender: Connection) -> None:
+    try:
+        outcome: RenderResult | BuildFailed = render(job)
+    except BaseException as error:  # everything goes back to the parent as a failed build
+        outcome = (
+            error
+            if isinstance(error, BuildFailed)
+            else BuildFailed(f"{type(error).__name__}: {error}")
+        )
+    sender.send(outcome)
+    sender.close()
+
+
+def site_info(settings: Settings) -> SiteInfo:
+    """The facts of the site the templates may use."""
+    site = settings.site
+    return SiteInfo(
+        name=site.name,
+        tagline=site.tagline,
+        url=site.url.rstrip("/"),
+        languages=site.languages,
+        timezone=site.timezone,
+        news_per_page=site.news_per_page,
+        search=site.search,
+    )
+
+
+def build_site(
+    settings: Settings,
+    db: Database,
+    now: datetime | None = None,
+    full: bool = False,
+    trigger: str = "manual",
+    worker: RenderWorker | None = None,
+    search: bool | None = None,
+) -> BuildResult:
+    """Build the site as of `now` (default: the current time) and record the build.
+
+    Raises BuildFailed with a readable message; the live site then stays as it was.
+    """
+    clock = (now or datetime.now(UTC)).astimezone(UTC).replace(tzinfo=None, microsecond=0)
+    started = datetime.now(UTC).replace(tzinfo=None)
+    build_id = db.write(
+        lambda tx: tx.insert(
+            "INSERT INTO site_builds (started_at, status, trigger, full_build, now)"
+            " VALUES (?, 'running', ?, ?, ?) RETURNING id",
+            [started, trigger, full, clock],
+        )
+    )
+    try:
+        club = gather(db, clock)
+        job = RenderJob(
+            club=club,
+            site=site_info(settings),
+            output=settings.site.output,
+            theme=settings.site.theme,
+            content=settings.site.content,
+            keep_releases=settings.site.keep_releases,
+            full=full,
+            search=settings.site.search if search is None else search,
+        )
+        result = worker.render(job) if worker is not None else render(job)
+    except Exception as error:
+        message = (
+            str(error) if isinstance(error, BuildFailed) else f"{type(error).__name__}: {error}"
+        )
+        _finish(db, build_id, "failed", error=message)
+        raise BuildFailed(message) from error
+    _finish(db, build_id, "success", result=result)
+    return BuildResult(
+        id=build_id,
+        release=result.release,
+        written=result.written,
+        unchanged=result.unchanged,
+        deleted=result.deleted,
+        now=clock,
+        next_change=club.next_change,
+    )
+
+
+def _finish(
+    db: Database,
+    build_id: int,
+    status: str,
+    result: RenderResult | None = None,
+    error: str | None = None,
+) -> None:
+    values: list[Any] = [
+        datetime.now(UTC).replace(tzinfo=None),
+        status,
+        result.release if result else None,
+        result.written if result else 0,
+        result.unchanged if result else 0,
+        result.deleted if result else 0,
+        error,
+        build_id,
+    ]
+    db.execute(
+        "UPDATE site_builds SET finished_at = ?, status = ?, release = ?, files_written = ?,"
+        " files_unchanged = ?, files_deleted = ?, error = ? WHERE id = ?",
+        values,
+    )

@@ -1,0 +1,196 @@
+"""Releases: each build writes a new directory, then `current` is switched to it atomically.
+
+site/
+  current -> releases/<id>          the live site (a relative symlink)
+  releases/<id>/                    a complete site
+  releases/<id>.manifest.json       digest of each generated file (what decides re-rendering)
+
+Files whose content did not change are hard links to the live release's files, so a sync or CDN
+upload after an edit sends only what changed, and a new release costs little disk.
+"""
+
+from __future__ import annotations
+
+import filecmp
+import json
+import os
+import shutil
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+
+@dataclass
+class Release:
+    """A release being built next to the live one."""
+
+    root: Path  # site/
+    id: str
+    previous: Path | None  # the live release directory, if any
+    previous_manifest: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def releases(self) -> Path:
+        """Where every release lives."""
+        return self.root / "releases"
+
+    @property
+    def staging(self) -> Path:
+        """The directory the build writes into; it becomes the release when published."""
+        return self.releases / f".{self.id}.building"
+
+    @property
+    def final(self) -> Path:
+        """The directory of the published release."""
+        return self.releases / self.id
+
+    def __post_init__(self) -> None:
+        # Plain strings: path objects cost more than the link itself over 25,000 files.
+        self._staging = str(self.staging) + os.sep
+        self._previous = str(self.previous) + os.sep if self.previous else None
+
+    def reuse(self, path: str) -> bool:
+        """Hard-link the live release's file at `path` into this release; False if impossible."""
+        if self._previous is None:
+            return False
+        try:
+            os.link(self._previous + path, self._staging + path)
+        except FileNotFoundError:
+            return False
+        return True
+
+    def same_as_live(self, path: str, content: bytes) -> bool:
+        """True when the live release holds exactly `content` at `path`."""
+        if self._previous is None:
+            return False
+        try:
+            with open(self._previous + path, "rb") as live:
+                return live.read() == content
+        except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+            return False
+
+    def write(self, path: str, content: bytes) -> None:
+        """Write a new file into the release."""
+        with open(self._staging + path, "wb") as target:
+            target.write(content)
+
+
+def live_release(root: Path) -> Path | None:
+    """The directory `current` points at, or None before the first build."""
+    current = root / "current"
+    if not current.is_symlink() and not current.exists():
+        return None
+    return current.resolve()
+
+
+def start(root: Path) -> Release:
+    """Prepare a new release next to the live one."""
+    releases = root / "releases"
+    releases.mkdir(parents=True, exist_ok=True)
+    release_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    previous = live_release(root)
+    manifest: dict[str, str] = {}
+    if previous is not None:
+        try:
+            manifest = json.loads(Path(f"{previous}.manifest.json").read_text(encoding="utf-8"))
+        except (FileNotFoundError, ValueError):
+            manifest = {}
+    release = Release(root, release_id, previous, manifest)
+    if release.staging.exists():
+        shutil.rmtree(release.staging)
+    release.staging.mkdir()
+    return release
+
+
+def _files(root: Path) -> list[str]:
+    """Every file below `root`, as "/"-separated relative paths."""
+    prefix = len(str(root)) + 1
+    return [
+        os.path.join(directory, name)[prefix:].replace(os.sep, "/")
+        for directory, _, names in os.walk(root)
+        for name in names
+    ]
+
+
+def dedupe_extras(release: Release, manifest: dict[str, str]) -> tuple[int, int, int]:
+    """Count and dedupe the files the planner did not make (theme assets, images, search index).
+
+    Pelican and Pagefind write these on every run; each one identical to the live release's is
+    replaced by a hard link to it. Returns (written, unchanged, deleted), deleted counting every
+    file of the live release, planned or not, that the new release no longer has.
+    """
+    planned_tops = {path.split("/", 1)[0] for path in manifest}
+    extras = _extras(release.staging, planned_tops)
+    written = unchanged = 0
+    staging = str(release.staging) + os.sep
+    previous = str(release.previous) + os.sep if release.previous else None
+    for relative in extras:
+        path = staging + relative
+        if previous is None:
+            written += 1
+            continue
+        live = previous + relative
+        try:
+            same_inode = os.path.samefile(path, live)
+        except (FileNotFoundError, NotADirectoryError):
+            written += 1
+            continue
+        if same_inode:
+            unchanged += 1
+        elif os.path.isfile(live) and filecmp.cmp(path, live, shallow=False):
+            os.unlink(path)
+            os.link(live, path)
+            unchanged += 1
+        else:
+            written += 1
+    deleted = len(set(release.previous_manifest) - set(manifest))
+    if release.previous is not None:
+        deleted += len(set(_extras(release.previous, planned_tops)) - set(extras))
+    return written, unchanged, deleted
+
+
+def _extras(root: Path, planned_tops: set[str]) -> list[str]:
+    """Files below `root` outside the top-level names that planned outputs use."""
+    found = []
+    for entry in os.scandir(root):
+        if entry.name in planned_tops:
+            continue
+        if entry.is_dir(follow_symlinks=False):
+            prefix = len(str(root)) + 1
+            for directory, _, names in os.walk(entry.path):
+                found += [
+                    os.path.join(directory, name)[prefix:].replace(os.sep, "/") for name in names
+                ]
+        else:
+            found.append(entry.name)
+    return found
+
+
+def publish(release: Release, manifest: dict[str, str]) -> None:
+    """Make the release live in one atomic step."""
+    Path(f"{release.final}.manifest.json").write_text(
+        json.dumps(manifest, sort_keys=True, separators=(",", ":")), encoding="utf-8"
+    )
+    release.staging.rename(release.final)
+    link = release.root / ".current.tmp"
+    if link.is_symlink() or link.exists():
+        link.unlink()
+    link.symlink_to(Path("releases") / release.id)
+    os.replace(link, release.root / "current")
+
+
+def abandon(release: Release) -> None:
+    """Remove a failed build's staging directory; the live site is untouched."""
+    shutil.rmtree(release.staging, ignore_errors=True)
+
+
+def prune(root: Path, keep: int) -> None:
+    """Keep the newest `keep` releases (never the live one)."""
+    releases = root / "releases"
+    live = live_release(root)
+    found = sorted(p for p in releases.iterdir() if p.is_dir() and not p.name.startswith("."))
+    for old in found[: max(0, len(found) - keep)]:
+        if live is not None and old.resolve() == live:
+            continue
+        shutil.rmtree(old, ignore_errors=True)
+        Path(f"{old}.manifest.json").unlink(missing_ok=True)

@@ -1,0 +1,288 @@
+"""Render a gathered club into a new release with Pelican, re-rendering only what changed.
+
+Pelican reads the hand-written Markdown pages of content/, copies the theme's assets and images,
+and gives us its Jinja2 environment over the theme; our generator (a Pelican generator plugged in
+through the `get_generators` signal) writes the pages planned from the database. Each output's
+digest (template, context, theme) is compared with the live release's manifest: equal means the
+live file is hard-linked instead of rendered.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import shutil
+import subprocess
+import sys
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from jinja2 import select_autoescape
+
+from kwai_gen import release as releases
+from kwai_gen.digest import Digester
+from kwai_gen.model import Club, ContentPage, Text
+from kwai_gen.outputs import Output, SiteInfo
+
+logger = logging.getLogger("kwai.build")
+
+
+class BuildFailed(Exception):
+    """A build that could not finish; the live site is unchanged. The message says why."""
+
+
+@dataclass(frozen=True)
+class RenderJob:
+    """Everything a render needs; picklable, so it can run in a worker process."""
+
+    club: Club
+    site: SiteInfo
+    output: Path  # site/ (releases and `current` live here)
+    theme: Path
+    content: Path
+    keep_releases: int = 5
+    full: bool = False
+    search: bool = True
+
+
+@dataclass(frozen=True)
+class RenderResult:
+    """What a render did."""
+
+    release: str
+    written: int
+    unchanged: int
+    deleted: int
+    searched: bool
+
+
+@dataclass
+class _Outcome:
+    manifest: dict[str, str]
+    written: int = 0
+    unchanged: int = 0
+    search_changed: bool = False
+
+
+def render(job: RenderJob) -> RenderResult:
+    """Build a new release from `job` and make it live; on any failure the live site stays."""
+    release = releases.start(job.output)
+    # Linking the live search index into the new release is pure system calls: do it in a
+    # thread while this one renders; it is replaced below if the searchable pages changed.
+    index_copy = None
+    if job.search and _has_index(release.previous):
+        index_copy = threading.Thread(target=_reuse_index, args=(release,))
+        index_copy.start()
+    try:
+        try:
+            outcome = _run_pelican(job, release)
+        finally:
+            if index_copy is not None:
+                index_copy.join()
+        searched = job.search and (outcome.search_changed or index_copy is None)
+        if searched:
+            shutil.rmtree(release.staging / "pagefind", ignore_errors=True)
+            _index(release.staging)
+        written, unchanged, deleted = releases.dedupe_extras(release, outcome.manifest)
+        releases.publish(release, outcome.manifest)
+    except BaseException as error:
+        releases.abandon(release)
+        if isinstance(error, BuildFailed | KeyboardInterrupt):
+            raise
+        raise BuildFailed(f"{type(error).__name__}: {error}") from error
+    releases.prune(job.output, job.keep_releases)
+    return RenderResult(
+        release=release.id,
+        written=outcome.written + written,
+        unchanged=outcome.unchanged + unchanged,
+        deleted=deleted,
+        searched=searched,
+    )
+
+
+def _run_pelican(job: RenderJob, release: releases.Release) -> _Outcome:
+    from pelican import Pelican, signals
+    from pelican.log import console
+    from pelican.settings import read_settings
+
+    from kwai_gen.filters import FILTERS
+
+    console.quiet = True
+    signals.get_generators.connect(_kwai_generator)
+    settings = read_settings(
+        None,
+        override={
+            "PATH": str(job.content),
+            "THEME": str(job.theme),
+            "OUTPUT_PATH": str(release.staging),
+            "SITEURL": job.site.url,
+            "SITENAME": job.site.name,
+            "DEFAULT_LANG": job.site.default_language,
+            "TIMEZONE": job.site.timezone,
+            "ARTICLE_PATHS": ["articles"],
+            "PAGE_PATHS": ["pages"],
+            "STATIC_PATHS": ["images"],
+            "STATIC_CREATE_LINKS": True,
+            "PAGE_SAVE_AS": "",
+            "PAGE_LANG_SAVE_AS": "",
+            "DIRECT_TEMPLATES": [],
+            "FEED_ALL_ATOM": None,
+            "CATEGORY_FEED_ATOM": None,
+            "AUTHOR_FEED_ATOM": None,
+            "AUTHOR_FEED_RSS": None,
+            "TRANSLATION_FEED_ATOM": None,
+            "CATEGORY_SAVE_AS": "",
+            "TAG_SAVE_AS": "",
+            "AUTHOR_SAVE_AS": "",
+            "ARTICLE_SAVE_AS": "",
+            "ARTICLE_LANG_SAVE_AS": "",
+            "DELETE_OUTPUT_DIRECTORY": False,
+            "CACHE_CONTENT": False,
+            "JINJA_ENVIRONMENT": {"autoescape": select_autoescape(), "extensions": []},
+            "JINJA_FILTERS": FILTERS,
+            "KWAI_JOB": job,
+            "KWAI_RELEASE": release,
+            "KWAI_OUTCOME": [],
+        },
+    )
+    Pelican(settings).run()
+    outcomes: list[_Outcome] = settings["KWAI_OUTCOME"]
+    if not outcomes:
+        raise BuildFailed("the kwai generator did not run")
+    return outcomes[0]
+
+
+def _kwai_generator(pelican: Any) -> type:
+    from kwai_gen.generator import KwaiGenerator
+
+    return KwaiGenerator
+
+
+def content_pages(pelican_pages: list[Any]) -> tuple[ContentPage, ...]:
+    """The hand-written pages Pelican read, grouped by slug with a text per language."""
+    by_slug: dict[str, dict[str, Text]] = {}
+    for page in pelican_pages:
+        for item in (page, *getattr(page, "translations", [])):
+            summary = getattr(item, "summary", "") or ""
+            by_slug.setdefault(item.slug, {})[item.lang] = Text(
+                item.lang, item.title, str(summary), item.content
+            )
+    return tuple(ContentPage(slug, texts) for slug, texts in sorted(by_slug.items()))
+
+
+def write_outputs(
+    env: Any, job: RenderJob, release: releases.Release, pelican_pages: list[Any]
+) -> _Outcome:
+    """Render or reuse every planned output; return the new manifest and the counts."""
+    from kwai_gen.pages import plan
+    from kwai_gen.renderers import RENDERERS
+
+    club = replace(job.club, content_pages=content_pages(pelican_pages))
+    digester = Digester(_theme_digest(job.theme))
+    outcome = _Outcome(manifest={})
+    made_dirs: set[str] = set()
+    staging = str(release.staging)
+    reused: list[str] = []
+    with ThreadPoolExecutor(max_workers=2) as linker:
+        # Links are system calls that release the GIL: they run while this thread hashes.
+        pending = []
+        for output in plan(club, job.site):
+            digest = digester.output(output.template, output.context)
+            outcome.manifest[output.path] = digest
+            directory = os.path.dirname(output.path)
+            if directory not in made_dirs:
+                os.makedirs(os.path.join(staging, directory), exist_ok=True)
+                made_dirs.add(directory)
+            if not job.full and release.previous_manifest.get(output.path) == digest:
+                reused.append(output.path)
+                if len(reused) == 500:
+                    pending.append(linker.submit(_link_all, release, reused))
+                    reused = []
+                continue
+            _render_into(env, RENDERERS, release, output, outcome)
+        pending.append(linker.submit(_link_all, release, reused))
+        missing = [path for future in pending for path in future.result()]
+    for path in missing:  # the live file vanished: render it after all
+        output = next(o for o in plan(club, job.site) if o.path == path)
+        _render_into(env, RENDERERS, release, output, outcome)
+    outcome.unchanged = len(outcome.manifest) - outcome.written
+    removed = set(release.previous_manifest) - set(outcome.manifest)
+    if any(path.endswith(".html") for path in removed):
+        outcome.search_changed = True
+    return outcome
+
+
+def _link_all(release: releases.Release, paths: list[str]) -> list[str]:
+    """Link each path from the live release; return the ones that could not be linked."""
+    return [path for path in paths if not release.reuse(path)]
+
+
+def _render_into(
+    env: Any,
+    renderers: dict[str, Any],
+    release: releases.Release,
+    output: Output,
+    outcome: _Outcome,
+) -> None:
+    if output.template in renderers:
+        content = renderers[output.template](output.context)
+    else:
+        content = env.get_template(output.template).render(**output.context).encode("utf-8")
+    if release.same_as_live(output.path, content):
+        release.reuse(output.path)
+        return
+    release.write(output.path, content)
+    outcome.written += 1
+    if output.path.endswith(".html") and b"data-pagefind-body" in content:
+        outcome.search_changed = True
+
+
+_theme_digests: dict[tuple[str, float], str] = {}
+
+
+def _theme_digest(theme: Path) -> str:
+    """A digest of the templates and of the code that renders: a change re-renders all."""
+    import kwai_gen
+
+    sources = sorted((theme / "templates").rglob("*")) + sorted(
+        Path(kwai_gen.__file__).parent.glob("*.py")
+    )
+    files = [p for p in sources if p.is_file()]
+    key = (str(theme), max((p.stat().st_mtime for p in files), default=0.0))
+    if key not in _theme_digests:
+        hasher = hashlib.blake2b(digest_size=16)
+        for path in files:
+            hasher.update(path.name.encode())
+            hasher.update(path.read_bytes())
+        _theme_digests[key] = hasher.hexdigest()
+    return _theme_digests[key]
+
+
+def _has_index(previous: Path | None) -> bool:
+    return previous is not None and (previous / "pagefind" / "pagefind.js").exists()
+
+
+def _reuse_index(release: releases.Release) -> None:
+    assert release.previous is not None
+    source = release.previous / "pagefind"
+    for directory, _, files in os.walk(source):
+        target = release.staging / Path(directory).relative_to(release.previous)
+        target.mkdir(parents=True, exist_ok=True)
+        for name in files:
+            os.link(Path(directory, name), target / name)
+
+
+def _index(site: Path) -> None:
+    """Write the Pagefind search index of the release into /pagefind/."""
+    result = subprocess.run(
+        [sys.executable, "-m", "pagefind_bin", "--site", str(site), "--silent"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        raise BuildFailed(f"the search index failed: {result.stderr.strip() or result.stdout}")
