@@ -46,36 +46,63 @@ def main() -> None:
     )
     started = time.perf_counter()
     db = open_database(settings.database.path)
-    create_club(db, seed=args.seed, anchor=ANCHOR,
-                size=ClubSize(stories=args.stories, bench_trainings=args.trainings))
-    print(f"club: {args.stories} stories (nl+en), {args.trainings} trainings, "
-          f"created in {time.perf_counter() - started:.1f} s in {work}")
+    create_club(
+        db,
+        seed=args.seed,
+        anchor=ANCHOR,
+        size=ClubSize(stories=args.stories, bench_trainings=args.trainings),
+    )
+    print(
+        f"club: {args.stories} stories (nl+en), {args.trainings} trainings, "
+        f"created in {time.perf_counter() - started:.1f} s in {work}"
+    )
 
     full = timed(lambda: build_site(settings, db, now=NOW, full=True))
     print(f"full build: {full[0]:.2f} s, {full[1].written} files")
     same = [timed(lambda: build_site(settings, db, now=NOW)) for _ in range(3)]
     print(f"no-change rebuild: median {median(same):.2f} s, files written {same[-1][1].written}")
 
-    stories = [r["id"] for r in db.fetchall(
-        "SELECT id FROM news_stories WHERE enabled ORDER BY id DESC LIMIT ?", [args.edits])]
-    trainings = [r["id"] for r in db.fetchall(
-        "SELECT id FROM trainings WHERE start_date > ? ORDER BY start_date LIMIT ?",
-        [NOW + timedelta(days=7), args.edits])]
-    report("one-edit rebuild (story)", [
-        timed(lambda i=i: (edit_story(db, i), build_site(settings, db, now=NOW))[1])
-        for i in stories
-    ])
-    report("one-edit rebuild (training)", [
-        timed(lambda i=i: (edit_training(db, i), build_site(settings, db, now=NOW))[1])
-        for i in trainings
-    ])
+    stories = [
+        r["id"]
+        for r in db.fetchall(
+            "SELECT id FROM news_stories WHERE enabled ORDER BY id DESC LIMIT ?", [args.edits]
+        )
+    ]
+    trainings = [
+        r["id"]
+        for r in db.fetchall(
+            "SELECT id FROM trainings WHERE start_date > ? ORDER BY start_date LIMIT ?",
+            [NOW + timedelta(days=7), args.edits],
+        )
+    ]
+    report(
+        "one-edit rebuild (story)",
+        [
+            timed(lambda i=i: (edit_story(db, i), build_site(settings, db, now=NOW))[1])
+            for i in stories
+        ],
+    )
+    report(
+        "one-edit rebuild (training)",
+        [
+            timed(lambda i=i: (edit_training(db, i), build_site(settings, db, now=NOW))[1])
+            for i in trainings
+        ],
+    )
     worker = RenderWorker()
     worker.warm_up()
-    report("one-edit rebuild (training, forked worker as in the server)", [
-        timed(lambda i=i: (edit_training(db, i),
-                           build_site(settings, db, now=NOW, worker=worker))[1])
-        for i in trainings
-    ])
+    report(
+        "one-edit rebuild (training, forked worker as in the server)",
+        [
+            timed(
+                lambda i=i: (
+                    edit_training(db, i),
+                    build_site(settings, db, now=NOW, worker=worker),
+                )[1]
+            )
+            for i in trainings
+        ],
+    )
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     print(f"peak memory: {own:.0f} MiB (this process), {children:.0f} MiB (largest child)")
@@ -97,15 +124,19 @@ def median(runs: list[tuple[float, BuildResult]]) -> float:
 def report(label: str, runs: list[tuple[float, BuildResult]]) -> None:
     """Print the median and the worst run, and the files written per edit."""
     written = [result.written for _, result in runs]
-    print(f"{label}: median {median(runs):.2f} s, max {max(s for s, _ in runs):.2f} s, "
-          f"files written {min(written)}-{max(written)}")
+    print(
+        f"{label}: median {median(runs):.2f} s, max {max(s for s, _ in runs):.2f} s, "
+        f"files written {min(written)}-{max(written)}"
+    )
 
 
 def edit_story(db: Database, story_id: int) -> None:
     """Change one story's title, as an editor would."""
     db.execute(
         "UPDATE news_story_texts SET title = title || ' (edited)', updated_at = now()::TIMESTAMP"
-        " WHERE story_id = ?", [story_id])
+        " WHERE story_id = ?",
+        [story_id],
+    )
     db.execute("UPDATE news_stories SET updated_at = now()::TIMESTAMP WHERE id = ?", [story_id])
 
 
@@ -113,7 +144,9 @@ def edit_training(db: Database, training_id: int) -> None:
     """Move one training by a quarter of an hour, as a coach would."""
     db.execute(
         "UPDATE trainings SET start_date = start_date + INTERVAL 15 MINUTE,"
-        " revision = revision + 1, updated_at = now()::TIMESTAMP WHERE id = ?", [training_id])
+        " revision = revision + 1, updated_at = now()::TIMESTAMP WHERE id = ?",
+        [training_id],
+    )
 
 
 if __name__ == "__main__":

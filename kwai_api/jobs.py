@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -37,6 +38,8 @@ class Jobs:
         self.last_build: BuildResult | None = None
         self._dirty_since: datetime | None = None
         self._build_lock = asyncio.Lock()
+        # Builds run on this thread; stopping waits for it, even when a job was cancelled.
+        self._builder = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kwai-build")
         self._mail_lock = asyncio.Lock()
 
     async def start(self) -> None:
@@ -58,8 +61,7 @@ class Jobs:
         """Stop the scheduler and wait for a running build to finish."""
         self.running = False
         self.scheduler.shutdown(wait=False)
-        async with self._build_lock:
-            pass
+        await anyio.to_thread.run_sync(self._builder.shutdown)
 
     def site_changed(self) -> None:
         """An edit changed the public site: build after the quiet period or the maximum wait."""
@@ -90,17 +92,19 @@ class Jobs:
         """Build now; one build at a time, edits during it lead to one more."""
         async with self._build_lock:
             self._dirty_since = None
+            build = asyncio.get_running_loop().run_in_executor(
+                self._builder,
+                lambda: build_site(
+                    self.settings,
+                    self.db,
+                    now=now,
+                    full=full,
+                    trigger=trigger,
+                    worker=self.worker,
+                ),
+            )
             try:
-                result = await anyio.to_thread.run_sync(
-                    lambda: build_site(
-                        self.settings,
-                        self.db,
-                        now=now,
-                        full=full,
-                        trigger=trigger,
-                        worker=self.worker,
-                    )
-                )
+                result = await asyncio.shield(build)
             except BuildFailed as error:
                 logger.error("site build failed: %s", error)
                 raise

@@ -41,8 +41,9 @@ def kwai_env(tmp: Path, **extra: str) -> dict[str, str]:
     return env
 
 
-def kwai(tmp: Path, *args: str, env: dict[str, str] | None = None,
-         timeout: float = 120) -> subprocess.CompletedProcess[str]:
+def kwai(
+    tmp: Path, *args: str, env: dict[str, str] | None = None, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
     """Run the `kwai` command (as cron would: no terminal) and capture its output."""
     return subprocess.run(
         [sys.executable, "-m", "kwai_api.cli", *args],
@@ -64,7 +65,11 @@ def running_server(tmp: Path, env: dict[str, str] | None = None) -> Iterator[str
     log = open(tmp / f"server-{port}.log", "w")  # noqa: SIM115 (closed below)
     process = subprocess.Popen(
         [sys.executable, "-m", "kwai_api.cli", "serve", "--port", str(port)],
-        env=env, cwd=tmp, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+        env=env,
+        cwd=tmp,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}"
     try:

@@ -21,7 +21,9 @@ from tests.conftest import NOW, make_settings
 def files(root: Path) -> dict[str, bytes]:
     """Every file of a release and its bytes."""
     return {
-        p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
     }
 
 

@@ -31,10 +31,16 @@ def test_migrate_twice(tmp_path: Path) -> None:
 def test_locked_database_is_one_clear_line(tmp_path: Path) -> None:
     make_club(tmp_path)
     holder = subprocess.Popen(
-        [sys.executable, "-c",
-         "import sys, duckdb; c = duckdb.connect(sys.argv[1]); print('held', flush=True);"
-         " sys.stdin.read()", str(tmp_path / "kwai.duckdb")],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-c",
+            "import sys, duckdb; c = duckdb.connect(sys.argv[1]); print('held', flush=True);"
+            " sys.stdin.read()",
+            str(tmp_path / "kwai.duckdb"),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
@@ -70,8 +76,9 @@ def test_commands_go_through_a_running_server(tmp_path: Path) -> None:
     with running_server(tmp_path) as url:
         result = kwai(tmp_path, "build", "--now", "2026-11-26 12:00:00")
         assert result.returncode == 0, result.stderr
-        latest = httpx.post(f"{url}/api/v1/site/builds",
-                            headers={"X-Kwai-Job-Secret": "wrong"}, timeout=60)
+        latest = httpx.post(
+            f"{url}/api/v1/site/builds", headers={"X-Kwai-Job-Secret": "wrong"}, timeout=60
+        )
         assert latest.status_code == 401
         builds = httpx.get(f"{url}/api/v1/health", timeout=10).json()["meta"]["last_build"]
         assert builds["status"] == "success" and builds["now"] == "2026-11-26 12:00:00"

@@ -15,11 +15,29 @@ def test_migrations_apply_once(tmp_path: Path) -> None:
     recorded = db.fetchall("SELECT version, name FROM schema_migrations ORDER BY version")
     assert [r["version"] for r in recorded] == [m[0] for m in migrations()]
     assert migrate(db) == []  # a second run is a no-op
-    tables = {r["table_name"] for r in db.fetchall("SELECT table_name FROM information_schema.tables")}
-    for table in ("users", "user_invitations", "user_recoveries", "tokens", "applications",
-                  "news_stories", "news_story_texts", "pages", "page_texts", "trainings",
-                  "training_texts", "training_coaches", "training_teams",
-                  "training_definitions", "coaches", "teams", "mails", "site_builds"):
+    tables = {
+        r["table_name"] for r in db.fetchall("SELECT table_name FROM information_schema.tables")
+    }
+    for table in (
+        "users",
+        "user_invitations",
+        "user_recoveries",
+        "tokens",
+        "applications",
+        "news_stories",
+        "news_story_texts",
+        "pages",
+        "page_texts",
+        "trainings",
+        "training_texts",
+        "training_coaches",
+        "training_teams",
+        "training_definitions",
+        "coaches",
+        "teams",
+        "mails",
+        "site_builds",
+    ):
         assert table in tables
     db.close()
 

@@ -14,14 +14,18 @@ def dump(db: Database) -> dict[str, list[dict]]:
     return {
         "stories": db.fetchall(
             "SELECT id, application_id, enabled, publish_date, end_date, promotion"
-            " FROM news_stories ORDER BY id"),
+            " FROM news_stories ORDER BY id"
+        ),
         "texts": db.fetchall(
             "SELECT story_id, locale, title, html_content FROM news_story_texts"
-            " ORDER BY story_id, locale"),
+            " ORDER BY story_id, locale"
+        ),
         "trainings": db.fetchall(
-            "SELECT id, start_date, end_date, cancelled FROM trainings ORDER BY id"),
-        "coaches": db.fetchall("SELECT training_id, coach_id, head FROM training_coaches"
-                               " ORDER BY ALL"),
+            "SELECT id, start_date, end_date, cancelled FROM trainings ORDER BY id"
+        ),
+        "coaches": db.fetchall(
+            "SELECT training_id, coach_id, head FROM training_coaches ORDER BY ALL"
+        ),
     }
 
 

@@ -25,7 +25,11 @@ def publish(tmp: Path, target: Path, **extra: str) -> subprocess.CompletedProces
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env['PATH']}"  # this kwai, python
     return subprocess.run(
         ["bash", str(ROOT / "publish.sh"), str(target)],
-        env=env, cwd=tmp, capture_output=True, text=True, timeout=300,
+        env=env,
+        cwd=tmp,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
 
 
@@ -47,8 +51,10 @@ def test_publish_sends_only_changes(tmp_path: Path) -> None:
     assert sent == []
 
     db = open_database(tmp_path / "kwai.duckdb")
-    db.execute("UPDATE application_texts SET description = 'Nieuw' WHERE locale = 'nl'"
-               " AND application_id = (SELECT id FROM applications WHERE name = 'judo')")
+    db.execute(
+        "UPDATE application_texts SET description = 'Nieuw' WHERE locale = 'nl'"
+        " AND application_id = (SELECT id FROM applications WHERE name = 'judo')"
+    )
     db.close()
     edited = publish(tmp_path, target)
     sent = [line.split()[-1] for line in edited.stdout.splitlines() if line.startswith(">f")]
