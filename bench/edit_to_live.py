@@ -1,0 +1,210 @@
+"""Measure edit-to-live through a running server: PATCH, then wait until site/current shows it.
+
+    python bench/edit_to_live.py [--stories 5000] [--trainings 4000] [--edits 20]
+
+Creates a club from a fixed seed in a temporary directory, starts `kwai serve` on a free port of
+127.0.0.1, logs in as the demo admin, then alternates edits of trainings (their agenda week page)
+and stories (their page). For each edit it times the PATCH request and the moment the live file
+holds the new text, and reads the build's file counts. Prints the distribution.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import httpx
+
+from kwai_api.database import open_database
+from kwai_api.fixtures import ADMIN_EMAIL, ADMIN_PASSWORD, ClubSize, create_club
+from kwai_gen.build import site_info
+from kwai_gen.gather import gather
+from kwai_gen.urls import output_file, story_path, week_path
+
+ANCHOR = date(2026, 11, 26)
+
+
+def main() -> None:
+    """Set up the club and the server, run the edits, print the figures."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--stories", type=int, default=5000)
+    parser.add_argument("--trainings", type=int, default=4000)
+    parser.add_argument("--edits", type=int, default=20)
+    args = parser.parse_args()
+
+    work = Path(tempfile.mkdtemp(prefix="kwai-edit-"))
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KWAI_")}
+    env.update(
+        {
+            "KWAI_DATABASE_PATH": str(work / "kwai.duckdb"),
+            "KWAI_SITE_OUTPUT": str(work / "site"),
+            "KWAI_SITE_URL": f"http://127.0.0.1:{port}",
+            "KWAI_SITE_SEARCH": "false",
+            "KWAI_SECURITY_SECRET_KEYS": "bench-secret",
+            "KWAI_SECURITY_JOB_SECRET": "bench-job-secret",
+        }
+    )
+    db = open_database(work / "kwai.duckdb")
+    create_club(
+        db,
+        seed=1,
+        anchor=ANCHOR,
+        size=ClubSize(stories=args.stories, bench_trainings=args.trainings),
+    )
+    from kwai_api.settings import Settings
+
+    settings = Settings.load(env=env)
+    club = gather(db, datetime.now(UTC))
+    site = site_info(settings)
+    zone = ZoneInfo(settings.site.timezone)
+    soon = club.now + timedelta(days=7)
+    trainings = [t for t in club.trainings if t.start > soon][: args.edits // 2]
+    stories = list(club.stories[: args.edits - len(trainings)])
+    db.close()
+
+    server = subprocess.Popen(
+        [sys.executable, "-m", "kwai_api.cli", "serve", "--port", str(port)],
+        env=env,
+        cwd=work,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}/api/v1"
+    try:
+        with httpx.Client(timeout=60) as client:
+            _wait_for_first_build(client, url)
+            token = client.post(
+                f"{url}/auth/login", data={"username": ADMIN_EMAIL, "password": ADMIN_PASSWORD}
+            )
+            token.raise_for_status()
+            client.headers["Authorization"] = f"Bearer {token.json()['access_token']}"
+            live = work / "site" / "current"
+            runs = []
+            for n in range(len(trainings) + len(stories)):
+                marker = f"Edit {n} {time.time_ns()}"
+                if n % 2 == 0 and trainings:
+                    training = trainings.pop(0)
+                    day = training.start.astimezone(zone).date()
+                    target = live / output_file(site, site.default_language, week_path(day))
+                    body = {
+                        "data": {
+                            "type": "trainings",
+                            "id": str(training.id),
+                            "attributes": {
+                                "contents": [
+                                    {
+                                        "locale": lang,
+                                        "format": "md",
+                                        "title": marker,
+                                        "summary": "",
+                                        "content": "",
+                                    }
+                                    for lang in site.languages
+                                ]
+                            },
+                        }
+                    }
+                    path = f"{url}/trainings/{training.id}"
+                else:
+                    story = stories.pop(0)
+                    target = live / output_file(
+                        site, site.default_language, story_path(story, site)
+                    )
+                    body = {
+                        "data": {
+                            "type": "news_items",
+                            "id": str(story.id),
+                            "attributes": {
+                                "texts": [
+                                    {
+                                        "locale": text.locale,
+                                        "format": "md",
+                                        "title": text.title,
+                                        "summary": marker,
+                                        "content": marker,
+                                    }
+                                    for text in story.texts.values()
+                                ]
+                            },
+                        }
+                    }
+                    path = f"{url}/news_items/{story.id}"
+                runs.append(_edit(client, url, path, body, target, marker))
+            _report(runs)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _wait_for_first_build(client: httpx.Client, url: str) -> None:
+    deadline = time.monotonic() + 600
+    while time.monotonic() < deadline:
+        try:
+            health = client.get(f"{url}/health").json()["meta"]
+            if health["last_build"] and health["last_build"]["status"] == "success":
+                return
+        except (httpx.HTTPError, ValueError, KeyError):
+            pass
+        time.sleep(0.5)
+    raise SystemExit("the server did not build the site in time")
+
+
+def _edit(
+    client: httpx.Client, url: str, path: str, body: dict, target: Path, marker: str
+) -> tuple[float, float, int]:
+    """PATCH, then poll the live file; return (request s, edit-to-live s, files written)."""
+    started = time.perf_counter()
+    response = client.patch(path, json=body)
+    answered = time.perf_counter() - started
+    if response.status_code != 200:
+        raise SystemExit(f"PATCH {path}: {response.status_code} {response.text[:300]}")
+    deadline = started + 60
+    while time.perf_counter() < deadline:
+        try:
+            if marker in target.read_text(encoding="utf-8"):
+                break
+        except FileNotFoundError:
+            pass
+        time.sleep(0.005)
+    else:
+        raise SystemExit(f"{target} did not show the edit within 60 s")
+    live = time.perf_counter() - started
+    time.sleep(0.3)  # let the build record settle before reading it
+    build = client.get(f"{url}/site/builds/latest").json()["data"]["attributes"]
+    return answered, live, int(build["files_written"])
+
+
+def _report(runs: list[tuple[float, float, int]]) -> None:
+    requests = [r[0] for r in runs]
+    live = sorted(r[1] for r in runs)
+    written = [r[2] for r in runs]
+    print(f"edits: {len(runs)}")
+    print(
+        f"PATCH answered: median {statistics.median(requests) * 1000:.0f} ms, "
+        f"max {max(requests) * 1000:.0f} ms"
+    )
+    print(
+        f"edit to live: median {statistics.median(live):.2f} s, "
+        f"p90 {live[int(len(live) * 0.9) - 1]:.2f} s, min {live[0]:.2f} s, max {live[-1]:.2f} s"
+    )
+    print(f"files written per edit: median {statistics.median(written):.0f}, max {max(written)}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
