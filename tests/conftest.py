@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
@@ -37,11 +38,21 @@ def settings(tmp_path: Path) -> Settings:
     return make_settings(tmp_path)
 
 
+@pytest.fixture(scope="session")
+def club_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The seeded test club, made once per session; each test gets its own copy."""
+    path = tmp_path_factory.mktemp("club") / "club.duckdb"
+    database = open_database(path)
+    create_club(database, seed=1, anchor=ANCHOR, timezone="Europe/Brussels")
+    database.close()
+    return path
+
+
 @pytest.fixture
-def db(settings: Settings) -> Iterator[Database]:
-    """A migrated database file holding the seeded test club."""
+def db(settings: Settings, club_file: Path) -> Iterator[Database]:
+    """A migrated database file holding the seeded test club (a fresh copy for each test)."""
+    shutil.copyfile(club_file, settings.database.path)
     database = open_database(settings.database.path)
-    create_club(database, seed=1, anchor=ANCHOR, timezone=settings.site.timezone)
     yield database
     database.close()
 
