@@ -43,7 +43,7 @@ _COLUMNS = ("name", "description", "weekday", "start_time", "end_time", "active"
 def reference_id(value: Any) -> int | None:
     """The integer id of a {type, id} a client sent, or None when it cannot name a row."""
     text = str(value)
-    return int(text) if text.isdigit() and len(text) <= 9 else None
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 9 else None
 
 
 def check_type(content: dict[str, Any], expected: str, id: int | None = None) -> None:
