@@ -139,7 +139,7 @@ def parse_uuid(value: str) -> str:
 
 def parse_id(value: str) -> int:
     """A resource id from the path; anything not a positive integer names nothing: 404."""
-    if not value.isdigit() or len(value) > 9:
+    if not (value.isascii() and value.isdigit()) or len(value) > 9:
         raise ApiError(404, "not found")
     return int(value)
 
@@ -213,7 +213,7 @@ def integer_parameter(request: Request, name: str, default: int | None) -> int |
     value = request.query_params.get(name)
     if value is None or value == "":
         return default
-    if not value.isdigit() or len(value) > 9:
+    if not (value.isascii() and value.isdigit()) or len(value) > 9:
         raise ApiError(400, f"{name} should be a non-negative integer", parameter=name)
     return int(value)
 
@@ -323,7 +323,8 @@ class Attributes:
         value = self.values[name]
         if kind is int and isinstance(value, bool):
             raise ApiError(422, f"{name} should be an integer", pointer=self.pointer(name))
-        if kind is int and isinstance(value, str) and value.lstrip("-").isdigit():
+        digits = value.removeprefix("-") if isinstance(value, str) else ""
+        if kind is int and digits.isascii() and digits.isdigit() and len(digits) <= 18:
             value = int(value)
         if kind is bool and isinstance(value, int) and not isinstance(value, bool):
             value = bool(value)

@@ -1,6 +1,81 @@
-"""Placeholder: the portal routes."""
+"""The portal's public news: the promoted stories that are live now, as the old portal read them."""
 
-from starlette.routing import BaseRoute
+from __future__ import annotations
 
-routes: list[BaseRoute] = []
-openapi_paths: dict = {}
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Route
+
+from kwai_api import openapi
+from kwai_api.applications import application_identifier, included_applications, utc_now
+from kwai_api.database import Database, Row
+from kwai_api.jsonapi import Page, document, page, resource, timestamp
+from kwai_api.news import LIVE, PROMOTED, read_texts
+
+TYPE = "stories"
+DEFAULT_LIMIT = 10
+
+
+def promoted_stories(
+    db: Database, now: datetime, paging: Page, languages: Sequence[str]
+) -> tuple[int, list[dict[str, Any]], list[dict[str, Any]]]:
+    """The promoted live stories, newest first: (total count, page of resources, included)."""
+    where = f"{LIVE} AND {PROMOTED}"
+    params = [now, now, now]
+    with db.snapshot() as tx:
+        count = tx.fetchone(f"SELECT count(*) AS n FROM news_stories s WHERE {where}", params)
+        rows = tx.fetchall(
+            "SELECT s.id, s.application_id, s.promotion, s.publish_date FROM news_stories s"
+            f" WHERE {where} ORDER BY s.publish_date DESC, s.id DESC{paging.sql()}",
+            params,
+        )
+        texts = read_texts(tx, "news_story_texts", [r["id"] for r in rows], languages)
+        applications = included_applications(tx, [r["application_id"] for r in rows], languages)
+    data = [story_resource(row, texts[row["id"]]) for row in rows]
+    return count["n"] if count else 0, data, list(applications.values())
+
+
+def story_resource(row: Row, texts: list[dict[str, Any]]) -> dict[str, Any]:
+    """A `stories` resource: the rendered texts, the promotion as priority, the publish date."""
+    return resource(
+        TYPE,
+        row["id"],
+        {
+            "content": [
+                {"locale": t["locale"], "title": t["title"], "summary": t["html_summary"],
+                 "content": t["html_content"]}
+                for t in texts
+            ],
+            "priority": row["promotion"],
+            "publish_date": timestamp(row["publish_date"]),
+        },
+        {"application": application_identifier(row["application_id"])},
+    )
+
+
+async def get_news(request: Request) -> Response:
+    """GET /portal/news: the promoted live stories, newest first, 10 a page by default."""
+    paging = page(request, DEFAULT_LIMIT)
+    count, data, included = await run_in_threadpool(
+        promoted_stories, request.app.state.db, utc_now(request), paging,
+        request.app.state.settings.site.languages,
+    )
+    return document(data, included, meta=paging.meta(count))
+
+
+routes: list[BaseRoute] = [Route("/portal/news", get_news, methods=["GET"])]
+
+openapi_paths: dict[str, Any] = {
+    "/portal/news": {
+        "get": openapi.operation(
+            f"The promoted, live stories, newest first (page[limit] defaults to {DEFAULT_LIMIT})",
+            {200: "stories", 400: "bad page parameter"},
+            parameters=openapi.PAGE_PARAMETERS,
+        ),
+    },
+}
