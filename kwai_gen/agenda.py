@@ -1,0 +1,170 @@
+"""The trainings of one language: a page per ISO week, this week on /trainings/, iCal feeds.
+
+Weeks are counted in the club's zone, Monday first. Each week page holds only that week's
+trainings, so editing a training re-renders its week (and the feeds), not the whole agenda.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+from kwai_gen.frames import Frame
+from kwai_gen.ical import CalendarEvent
+from kwai_gen.model import Club, Training, text_for
+from kwai_gen.outputs import Output, SiteInfo
+from kwai_gen.urls import AGENDA, output_file, team_calendar_path, week_path
+from kwai_gen.views import AgendaItem, Day, Link, agenda_item, page_link, section_document
+
+UPCOMING = 5  # trainings on the home page when none are left this week
+CALENDAR = "trainings.ics"
+
+
+def monday_of(moment: datetime, zone: ZoneInfo) -> date:
+    """The Monday of the week holding `moment` in the club's zone."""
+    day = moment.astimezone(zone).date()
+    return day - timedelta(days=day.weekday())
+
+
+def by_day(items: list[AgendaItem], zone: ZoneInfo) -> tuple[Day, ...]:
+    """Agenda items grouped by their day in the club's zone, in time order."""
+    days: dict[date, list[AgendaItem]] = defaultdict(list)
+    for item in sorted(items, key=lambda i: (i.start, i.id)):
+        days[item.start.astimezone(zone).date()].append(item)
+    return tuple(Day(day, tuple(found)) for day, found in sorted(days.items()))
+
+
+def next_trainings(club: Club, site: SiteInfo, lang: str) -> tuple[Day, ...]:
+    """The rest of this week's trainings; when none are left, the next few upcoming ones."""
+    zone = ZoneInfo(site.timezone)
+    week_end = datetime.combine(monday_of(club.now, zone) + timedelta(days=7), time(), zone)
+    future = [t for t in club.trainings if t.start > club.now]
+    chosen = [t for t in future if t.start < week_end] or future[:UPCOMING]
+    return by_day([agenda_item(t, site, lang) for t in chosen], zone)
+
+
+def plan_agenda(club: Club, frame: Frame) -> list[Output]:
+    """The agenda pages, the coaches page and the calendar feeds of the frame's language."""
+    site = frame.site
+    zone = ZoneInfo(site.timezone)
+    weeks: dict[date, list[AgendaItem]] = defaultdict(list)
+    for training in club.trainings:
+        weeks[monday_of(training.start, zone)].append(agenda_item(training, site, frame.lang))
+    mondays = _contiguous(sorted(weeks))
+    outputs = []
+    for n, monday in enumerate(mondays):
+        outputs.append(_week_page(
+            frame, week_path(monday), monday, by_day(weeks[monday], zone),
+            previous=frame.url(week_path(mondays[n - 1])) if n > 0 else None,
+            next=frame.url(week_path(mondays[n + 1])) if n + 1 < len(mondays) else None,
+        ))
+    this_week = by_day(weeks[_this_monday(club, zone)], zone)
+    outputs.append(_agenda_index(club, frame, mondays, this_week))
+    outputs += calendars(club, frame)
+    return outputs
+
+
+def _this_monday(club: Club, zone: ZoneInfo) -> date:
+    """The Monday of the week the site shows as "this week"."""
+    return monday_of(club.now, zone)
+
+
+def _contiguous(mondays: list[date]) -> list[date]:
+    """Every Monday from the first to the last, with the weeks without trainings in between."""
+    if not mondays:
+        return []
+    weeks = (mondays[-1] - mondays[0]).days // 7
+    return [mondays[0] + timedelta(weeks=n) for n in range(weeks + 1)]
+
+
+def _week_page(
+    frame: Frame, path: str, monday: date, days: tuple[Day, ...], title: str = "",
+    **context: Any,
+) -> Output:
+    """One week of the agenda (titled by its number unless `title` is given)."""
+    year, number, _ = monday.isocalendar()
+    title = title or f"{frame.labels['agenda']} – {frame.labels['week']} {number}, {year}"
+    defaults: dict[str, Any] = {
+        "heading": title, "intro": None, "pages": (), "calendars": (),
+        "section_news": None, "this_week": frame.url(f"{AGENDA}/"),
+    }
+    return frame.page(
+        path, "agenda.html", title=title, week=monday, week_end=monday + timedelta(days=6),
+        week_number=number, days=days, calendar=frame.url(CALENDAR),
+        coaches=frame.url("coaches/"), **{**defaults, **context},
+    )
+
+
+def _agenda_index(
+    club: Club, frame: Frame, mondays: list[date], days: tuple[Day, ...]
+) -> Output:
+    """/trainings/: this week, with the trainings application's description and pages."""
+    site, lang = frame.site, frame.lang
+    monday = _this_monday(club, ZoneInfo(site.timezone))
+    app = next((a for a in club.applications if a.name == AGENDA), None)
+    intro = section_document(app, site, lang) if app is not None else None
+    heading = intro.title if intro is not None else frame.labels["agenda"]
+    earlier = [m for m in mondays if m < monday]
+    later = [m for m in mondays if m > monday]
+    calendars = (Link(frame.url(CALENDAR), frame.labels["calendar_all"]), *(
+        Link(frame.url(team_calendar_path(team)), team.name) for team in club.teams
+    ))
+    return _week_page(
+        frame, f"{AGENDA}/", monday, days, title=heading,
+        heading=heading, intro=intro, calendars=calendars, this_week=None,
+        pages=tuple(page_link(p, site, lang) for p in club.pages if p.application == AGENDA),
+        section_news=frame.url(f"{AGENDA}/news/") if app is not None and (
+            app.news or any(s.application == AGENDA for s in club.stories)) else None,
+        previous=frame.url(week_path(earlier[-1])) if earlier else None,
+        next=frame.url(week_path(later[0])) if later else None,
+    )
+
+
+def calendars(club: Club, frame: Frame) -> list[Output]:
+    """The iCal feed of all trainings and one per team, in the frame's language."""
+    events = {t.id: _calendar_event(t, frame) for t in club.trainings}
+    name = f"{frame.site.name} – {frame.labels['agenda']}"
+    by_team: dict[int, list[CalendarEvent]] = defaultdict(list)
+    for training in club.trainings:
+        for team in training.teams:
+            by_team[team.id].append(events[training.id])
+    feeds = [(CALENDAR, name, tuple(events.values()))]
+    for team in club.teams:
+        feeds.append((team_calendar_path(team), f"{name}: {team.name}", tuple(by_team[team.id])))
+    return [
+        Output(output_file(frame.site, frame.lang, path), "ical", {
+            "name": title, "lang": frame.lang, "timezone": frame.site.timezone, "events": found,
+        })
+        for path, title, found in feeds
+    ]
+
+
+def _calendar_event(training: Training, frame: Frame) -> CalendarEvent:
+    """A training as a calendar event with a UID that never changes."""
+    site, labels = frame.site, frame.labels
+    local = text_for(training.texts, frame.lang, site.languages).text
+    title = local.title or ", ".join(team.name for team in training.teams) or labels["agenda"]
+    coaches = ", ".join(
+        f"{c.name} ({labels['head_coach']})" if c.head else c.name for c in training.coaches
+    )
+    teams = ", ".join(team.name for team in training.teams)
+    lines = [f"{labels['teams']}: {teams}" if teams else "",
+             f"{labels['coaches']}: {coaches}" if coaches else ""]
+    zone = ZoneInfo(site.timezone)
+    return CalendarEvent(
+        uid=f"training-{training.id}@{urlsplit(site.url).hostname or 'kwai'}",
+        title=f"{labels['cancelled']}: {title}" if training.cancelled else title,
+        start=training.start,
+        end=training.end,
+        location=training.location,
+        cancelled=training.cancelled,
+        sequence=training.revision,
+        created=training.created_at,
+        updated=training.updated_at,
+        description="\n".join(line for line in lines if line),
+        url=site.url + frame.url(week_path(training.start.astimezone(zone).date())),
+    )
+

@@ -1,0 +1,103 @@
+"""Jinja2 filters for dates and times: shown in the club's zone and in the page's language.
+
+Each filter reads `site` (a SiteInfo) and `lang` from the page's context, so templates simply
+write `{{ entry.published|local_date }}`. The model holds aware UTC datetimes; plain dates (an
+agenda day) are shown as they are.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime, time
+from functools import lru_cache
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from babel import Locale
+from babel.dates import format_date, format_interval, format_time
+from jinja2 import pass_context
+from jinja2.runtime import Context
+
+
+def _local(context: Context, value: datetime) -> datetime:
+    """`value` in the club's zone."""
+    return value.astimezone(ZoneInfo(context["site"].timezone))
+
+
+def _day(context: Context, value: date | datetime) -> date:
+    """The calendar day of `value` in the club's zone."""
+    return _local(context, value).date() if isinstance(value, datetime) else value
+
+
+@lru_cache(maxsize=64)
+def _hour_skeleton(lang: str) -> str:
+    """"hm" where the language counts hours to 12 (7:30 PM), else "Hm" (19:30)."""
+    pattern = Locale.parse(lang).time_formats["short"].pattern
+    return "hm" if "h" in pattern else "Hm"
+
+
+@pass_context
+def local_date(context: Context, value: date | datetime, format: str = "long") -> str:
+    """A day as the page's language writes it: "26 november 2026", "November 26, 2026"."""
+    return format_date(_day(context, value), format, locale=context["lang"])
+
+
+@pass_context
+def local_time(context: Context, value: datetime) -> str:
+    """A time of day in the club's zone: "19:30", "7:30 PM"."""
+    return format_time(_local(context, value), "short", locale=context["lang"])
+
+
+@pass_context
+def time_range(context: Context, start: datetime, end: datetime) -> str:
+    """From start to end in the club's zone: "19:30–21:00", "7:30 – 9:00 PM"."""
+    first, last = _local(context, start), _local(context, end)
+    lang = context["lang"]
+    if first.date() != last.date():
+        return f"{format_time(first, 'short', locale=lang)} – {local_date(context, end)} " + (
+            format_time(last, "short", locale=lang)
+        )
+    skeleton = _hour_skeleton(lang)
+    return format_interval(
+        time(first.hour, first.minute), time(last.hour, last.minute), skeleton, locale=lang
+    )
+
+
+@pass_context
+def day_range(context: Context, first: date, last: date) -> str:
+    """A span of days: "23–29 nov 2026", "Nov 23 – 29, 2026"."""
+    return format_interval(first, last, "yMMMd", locale=context["lang"])
+
+
+@pass_context
+def month_name(context: Context, year: int, month: int) -> str:
+    """A month of a year: "november 2026", "November 2026"."""
+    return format_date(date(year, month, 1), "LLLL y", locale=context["lang"])
+
+
+@pass_context
+def iso(context: Context, value: date | datetime) -> str:
+    """A machine-readable date or time (for <time datetime>), with the club's UTC offset."""
+    if isinstance(value, datetime):
+        return _local(context, value).isoformat()
+    return value.isoformat()
+
+
+@pass_context
+def language_name(context: Context, code: str) -> str:
+    """The name of language `code` in the page's language: "Engels" on a Dutch page."""
+    try:
+        return Locale.parse(context["lang"]).languages.get(code, code)
+    except (ValueError, LookupError):
+        return code
+
+
+FILTERS: dict[str, Callable[..., Any]] = {
+    "local_date": local_date,
+    "local_time": local_time,
+    "time_range": time_range,
+    "day_range": day_range,
+    "month_name": month_name,
+    "iso": iso,
+    "language_name": language_name,
+}

@@ -1,0 +1,96 @@
+"""The frame every HTML page of one language shares: navigation, footer, labels, language links."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
+from typing import Any
+
+from babel import Locale
+
+from kwai_gen.labels import labels_for
+from kwai_gen.model import Club, text_for
+from kwai_gen.outputs import Output, SiteInfo
+from kwai_gen.urls import content_path, href, output_file
+from kwai_gen.views import Alternate, Link, fallback_lang, section_link
+
+
+@lru_cache(maxsize=64)
+def language_name(lang: str) -> str:
+    """A language's name in that language, capitalized ("Nederlands", "English")."""
+    try:
+        name = Locale.parse(lang).get_display_name(lang) or lang
+    except (ValueError, LookupError):
+        name = lang
+    return name[:1].upper() + name[1:]
+
+
+@dataclass(frozen=True)
+class Frame:
+    """What a language's pages have in common; `page` makes one page's output from it."""
+
+    site: SiteInfo
+    lang: str
+    labels: dict[str, str]
+    nav: tuple[Link, ...]
+    footer: tuple[Link, ...]
+
+    def url(self, path: str) -> str:
+        """The site-absolute link to a language-neutral `path` in this frame's language."""
+        return href(self.site, self.lang, path)
+
+    def alternates(self, path: str) -> tuple[Alternate, ...]:
+        """Every language version of `path`, this one included, in the site's order."""
+        return tuple(
+            Alternate(lang, href(self.site, lang, path), language_name(lang))
+            for lang in self.site.languages
+        )
+
+    def page(
+        self,
+        path: str,
+        template: str,
+        title: str,
+        description: str = "",
+        modified: datetime | None = None,
+        **context: Any,
+    ) -> Output:
+        """One HTML page: the frame's context plus the page's own."""
+        return Output(
+            output_file(self.site, self.lang, path),
+            template,
+            {
+                "site": self.site,
+                "lang": self.lang,
+                "labels": self.labels,
+                "nav": self.nav,
+                "footer": self.footer,
+                "path": path,
+                "url": self.url(path),
+                "alternates": self.alternates(path),
+                "title": title,
+                "description": description,
+                "modified": modified,
+                "home": self.url(""),
+                "search_url": self.url("search/"),
+                "feed": self.url("feeds/news.atom.xml"),
+                **context,
+            },
+        )
+
+
+def make_frame(club: Club, site: SiteInfo, lang: str) -> Frame:
+    """The frame of `lang`: the applications as navigation, the content pages in the footer."""
+    labels = labels_for(lang)
+    nav = (
+        *(section_link(app, site, lang) for app in club.applications),
+        Link(href(site, lang, "news/"), labels["news"]),
+    )
+    footer = []
+    for page in club.content_pages:
+        local = text_for(page.texts, lang, site.languages)
+        footer.append(Link(href(site, lang, content_path(page.slug)), local.text.title or page.slug,
+                           lang=fallback_lang(local.text.locale, local.fallback)))
+    footer.append(Link(href(site, lang, "coaches/"), labels["coaches"]))
+    return Frame(site, lang, labels, nav, tuple(footer))

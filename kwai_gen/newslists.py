@@ -1,0 +1,186 @@
+"""The news of one language: a page per story, paginated lists, archives by year and month, feeds.
+
+Lists are numbered from the oldest story (page 1 holds the oldest ones) and only full pages get a
+number; the newest stories are on the list's index. So a new story changes the index, never the
+numbered pages, until it fills a new one.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import UTC, date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date
+
+from kwai_gen.frames import Frame
+from kwai_gen.model import Club, Story
+from kwai_gen.outputs import Output
+from kwai_gen.urls import application_dir, list_page_path, output_file, story_path
+from kwai_gen.views import Entry, Link, entry, section_link
+
+FEED_SIZE = 20
+NO_UPDATE = datetime(2000, 1, 1, tzinfo=UTC)  # an empty feed's fixed "updated"
+
+
+def feed_path(application: str | None, frame: Frame) -> str:
+    """The Atom feed of all news (None) or of one application."""
+    if application is None:
+        return "feeds/news.atom.xml"
+    return f"feeds/{application_dir(application, frame.site).rstrip('/')}.atom.xml"
+
+
+def plan_news(club: Club, frame: Frame) -> list[Output]:
+    """Every news file of the frame's language."""
+    site, lang = frame.site, frame.lang
+    sections = {app.name: section_link(app, site, lang) for app in club.applications}
+    news_link = Link(frame.url("news/"), frame.labels["news"])
+
+    def listed(story: Story) -> Entry:
+        return entry(story, site, lang, sections.get(story.application, news_link))
+
+    outputs = [story_page(story, frame, sections.get(story.application, news_link))
+               for story in club.stories]
+    everything = [listed(story) for story in club.stories]
+    years = _years(everything, frame)
+    outputs += news_lists(frame, "news/", everything, frame.labels["news"], None, years=years)
+    outputs += archives(frame, everything, years)
+    outputs.append(feed(frame, None, frame.labels["news"], "news/", club.stories, sections))
+    for app in club.applications:
+        stories = [story for story in club.stories if story.application == app.name]
+        if not (app.news or stories):
+            continue
+        base = f"{application_dir(app.name, site)}news/"
+        heading = f"{frame.labels['news']}: {sections[app.name].title}"
+        own = [listed(story) for story in stories]
+        outputs += news_lists(frame, base, own, heading, app.name, section=sections[app.name])
+        outputs.append(feed(frame, app.name, heading, base, stories, sections))
+    return outputs
+
+
+def story_page(story: Story, frame: Frame, section: Link) -> Output:
+    """The page of one story: its text and its application, nothing of other stories."""
+    full = entry(story, frame.site, frame.lang, section, full=True)
+    return frame.page(
+        story_path(story, frame.site),
+        "story.html",
+        title=full.title,
+        description=full.summary,
+        modified=story.updated_at,
+        og_type="article",
+        story=full,
+    )
+
+
+def news_lists(
+    frame: Frame,
+    base: str,
+    entries: list[Entry],
+    heading: str,
+    application: str | None,
+    years: tuple[Link, ...] = (),
+    section: Link | None = None,
+) -> list[Output]:
+    """A news list at `base` (newest first) and its full pages numbered from the oldest."""
+    size = max(1, frame.site.news_per_page)
+    total = len(entries)
+    full_pages = total // size
+    feed_url = frame.url(feed_path(application, frame))
+
+    def page_url(number: int) -> str:
+        return frame.url(list_page_path(base, number))
+
+    def listing(path: str, title: str, shown: list[Entry], **pager: Any) -> Output:
+        return frame.page(path, "news.html", title=title, heading=title, entries=tuple(shown),
+                          feed_url=feed_url, section=section, **pager)
+
+    # the index links to the newest numbered page holding a story it does not show itself
+    older = page_url((total - size - 1) // size + 1) if total > size else None
+    outputs = [listing(base, heading, entries[:size], older=older, newer=None, years=years)]
+    for number in range(1, full_pages + 1):
+        shown = entries[total - number * size : total - (number - 1) * size]
+        outputs.append(listing(
+            list_page_path(base, number),
+            f"{heading} – {frame.labels['page']} {number}",
+            shown,
+            older=page_url(number - 1) if number > 1 else None,
+            newer=page_url(number + 1) if number < full_pages else frame.url(base),
+        ))
+    return outputs
+
+
+def _month_of(published: datetime, frame: Frame) -> tuple[int, int]:
+    """The (year, month) a story was published in, in the club's zone."""
+    local = published.astimezone(ZoneInfo(frame.site.timezone))
+    return local.year, local.month
+
+
+def _years(entries: list[Entry], frame: Frame) -> tuple[Link, ...]:
+    """The archive years, newest first."""
+    years = sorted({_month_of(e.published, frame)[0] for e in entries}, reverse=True)
+    return tuple(Link(frame.url(f"news/{year}/"), str(year)) for year in years)
+
+
+def archives(frame: Frame, entries: list[Entry], years: tuple[Link, ...]) -> list[Output]:
+    """A page per year (its months) and per month (its stories)."""
+    by_month: dict[tuple[int, int], list[Entry]] = defaultdict(list)
+    for e in entries:
+        by_month[_month_of(e.published, frame)].append(e)
+    outputs = []
+    news = frame.labels["news"]
+    for year in sorted({year for year, _ in by_month}, reverse=True):
+        months = sorted((m for y, m in by_month if y == year), reverse=True)
+        month_links = tuple(
+            Link(frame.url(f"news/{year}/{month:02d}/"), _month_name(year, month, frame))
+            for month in months
+        )
+        # the year lists its months, not its stories: a new story changes its month's page only
+        outputs.append(frame.page(
+            f"news/{year}/", "archive_year.html", title=f"{news} {year}", heading=f"{news} {year}",
+            year=year, months=month_links, years=years,
+        ))
+        for month, link in zip(months, month_links, strict=True):
+            outputs.append(frame.page(
+                f"news/{year}/{month:02d}/", "news.html", title=f"{news}: {link.title}",
+                heading=f"{news}: {link.title}", entries=tuple(by_month[year, month]),
+                feed_url=frame.url(feed_path(None, frame)), section=None, older=None,
+                newer=None, years=(), up=Link(frame.url(f"news/{year}/"), f"{news} {year}"),
+            ))
+    return outputs
+
+
+def _month_name(year: int, month: int, frame: Frame) -> str:
+    """"november 2026" in the frame's language."""
+    return format_date(date(year, month, 1), "LLLL y", locale=frame.lang)
+
+
+def feed(
+    frame: Frame,
+    application: str | None,
+    title: str,
+    base: str,
+    stories: list[Story] | tuple[Story, ...],
+    sections: dict[str, Link],
+) -> Output:
+    """The Atom feed of the newest stories (with their full text) of a list."""
+    site = frame.site
+    news_link = Link(frame.url("news/"), frame.labels["news"])
+    newest = tuple(
+        entry(story, site, frame.lang, sections.get(story.application, news_link), full=True)
+        for story in stories[:FEED_SIZE]
+    )
+    path = feed_path(application, frame)
+    return Output(
+        output_file(site, frame.lang, path),
+        "atom",
+        {
+            "site": site,
+            "lang": frame.lang,
+            "title": f"{title} – {site.name}",
+            "feed_url": site.url + frame.url(path),
+            "link": site.url + frame.url(base),
+            "updated": max((story.updated_at for story in stories[:FEED_SIZE]), default=NO_UPDATE),
+            "entries": newest,
+        },
+    )

@@ -1,0 +1,20 @@
+"""Readable, stable URL parts made from titles and names."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+MAX_LENGTH = 60
+_NOT_WORD = re.compile(r"[^a-z0-9]+")
+
+
+def slugify(text: str, fallback: str = "item") -> str:
+    """Lowercase ASCII words joined by dashes ("Één kata!" -> "een-kata"); `fallback` if empty."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    slug = _NOT_WORD.sub("-", ascii_text.lower()).strip("-")
+    if len(slug) > MAX_LENGTH:
+        # cut at a word boundary so a slug never ends in half a word
+        cut = slug[:MAX_LENGTH]
+        slug = cut.rsplit("-", 1)[0] if "-" in cut else cut
+    return slug or fallback

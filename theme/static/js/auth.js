@@ -1,0 +1,329 @@
+// The staff pages under /auth/: each form goes to the API on this site when it is submitted,
+// and the page says what happened. Opening a page sends nothing: mail scanners open the links
+// in the invitation and recovery mails before people do, and must not spend them.
+(function () {
+  "use strict";
+
+  var STORE_KEYS = ["access_token", "refresh_token", "expiration", "user"];
+  var EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
+  var UUID = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i;
+  // Where the API points at a field (form fields and JSON:API attributes alike).
+  var FIELD_OF_POINTER = {
+    "/password": "password",
+    "/data/attributes/password": "password",
+    "/data/attributes/first_name": "first_name",
+    "/data/attributes/last_name": "last_name",
+    "/email": "email",
+    "/username": "username"
+  };
+
+  var text = {};
+  var form, api, message, submitButton;
+
+  function fill(template, values) {
+    return template.replace(/\{(\w+)\}/g, function (whole, name) {
+      return name in values ? String(values[name]) : whole;
+    });
+  }
+
+  // The session lives in this tab only (sessionStorage); a blocked storage means no session.
+  function remember(values) {
+    try {
+      Object.keys(values).forEach(function (key) {
+        window.sessionStorage.setItem("kwai." + key, values[key]);
+      });
+    } catch (error) { /* storage is off: the login still worked, it just is not kept */ }
+  }
+
+  function recall(key) {
+    try { return window.sessionStorage.getItem("kwai." + key); } catch (error) { return null; }
+  }
+
+  function forget() {
+    try {
+      STORE_KEYS.forEach(function (key) { window.sessionStorage.removeItem("kwai." + key); });
+    } catch (error) { /* nothing was kept */ }
+  }
+
+  function say(kind, words, detail) {
+    message.textContent = words;
+    if (detail) {
+      var reason = document.createElement("span");
+      reason.lang = "en"; // the API speaks English
+      reason.textContent = " " + detail + (/[.!?]$/.test(detail) ? "" : ".");
+      message.appendChild(reason);
+    }
+    message.className = "auth-message" + (kind ? " is-" + kind : "");
+  }
+
+  function fieldError(input, words) {
+    var slot = document.getElementById(input.id + "-error");
+    if (slot) slot.textContent = words;
+    if (words) input.setAttribute("aria-invalid", "true");
+    else input.removeAttribute("aria-invalid");
+  }
+
+  function inputs() {
+    return Array.prototype.filter.call(form.elements, function (el) {
+      return el.tagName === "INPUT";
+    });
+  }
+
+  // The first problem of a field, checked in the page's language before anything is sent.
+  function problemOf(input) {
+    var value = input.type === "password" ? input.value : input.value.trim();
+    if (input.required && !value) return text.required;
+    if (input.type === "email" && !EMAIL.test(value)) return text.email_invalid;
+    if (input.minLength > 0 && value.length < input.minLength) return text.too_short;
+    var other = input.dataset.sameAs && form.elements[input.dataset.sameAs];
+    if (other && other.value !== value) return text.mismatch;
+    return "";
+  }
+
+  function validate() {
+    var first = null;
+    inputs().forEach(function (input) {
+      var problem = problemOf(input);
+      fieldError(input, problem);
+      if (problem && !first) first = input;
+    });
+    if (first) first.focus();
+    return first === null;
+  }
+
+  function value(name) {
+    var input = form.elements[name];
+    return input.type === "password" ? input.value : input.value.trim();
+  }
+
+  // One call to the API: {status, body, retry}; status 0 when the server could not be reached.
+  function call(method, path, options) {
+    var init = { method: method, credentials: "same-origin", headers: options.headers || {} };
+    if (options.form) init.body = new URLSearchParams(options.form);
+    if (options.json) {
+      init.body = JSON.stringify(options.json);
+      init.headers["Content-Type"] = "application/vnd.api+json";
+    }
+    return fetch(api + path, init).then(function (response) {
+      var retry = response.headers.get("Retry-After");
+      return response.text().then(function (raw) {
+        var body = null;
+        try { body = raw ? JSON.parse(raw) : null; } catch (error) { body = null; }
+        return { status: response.status, body: body, retry: retry };
+      });
+    }, function () {
+      return { status: 0, body: null, retry: null };
+    });
+  }
+
+  // Say why a call failed: throttled, the API's own words (next to the field they concern), or
+  // the status when the answer holds no words.
+  function explain(result) {
+    if (result.status === 0) return say("error", text.network);
+    if (result.status === 429) {
+      var seconds = parseInt(result.retry, 10);
+      return say("error", fill(text.throttled, { seconds: seconds > 0 ? seconds : 60 }));
+    }
+    var errors = (result.body && result.body.errors) || [];
+    var detail = errors.length ? errors[0].detail : result.body && result.body.detail;
+    if (!detail) return say("error", fill(text.unexpected, { status: result.status }));
+    say("error", text.failed, detail);
+    var pointer = errors.length && errors[0].source && errors[0].source.pointer;
+    var name = FIELD_OF_POINTER[pointer];
+    if (name && form.elements[name]) {
+      fieldError(form.elements[name], detail);
+      form.elements[name].focus();
+    } else {
+      message.focus();
+    }
+  }
+
+  function done(values) {
+    form.hidden = true;
+    var panel = document.getElementById("auth-done");
+    Array.prototype.forEach.call(panel.querySelectorAll("[data-template]"), function (el) {
+      el.textContent = fill(el.dataset.template, values || {});
+    });
+    say("", "");
+    panel.hidden = false;
+    panel.setAttribute("tabindex", "-1");
+    panel.focus();
+  }
+
+  function showSession(name) {
+    form.hidden = true;
+    document.getElementById("auth-user").textContent = name;
+    var session = document.getElementById("auth-session");
+    session.hidden = false;
+    session.setAttribute("tabindex", "-1");
+    session.focus();
+  }
+
+  function fullName(user, fallback) {
+    var attributes = (user && user.data && user.data.attributes) || {};
+    var name = [attributes.first_name, attributes.last_name].filter(Boolean).join(" ");
+    return name || attributes.email || fallback;
+  }
+
+  var submit = {
+    login: function () {
+      var email = value("username");
+      return call("POST", "/auth/login", {
+        form: { username: email, password: value("password") }
+      }).then(function (result) {
+        if (result.status !== 200 || !result.body || !result.body.access_token) {
+          return explain(result);
+        }
+        var tokens = result.body;
+        remember({
+          access_token: tokens.access_token,
+          refresh_token: tokens.refresh_token,
+          expiration: tokens.expiration || ""
+        });
+        form.elements.password.value = "";
+        return call("GET", "/auth/user", {
+          headers: { Authorization: "Bearer " + tokens.access_token }
+        }).then(function (user) {
+          var name = fullName(user.status === 200 ? user.body : null, email);
+          remember({ user: name });
+          say("success", "");
+          showSession(name);
+        });
+      });
+    },
+    recover: function () {
+      var email = value("email");
+      return call("POST", "/auth/recover", { form: { email: email } }).then(function (result) {
+        if (result.status === 200 || result.status === 202) return done({ email: email });
+        return explain(result);
+      });
+    },
+    reset: function () {
+      return call("POST", "/auth/reset", {
+        form: { uuid: linkUuid(), password: form.elements.password.value }
+      }).then(function (result) {
+        if (result.status !== 200 && result.status !== 204) return explain(result);
+        forget(); // every token of the account was just revoked
+        return done();
+      });
+    },
+    invite: function () {
+      var attributes = {
+        first_name: value("first_name"),
+        last_name: value("last_name"),
+        password: form.elements.password.value
+      };
+      return call("POST", "/auth/users", {
+        json: {
+          data: {
+            type: "user_accounts",
+            attributes: attributes,
+            relationships: {
+              user_invitation: { data: { type: "user_invitations", id: linkUuid() } }
+            }
+          }
+        }
+      }).then(function (result) {
+        if (result.status !== 201) return explain(result);
+        var account = (result.body && result.body.data && result.body.data.attributes) || {};
+        return done({ email: account.email || "" });
+      });
+    }
+  };
+
+  function linkUuid() {
+    return (new URLSearchParams(window.location.search).get("uuid") || "").trim();
+  }
+
+  // The mails link to the default language: switching language must keep the link's uuid.
+  function keepQueryOnLanguageLinks() {
+    if (!window.location.search) return;
+    Array.prototype.forEach.call(document.querySelectorAll("a[hreflang]"), function (link) {
+      var href = link.getAttribute("href");
+      if (href && href.indexOf("/auth/") !== -1 && href.indexOf("?") === -1) {
+        link.setAttribute("href", href + window.location.search);
+      }
+    });
+  }
+
+  function onSubmit(event) {
+    event.preventDefault();
+    if (submitButton.disabled) return;
+    say("", "");
+    if (!validate()) return;
+    submitButton.disabled = true;
+    form.setAttribute("aria-busy", "true");
+    say("", text.busy);
+    submit[form.dataset.form]().then(finish, function () {
+      say("error", text.network);
+      finish();
+    });
+  }
+
+  function finish() {
+    submitButton.disabled = false;
+    form.removeAttribute("aria-busy");
+    if (message.textContent === text.busy) say("", "");
+  }
+
+  function logout() {
+    var access = recall("access_token");
+    var refresh = recall("refresh_token");
+    var sent = access && refresh
+      ? call("POST", "/auth/logout", {
+        form: { refresh_token: refresh },
+        headers: { Authorization: "Bearer " + access }
+      })
+      : Promise.resolve(null);
+    // Whatever the server says, this tab forgets the session.
+    sent.then(function () {
+      forget();
+      document.getElementById("auth-session").hidden = true;
+      form.hidden = false;
+      say("success", text.logged_out);
+      form.elements.username.focus();
+    });
+  }
+
+  // A session kept in this tab is shown without asking the server (opening spends nothing).
+  function restoreSession() {
+    var name = recall("user");
+    var expiration = recall("expiration");
+    if (!name || !recall("access_token")) return;
+    var expires = expiration ? Date.parse(expiration.replace(" ", "T") + "Z") : NaN;
+    if (!isNaN(expires) && expires <= Date.now()) return forget();
+    showSession(name);
+  }
+
+  function start() {
+    form = document.getElementById("auth-form");
+    message = document.getElementById("auth-message");
+    if (!form || !message) return;
+    text = JSON.parse(document.getElementById("auth-text").textContent);
+    api = form.dataset.api || "/api/v1";
+    submitButton = form.querySelector("button[type=submit]");
+    keepQueryOnLanguageLinks();
+    inputs().forEach(function (input) {
+      // an error goes away as soon as the field is put right
+      input.addEventListener("input", function () {
+        if (input.hasAttribute("aria-invalid") && !problemOf(input)) fieldError(input, "");
+      });
+    });
+    if (form.hasAttribute("data-needs-uuid") && !UUID.test(linkUuid())) {
+      form.querySelector("fieldset").disabled = true;
+      say("error", text.missing_uuid);
+      return;
+    }
+    form.addEventListener("submit", onSubmit);
+    if (form.dataset.form === "login") {
+      document.getElementById("auth-logout").addEventListener("click", logout);
+      restoreSession();
+    }
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();

@@ -1,0 +1,14 @@
+// Starts the Pagefind search box (searching for ?q= when given); when the index is missing
+// (search is off), says so instead.
+document.addEventListener("DOMContentLoaded", function () {
+  var box = document.getElementById("search");
+  if (!box) return;
+  if (typeof PagefindUI !== "function") {
+    box.hidden = true;
+    document.getElementById("search-unavailable").hidden = false;
+    return;
+  }
+  var ui = new PagefindUI({ element: "#search", showImages: false, showSubResults: true });
+  var query = new URLSearchParams(window.location.search).get("q");
+  if (query) ui.triggerSearch(query);
+});
