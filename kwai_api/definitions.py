@@ -13,7 +13,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from kwai_api import openapi as oa
-from kwai_api.access import require_user
+from kwai_api.access import optional_user, require_user
 from kwai_api.database import Database, Row, Transaction
 from kwai_api.jsonapi import (
     MISSING,
@@ -46,6 +46,11 @@ def reference_id(value: Any) -> int | None:
     return int(text) if text.isascii() and text.isdigit() and len(text) <= 9 else None
 
 
+def row_exists(tx: Transaction, table: str, row_id: int | None) -> bool:
+    """True when the row exists, or when no id is asked for."""
+    return row_id is None or bool(tx.fetchone(f"SELECT id FROM {table} WHERE id = ?", [row_id]))
+
+
 def check_type(content: dict[str, Any], expected: str, id: int | None = None) -> None:
     """409 when the document names another resource type or another id than the path."""
     data = content["data"]
@@ -66,8 +71,11 @@ def team_resource(row: Row) -> dict[str, Any]:
     return resource("teams", row["id"], {"name": row["name"]})
 
 
-def definition_resource(row: Row) -> dict[str, Any]:
-    """A `training_definitions` resource; times are local wall-clock times ("HH:MM:SS")."""
+def definition_resource(row: Row, public: bool = False) -> dict[str, Any]:
+    """A `training_definitions` resource; times are local wall-clock times ("HH:MM:SS").
+
+    The public (an anonymous caller) does not see the remark: it is the staff's note.
+    """
     team = identifier("teams", row["team_id"]) if row["team_id"] is not None else None
     return resource(TYPE, row["id"], {
         "name": row["name"],
@@ -77,7 +85,7 @@ def definition_resource(row: Row) -> dict[str, Any]:
         "end_time": row["end_time"].strftime("%H:%M:%S"),
         "active": row["active"],
         "location": row["location"],
-        "remark": row["remark"],
+        "remark": None if public else row["remark"],
         "created_at": timestamp(row["created_at"]),
         "updated_at": timestamp(row["updated_at"]),
     }, {"team": team})
@@ -183,9 +191,7 @@ def _checked(tx: Transaction, values: dict[str, Any]) -> dict[str, Any]:
     team = values.pop("team", MISSING)
     if team is not MISSING:
         team_id = None if team is None else reference_id(team["id"])
-        if team is not None and (
-            team_id is None or not tx.fetchone("SELECT id FROM teams WHERE id = ?", [team_id])
-        ):
+        if team is not None and (team_id is None or not row_exists(tx, "teams", team_id)):
             raise ApiError(422, "that team does not exist", pointer="/data/relationships/team")
         values["team_id"] = team_id
     return values
@@ -239,21 +245,6 @@ def delete_definition(db: Database, definition_id: int) -> None:
     db.write(work)
 
 
-def parse_day(value: Any, pointer: str | None = None, parameter: str | None = None) -> date:
-    """A date "YYYY-MM-DD" (a timestamp's date part is accepted), else 4xx naming the field."""
-    status = 400 if parameter else 422
-    text = value.strip() if isinstance(value, str) else ""
-    try:
-        day = date.fromisoformat(text) if len(text) == 10 else datetime.fromisoformat(text).date()
-    except ValueError:
-        raise ApiError(status, f"{value!r} is not a date 'YYYY-MM-DD'",
-                       pointer=pointer, parameter=parameter) from None
-    if not 1900 <= day.year <= 2999:
-        raise ApiError(status, "the year should be between 1900 and 2999",
-                       pointer=pointer, parameter=parameter)
-    return day
-
-
 def generate_trainings(
     db: Database, definition_id: int, first: date, last: date, site: SiteSettings, now: datetime,
     author_id: int,
@@ -296,22 +287,25 @@ def generate_trainings(
 # --- routes ----------------------------------------------------------------------------------
 
 
-def _respond(found: DefinitionList, status: int = 200) -> Response:
-    return document(definition_resource(found.rows[0]), found.included(), status=status)
+def _respond(found: DefinitionList, status: int = 200, public: bool = False) -> Response:
+    return document(definition_resource(found.rows[0], public), found.included(), status=status)
 
 
 async def list_route(request: Request) -> Response:
     """GET /training_definitions: every definition, in weekly order."""
+    public = await optional_user(request) is None
     limits = page(request)
     found = await run_in_threadpool(list_definitions, request.app.state.db, limits)
-    return document([definition_resource(r) for r in found.rows], found.included(),
+    return document([definition_resource(r, public) for r in found.rows], found.included(),
                     meta=limits.meta(found.count))
 
 
 async def get_route(request: Request) -> Response:
-    """GET /training_definitions/{id}."""
+    """GET /training_definitions/{id}; anonymous callers do not see the remark."""
     definition_id = parse_id(request.path_params["id"])
-    return _respond(await run_in_threadpool(get_definition, request.app.state.db, definition_id))
+    public = await optional_user(request) is None
+    found = await run_in_threadpool(get_definition, request.app.state.db, definition_id)
+    return _respond(found, public=public)
 
 
 async def create_route(request: Request) -> Response:
@@ -369,25 +363,27 @@ _ATTRIBUTES = {
 }
 _TEAM = {"team": oa.nullable(oa.identifier_schema("teams"))}
 _ID = [oa.path_param("id")]
-_WRITE = {400: "the body is not JSON", 401: "not authenticated", 409: "wrong type or id",
-          413: "body too large", 415: "unsupported media type", 422: "invalid document"}
+WRITE_ERRORS = {400: "the body is not JSON", 401: "not authenticated", 409: "wrong type or id",
+                413: "body too large", 415: "unsupported media type", 422: "invalid document"}
 
 openapi_paths: dict[str, Any] = {
     "/training_definitions": {
-        "get": oa.operation("List training definitions",
-                            {200: "the definitions", 400: "bad page parameter"},
+        "get": oa.operation("List training definitions (anonymous: without remarks)",
+                            {200: "the definitions", 400: "bad page parameter",
+                             401: "bad token"},
                             parameters=oa.PAGE_PARAMETERS),
-        "post": oa.operation("Create a training definition", {201: "created", **_WRITE},
+        "post": oa.operation("Create a training definition", {201: "created", **WRITE_ERRORS},
                              body=oa.document_schema(
                                  TYPE, _ATTRIBUTES, ("name", "weekday", "start_time", "end_time"),
                                  _TEAM),
                              auth=True),
     },
     "/training_definitions/{id}": {
-        "get": oa.operation("One training definition", {200: "the definition", 404: "unknown"},
+        "get": oa.operation("One training definition (anonymous: without its remark)",
+                            {200: "the definition", 401: "bad token", 404: "unknown"},
                             parameters=_ID),
         "patch": oa.operation("Change a training definition",
-                              {200: "changed", 404: "unknown", **_WRITE}, parameters=_ID,
+                              {200: "changed", 404: "unknown", **WRITE_ERRORS}, parameters=_ID,
                               body=oa.document_schema(TYPE, _ATTRIBUTES, relationships=_TEAM),
                               auth=True),
         "delete": oa.operation("Delete a training definition (its trainings stay)",

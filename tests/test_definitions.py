@@ -76,6 +76,25 @@ def test_one_definition(client: TestClient) -> None:
         "included": [{"type": "teams", "id": "3", "attributes": {"name": "Volwassenen"}}]}
 
 
+def test_anonymous_callers_do_not_see_remarks(
+    client: TestClient, db: Database, admin: dict[str, str]
+) -> None:
+    db.write(lambda tx: tx.execute(
+        "UPDATE training_definitions SET remark = 'sleutel bij de conciërge' WHERE id = 4"))
+    staff = client.get(f"{API}/training_definitions/4", headers=admin).json()
+    assert staff["data"]["attributes"]["remark"] == "sleutel bij de conciërge"
+    public = client.get(f"{API}/training_definitions/4").json()
+    staff["data"]["attributes"]["remark"] = None
+    assert public == staff  # the same document, without the remark
+    listed = client.get(f"{API}/training_definitions").json()["data"]
+    assert len(listed) == 7 and all(d["attributes"]["remark"] is None for d in listed)
+    staff_list = client.get(f"{API}/training_definitions", headers=admin).json()["data"]
+    assert {d["id"]: d["attributes"]["remark"] for d in staff_list if d["attributes"]["remark"]
+            } == {"4": "sleutel bij de conciërge"}
+    bad = client.get(f"{API}/training_definitions/4", headers={"Authorization": "Bearer x"})
+    assert bad.status_code == 401
+
+
 @pytest.mark.parametrize("path", ["/training_definitions/99", "/training_definitions/one",
                                   "/training_definitions/99/trainings",
                                   "/training_definitions/x/trainings"])
@@ -116,7 +135,8 @@ def test_create_accepts_short_times_and_returns_long_ones(
     assert (row["name"], row["weekday"], row["start_time"], row["end_time"], row["team_id"],
             row["active"], row["location"], row["remark"]) == (
         "Kata zondag", 7, time(10), time(11, 30), 3, True, "Dojo", "nieuw")
-    assert client.get(f"{API}/training_definitions/{data['id']}").json()["data"] == data
+    stored = client.get(f"{API}/training_definitions/{data['id']}", headers=admin)
+    assert stored.json()["data"] == data
 
 
 def test_create_without_a_team(client: TestClient, db: Database, admin: dict[str, str]) -> None:

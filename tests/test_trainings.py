@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 from datetime import datetime
 from typing import Any
@@ -10,7 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from starlette.testclient import TestClient
 
-from kwai_api.database import Database
+from kwai_api.database import Database, Transaction
 
 API = "/api/v1"
 BRUSSELS = ZoneInfo("Europe/Brussels")
@@ -102,8 +103,10 @@ def test_list_is_newest_first_with_meta_and_included(client: TestClient, db: Dat
     assert ("training_definitions", "7") in included
 
 
-def test_training_shape_matches_the_database(client: TestClient, db: Database) -> None:
-    response = client.get(f"{API}/trainings/10")
+def test_training_shape_matches_the_database(
+    client: TestClient, db: Database, admin: dict[str, str]
+) -> None:
+    response = client.get(f"{API}/trainings/10", headers=admin)
     assert response.status_code == 200
     data = response.json()["data"]
     row = one(db, "SELECT * FROM trainings WHERE id = 10")
@@ -241,14 +244,18 @@ def test_unknown_filter_ids_are_404(client: TestClient, name: str) -> None:
     assert error_source(response) == {"parameter": f"filter[{name}]"}
 
 
-def test_inactive_trainings_only_with_active_false(client: TestClient, db: Database) -> None:
+def test_inactive_trainings_only_with_active_false(
+    client: TestClient, db: Database, admin: dict[str, str]
+) -> None:
     hidden = add_training(db, datetime(2026, 11, 27, 17), datetime(2026, 11, 27, 18), active=False)
-    assert hidden not in ids(client.get(f"{API}/trainings"))
-    assert hidden not in ids(client.get(f"{API}/trainings", params={"filter[active]": "true"}))
-    everything = client.get(f"{API}/trainings", params={"filter[active]": "false"})
+    assert hidden not in ids(client.get(f"{API}/trainings", headers=admin))
+    assert hidden not in ids(client.get(f"{API}/trainings", params={"filter[active]": "true"},
+                                        headers=admin))
+    everything = client.get(f"{API}/trainings", params={"filter[active]": "false"},
+                            headers=admin)
     assert hidden in ids(everything)
     assert everything.json()["meta"]["count"] == SEEDED + 1
-    one = client.get(f"{API}/trainings/{hidden}").json()["data"]
+    one = client.get(f"{API}/trainings/{hidden}", headers=admin).json()["data"]
     assert one["attributes"]["event"]["active"] is False
     assert one["relationships"]["definition"]["data"] is None
     assert one["attributes"]["contents"] == [] and one["relationships"]["teams"]["data"] == []
@@ -271,6 +278,85 @@ def test_coaches_and_teams_lists(client: TestClient) -> None:
         {"type": "teams", "id": "2", "attributes": {"name": "Jeugd"}},
     ]
     assert client.get(f"{API}/trainings/teams", params={"page[offset]": "x"}).status_code == 400
+
+
+# --- what anonymous callers see ------------------------------------------------------------
+
+
+def test_inactive_trainings_do_not_exist_for_anonymous_callers(
+    client: TestClient, db: Database, admin: dict[str, str]
+) -> None:
+    definition = db.fetchvalue("SELECT definition_id FROM trainings WHERE id = 40")
+    of_definition = db.fetchvalue(
+        "SELECT count(*) FROM trainings WHERE definition_id = ?", [definition])
+    db.write(lambda tx: tx.execute("UPDATE trainings SET active = false WHERE id = 40"))
+    everything = {"filter[active]": "false"}
+    for params, count in (
+        ({}, SEEDED - 1),
+        (everything, SEEDED - 1),  # asking for inactive ones too changes nothing
+        ({**everything, "filter[definition]": definition}, of_definition - 1),
+    ):
+        response = client.get(f"{API}/trainings", params=params)
+        assert 40 not in ids(response) and response.json()["meta"]["count"] == count
+    listed = client.get(f"{API}/training_definitions/{definition}/trainings", params=everything)
+    assert 40 not in ids(listed) and listed.json()["meta"]["count"] == of_definition - 1
+    missing = client.get(f"{API}/trainings/40")
+    assert missing.status_code == 404 and missing.json()["errors"][0]["status"] == "404"
+    # the staff still see it, and only when they ask for inactive ones too
+    staff = client.get(f"{API}/trainings", params=everything, headers=admin)
+    assert 40 in ids(staff) and staff.json()["meta"]["count"] == SEEDED
+    assert 40 in ids(client.get(f"{API}/training_definitions/{definition}/trainings",
+                                params=everything, headers=admin))
+    found = client.get(f"{API}/trainings/40", headers=admin)
+    assert found.status_code == 200
+    assert found.json()["data"]["attributes"]["event"]["active"] is False
+
+
+def test_anonymous_callers_see_no_remark_or_attendance(
+    client: TestClient, db: Database, admin: dict[str, str]
+) -> None:
+    definition = db.fetchvalue("SELECT definition_id FROM trainings WHERE id = 10")
+
+    def note(tx: Transaction) -> None:
+        tx.execute("UPDATE trainings SET remark = 'sleutel bij Jan' WHERE id = 10")
+        tx.execute("UPDATE training_coaches SET present = true, payed = true"
+                   " WHERE training_id = 10")
+        tx.execute("UPDATE training_definitions SET remark = 'zaal boeken' WHERE id = ?",
+                   [definition])
+
+    db.write(note)
+    staff = client.get(f"{API}/trainings/10", headers=admin).json()
+    attributes = staff["data"]["attributes"]
+    assert attributes["remark"] == "sleutel bij Jan"
+    assert attributes["coaches"] and all(
+        set(c) == {"id", "head", "present", "payed"} and c["present"] and c["payed"]
+        for c in attributes["coaches"])
+    [included] = [item for item in staff["included"] if item["type"] == "training_definitions"]
+    assert included["attributes"]["remark"] == "zaal boeken"
+    # the public sees the same document without the staff's notes
+    expected = copy.deepcopy(staff)
+    expected["data"]["attributes"]["remark"] = None
+    expected["data"]["attributes"]["coaches"] = [
+        {"id": c["id"], "head": c["head"]} for c in attributes["coaches"]]
+    for item in expected["included"]:
+        if item["type"] == "training_definitions":
+            item["attributes"]["remark"] = None
+    assert client.get(f"{API}/trainings/10").json() == expected
+    listed = client.get(f"{API}/trainings").json()
+    assert [item for item in listed["data"] if item["id"] == "10"] == [expected["data"]]
+    assert [item["attributes"]["remark"] for item in listed["included"]
+            if item["type"] == "training_definitions" and item["id"] == str(definition)
+            ] == [None]
+    in_list = client.get(f"{API}/trainings", headers=admin).json()["data"]
+    assert [item for item in in_list if item["id"] == "10"] == [staff["data"]]
+
+
+def test_a_bad_token_is_refused_not_read_as_anonymous(client: TestClient) -> None:
+    bad = {"Authorization": "Bearer not-a-token"}
+    for path in ("/trainings", "/trainings/10", "/training_definitions/4/trainings"):
+        response = client.get(API + path, headers=bad)
+        assert response.status_code == 401
+        assert response.json()["errors"][0]["status"] == "401"
 
 
 # --- writing -------------------------------------------------------------------------------
@@ -301,7 +387,7 @@ def test_create_stores_training_texts_coaches_and_teams(
         "<p>Breng je <em>gordel</em> mee.</p>")
     assert data["relationships"]["definition"]["data"]["id"] == "2"
     assert jobs.changes == 1
-    assert client.get(f"{API}/trainings/{training_id}").json()["data"] == data
+    assert client.get(f"{API}/trainings/{training_id}", headers=admin).json()["data"] == data
 
 
 @pytest.mark.parametrize("content_type", [None, "application/json",
