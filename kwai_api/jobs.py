@@ -20,7 +20,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from kwai_api.database import Database
 from kwai_api.settings import Settings
-from kwai_gen.build import BuildFailed, BuildResult, RenderWorker, build_site
+from kwai_gen.build import BuildFailed, BuildResult, RenderWorker, build_site, prune_releases
 
 logger = logging.getLogger("kwai.jobs")
 
@@ -40,6 +40,8 @@ class Jobs:
         self._build_lock = asyncio.Lock()
         # Builds run on this thread; stopping waits for it, even when a job was cancelled.
         self._builder = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kwai-build")
+        # Old releases are removed here, so that the next build never waits for it.
+        self._pruner = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kwai-prune")
         self._mail_lock = asyncio.Lock()
 
     async def start(self) -> None:
@@ -62,6 +64,7 @@ class Jobs:
         self.running = False
         self.scheduler.shutdown(wait=False)
         await anyio.to_thread.run_sync(self._builder.shutdown)
+        await anyio.to_thread.run_sync(self._pruner.shutdown)
 
     def site_changed(self) -> None:
         """An edit changed the public site: build after the quiet period or the maximum wait."""
@@ -101,6 +104,7 @@ class Jobs:
                     full=full,
                     trigger=trigger,
                     worker=self.worker,
+                    prune=False,
                 ),
             )
             try:
@@ -109,6 +113,7 @@ class Jobs:
                 logger.error("site build failed: %s", error)
                 raise
             self.last_build = result
+            self._pruner.submit(prune_releases, self.settings)
             if result.next_change is not None and now is None:
                 self._schedule_due(result.next_change)
             return result

@@ -15,12 +15,13 @@ from zoneinfo import ZoneInfo
 from kwai_gen.frames import Frame
 from kwai_gen.ical import CalendarEvent
 from kwai_gen.model import Club, Training, text_for
-from kwai_gen.outputs import Output, SiteInfo
+from kwai_gen.outputs import Deferred, Output, SiteInfo
 from kwai_gen.urls import AGENDA, output_file, team_calendar_path, week_path
 from kwai_gen.views import AgendaItem, Day, Link, agenda_item, page_link, section_document
 
 UPCOMING = 5  # trainings on the home page when none are left this week
 CALENDAR = "trainings.ics"
+CALENDAR_WEEKS_BACK = 8
 
 
 def monday_of(moment: datetime, zone: ZoneInfo) -> date:
@@ -50,18 +51,23 @@ def plan_agenda(club: Club, frame: Frame) -> list[Output]:
     """The agenda pages, the coaches page and the calendar feeds of the frame's language."""
     site = frame.site
     zone = ZoneInfo(site.timezone)
-    weeks: dict[date, list[AgendaItem]] = defaultdict(list)
+    weeks: dict[date, list[Training]] = defaultdict(list)
     for training in club.trainings:
-        weeks[monday_of(training.start, zone)].append(agenda_item(training, site, frame.lang))
+        weeks[monday_of(training.start, zone)].append(training)
     mondays = _contiguous(sorted(weeks))
     outputs = []
     for n, monday in enumerate(mondays):
-        outputs.append(_week_page(
-            frame, week_path(monday), monday, by_day(weeks[monday], zone),
-            previous=frame.url(week_path(mondays[n - 1])) if n > 0 else None,
-            next=frame.url(week_path(mondays[n + 1])) if n + 1 < len(mondays) else None,
+        trainings = tuple(weeks[monday])
+        previous = frame.url(week_path(mondays[n - 1])) if n > 0 else None
+        following = frame.url(week_path(mondays[n + 1])) if n + 1 < len(mondays) else None
+        # A week page is made only when its trainings (or its neighbours) changed.
+        outputs.append(frame.deferred_page(
+            week_path(monday), "agenda.html", (monday, trainings, previous, following),
+            lambda monday=monday, trainings=trainings, previous=previous, following=following:
+                _week_context(frame, monday, _days(trainings, site, frame.lang, zone),
+                              previous=previous, next=following),
         ))
-    this_week = by_day(weeks[_this_monday(club, zone)], zone)
+    this_week = _days(tuple(weeks[_this_monday(club, zone)]), site, frame.lang, zone)
     outputs.append(_agenda_index(club, frame, mondays, this_week))
     outputs += calendars(club, frame)
     return outputs
@@ -80,22 +86,28 @@ def _contiguous(mondays: list[date]) -> list[date]:
     return [mondays[0] + timedelta(weeks=n) for n in range(weeks + 1)]
 
 
-def _week_page(
-    frame: Frame, path: str, monday: date, days: tuple[Day, ...], title: str = "",
-    **context: Any,
-) -> Output:
-    """One week of the agenda (titled by its number unless `title` is given)."""
+def _days(
+    trainings: tuple[Training, ...], site: SiteInfo, lang: str, zone: ZoneInfo
+) -> tuple[Day, ...]:
+    """Some trainings as agenda items grouped by day."""
+    return by_day([agenda_item(t, site, lang) for t in trainings], zone)
+
+
+def _week_context(
+    frame: Frame, monday: date, days: tuple[Day, ...], title: str = "", **context: Any
+) -> dict[str, Any]:
+    """What an agenda page shows of one week (titled by its number unless `title` is given)."""
     year, number, _ = monday.isocalendar()
     title = title or f"{frame.labels['agenda']} – {frame.labels['week']} {number}, {year}"
     defaults: dict[str, Any] = {
         "heading": title, "intro": None, "pages": (), "calendars": (),
         "section_news": None, "this_week": frame.url(f"{AGENDA}/"),
     }
-    return frame.page(
-        path, "agenda.html", title=title, week=monday, week_end=monday + timedelta(days=6),
-        week_number=number, days=days, calendar=frame.url(CALENDAR),
-        coaches=frame.url("coaches/"), **{**defaults, **context},
-    )
+    return {
+        "title": title, "week": monday, "week_end": monday + timedelta(days=6),
+        "week_number": number, "days": days, "calendar": frame.url(CALENDAR),
+        "coaches": frame.url("coaches/"), **{**defaults, **context},
+    }
 
 
 def _agenda_index(
@@ -112,32 +124,49 @@ def _agenda_index(
     calendars = (Link(frame.url(CALENDAR), frame.labels["calendar_all"]), *(
         Link(frame.url(team_calendar_path(team)), team.name) for team in club.teams
     ))
-    return _week_page(
-        frame, f"{AGENDA}/", monday, days, title=heading,
+    return frame.page(f"{AGENDA}/", "agenda.html", **_week_context(
+        frame, monday, days, title=heading,
         heading=heading, intro=intro, calendars=calendars, this_week=None,
         pages=tuple(page_link(p, site, lang) for p in club.pages if p.application == AGENDA),
         section_news=frame.url(f"{AGENDA}/news/") if app is not None and (
             app.news or any(s.application == AGENDA for s in club.stories)) else None,
         previous=frame.url(week_path(earlier[-1])) if earlier else None,
         next=frame.url(week_path(later[0])) if later else None,
-    )
+    ))
 
 
 def calendars(club: Club, frame: Frame) -> list[Output]:
-    """The iCal feed of all trainings and one per team, in the frame's language."""
-    events = {t.id: _calendar_event(t, frame) for t in club.trainings}
+    """The iCal feed of all trainings and one per team, in the frame's language.
+
+    A feed holds the trainings from CALENDAR_WEEKS_BACK weeks ago to a year ahead: what a
+    subscribed phone needs, and a feed that stays small however long the club keeps its agenda.
+    """
+    zone = ZoneInfo(frame.site.timezone)
+    first = datetime.combine(
+        monday_of(club.now, zone) - timedelta(weeks=CALENDAR_WEEKS_BACK), time(), zone
+    )
+    last = datetime.combine(monday_of(club.now, zone) + timedelta(weeks=53), time(), zone)
+    shown = tuple(t for t in club.trainings if first <= t.start < last)
     name = f"{frame.site.name} – {frame.labels['agenda']}"
-    by_team: dict[int, list[CalendarEvent]] = defaultdict(list)
-    for training in club.trainings:
-        for team in training.teams:
-            by_team[team.id].append(events[training.id])
-    feeds = [(CALENDAR, name, tuple(events.values()))]
+    feeds = [(CALENDAR, name, shown)]
     for team in club.teams:
-        feeds.append((team_calendar_path(team), f"{name}: {team.name}", tuple(by_team[team.id])))
+        feeds.append((team_calendar_path(team), f"{name}: {team.name}",
+                      tuple(t for t in shown if any(m.id == team.id for m in t.teams))))
+    events: dict[int, CalendarEvent] = {}  # made once, shared by the feeds a training is in
+
+    def make(title: str, trainings: tuple[Training, ...]) -> dict[str, Any]:
+        for training in trainings:
+            if training.id not in events:
+                events[training.id] = _calendar_event(training, frame)
+        return {"name": title, "lang": frame.lang, "timezone": frame.site.timezone,
+                "events": tuple(events[t.id] for t in trainings)}
+
     return [
-        Output(output_file(frame.site, frame.lang, path), "ical", {
-            "name": title, "lang": frame.lang, "timezone": frame.site.timezone, "events": found,
-        })
+        Output(
+            output_file(frame.site, frame.lang, path),
+            "ical",
+            Deferred((frame, title, found), lambda title=title, found=found: make(title, found)),
+        )
         for path, title, found in feeds
     ]
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from kwai_api.database import Database
 from kwai_api.settings import Settings
+from kwai_gen import release as releases
 from kwai_gen.gather import gather
 from kwai_gen.outputs import SiteInfo
 from kwai_gen.render import BuildFailed, RenderJob, RenderResult, render
@@ -82,6 +83,11 @@ def _render_in_child(job: RenderJob, sender: Connection) -> None:
     sender.close()
 
 
+def prune_releases(settings: Settings) -> None:
+    """Remove releases older than the newest `keep_releases` (never the live one)."""
+    releases.prune(settings.site.output, max(2, settings.site.keep_releases))
+
+
 def site_info(settings: Settings) -> SiteInfo:
     """The facts of the site the templates may use."""
     site = settings.site
@@ -104,10 +110,13 @@ def build_site(
     trigger: str = "manual",
     worker: RenderWorker | None = None,
     search: bool | None = None,
+    prune: bool = True,
 ) -> BuildResult:
     """Build the site as of `now` (default: the current time) and record the build.
 
-    Raises BuildFailed with a readable message; the live site then stays as it was.
+    Old releases are removed afterwards unless `prune` is false (the server prunes on another
+    thread, so that the next build need not wait). Raises BuildFailed with a readable message;
+    the live site then stays as it was.
     """
     clock = (now or datetime.now(UTC)).astimezone(UTC).replace(tzinfo=None, microsecond=0)
     started = datetime.now(UTC).replace(tzinfo=None)
@@ -126,7 +135,6 @@ def build_site(
             output=settings.site.output,
             theme=settings.site.theme,
             content=settings.site.content,
-            keep_releases=settings.site.keep_releases,
             full=full,
             search=settings.site.search if search is None else search,
         )
@@ -138,6 +146,8 @@ def build_site(
         _finish(db, build_id, "failed", error=message)
         raise BuildFailed(message) from error
     _finish(db, build_id, "success", result=result)
+    if prune:
+        prune_releases(settings)
     return BuildResult(
         id=build_id,
         release=result.release,

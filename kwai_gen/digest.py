@@ -1,52 +1,57 @@
 """Digests of outputs: what decides whether a file must be rendered again.
 
-A story appears in a dozen contexts (its page, lists, archives, feeds, in each language); each
-model object is pickled and hashed once per build and its digest reused wherever it appears.
+Pages share large context values (the labels, the navigation, the same story on several lists):
+each context value that is not a plain scalar is pickled and hashed once per build, by identity,
+and its digest reused by every output that holds the same object.
 """
 
 from __future__ import annotations
 
 import hashlib
 import pickle
-from dataclasses import is_dataclass
+from datetime import datetime
 from typing import Any
 
+from kwai_gen.outputs import Deferred
+
 _PROTOCOL = pickle.HIGHEST_PROTOCOL
+_SCALARS = (str, int, float, bool, type(None))
 
 
 class Digester:
-    """Digests outputs of one build, remembering each model object's digest by identity."""
+    """Digests the outputs of one build; contexts must not change while it is in use."""
 
     def __init__(self, salt: str) -> None:
         self._salt = salt.encode()
         self._memo: dict[int, tuple[Any, bytes]] = {}
 
-    def output(self, template: str, context: dict[str, Any]) -> str:
-        """The digest of one output: salt (theme and code), template and context."""
+    def output(self, template: str, context: dict[str, Any] | Deferred) -> str:
+        """The digest of one output: salt (theme and code), template and context (or its key)."""
         hasher = hashlib.blake2b(self._salt, digest_size=16)
         hasher.update(template.encode())
-        self._feed(hasher, context)
+        if isinstance(context, Deferred):
+            hasher.update(b"deferred")
+            for value in context.key:
+                hasher.update(self._value(value))
+        else:
+            for key, value in context.items():
+                hasher.update(key.encode())
+                hasher.update(self._value(value))
         return hasher.hexdigest()
 
-    def _feed(self, hasher: Any, value: Any) -> None:
-        if is_dataclass(value) and not isinstance(value, type):
-            hasher.update(self._object(value))
-        elif isinstance(value, dict):
-            hasher.update(b"{")
-            for key, item in value.items():
-                hasher.update(str(key).encode() + b":")
-                self._feed(hasher, item)
-            hasher.update(b"}")
-        elif isinstance(value, list | tuple):
-            hasher.update(b"[")
+    def _value(self, value: Any) -> bytes:
+        if isinstance(value, _SCALARS):
+            return pickle.dumps(value, protocol=_PROTOCOL)
+        if isinstance(value, datetime):  # pickling an aware datetime is surprisingly slow
+            return value.isoformat().encode()
+        if isinstance(value, list | tuple) and value and not isinstance(value[0], _SCALARS):
+            # Lists of shared objects (a feed's events, a list page's stories): combine the
+            # elements' memoized digests rather than pickling the whole list again.
+            hasher = hashlib.blake2b(b"[", digest_size=16)
             for item in value:
-                self._feed(hasher, item)
-            hasher.update(b"]")
-        else:
-            hasher.update(pickle.dumps(value, protocol=_PROTOCOL))
-
-    def _object(self, value: Any) -> bytes:
-        # The memo keeps the object alive so that its id cannot be reused within the build.
+                hasher.update(self._value(item))
+            return hasher.digest()
+        # The memo keeps the object alive, so that its id is not reused within the build.
         known = self._memo.get(id(value))
         if known is None or known[0] is not value:
             data = pickle.dumps(value, protocol=_PROTOCOL)

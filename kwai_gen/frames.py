@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
@@ -11,7 +12,7 @@ from babel import Locale
 
 from kwai_gen.labels import labels_for
 from kwai_gen.model import Club, text_for
-from kwai_gen.outputs import Output, SiteInfo
+from kwai_gen.outputs import Deferred, Output, SiteInfo
 from kwai_gen.urls import content_path, href, output_file
 from kwai_gen.views import Alternate, Link, fallback_lang, section_link
 
@@ -60,24 +61,56 @@ class Frame:
         return Output(
             output_file(self.site, self.lang, path),
             template,
-            {
-                "site": self.site,
-                "lang": self.lang,
-                "labels": self.labels,
-                "nav": self.nav,
-                "footer": self.footer,
-                "path": path,
-                "url": self.url(path),
-                "alternates": self.alternates(path),
-                "title": title,
-                "description": description,
-                "modified": modified,
-                "home": self.url(""),
-                "search_url": self.url("search/"),
-                "feed": self.url("feeds/news.atom.xml"),
-                **context,
-            },
+            self.context(path, title, description, modified, **context),
+            self.lang, path, modified,
         )
+
+    def deferred_page(
+        self,
+        path: str,
+        template: str,
+        key: tuple[Any, ...],
+        make: Callable[[], dict[str, Any]],
+        modified: datetime | None = None,
+    ) -> Output:
+        """A page whose context `make` builds (title, description and the page's own values)
+        only if the page must be rendered; `key` holds everything it is built from."""
+        return Output(
+            output_file(self.site, self.lang, path),
+            template,
+            Deferred(
+                (self, path, template, modified, *key),
+                lambda: self.context(path, modified=modified, **make()),
+            ),
+            self.lang, path, modified,
+        )
+
+    def context(
+        self,
+        path: str,
+        title: str,
+        description: str = "",
+        modified: datetime | None = None,
+        **context: Any,
+    ) -> dict[str, Any]:
+        """The context of one page of this frame."""
+        return {
+            "site": self.site,
+            "lang": self.lang,
+            "labels": self.labels,
+            "nav": self.nav,
+            "footer": self.footer,
+            "path": path,
+            "url": self.url(path),
+            "alternates": self.alternates(path),
+            "title": title,
+            "description": description,
+            "modified": modified,
+            "home": self.url(""),
+            "search_url": self.url("search/"),
+            "feed": self.url("feeds/news.atom.xml"),
+            **context,
+        }
 
 
 def make_frame(club: Club, site: SiteInfo, lang: str) -> Frame:

@@ -35,17 +35,12 @@ def plan_news(club: Club, frame: Frame) -> list[Output]:
     """Every news file of the frame's language."""
     site, lang = frame.site, frame.lang
     sections = {app.name: section_link(app, site, lang) for app in club.applications}
-    news_link = Link(frame.url("news/"), frame.labels["news"])
-
-    def listed(story: Story) -> Entry:
-        return entry(story, site, lang, sections.get(story.application, news_link))
-
-    outputs = [story_page(story, frame, sections.get(story.application, news_link))
-               for story in club.stories]
-    everything = [listed(story) for story in club.stories]
+    lister = _Lister(frame, sections, Link(frame.url("news/"), frame.labels["news"]))
+    outputs = [story_page(story, frame, lister.section(story)) for story in club.stories]
+    everything = list(club.stories)
     years = _years(everything, frame)
-    outputs += news_lists(frame, "news/", everything, frame.labels["news"], None, years=years)
-    outputs += archives(frame, everything, years)
+    outputs += news_lists(lister, "news/", everything, frame.labels["news"], None, years=years)
+    outputs += archives(lister, everything, years)
     outputs.append(feed(frame, None, frame.labels["news"], "news/", club.stories, sections))
     for app in club.applications:
         stories = [story for story in club.stories if story.application == app.name]
@@ -53,53 +48,78 @@ def plan_news(club: Club, frame: Frame) -> list[Output]:
             continue
         base = f"{application_dir(app.name, site)}news/"
         heading = f"{frame.labels['news']}: {sections[app.name].title}"
-        own = [listed(story) for story in stories]
-        outputs += news_lists(frame, base, own, heading, app.name, section=sections[app.name])
+        outputs += news_lists(lister, base, stories, heading, app.name, section=sections[app.name])
         outputs.append(feed(frame, app.name, heading, base, stories, sections))
     return outputs
 
 
+class _Lister:
+    """Makes the list entries of stories in one language, with their application's link."""
+
+    def __init__(self, frame: Frame, sections: dict[str, Link], news: Link) -> None:
+        self.frame = frame
+        self.sections = sections
+        self.news = news
+        # One object for what entries depend on besides the story, shared by every list's key.
+        self.key = (news, tuple(sorted(sections.items())))
+
+    def section(self, story: Story) -> Link:
+        """The link to the story's application (or to the news when it has none)."""
+        return self.sections.get(story.application, self.news)
+
+    def entries(self, stories: tuple[Story, ...]) -> tuple[Entry, ...]:
+        """The stories as list entries."""
+        site, lang = self.frame.site, self.frame.lang
+        return tuple(entry(story, site, lang, self.section(story)) for story in stories)
+
+
 def story_page(story: Story, frame: Frame, section: Link) -> Output:
     """The page of one story: its text and its application, nothing of other stories."""
-    full = entry(story, frame.site, frame.lang, section, full=True)
-    return frame.page(
-        story_path(story, frame.site),
-        "story.html",
-        title=full.title,
-        description=full.summary,
+
+    def make() -> dict[str, Any]:
+        full = entry(story, frame.site, frame.lang, section, full=True)
+        return {"title": full.title, "description": full.summary, "og_type": "article",
+                "story": full}
+
+    return frame.deferred_page(
+        story_path(story, frame.site), "story.html", (story, section), make,
         modified=story.updated_at,
-        og_type="article",
-        story=full,
     )
 
 
 def news_lists(
-    frame: Frame,
+    lister: _Lister,
     base: str,
-    entries: list[Entry],
+    stories: list[Story],
     heading: str,
     application: str | None,
     years: tuple[Link, ...] = (),
     section: Link | None = None,
 ) -> list[Output]:
     """A news list at `base` (newest first) and its full pages numbered from the oldest."""
+    frame = lister.frame
     size = max(1, frame.site.news_per_page)
-    total = len(entries)
+    total = len(stories)
     full_pages = total // size
     feed_url = frame.url(feed_path(application, frame))
 
     def page_url(number: int) -> str:
         return frame.url(list_page_path(base, number))
 
-    def listing(path: str, title: str, shown: list[Entry], **pager: Any) -> Output:
-        return frame.page(path, "news.html", title=title, heading=title, entries=tuple(shown),
-                          feed_url=feed_url, section=section, **pager)
+    def listing(path: str, title: str, shown: list[Story], **pager: Any) -> Output:
+        chosen = tuple(shown)
+        return frame.deferred_page(
+            path, "news.html",
+            (title, chosen, feed_url, section, lister.key, *sorted(pager.items())),
+            lambda: {"title": title, "heading": title, "entries": lister.entries(chosen),
+                     "feed_url": feed_url, "section": section, **pager},
+        )
 
     # the index links to the newest numbered page holding a story it does not show itself
     older = page_url((total - size - 1) // size + 1) if total > size else None
-    outputs = [listing(base, heading, entries[:size], older=older, newer=None, years=years)]
+    outputs = [listing(base, heading, stories[:size], older=older, newer=None, years=years)]
     for number in range(1, full_pages + 1):
-        shown = entries[total - number * size : total - (number - 1) * size]
+        shown = stories[total - number * size : total - (number - 1) * size]
         outputs.append(listing(
             list_page_path(base, number),
             f"{heading} – {frame.labels['page']} {number}",
@@ -116,19 +136,21 @@ def _month_of(published: datetime, frame: Frame) -> tuple[int, int]:
     return local.year, local.month
 
 
-def _years(entries: list[Entry], frame: Frame) -> tuple[Link, ...]:
+def _years(stories: list[Story], frame: Frame) -> tuple[Link, ...]:
     """The archive years, newest first."""
-    years = sorted({_month_of(e.published, frame)[0] for e in entries}, reverse=True)
+    years = sorted({_month_of(s.publish_date, frame)[0] for s in stories}, reverse=True)
     return tuple(Link(frame.url(f"news/{year}/"), str(year)) for year in years)
 
 
-def archives(frame: Frame, entries: list[Entry], years: tuple[Link, ...]) -> list[Output]:
+def archives(lister: _Lister, stories: list[Story], years: tuple[Link, ...]) -> list[Output]:
     """A page per year (its months) and per month (its stories)."""
-    by_month: dict[tuple[int, int], list[Entry]] = defaultdict(list)
-    for e in entries:
-        by_month[_month_of(e.published, frame)].append(e)
+    frame = lister.frame
+    by_month: dict[tuple[int, int], list[Story]] = defaultdict(list)
+    for story in stories:
+        by_month[_month_of(story.publish_date, frame)].append(story)
     outputs = []
     news = frame.labels["news"]
+    feed_url = frame.url(feed_path(None, frame))
     for year in sorted({year for year, _ in by_month}, reverse=True):
         months = sorted((m for y, m in by_month if y == year), reverse=True)
         month_links = tuple(
@@ -140,12 +162,17 @@ def archives(frame: Frame, entries: list[Entry], years: tuple[Link, ...]) -> lis
             f"news/{year}/", "archive_year.html", title=f"{news} {year}", heading=f"{news} {year}",
             year=year, months=month_links, years=years,
         ))
+        up = Link(frame.url(f"news/{year}/"), f"{news} {year}")
         for month, link in zip(months, month_links, strict=True):
-            outputs.append(frame.page(
-                f"news/{year}/{month:02d}/", "news.html", title=f"{news}: {link.title}",
-                heading=f"{news}: {link.title}", entries=tuple(by_month[year, month]),
-                feed_url=frame.url(feed_path(None, frame)), section=None, older=None,
-                newer=None, years=(), up=Link(frame.url(f"news/{year}/"), f"{news} {year}"),
+            shown = tuple(by_month[year, month])
+            title = f"{news}: {link.title}"
+            outputs.append(frame.deferred_page(
+                f"news/{year}/{month:02d}/", "news.html", (title, shown, up, lister.key),
+                lambda title=title, shown=shown, up=up: {
+                    "title": title, "heading": title, "entries": lister.entries(shown),
+                    "feed_url": feed_url, "section": None, "older": None, "newer": None,
+                    "years": (), "up": up,
+                },
             ))
     return outputs
 

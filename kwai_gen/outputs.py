@@ -6,7 +6,9 @@ live release's; otherwise the live file is linked into the new release unchanged
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -35,6 +37,19 @@ class SiteInfo:
 
 
 @dataclass(frozen=True)
+class Deferred:
+    """A context made only when its output must be rendered.
+
+    `key` holds everything `make` builds the context from (model objects, the frame, scalars):
+    the digest is taken over the key, so planning a big site stays cheap and a page is made
+    only when what it is made from changed. `make` must read nothing that is not in `key`.
+    """
+
+    key: tuple[Any, ...]
+    make: Callable[[], dict[str, Any]]
+
+
+@dataclass(frozen=True)
 class Output:
     """One file of the site.
 
@@ -45,4 +60,13 @@ class Output:
 
     path: str  # relative to the release root, "/"-separated, e.g. "en/news/index.html"
     template: str
-    context: dict[str, Any]
+    context: dict[str, Any] | Deferred
+    # For HTML pages, what the sitemap lists: the language, the language-neutral path of the
+    # page ("news/") and when its content last changed.
+    lang: str | None = None
+    page: str | None = None
+    modified: datetime | None = None
+
+    def made(self) -> dict[str, Any]:
+        """The context itself, made now if it was deferred."""
+        return self.context.make() if isinstance(self.context, Deferred) else self.context

@@ -139,9 +139,9 @@ def _coaches(club: Club, frame: Frame) -> Output:
 def _sitemap(outputs: list[Output], site: SiteInfo) -> Output:
     """One sitemap of every listed page; each lists its language versions."""
     pages = tuple(
-        (o.context["path"], o.context["modified"])
+        (o.page, o.modified)
         for o in outputs
-        if o.context.get("lang") == site.default_language
+        if o.lang == site.default_language and o.page is not None
         and o.template.endswith(".html") and o.template not in UNLISTED
     )
     return Output("sitemap.xml", "sitemap", {"site": site, "pages": pages})

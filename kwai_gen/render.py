@@ -44,7 +44,6 @@ class RenderJob:
     output: Path  # site/ (releases and `current` live here)
     theme: Path
     content: Path
-    keep_releases: int = 5
     full: bool = False
     search: bool = True
 
@@ -94,7 +93,6 @@ def render(job: RenderJob) -> RenderResult:
         if isinstance(error, BuildFailed | KeyboardInterrupt):
             raise
         raise BuildFailed(f"{type(error).__name__}: {error}") from error
-    releases.prune(job.output, job.keep_releases)
     return RenderResult(
         release=release.id,
         written=outcome.written + written,
@@ -228,10 +226,11 @@ def _render_into(
     output: Output,
     outcome: _Outcome,
 ) -> None:
+    context = output.made()
     if output.template in renderers:
-        content = renderers[output.template](output.context)
+        content = renderers[output.template](context)
     else:
-        content = env.get_template(output.template).render(**output.context).encode("utf-8")
+        content = env.get_template(output.template).render(**context).encode("utf-8")
     if release.same_as_live(output.path, content):
         release.reuse(output.path)
         return

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 MAX_LENGTH = 60
 _NOT_WORD = re.compile(r"[^a-z0-9]+")
 
 
+@lru_cache(maxsize=65536)  # each story title is slugified for every link to it
 def slugify(text: str, fallback: str = "item") -> str:
     """Lowercase ASCII words joined by dashes ("Één kata!" -> "een-kata"); `fallback` if empty."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")

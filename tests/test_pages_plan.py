@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import pickle
 from collections.abc import Iterator
 from dataclasses import replace
@@ -14,6 +13,7 @@ from conftest import ANCHOR, NOW, make_settings
 from kwai_api.database import Database, open_database
 from kwai_api.fixtures import create_club
 from kwai_api.settings import Settings
+from kwai_gen.digest import Digester
 from kwai_gen.gather import gather
 from kwai_gen.model import Club, ContentPage, Text
 from kwai_gen.outputs import Output, SiteInfo
@@ -41,10 +41,22 @@ def by_path(outputs: list[Output]) -> dict[str, Output]:
 
 
 def digests(outputs: list[Output]) -> dict[str, str]:
-    """What the build compares: a digest of each output's template and context."""
-    return {
-        o.path: hashlib.sha256(pickle.dumps((o.template, o.context))).hexdigest() for o in outputs
-    }
+    """What the build compares: a digest of each output's template and context (or its key)."""
+    digester = Digester("")
+    return {o.path: digester.output(o.template, o.context) for o in outputs}
+
+
+def made(outputs: list[Output]) -> dict[str, bytes]:
+    """Each output's context, made, as bytes: what rendering would receive."""
+    return {o.path: pickle.dumps((o.template, o.made())) for o in outputs}
+
+
+def assert_keys_complete(before: list[Output], after: list[Output]) -> None:
+    """An output whose digest did not change must not have a changed context either."""
+    same = {p for p, d in digests(before).items() if digests(after).get(p) == d}
+    old, new = made(before), made(after)
+    stale = sorted(p for p in same if old[p] != new[p])
+    assert not stale, f"these outputs changed but their digest did not: {stale[:5]}"
 
 
 def changed(before: dict[str, str], after: dict[str, str]) -> set[str]:
@@ -94,8 +106,8 @@ def test_every_page_type_is_planned_in_both_languages(club: Club, site: SiteInfo
     assert "en/sitemap.xml" not in paths
     # the trainings application has no page of its own: the agenda is its page
     assert paths["trainings/index.html"].template == "agenda.html"
-    assert paths["en/trainings/index.html"].context["heading"] == "Trainings"
-    assert paths["trainings/index.html"].context["heading"] == "Trainingen"
+    assert paths["en/trainings/index.html"].made()["heading"] == "Trainings"
+    assert paths["trainings/index.html"].made()["heading"] == "Trainingen"
 
 
 def test_story_urls_use_the_default_language_title(club: Club, site: SiteInfo) -> None:
@@ -104,12 +116,12 @@ def test_story_urls_use_the_default_language_title(club: Club, site: SiteInfo) -
     paths = by_path(plan(club, site))
     nl_title = both.texts["nl"].title
     assert story_path(both, site).startswith(f"news/{both.id}-")
-    assert paths[story_path(both, site)].context["story"].title == nl_title
-    assert paths["en/" + story_path(both, site)].context["story"].title == both.texts["en"].title
+    assert paths[story_path(both, site)].made()["story"].title == nl_title
+    assert paths["en/" + story_path(both, site)].made()["story"].title == both.texts["en"].title
     # an English-only story falls back on the Dutch site, marked with its language
-    shown = paths[story_path(english_only, site)].context["story"]
+    shown = paths[story_path(english_only, site)].made()["story"]
     assert (shown.title, shown.lang) == (english_only.texts["en"].title, "en")
-    assert paths["en/" + story_path(english_only, site)].context["story"].lang is None
+    assert paths["en/" + story_path(english_only, site)].made()["story"].lang is None
 
 
 def test_a_scheduled_story_appears_only_once_its_date_has_come(
@@ -139,7 +151,7 @@ def test_an_expired_story_is_gone(demo: tuple[Database, Settings], site: SiteInf
     assert any(s.id == expired["id"] for s in while_public.stories)
     paths = {o.path for o in plan(club_at(db, NOW), site)}
     assert not any(p.startswith(f"news/{expired['id']}-") for p in paths)
-    feed = by_path(plan(club_at(db, NOW), site))["feeds/news.atom.xml"].context
+    feed = by_path(plan(club_at(db, NOW), site))["feeds/news.atom.xml"].made()
     assert expired["id"] not in {e.id for e in feed["entries"]}
 
 
@@ -148,35 +160,35 @@ def test_news_pages_are_numbered_from_the_oldest(club: Club, site: SiteInfo) -> 
     paths = by_path(plan(club, site))
     total = len(club.stories)
     assert total == 51  # the seeded club: five full pages and one story over
-    index = paths["news/index.html"].context
+    index = paths["news/index.html"].made()
     assert [e.id for e in index["entries"]] == [s.id for s in club.stories[:10]]
-    oldest = paths["news/page/1/index.html"].context
+    oldest = paths["news/page/1/index.html"].made()
     assert [e.id for e in oldest["entries"]] == [s.id for s in club.stories[-10:]]
     assert "news/page/6/index.html" not in paths  # the partial newest page lives on the index
     # the index links to the newest numbered page that holds a story it does not show
     assert index["older"] == "/news/page/5/"
-    page5 = paths["news/page/5/index.html"].context
+    page5 = paths["news/page/5/index.html"].made()
     assert club.stories[10].id in {e.id for e in page5["entries"]}
     assert (page5["older"], page5["newer"]) == ("/news/page/4/", "/news/")
     assert (oldest["older"], oldest["newer"]) == (None, "/news/page/2/")
     shown = {e.id for p, o in paths.items() if p.startswith("news/page/")
-             for e in o.context["entries"]} | {e.id for e in index["entries"]}
+             for e in o.made()["entries"]} | {e.id for e in index["entries"]}
     assert shown == {s.id for s in club.stories}
 
 
 def test_weeks_are_contiguous_and_linked(club: Club, site: SiteInfo) -> None:
     weeks = sorted(
         (o for o in plan(club, site) if o.path.startswith("trainings/20")),
-        key=lambda o: o.context["week"],
+        key=lambda o: o.made()["week"],
     )
     assert len(weeks) == 41  # the seeded club: 20 weeks before the anchor's week, 20 after
-    mondays = [o.context["week"] for o in weeks]
+    mondays = [o.made()["week"] for o in weeks]
     assert all(b - a == timedelta(days=7) for a, b in zip(mondays, mondays[1:], strict=False))
-    assert weeks[0].context["previous"] is None and weeks[-1].context["next"] is None
+    assert weeks[0].made()["previous"] is None and weeks[-1].made()["next"] is None
     for earlier, later in zip(weeks, weeks[1:], strict=False):
-        assert earlier.context["next"] == "/" + later.path.removesuffix("index.html")
-        assert later.context["previous"] == "/" + earlier.path.removesuffix("index.html")
-    this_week = by_path(plan(club, site))["trainings/index.html"].context
+        assert earlier.made()["next"] == "/" + later.path.removesuffix("index.html")
+        assert later.made()["previous"] == "/" + earlier.path.removesuffix("index.html")
+    this_week = by_path(plan(club, site))["trainings/index.html"].made()
     assert this_week["week"].isoformat() == "2026-11-23"
     assert this_week["previous"] == "/trainings/2026-w47/"
     assert this_week["next"] == "/trainings/2026-w49/"
@@ -186,13 +198,13 @@ def test_the_home_page_shows_the_rest_of_this_week(
     demo: tuple[Database, Settings], site: SiteInfo
 ) -> None:
     db = demo[0]
-    home = by_path(plan(club_at(db, NOW), site))["index.html"].context
+    home = by_path(plan(club_at(db, NOW), site))["index.html"].made()
     starts = [item.start for day in home["trainings"] for item in day.items]
     # Thursday noon: Thursday evening, Friday and Saturday are left (nothing on Sunday)
     assert [s.date().isoformat() for s in starts] == ["2026-11-26", "2026-11-27", "2026-11-28"]
     assert all(s > NOW.replace(tzinfo=UTC) for s in starts)
     sunday = datetime(2026, 11, 29, 20, 0, tzinfo=UTC)
-    later = by_path(plan(club_at(db, sunday), site))["index.html"].context
+    later = by_path(plan(club_at(db, sunday), site))["index.html"].made()
     upcoming = [item.start for day in later["trainings"] for item in day.items]
     assert len(upcoming) == 5 and min(upcoming) > sunday  # none left: the next few
     assert home["featured"] and all(e.promoted for e in home["featured"])
@@ -203,17 +215,20 @@ def test_contexts_are_plain_and_the_same_for_the_same_data(club: Club, site: Sit
     assert digests(first) == digests(second)
     for output in first:
         assert not output.path.startswith("/")
-        pickle.loads(pickle.dumps(output.context))
+        pickle.loads(pickle.dumps(output.made()))
 
 
 def test_editing_a_training_changes_few_outputs(db: Database, site: SiteInfo) -> None:
     club = club_at(db, NOW)
-    before = digests(plan(club, site))
+    planned = plan(club, site)
+    before = digests(planned)
     training = next(t for t in club.trainings if t.start.date().isoformat() == "2026-11-27")
     db.write(lambda tx: tx.execute(
         "UPDATE trainings SET cancelled = true, revision = revision + 1, updated_at = ?"
         " WHERE id = ?", [NOW, training.id]))
-    touched = changed(before, digests(plan(club_at(db, NOW), site)))
+    replanned = plan(club_at(db, NOW), site)
+    touched = changed(before, digests(replanned))
+    assert_keys_complete(planned, replanned)
     team = training.teams[0]
     assert {"trainings/2026-w48/index.html", "en/trainings/2026-w48/index.html",
             "trainings.ics", "en/trainings.ics", team_calendar_path(team)} <= touched
@@ -221,7 +236,8 @@ def test_editing_a_training_changes_few_outputs(db: Database, site: SiteInfo) ->
 
 
 def test_adding_a_story_changes_few_outputs(db: Database, site: SiteInfo) -> None:
-    before = digests(plan(club_at(db, NOW), site))
+    planned = plan(club_at(db, NOW), site)
+    before = digests(planned)
     published = NOW - timedelta(hours=1)
 
     def add(tx) -> int:  # type: ignore[no-untyped-def]
@@ -239,6 +255,7 @@ def test_adding_a_story_changes_few_outputs(db: Database, site: SiteInfo) -> Non
     story_id = db.write(add)
     after = plan(club_at(db, NOW), site)
     touched = changed(before, digests(after))
+    assert_keys_complete(planned, after)
     assert f"news/{story_id}-nieuwe-gordels.html" in touched
     assert f"en/news/{story_id}-nieuwe-gordels.html" in touched
     assert {"news/index.html", "judo/index.html", "feeds/news.atom.xml", "sitemap.xml"} <= touched

@@ -153,7 +153,7 @@ def build(club: Club, info: SiteInfo, root: Path) -> Site:
         if output.template.endswith(".html"):
             target = root / path
             target.parent.mkdir(parents=True, exist_ok=True)
-            html = env.get_template(output.template).render(**output.context)
+            html = env.get_template(output.template).render(**output.made())
             target.write_text(html, encoding="utf-8")
             pages[path] = parse(html)
     return Site(club, info, outputs, root, pages)
