@@ -17,8 +17,9 @@ import time
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from kwai_api.database import Database, open_database
-from kwai_api.fixtures import ClubSize, create_club
+from benchclub import bench_club
+
+from kwai_api.database import Database
 from kwai_api.settings import Settings
 from kwai_gen.build import BuildResult, RenderWorker, build_site
 
@@ -45,16 +46,10 @@ def main() -> None:
         }
     )
     started = time.perf_counter()
-    db = open_database(settings.database.path)
-    create_club(
-        db,
-        seed=args.seed,
-        anchor=ANCHOR,
-        size=ClubSize(stories=args.stories, bench_trainings=args.trainings),
-    )
+    db = bench_club(settings, args.stories, args.trainings, args.seed)
     print(
         f"club: {args.stories} stories (nl+en), {args.trainings} trainings, "
-        f"created in {time.perf_counter() - started:.1f} s in {work}"
+        f"ready in {time.perf_counter() - started:.1f} s in {work}"
     )
 
     full = timed(lambda: build_site(settings, db, now=NOW, full=True))

@@ -23,9 +23,10 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import httpx
+from benchclub import bench_club
 
-from kwai_api.database import open_database
-from kwai_api.fixtures import ADMIN_EMAIL, ADMIN_PASSWORD, ClubSize, create_club
+from kwai_api.fixtures import ADMIN_EMAIL, ADMIN_PASSWORD
+from kwai_api.settings import Settings
 from kwai_gen.build import site_info
 from kwai_gen.gather import gather
 from kwai_gen.urls import output_file, story_path, week_path
@@ -54,16 +55,8 @@ def main() -> None:
             "KWAI_SECURITY_JOB_SECRET": "bench-job-secret",
         }
     )
-    db = open_database(work / "kwai.duckdb")
-    create_club(
-        db,
-        seed=1,
-        anchor=ANCHOR,
-        size=ClubSize(stories=args.stories, bench_trainings=args.trainings),
-    )
-    from kwai_api.settings import Settings
-
     settings = Settings.load(env=env)
+    db = bench_club(settings, args.stories, args.trainings, 1)
     club = gather(db, datetime.now(UTC))
     site = site_info(settings)
     zone = ZoneInfo(settings.site.timezone)

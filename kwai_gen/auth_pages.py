@@ -8,6 +8,7 @@ are not indexed and not searched.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 from kwai_api.users import MIN_PASSWORD_LENGTH
 from kwai_gen.frames import Frame
@@ -155,7 +156,7 @@ def plan_auth(site: SiteInfo, nav: Callable[[str], Frame]) -> list[Output]:
         words = auth_labels(lang)
         links = {name: frame.url(auth_path(name)) for name in PAGES}
         for name in PAGES:
-            outputs.append(frame.page(
+            output = frame.page(
                 auth_path(name), f"auth_{name}.html",
                 title=words[f"{name}_title"],
                 description=words[f"{name}_intro"],
@@ -164,5 +165,6 @@ def plan_auth(site: SiteInfo, nav: Callable[[str], Frame]) -> list[Output]:
                 links=links,
                 api=API,
                 min_password=MIN_PASSWORD_LENGTH,
-            ))
+            )
+            outputs.append(replace(output, page=None))  # not indexed, so not in the sitemap
     return outputs

@@ -1,8 +1,8 @@
 """Digests of outputs: what decides whether a file must be rendered again.
 
-Pages share large context values (the labels, the navigation, the same story on several lists):
-each context value that is not a plain scalar is pickled and hashed once per build, by identity,
-and its digest reused by every output that holds the same object.
+Pages share large context values (the frame, a story on several lists): each object that is not
+a plain scalar is pickled and hashed once per build, by identity, and its digest reused by every
+output that holds it. Tuples and lists are digested element by element for the same reason.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Any
 from kwai_gen.outputs import Deferred
 
 _PROTOCOL = pickle.HIGHEST_PROTOCOL
-_SCALARS = (str, int, float, bool, type(None))
+_SEPARATOR = b"\x00"
 
 
 class Digester:
@@ -27,30 +27,28 @@ class Digester:
 
     def output(self, template: str, context: dict[str, Any] | Deferred) -> str:
         """The digest of one output: salt (theme and code), template and context (or its key)."""
-        hasher = hashlib.blake2b(self._salt, digest_size=16)
-        hasher.update(template.encode())
+        parts = [self._salt, template.encode()]
         if isinstance(context, Deferred):
-            hasher.update(b"deferred")
+            parts.append(b"deferred")
             for value in context.key:
-                hasher.update(self._value(value))
+                parts.append(self._value(value))
         else:
             for key, value in context.items():
-                hasher.update(key.encode())
-                hasher.update(self._value(value))
-        return hasher.hexdigest()
+                parts.append(key.encode())
+                parts.append(self._value(value))
+        return hashlib.blake2b(_SEPARATOR.join(parts), digest_size=16).hexdigest()
 
     def _value(self, value: Any) -> bytes:
-        if isinstance(value, _SCALARS):
-            return pickle.dumps(value, protocol=_PROTOCOL)
-        if isinstance(value, datetime):  # pickling an aware datetime is surprisingly slow
+        kind = type(value)
+        if kind is str:
+            encoded = value.encode()
+            return b"s%d:%s" % (len(encoded), encoded)
+        if kind is int or kind is bool or value is None or kind is float:
+            return repr(value).encode()
+        if kind is datetime:  # pickling an aware datetime is surprisingly slow
             return value.isoformat().encode()
-        if isinstance(value, list | tuple) and value and not isinstance(value[0], _SCALARS):
-            # Lists of shared objects (a feed's events, a list page's stories): combine the
-            # elements' memoized digests rather than pickling the whole list again.
-            hasher = hashlib.blake2b(b"[", digest_size=16)
-            for item in value:
-                hasher.update(self._value(item))
-            return hasher.digest()
+        if (kind is tuple or kind is list) and value and type(value[0]) is not str:
+            return b"[" + _SEPARATOR.join(self._value(item) for item in value) + b"]"
         # The memo keeps the object alive, so that its id is not reused within the build.
         known = self._memo.get(id(value))
         if known is None or known[0] is not value:

@@ -8,8 +8,10 @@ others under /<lang>/; a text missing in a language falls back to another one, m
 from __future__ import annotations
 
 from collections import Counter
+from functools import partial
 
 from kwai_gen.agenda import next_trainings, plan_agenda
+from kwai_gen.auth_pages import plan_auth
 from kwai_gen.frames import Frame, make_frame
 from kwai_gen.model import Club, ContentPage, Page, text_for
 from kwai_gen.newslists import feed_path, plan_news
@@ -46,6 +48,7 @@ def plan(club: Club, site: SiteInfo) -> list[Output]:
         outputs.append(frame.page("404.html", "404.html", title=frame.labels["not_found"]))
         outputs += plan_news(club, frame)
         outputs += plan_agenda(club, frame)
+    outputs += plan_auth(site, partial(make_frame, club, site))
     outputs.append(_sitemap(outputs, site))
     outputs.append(Output("robots.txt", "robots", {"site": site}))
     _check_unique(outputs)

@@ -140,6 +140,9 @@
 
   function done(values) {
     form.hidden = true;
+    // the introduction and the help for a failing link are done with as well
+    Array.prototype.forEach.call(document.querySelectorAll(".auth-intro, .auth-links"),
+      function (el) { el.hidden = true; });
     var panel = document.getElementById("auth-done");
     Array.prototype.forEach.call(panel.querySelectorAll("[data-template]"), function (el) {
       el.textContent = fill(el.dataset.template, values || {});

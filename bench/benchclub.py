@@ -1,0 +1,31 @@
+"""The benchmark club: made once per size and seed, then copied fresh for every run."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from datetime import date
+from pathlib import Path
+
+from kwai_api.database import Database, open_database
+from kwai_api.fixtures import ClubSize, create_club
+from kwai_api.settings import Settings
+
+ANCHOR = date(2026, 11, 26)
+
+
+def bench_club(settings: Settings, stories: int, trainings: int, seed: int) -> Database:
+    """A fresh copy of the benchmark club (made once per size and seed, then reused)."""
+    cached = Path(tempfile.gettempdir()) / f"kwai-bench-club-{stories}-{trainings}-{seed}.duckdb"
+    if not cached.exists():
+        made = open_database(cached.with_suffix(".tmp"))
+        create_club(
+            made,
+            seed=seed,
+            anchor=ANCHOR,
+            size=ClubSize(stories=stories, bench_trainings=trainings),
+        )
+        made.close()
+        cached.with_suffix(".tmp").rename(cached)
+    shutil.copyfile(cached, settings.database.path)
+    return open_database(settings.database.path)
