@@ -104,6 +104,16 @@ DEFINITIONS = [
     ("Veteranen maandag", 1, time(20, 0), time(21, 30), 4),
 ]
 LOCATION = "Sporthal De Kemp, Kemzeke"
+_ENGLISH = {
+    "Kleuters": "Toddlers", "Jeugd": "Youth", "Volwassenen": "Adults", "Competitie": "Competition",
+    "Veteranen": "Veterans", "maandag": "Monday", "dinsdag": "Tuesday", "woensdag": "Wednesday",
+    "donderdag": "Thursday", "vrijdag": "Friday", "zaterdag": "Saturday", "zondag": "Sunday",
+}
+
+
+def _english(name: str) -> str:
+    """The English title of a training named in Dutch ("Jeugd woensdag" -> "Youth Wednesday")."""
+    return " ".join(_ENGLISH.get(word, word) for word in name.split())
 
 _NL = [
     "judo",
@@ -388,7 +398,7 @@ def _trainings(
                 created,
             )
         )
-        title_en = name.replace("woensdag", "Wednesday").replace("zaterdag", "Saturday")
+        title_en = _english(name)
         texts += _text_rows(training_id, [("nl", name, "", ""), ("en", title_en, "", "")], created)
         head, *others = rng.sample(coaches, 2)
         links_coach.append((training_id, head, True))

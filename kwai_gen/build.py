@@ -7,10 +7,12 @@ Pelican's global state and memory never live in the process that answers request
 
 from __future__ import annotations
 
+import hashlib
 import multiprocessing
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from multiprocessing.connection import Connection
+from pathlib import Path
 from typing import Any
 
 from kwai_api.database import Database
@@ -99,7 +101,18 @@ def site_info(settings: Settings) -> SiteInfo:
         timezone=site.timezone,
         news_per_page=site.news_per_page,
         search=site.search,
+        asset_version=asset_version(site.theme / "static"),
     )
+
+
+def asset_version(static: Path) -> str:
+    """A short digest of every asset of the theme (names and contents)."""
+    hasher = hashlib.blake2b(digest_size=4)
+    for path in sorted(static.rglob("*")):
+        if path.is_file():
+            hasher.update(path.relative_to(static).as_posix().encode())
+            hasher.update(path.read_bytes())
+    return hasher.hexdigest()
 
 
 def build_site(

@@ -24,6 +24,9 @@ class SiteInfo:
     timezone: str
     news_per_page: int = 10
     search: bool = True
+    # A digest of the theme's assets: asset links carry it (?v=) so that browsers and CDNs,
+    # which may keep /theme/ files for a week, fetch them again when they change.
+    asset_version: str = ""
 
     @property
     def default_language(self) -> str:

@@ -229,7 +229,7 @@ def test_auth_pages_are_static_forms_out_of_search(demo: DemoSite, lang: str, na
     assert '<meta name="robots" content="noindex' in html
     assert "data-pagefind-body" not in html
     assert "<noscript>" in html
-    assert '<script src="/theme/js/auth.js" defer></script>' in html
+    assert re.search(r'<script src="/theme/js/auth.js\?v=[0-9a-f]+" defer></script>', html)
     assert not re.search(r'src="(https?:)?//', html)  # no script or image from elsewhere
     for field in re.findall(r'<input id="([^"]+)"', html):
         assert f'<label for="{field}">' in html

@@ -233,7 +233,7 @@ def test_every_internal_link_resolves_to_a_planned_file(site: Site) -> None:
 
 def test_the_theme_files_the_pages_use_exist(site: Site) -> None:
     static = ROOT / "theme" / "static"
-    used = {url for page in site.pages.values() for _, url, _ in page.links
+    used = {url.split("?")[0] for page in site.pages.values() for _, url, _ in page.links
             if url.startswith("/theme/")}
     assert "/theme/css/kwai.css" in used
     for url in used:
