@@ -82,7 +82,7 @@ class ApiSettings:
 
 @dataclass(frozen=True)
 class BuildSettings:
-    quiet_seconds: float = 0.2
+    quiet_seconds: float = 0.1
     max_wait_seconds: float = 5.0
     safety_net_minutes: int = 10
 

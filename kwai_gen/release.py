@@ -53,10 +53,14 @@ class Release:
         """Hard-link the live release's file at `path` into this release; False if impossible."""
         if self._previous is None:
             return False
+        source, target = self._previous + path, self._staging + path
         try:
-            os.link(self._previous + path, self._staging + path)
+            os.link(source, target)
         except FileNotFoundError:
-            return False
+            if not os.path.exists(source):
+                return False
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            os.link(source, target)
         return True
 
     def same_as_live(self, path: str, content: bytes) -> bool:
@@ -71,8 +75,10 @@ class Release:
 
     def write(self, path: str, content: bytes) -> None:
         """Write a new file into the release."""
-        with open(self._staging + path, "wb") as target:
-            target.write(content)
+        target = self._staging + path
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        with open(target, "wb") as file:
+            file.write(content)
 
 
 def live_release(root: Path) -> Path | None:

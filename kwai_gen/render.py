@@ -195,19 +195,15 @@ def write_outputs(
     club = replace(job.club, content_pages=content_pages(pelican_pages))
     digester = Digester(_theme_digest(job.theme))
     outcome = _Outcome(manifest={})
-    made_dirs: set[str] = set()
-    staging = str(release.staging)
+    outputs = plan(club, job.site)
     reused: list[str] = []
     with ThreadPoolExecutor(max_workers=2) as linker:
-        # Links are system calls that release the GIL: they run while this thread hashes.
+        # Links (and the directories they need) are system calls that release the GIL: they
+        # run on these threads while this one hashes.
         pending = []
-        for output in plan(club, job.site):
+        for output in outputs:
             digest = digester.output(output.template, output.context)
             outcome.manifest[output.path] = digest
-            directory = os.path.dirname(output.path)
-            if directory not in made_dirs:
-                os.makedirs(os.path.join(staging, directory), exist_ok=True)
-                made_dirs.add(directory)
             if not job.full and release.previous_manifest.get(output.path) == digest:
                 reused.append(output.path)
                 if len(reused) == 500:
@@ -216,10 +212,10 @@ def write_outputs(
                 continue
             _render_into(env, RENDERERS, release, output, outcome)
         pending.append(linker.submit(_link_all, release, reused))
-        missing = [path for future in pending for path in future.result()]
-    for path in missing:  # the live file vanished: render it after all
-        output = next(o for o in plan(club, job.site) if o.path == path)
-        _render_into(env, RENDERERS, release, output, outcome)
+        missing = {path for future in pending for path in future.result()}
+    for output in outputs:  # the live file vanished: render it after all
+        if output.path in missing:
+            _render_into(env, RENDERERS, release, output, outcome)
     outcome.unchanged = len(outcome.manifest) - outcome.written
     removed = set(release.previous_manifest) - set(outcome.manifest)
     if any(path.endswith(".html") for path in removed):
