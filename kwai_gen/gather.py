@@ -6,7 +6,7 @@ from collections import defaultdict
 from datetime import UTC, datetime
 from typing import Any
 
-from kwai_api.database import Database, Row, Transaction
+from kwai_api.database import Database, Transaction
 from kwai_gen.model import (
     Application,
     Club,
@@ -47,12 +47,11 @@ def gather(db: Database, now: datetime) -> Club:
         )
 
 
-def _texts(rows: list[Row], key: str) -> dict[Any, dict[str, Text]]:
+def _texts(rows: list[tuple[Any, ...]]) -> dict[Any, dict[str, Text]]:
+    """Texts by owner and locale, from rows (owner, locale, title, summary, content)."""
     by_owner: dict[Any, dict[str, Text]] = defaultdict(dict)
-    for r in rows:
-        by_owner[r[key]][r["locale"]] = Text(
-            r["locale"], r["title"], r["html_summary"], r["html_content"]
-        )
+    for owner, locale, title, summary, content in rows:
+        by_owner[owner][locale] = Text(locale, title, summary, content)
     return by_owner
 
 
@@ -80,13 +79,12 @@ _PUBLIC_STORY = "s.enabled AND s.publish_date <= ? AND (s.end_date IS NULL OR s.
 
 def _stories(tx: Transaction, now: datetime) -> tuple[Story, ...]:
     texts = _texts(
-        tx.fetchall(
+        tx.tuples(
             "SELECT t.story_id, t.locale, t.title, t.html_summary, t.html_content"
             f" FROM news_story_texts t JOIN news_stories s ON s.id = t.story_id"
             f" WHERE {_PUBLIC_STORY} ORDER BY t.story_id, t.locale",
             [now, now],
-        ),
-        "story_id",
+        )
     )
     rows = tx.fetchall(
         "SELECT s.id, a.name AS application, s.publish_date, s.end_date, s.updated_at,"
@@ -113,12 +111,11 @@ def _stories(tx: Transaction, now: datetime) -> tuple[Story, ...]:
 
 def _pages(tx: Transaction) -> tuple[Page, ...]:
     texts = _texts(
-        tx.fetchall(
+        tx.tuples(
             "SELECT t.page_id, t.locale, t.title, t.html_summary, t.html_content"
             " FROM page_texts t JOIN pages p ON p.id = t.page_id"
             " WHERE p.enabled ORDER BY t.page_id, t.locale"
-        ),
-        "page_id",
+        )
     )
     return tuple(
         Page(
@@ -139,43 +136,50 @@ def _pages(tx: Transaction) -> tuple[Page, ...]:
 
 def _trainings(tx: Transaction) -> tuple[Training, ...]:
     texts = _texts(
-        tx.fetchall(
+        tx.tuples(
             "SELECT t.training_id, t.locale, t.title, t.html_summary, t.html_content"
             " FROM training_texts t JOIN trainings r ON r.id = t.training_id"
             " WHERE r.active ORDER BY t.training_id, t.locale"
-        ),
-        "training_id",
+        )
     )
+    # A coach (as head or not) and a team are the same object in every training they are in.
+    people: dict[tuple[int, str, bool], TrainingCoach] = {}
     coaches: dict[int, list[TrainingCoach]] = defaultdict(list)
-    for r in tx.fetchall(
+    for training_id, *coach in tx.tuples(
         "SELECT tc.training_id, c.id, c.name, tc.head FROM training_coaches tc"
         " JOIN coaches c ON c.id = tc.coach_id JOIN trainings r ON r.id = tc.training_id"
         " WHERE r.active ORDER BY tc.training_id, tc.head DESC, c.name"
     ):
-        coaches[r["training_id"]].append(TrainingCoach(r["id"], r["name"], r["head"]))
+        key = tuple(coach)
+        if key not in people:
+            people[key] = TrainingCoach(*coach)  # type: ignore[arg-type]
+        coaches[training_id].append(people[key])  # type: ignore[index]
+    known_teams: dict[int, Team] = {}
     teams: dict[int, list[Team]] = defaultdict(list)
-    for r in tx.fetchall(
+    for training_id, team_id, name in tx.tuples(
         "SELECT tt.training_id, t.id, t.name FROM training_teams tt"
         " JOIN teams t ON t.id = tt.team_id JOIN trainings r ON r.id = tt.training_id"
         " WHERE r.active ORDER BY tt.training_id, t.name"
     ):
-        teams[r["training_id"]].append(Team(r["id"], r["name"]))
+        team = known_teams.setdefault(team_id, Team(team_id, name))
+        teams[training_id].append(team)
     return tuple(
         Training(
-            id=r["id"],
-            start=utc(r["start_date"]),
-            end=utc(r["end_date"]),
-            location=r["location"],
-            cancelled=r["cancelled"],
-            texts=texts.get(r["id"], {}),
-            coaches=tuple(coaches.get(r["id"], ())),
-            teams=tuple(teams.get(r["id"], ())),
-            definition_id=r["definition_id"],
-            revision=r["revision"],
-            created_at=utc(r["created_at"]),
-            updated_at=utc(r["updated_at"] or r["created_at"]),
+            id=id,
+            start=start.replace(tzinfo=UTC),
+            end=end.replace(tzinfo=UTC),
+            location=location,
+            cancelled=cancelled,
+            texts=texts.get(id, {}),
+            coaches=tuple(coaches.get(id, ())),
+            teams=tuple(teams.get(id, ())),
+            definition_id=definition_id,
+            revision=revision,
+            created_at=created.replace(tzinfo=UTC),
+            updated_at=(updated or created).replace(tzinfo=UTC),
         )
-        for r in tx.fetchall(
+        for id, start, end, location, cancelled, definition_id, revision, created, updated
+        in tx.tuples(
             "SELECT id, start_date, end_date, location, cancelled, definition_id, revision,"
             " created_at, updated_at FROM trainings WHERE active ORDER BY start_date, id"
         )
