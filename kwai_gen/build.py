@@ -53,6 +53,8 @@ class RenderWorker:
     def warm_up(self) -> None:
         """Import the renderer now, so that each forked child finds it loaded."""
         import kwai_gen.generator  # noqa: F401  (Pelican, Jinja2 and the theme code)
+        import kwai_gen.pages  # noqa: F401  (the plan, its views and labels)
+        import kwai_gen.renderers  # noqa: F401  (feeds, calendars, sitemap)
 
     def render(self, job: RenderJob) -> RenderResult:
         """Render in a fresh child and wait for its result (call from a thread)."""
