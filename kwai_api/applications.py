@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
@@ -18,15 +18,18 @@ from starlette.routing import BaseRoute, Route
 
 from kwai_api import openapi
 from kwai_api.access import require_user
+from kwai_api.clock import utc_now
 from kwai_api.database import Database, Row, Transaction
 from kwai_api.jsonapi import (
     MISSING,
     ApiError,
     Attributes,
+    check_type,
     document,
     identifier,
     parse_id,
     read_document,
+    reference_id,
     relationship,
     resource,
     timestamp,
@@ -127,8 +130,9 @@ def application_parameter(
     """The application a filter names by id or by name; 404 naming the parameter when unknown."""
     if value is None or value == "":
         return None
-    if value.isascii() and value.isdigit() and len(value) <= 9:
-        found = reader.fetchone("SELECT id FROM applications WHERE id = ?", [int(value)])
+    application_id = reference_id(value)
+    if application_id is not None:
+        found = reader.fetchone("SELECT id FROM applications WHERE id = ?", [application_id])
     else:
         found = reader.fetchone("SELECT id FROM applications WHERE name = ?", [value])
     if found is None:
@@ -150,26 +154,17 @@ def content_application(tx: Transaction, doc: dict[str, Any], holds: str) -> int
     if value.get("type") not in (None, TYPE):
         raise ApiError(422, f"application should have type {TYPE}", pointer=pointer)
     key = str(value["id"])
-    column = "id" if key.isascii() and key.isdigit() and len(key) <= 9 else "name"
+    application_id = reference_id(key)
+    column = "name" if application_id is None else "id"
     row = tx.fetchone(
         f"SELECT id, news, pages FROM applications WHERE {column} = ?",
-        [int(key) if column == "id" else key],
+        [key if application_id is None else application_id],
     )
     if row is None:
         raise ApiError(422, f"there is no application {key!r}", pointer=pointer)
     if not row[holds]:
         raise ApiError(422, f"application {key!r} does not hold {holds}", pointer=pointer)
     return int(row["id"])
-
-
-def check_type(doc: dict[str, Any], type_name: str, resource_id: int | None = None) -> None:
-    """A document of another type, or naming another resource than the URL, is a 409."""
-    data = doc["data"]
-    if "type" in data and data["type"] != type_name:
-        raise ApiError(409, f"the document should hold a {type_name} resource",
-                       pointer="/data/type")
-    if resource_id is not None and "id" in data and str(data["id"]) != str(resource_id):
-        raise ApiError(409, "the document's id differs from the URL's", pointer="/data/id")
 
 
 def bounded(attributes: Attributes, name: str, minimum: int = -MAX_INT) -> int | None:
@@ -246,12 +241,6 @@ def _write_texts(tx: Transaction, current: Row, locale: str, texts: dict[str, An
         [current["id"], locale, merged["title"], merged["short_description"],
          merged["description"]],
     )
-
-
-def utc_now(request: Request) -> datetime:
-    """The naive UTC time of a request; tests set `app.state.clock` to fix it."""
-    clock = getattr(request.app.state, "clock", None)
-    return clock() if clock is not None else datetime.now(UTC).replace(tzinfo=None)
 
 
 def _languages(request: Request) -> tuple[str, ...]:

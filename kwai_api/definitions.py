@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime, time
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
@@ -14,17 +14,20 @@ from starlette.routing import BaseRoute, Route
 
 from kwai_api import openapi as oa
 from kwai_api.access import optional_user, require_user
+from kwai_api.clock import utc_now
 from kwai_api.database import Database, Row, Transaction
 from kwai_api.jsonapi import (
     MISSING,
     ApiError,
     Attributes,
     Page,
+    check_type,
     document,
     identifier,
     page,
     parse_id,
     read_document,
+    reference_id,
     relationship,
     resource,
     timestamp,
@@ -40,30 +43,9 @@ _COLUMNS = ("name", "description", "weekday", "start_time", "end_time", "active"
             "remark", "team_id")
 
 
-def reference_id(value: Any) -> int | None:
-    """The integer id of a {type, id} a client sent, or None when it cannot name a row."""
-    text = str(value)
-    return int(text) if text.isascii() and text.isdigit() and len(text) <= 9 else None
-
-
 def row_exists(tx: Transaction, table: str, row_id: int | None) -> bool:
     """True when the row exists, or when no id is asked for."""
     return row_id is None or bool(tx.fetchone(f"SELECT id FROM {table} WHERE id = ?", [row_id]))
-
-
-def check_type(content: dict[str, Any], expected: str, id: int | None = None) -> None:
-    """409 when the document names another resource type or another id than the path."""
-    data = content["data"]
-    if "type" in data and data["type"] != expected:
-        raise ApiError(409, f"the document's type should be {expected}", pointer="/data/type")
-    if id is not None and "id" in data and str(data["id"]) != str(id):
-        raise ApiError(409, "the document's id differs from the one in the path",
-                       pointer="/data/id")
-
-
-def now_utc() -> datetime:
-    """The current time as the database keeps it: naive UTC."""
-    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def team_resource(row: Row) -> dict[str, Any]:
@@ -315,7 +297,7 @@ async def create_route(request: Request) -> Response:
     check_type(content, TYPE)
     changes = read_definition(content, create=True)
     db = request.app.state.db
-    definition_id = await run_in_threadpool(create_definition, db, changes, now_utc())
+    definition_id = await run_in_threadpool(create_definition, db, changes, utc_now(request))
     site_changed(request)
     return _respond(await run_in_threadpool(get_definition, db, definition_id), status=201)
 
@@ -328,7 +310,7 @@ async def update_route(request: Request) -> Response:
     check_type(content, TYPE, definition_id)
     changes = read_definition(content, create=False)
     db = request.app.state.db
-    await run_in_threadpool(update_definition, db, definition_id, changes, now_utc())
+    await run_in_threadpool(update_definition, db, definition_id, changes, utc_now(request))
     site_changed(request)
     return _respond(await run_in_threadpool(get_definition, db, definition_id))
 

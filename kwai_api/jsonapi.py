@@ -144,6 +144,22 @@ def parse_id(value: str) -> int:
     return int(value)
 
 
+def reference_id(value: Any) -> int | None:
+    """The integer id of a {type, id} a client sent, or None when it cannot name a row."""
+    text = str(value)
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 9 else None
+
+
+def check_type(content: Mapping[str, Any], expected: str, id: int | None = None) -> None:
+    """409 when the document names another resource type or another id than the path."""
+    data = content["data"]
+    if "type" in data and data["type"] != expected:
+        raise ApiError(409, f"the document's type should be {expected}", pointer="/data/type")
+    if id is not None and "id" in data and str(data["id"]) != str(id):
+        raise ApiError(409, "the document's id differs from the one in the path",
+                       pointer="/data/id")
+
+
 def resource(
     type: str,
     id: Any,

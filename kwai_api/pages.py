@@ -12,41 +12,24 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from kwai_api import openapi
-from kwai_api.access import optional_user, require_user
-from kwai_api.applications import (
-    MAX_INT,
-    application_identifier,
-    application_parameter,
-    bounded,
-    check_type,
-    content_application,
-    included_applications,
-    utc_now,
-)
-from kwai_api.database import Database, Row, Transaction
+from kwai_api.access import optional_user
+from kwai_api.applications import MAX_INT, application_identifier, application_parameter, bounded
+from kwai_api.content import APPLICATION_RELATIONSHIP, WRITE_ERRORS, Content
+from kwai_api.database import Database, Row
 from kwai_api.jsonapi import (
-    ApiError,
     Attributes,
     Page,
     boolean_parameter,
     document,
     page,
     parse_id,
-    read_document,
     resource,
     timestamp,
 )
-from kwai_api.news import (
-    APPLICATION_RELATIONSHIP,
-    TEXTS_SCHEMA,
-    WRITE_ERRORS,
-    parse_texts,
-    read_texts,
-)
-from kwai_api.rebuild import site_changed
-from kwai_api.texts import replace_texts
+from kwai_api.texts import TEXTS_SCHEMA
 
 TYPE = "pages"
+PAGES = Content(TYPE, "pages", "page_texts", "pages", "there is no such page")
 _COLUMNS = "p.id, p.application_id, p.enabled, p.priority, p.remark, p.created_at, p.updated_at"
 _ORDER = "a.weight, a.name, p.application_id, p.priority DESC, p.id"
 
@@ -75,30 +58,17 @@ def list_pages(
             f" WHERE {where} ORDER BY {_ORDER}{paging.sql()}",
             params,
         )
-        return (count["n"] if count else 0, *_resources(tx, rows, languages))
+        return (count["n"] if count else 0, *PAGES.resources(tx, rows, page_resource, languages))
 
 
 def find_page(
-    db: Database, page_id: int, public: bool, languages: Sequence[str]
+    db: Database, page_id: int, languages: Sequence[str], public: bool = False
 ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """One page and its application; 404 when unknown or, for the public, disabled."""
-    with db.snapshot() as tx:
-        rows = tx.fetchall(
-            f"SELECT {_COLUMNS} FROM pages p WHERE p.id = ?{' AND p.enabled' if public else ''}",
-            [page_id],
-        )
-        if not rows:
-            raise ApiError(404, "there is no such page")
-        data, included = _resources(tx, rows, languages)
-        return data[0], included
-
-
-def _resources(
-    tx: Transaction, rows: list[Row], languages: Sequence[str]
-) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    texts = read_texts(tx, "page_texts", [r["id"] for r in rows], languages)
-    applications = included_applications(tx, [r["application_id"] for r in rows], languages)
-    return [page_resource(row, texts[row["id"]]) for row in rows], list(applications.values())
+    return PAGES.find(
+        db, f"SELECT {_COLUMNS} FROM pages p WHERE p.id = ?{' AND p.enabled' if public else ''}",
+        [page_id], page_resource, languages,
+    )
 
 
 def page_resource(row: Row, texts: list[dict[str, Any]]) -> dict[str, Any]:
@@ -135,49 +105,8 @@ def save_page(
     now: datetime, author_id: int,
 ) -> int:
     """Create (page_id None) or update a page from a document; returns its id."""
-    attributes = Attributes(doc)
-    changes = _page_changes(attributes, creating=page_id is None)
-    sends_texts = page_id is None or attributes.has("texts")
-    texts = parse_texts(attributes, languages) if sends_texts else None
-
-    def work(tx: Transaction) -> int:
-        application = content_application(tx, doc, "pages")
-        if page_id is None:
-            if application is None:
-                raise ApiError(422, "application is required",
-                               pointer="/data/relationships/application")
-            new_id = tx.insert(
-                f"INSERT INTO pages (application_id, {', '.join(changes)}, created_at)"
-                f" VALUES (?, {', '.join('?' for _ in changes)}, ?) RETURNING id",
-                [application, *changes.values(), now],
-            )
-            assert texts is not None
-            replace_texts(tx, "page_texts", new_id, texts, now, author_id)
-            return int(new_id)
-        if tx.fetchone("SELECT id FROM pages WHERE id = ?", [page_id]) is None:
-            raise ApiError(404, "there is no such page")
-        if application is not None:
-            changes["application_id"] = application
-        assignments = ", ".join(f"{column} = ?" for column in [*changes, "updated_at"])
-        tx.execute(f"UPDATE pages SET {assignments} WHERE id = ?",
-                   [*changes.values(), now, page_id])
-        if texts is not None:
-            replace_texts(tx, "page_texts", page_id, texts, now, author_id)
-        return page_id
-
-    return db.write(work)
-
-
-def delete_page(db: Database, page_id: int) -> None:
-    """Delete a page and its texts; 404 when unknown."""
-
-    def work(tx: Transaction) -> None:
-        if tx.fetchone("SELECT id FROM pages WHERE id = ?", [page_id]) is None:
-            raise ApiError(404, "there is no such page")
-        tx.execute("DELETE FROM page_texts WHERE page_id = ?", [page_id])
-        tx.execute("DELETE FROM pages WHERE id = ?", [page_id])
-
-    db.write(work)
+    changes = _page_changes(Attributes(doc), creating=page_id is None)
+    return PAGES.save(db, page_id, doc, changes, languages, now, author_id)
 
 
 def _languages(request: Request) -> tuple[str, ...]:
@@ -201,41 +130,25 @@ async def get_page(request: Request) -> Response:
     page_id = parse_id(request.path_params["id"])
     user = await optional_user(request)
     data, included = await run_in_threadpool(
-        find_page, request.app.state.db, page_id, user is None, _languages(request)
+        find_page, request.app.state.db, page_id, _languages(request), user is None
     )
     return document(data, included)
 
 
-async def _save(request: Request, page_id: int | None) -> Response:
-    user = await require_user(request)
-    doc = await read_document(request)
-    check_type(doc, TYPE, page_id)
-    db = request.app.state.db
-    saved = await run_in_threadpool(
-        save_page, db, page_id, doc, _languages(request), utc_now(request), user.id
-    )
-    site_changed(request)
-    data, included = await run_in_threadpool(find_page, db, saved, False, _languages(request))
-    return document(data, included, status=201 if page_id is None else 200)
-
-
 async def post_page(request: Request) -> Response:
     """POST /pages: 201 with the new page."""
-    return await _save(request, None)
+    return await PAGES.save_request(request, None, save_page, find_page)
 
 
 async def patch_page(request: Request) -> Response:
     """PATCH /pages/{id}: change what the document sends; sent texts replace all texts."""
-    return await _save(request, parse_id(request.path_params["id"]))
-
-
-async def delete_page_route(request: Request) -> Response:
-    """DELETE /pages/{id}: 204."""
-    await require_user(request)
     page_id = parse_id(request.path_params["id"])
-    await run_in_threadpool(delete_page, request.app.state.db, page_id)
-    site_changed(request)
-    return Response(status_code=204)
+    return await PAGES.save_request(request, page_id, save_page, find_page)
+
+
+async def delete_page(request: Request) -> Response:
+    """DELETE /pages/{id}: 204."""
+    return await PAGES.delete_request(request)
 
 
 routes: list[BaseRoute] = [
@@ -243,7 +156,7 @@ routes: list[BaseRoute] = [
     Route("/pages", post_page, methods=["POST"]),
     Route("/pages/{id}", get_page, methods=["GET"]),
     Route("/pages/{id}", patch_page, methods=["PATCH"]),
-    Route("/pages/{id}", delete_page_route, methods=["DELETE"]),
+    Route("/pages/{id}", delete_page, methods=["DELETE"]),
 ]
 
 _BODY = openapi.document_schema(

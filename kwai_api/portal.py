@@ -12,10 +12,11 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from kwai_api import openapi
-from kwai_api.applications import application_identifier, included_applications, utc_now
+from kwai_api.applications import application_identifier
+from kwai_api.clock import utc_now
 from kwai_api.database import Database, Row
 from kwai_api.jsonapi import Page, document, page, resource, timestamp
-from kwai_api.news import LIVE, PROMOTED, read_texts
+from kwai_api.news import LIVE, PROMOTED, STORIES
 
 TYPE = "stories"
 DEFAULT_LIMIT = 10
@@ -34,10 +35,7 @@ def promoted_stories(
             f" WHERE {where} ORDER BY s.publish_date DESC, s.id DESC{paging.sql()}",
             params,
         )
-        texts = read_texts(tx, "news_story_texts", [r["id"] for r in rows], languages)
-        applications = included_applications(tx, [r["application_id"] for r in rows], languages)
-    data = [story_resource(row, texts[row["id"]]) for row in rows]
-    return count["n"] if count else 0, data, list(applications.values())
+        return (count["n"] if count else 0, *STORIES.resources(tx, rows, story_resource, languages))
 
 
 def story_resource(row: Row, texts: list[dict[str, Any]]) -> dict[str, Any]:

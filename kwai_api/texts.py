@@ -1,13 +1,19 @@
-"""Texts per locale (stories, pages, trainings): stored as written, with their HTML beside them."""
+"""Texts per locale (stories, pages, trainings): stored as written, with their HTML beside them.
+
+News items and pages also read and show their texts alike: the `texts` attribute here.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from kwai_api.database import Transaction
-from kwai_api.markup import to_html
+from kwai_api import openapi
+from kwai_api.database import Database, Transaction
+from kwai_api.jsonapi import ApiError, Attributes
+from kwai_api.markup import FORMATS, to_html
 
 # table -> the column that names its owner
 TEXT_TABLES = {
@@ -71,3 +77,68 @@ def replace_texts(
             for t in texts
         ],
     )
+
+
+def parse_texts(attributes: Attributes, languages: Sequence[str]) -> list[TextInput]:
+    """The `texts` attribute: at least one, one per known locale, each with a title; else 422."""
+    base = attributes.pointer("texts")
+    items = attributes.get("texts", list, required=True)
+    texts: list[TextInput] = []
+    for n, item in enumerate(items):
+        if not isinstance(item, dict):
+            raise ApiError(422, "each text should be an object", pointer=f"{base}/{n}")
+        text = Attributes({"attributes": item}, base=f"{base}/{n}")
+        locale = text.text("locale", required=True) or ""
+        if locale not in languages:
+            raise ApiError(422, f"locale should be one of {', '.join(languages)}",
+                           pointer=text.pointer("locale"))
+        if any(t.locale == locale for t in texts):
+            raise ApiError(422, f"there is more than one {locale} text",
+                           pointer=text.pointer("locale"))
+        text_format = text.text("format") or "md"
+        if text_format not in FORMATS:
+            raise ApiError(422, f"format should be one of {', '.join(FORMATS)}",
+                           pointer=text.pointer("format"))
+        # clients of the old API send the source as original_* (summary was the rendered HTML)
+        summary, content = (
+            text.text(f"original_{name}") if text.has(f"original_{name}") else text.text(name)
+            for name in ("summary", "content")
+        )
+        texts.append(TextInput(locale, text.text("title", required=True) or "", summary or "",
+                               content or "", text_format))
+    if not texts:
+        raise ApiError(422, "at least one text with a title is required", pointer=base)
+    return texts
+
+
+def read_texts(
+    reader: Database | Transaction, table: str, ids: Sequence[int], languages: Sequence[str]
+) -> dict[int, list[dict[str, Any]]]:
+    """The texts of the given owners, in the club's language order, as the API shows them."""
+    owner = TEXT_TABLES[table]
+    found: dict[int, list[dict[str, Any]]] = {owner_id: [] for owner_id in ids}
+    rows = reader.fetchall(
+        f"SELECT {owner} AS owner, locale, format, title, summary, content, html_summary,"
+        f" html_content FROM {table} WHERE list_contains(?, {owner}) ORDER BY locale",
+        [list(found)],
+    )
+    rank = {locale: n for n, locale in enumerate(languages)}
+    for row in sorted(rows, key=lambda r: rank.get(r["locale"], len(rank))):
+        found[row.pop("owner")].append(row)
+    return found
+
+
+# the `texts` attribute that parse_texts reads
+TEXTS_SCHEMA: dict[str, Any] = {
+    "type": "array",
+    "items": openapi.obj(
+        {
+            "locale": openapi.string(),
+            "format": openapi.string(enum=list(FORMATS)),
+            "title": openapi.string(minLength=1),
+            "summary": openapi.string(),
+            "content": openapi.string(),
+        },
+        ("locale", "title"),
+    ),
+}

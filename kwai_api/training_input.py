@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from starlette.requests import Request
 
+from kwai_api.clock import month_period
 from kwai_api.database import Database, Row, Transaction
-from kwai_api.definitions import reference_id, row_exists
+from kwai_api.definitions import row_exists
 from kwai_api.jsonapi import (
     MISSING,
     ApiError,
@@ -23,6 +23,7 @@ from kwai_api.jsonapi import (
     boolean_parameter,
     integer_parameter,
     parse_timestamp,
+    reference_id,
     relationship,
 )
 from kwai_api.markup import FORMATS
@@ -66,29 +67,6 @@ class TrainingFilter:
         return " AND ".join(clauses), params
 
 
-def _local_midnight(day: date, zone: ZoneInfo) -> datetime:
-    return datetime.combine(day, time(0), zone).astimezone(UTC).replace(tzinfo=None)
-
-
-def _period(request: Request) -> tuple[datetime | None, datetime | None]:
-    """filter[year] and filter[month] as [from, before) in UTC, counted on the club's clock."""
-    year = integer_parameter(request, "filter[year]", None)
-    month = integer_parameter(request, "filter[month]", None)
-    if month is not None and year is None:
-        raise ApiError(400, "filter[month] needs filter[year]", parameter="filter[month]")
-    if month is not None and not 1 <= month <= 12:
-        raise ApiError(400, "filter[month] should be 1 to 12", parameter="filter[month]")
-    if year is None:
-        return None, None
-    if not 1900 <= year <= 2999:
-        raise ApiError(400, "filter[year] should be 1900 to 2999", parameter="filter[year]")
-    first, after = date(year, 1, 1), date(year + 1, 1, 1)
-    if month is not None:
-        first, after = date(year, month, 1), date(year + month // 12, month % 12 + 1, 1)
-    zone = request.app.state.settings.site.zone
-    return _local_midnight(first, zone), _local_midnight(after, zone)
-
-
 def _window(request: Request) -> tuple[datetime | None, datetime | None]:
     """filter[start] and filter[end]: both or neither, UTC, both inclusive."""
     start, end = (request.query_params.get(f"filter[{n}]") for n in ("start", "end"))
@@ -112,7 +90,9 @@ def read_filter(request: Request, public: bool, definition: int | None = None) -
     holds the trainings that start in it on the club's wall clock. filter[start] and
     filter[end] are UTC timestamps, both inclusive.
     """
-    month_from, month_before = _period(request)
+    zone = request.app.state.settings.site.zone
+    period = month_period(request, zone, "filter[year]", "filter[month]", years=(1900, 2999))
+    month_from, month_before = period or (None, None)
     since, until = _window(request)
     starts = [moment for moment in (month_from, since) if moment is not None]
     return TrainingFilter(

@@ -13,11 +13,13 @@ from starlette.routing import BaseRoute, Route
 from kwai_api import definitions
 from kwai_api import openapi as oa
 from kwai_api.access import optional_user, require_user
+from kwai_api.clock import utc_now
 from kwai_api.database import Database, Row, Transaction
-from kwai_api.definitions import WRITE_ERRORS, check_type, now_utc, row_exists
+from kwai_api.definitions import WRITE_ERRORS, row_exists
 from kwai_api.jsonapi import (
     ApiError,
     Page,
+    check_type,
     document,
     identifier,
     page,
@@ -204,7 +206,7 @@ async def create_route(request: Request) -> Response:
     check_type(content, TYPE)
     given = read_training(content, request.app.state.settings.site.languages, create=True)
     db = request.app.state.db
-    training_id = await run_in_threadpool(create_training, db, given, now_utc(), user.id)
+    training_id = await run_in_threadpool(create_training, db, given, utc_now(request), user.id)
     site_changed(request)
     return _one(await run_in_threadpool(get_training, db, training_id), status=201)
 
@@ -217,7 +219,7 @@ async def update_route(request: Request) -> Response:
     check_type(content, TYPE, training_id)
     given = read_training(content, request.app.state.settings.site.languages, create=False)
     db = request.app.state.db
-    await run_in_threadpool(update_training, db, training_id, given, now_utc(), user.id)
+    await run_in_threadpool(update_training, db, training_id, given, utc_now(request), user.id)
     site_changed(request)
     return _one(await run_in_threadpool(get_training, db, training_id))
 
@@ -264,7 +266,7 @@ async def generate_route(request: Request) -> Response:
     first, last = read_range(request.query_params, content)
     db, site = request.app.state.db, request.app.state.settings.site
     ids = await run_in_threadpool(definitions.generate_trainings, db, definition_id, first, last,
-                                  site, now_utc(), user.id)
+                                  site, utc_now(request), user.id)
     if ids:
         site_changed(request)
     limits = Page(None, None)

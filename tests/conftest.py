@@ -6,6 +6,7 @@ import shutil
 from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from starlette.testclient import TestClient
@@ -79,3 +80,35 @@ def admin_token(client: TestClient) -> str:
 def admin(admin_token: str) -> dict[str, str]:
     """Headers that authenticate as the demo admin."""
     return {"Authorization": f"Bearer {admin_token}"}
+
+
+class Builds:
+    """Stands in for the server's jobs: counts the rebuilds that writes ask for."""
+
+    def __init__(self) -> None:
+        self.changes = 0
+
+    def site_changed(self) -> None:
+        self.changes += 1
+
+    async def stop(self) -> None:
+        pass
+
+
+@pytest.fixture
+def builds(client: TestClient) -> Builds:
+    """Every request happens at NOW, and the rebuild requests are counted."""
+    client.app.state.clock = lambda: NOW
+    client.app.state.jobs = Builds()
+    return client.app.state.jobs
+
+
+def ids(response: Any) -> list[str]:
+    """The ids of a successful list response, in its order."""
+    assert response.status_code == 200, response.text
+    return [item["id"] for item in response.json()["data"]]
+
+
+def app_id(db: Database, name: str) -> int:
+    """The id of the application with this name."""
+    return int(db.fetchvalue("SELECT id FROM applications WHERE name = ?", [name]))

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import NOW, make_settings
+from conftest import Builds, app_id, make_settings
 from starlette.testclient import TestClient
 
 from kwai_api.app import create_app
@@ -18,29 +18,7 @@ from kwai_api.fixtures import APPLICATIONS
 URL = "/api/v1/portal/applications"
 
 
-class Builds:
-    """Stands in for the server's jobs: counts the rebuilds that writes ask for."""
-
-    def __init__(self) -> None:
-        self.changes = 0
-
-    def site_changed(self) -> None:
-        self.changes += 1
-
-    async def stop(self) -> None:
-        pass
-
-
-@pytest.fixture(autouse=True)
-def builds(client: TestClient) -> Builds:
-    """Every request happens at NOW, and the rebuild requests are counted."""
-    client.app.state.clock = lambda: NOW
-    client.app.state.jobs = Builds()
-    return client.app.state.jobs
-
-
-def app_id(db: Database, name: str) -> int:
-    return int(db.fetchvalue("SELECT id FROM applications WHERE name = ?", [name]))
+pytestmark = pytest.mark.usefixtures("builds")  # every request at NOW, rebuilds counted
 
 
 def texts(db: Database, application_id: int) -> dict[str, dict[str, Any]]:

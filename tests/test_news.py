@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
-from conftest import NOW
+from conftest import NOW, Builds, app_id, ids
 from starlette.testclient import TestClient
 
 from kwai_api.database import Database, Row
@@ -15,25 +15,7 @@ from kwai_api.database import Database, Row
 URL = "/api/v1/news_items"
 
 
-class Builds:
-    """Stands in for the server's jobs: counts the rebuilds that writes ask for."""
-
-    def __init__(self) -> None:
-        self.changes = 0
-
-    def site_changed(self) -> None:
-        self.changes += 1
-
-    async def stop(self) -> None:
-        pass
-
-
-@pytest.fixture(autouse=True)
-def builds(client: TestClient) -> Builds:
-    """Every request happens at NOW, and the rebuild requests are counted."""
-    client.app.state.clock = lambda: NOW
-    client.app.state.jobs = Builds()
-    return client.app.state.jobs
+pytestmark = pytest.mark.usefixtures("builds")  # every request at NOW, rebuilds counted
 
 
 def is_live(row: Row, now: datetime = NOW) -> bool:
@@ -46,11 +28,6 @@ def stories(db: Database, keep: Any = lambda row: True) -> list[str]:
     rows = [r for r in db.fetchall("SELECT * FROM news_stories") if keep(r)]
     rows.sort(key=lambda r: (r["publish_date"], r["id"]), reverse=True)
     return [str(r["id"]) for r in rows]
-
-
-def ids(response: Any) -> list[str]:
-    assert response.status_code == 200, response.text
-    return [item["id"] for item in response.json()["data"]]
 
 
 def every(client: TestClient, headers: dict[str, str] | None = None, **params: str) -> Any:
@@ -275,10 +252,6 @@ def test_a_bad_token_is_a_401_even_for_reads(client: TestClient) -> None:
 # -- writing -------------------------------------------------------------------------------
 
 
-def app_id(db: Database, name: str) -> str:
-    return str(db.fetchvalue("SELECT id FROM applications WHERE name = ?", [name]))
-
-
 def new_story(db: Database, **attributes: Any) -> dict[str, Any]:
     """A valid news_items document for the judo application, with attributes overridden."""
     return {"data": {
@@ -299,7 +272,7 @@ def new_story(db: Database, **attributes: Any) -> dict[str, Any]:
             **attributes,
         },
         "relationships": {"application": {"data": {"type": "applications",
-                                                   "id": app_id(db, "judo")}}},
+                                                   "id": str(app_id(db, "judo"))}}},
     }}
 
 
@@ -317,7 +290,7 @@ def test_post_creates_a_story_with_its_texts(
     data = response.json()["data"]
     story_id = int(data["id"])
     row = db.fetchone("SELECT * FROM news_stories WHERE id = ?", [story_id])
-    assert row["application_id"] == int(app_id(db, "judo"))
+    assert row["application_id"] == app_id(db, "judo")
     assert (row["enabled"], row["publish_date"], row["end_date"], row["promotion"],
             row["promotion_end_date"], row["remark"], row["created_at"]) == (
         True, datetime(2026, 11, 20, 10), datetime(2026, 12, 20, 10), 2,
@@ -350,7 +323,7 @@ def test_post_names_the_application_by_name_and_defaults_the_optional_attributes
                       [int(response.json()["data"]["id"])])
     assert (row["enabled"], row["publish_date"], row["end_date"], row["promotion"],
             row["remark"]) == (False, datetime(2026, 11, 20, 9), None, 0, None)
-    assert row["application_id"] == int(app_id(db, "club"))
+    assert row["application_id"] == app_id(db, "club")
 
 
 def test_post_accepts_the_old_api_names(
@@ -520,7 +493,7 @@ def test_patch_replaces_the_texts_and_moves_the_story(
     assert response.status_code == 200, response.text
     row = db.fetchone("SELECT * FROM news_stories WHERE id = ?", [story])
     assert (row["enabled"], row["promotion"], row["end_date"]) == (False, 0, None)
-    assert row["application_id"] == int(app_id(db, "events"))
+    assert row["application_id"] == app_id(db, "events")
     texts = story_texts(db, story)
     assert list(texts) == ["en"]
     assert texts["en"]["html_content"] == "<h2>Hi</h2>"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conftest import NOW
+from conftest import NOW, Builds, app_id, ids
 from starlette.testclient import TestClient
 
 from kwai_api.database import Database, Row
@@ -15,25 +15,7 @@ ATTRIBUTES = "/data/attributes"
 APPLICATION = "/data/relationships/application"
 
 
-class Builds:
-    """Stands in for the server's jobs: counts the rebuilds that writes ask for."""
-
-    def __init__(self) -> None:
-        self.changes = 0
-
-    def site_changed(self) -> None:
-        self.changes += 1
-
-    async def stop(self) -> None:
-        pass
-
-
-@pytest.fixture(autouse=True)
-def builds(client: TestClient) -> Builds:
-    """Every request happens at NOW, and the rebuild requests are counted."""
-    client.app.state.clock = lambda: NOW
-    client.app.state.jobs = Builds()
-    return client.app.state.jobs
+pytestmark = pytest.mark.usefixtures("builds")  # every request at NOW, rebuilds counted
 
 
 def pages(db: Database, keep: Any = lambda row: True) -> list[str]:
@@ -42,15 +24,6 @@ def pages(db: Database, keep: Any = lambda row: True) -> list[str]:
     rows = [r for r in db.fetchall("SELECT * FROM pages") if keep(r)]
     rows.sort(key=lambda r: (weights[r["application_id"]], -r["priority"], r["id"]))
     return [str(r["id"]) for r in rows]
-
-
-def ids(response: Any) -> list[str]:
-    assert response.status_code == 200, response.text
-    return [item["id"] for item in response.json()["data"]]
-
-
-def app_id(db: Database, name: str) -> str:
-    return str(db.fetchvalue("SELECT id FROM applications WHERE name = ?", [name]))
 
 
 def page_texts(db: Database, page_id: int) -> dict[str, Row]:
@@ -82,7 +55,7 @@ def test_lists_enabled_pages_by_application_then_priority(
 
 
 def test_priority_orders_the_pages_of_an_application(client: TestClient, db: Database) -> None:
-    club = int(app_id(db, "club"))
+    club = app_id(db, "club")
     low = db.fetchvalue("SELECT id FROM pages WHERE application_id = ? ORDER BY priority LIMIT 1",
                         [club])
     db.execute("UPDATE pages SET priority = 50 WHERE id = ?", [low])
@@ -183,7 +156,7 @@ def new_page(db: Database, **attributes: Any) -> dict[str, Any]:
             **attributes,
         },
         "relationships": {"application": {"data": {"type": "applications",
-                                                   "id": app_id(db, "judo")}}},
+                                                   "id": str(app_id(db, "judo"))}}},
     }}
 
 
@@ -196,7 +169,7 @@ def test_post_creates_a_page(
     page = int(response.json()["data"]["id"])
     row = db.fetchone("SELECT * FROM pages WHERE id = ?", [page])
     assert (row["application_id"], row["enabled"], row["priority"], row["remark"],
-            row["created_at"]) == (int(app_id(db, "judo")), True, 7, "new", NOW)
+            row["created_at"]) == (app_id(db, "judo"), True, 7, "new", NOW)
     assert page_texts(db, page)["nl"]["html_summary"] == "<p>Wie leidt de <em>kamp</em>?</p>"
     assert response.json()["included"][0]["attributes"]["name"] == "judo"
     assert builds.changes == 1
@@ -272,7 +245,7 @@ def test_patch_changes_what_is_sent(
 
     assert response.status_code == 200, response.text
     row = db.fetchone("SELECT * FROM pages WHERE id = ?", [page])
-    assert row == {**before, "priority": -2, "application_id": int(app_id(db, "events")),
+    assert row == {**before, "priority": -2, "application_id": app_id(db, "events"),
                    "updated_at": NOW}
     assert list(page_texts(db, page)) == ["en"]
     assert response.json()["data"]["attributes"]["texts"][0]["title"] == "Board only"

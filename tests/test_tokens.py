@@ -72,7 +72,8 @@ def test_expiry_follows_the_given_clock(db: Database, settings: Settings) -> Non
 def test_a_tampered_token_is_refused(db: Database, settings: Settings) -> None:
     token = issue(db, settings).access_token
     assert authenticate(db, settings, token) is not None
-    for position in (0, 10, len(token) - 5, len(token) - 1):
+    # Not the very last character: its low bits are base64 padding, which decoders ignore.
+    for position in (0, 10, len(token) - 5, len(token) - 2):
         flipped = "A" if token[position] != "A" else "B"
         tampered = token[:position] + flipped + token[position + 1:]
         assert authenticate(db, settings, tampered) is None, position

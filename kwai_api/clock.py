@@ -1,0 +1,48 @@
+"""The time of a request, and calendar periods on the club's wall clock as naive UTC ranges."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from starlette.requests import Request
+
+from kwai_api.jsonapi import ApiError, integer_parameter
+
+
+def utc_now(request: Request) -> datetime:
+    """The naive UTC time of a request; tests set `app.state.clock` to fix it."""
+    clock = getattr(request.app.state, "clock", None)
+    return clock() if clock is not None else datetime.now(UTC).replace(tzinfo=None)
+
+
+def _to_utc(local: datetime, zone: ZoneInfo) -> datetime:
+    """A wall-clock time in `zone` as the database keeps times: naive UTC."""
+    return local.replace(tzinfo=zone).astimezone(UTC).replace(tzinfo=None)
+
+
+def month_period(
+    request: Request, zone: ZoneInfo, year: str, month: str, years: tuple[int, int]
+) -> tuple[datetime, datetime] | None:
+    """The `year` (and optional `month`) query parameters as a [start, end) range in naive UTC.
+
+    The period is counted on the wall clock of `zone`, so a month holds what happens in it
+    at the club; `years` bounds the year, both ends included. None when no year is asked for.
+    """
+    year_value = integer_parameter(request, year, None)
+    month_value = integer_parameter(request, month, None)
+    if year_value is None:
+        if month_value is not None:
+            raise ApiError(400, f"{month} needs {year}", parameter=month)
+        return None
+    if not years[0] <= year_value <= years[1]:
+        raise ApiError(400, f"{year} should be a year from {years[0]} to {years[1]}",
+                       parameter=year)
+    if month_value is not None and not 1 <= month_value <= 12:
+        raise ApiError(400, f"{month} should be 1 to 12", parameter=month)
+    if month_value is None:
+        start, end = datetime(year_value, 1, 1), datetime(year_value + 1, 1, 1)
+    else:
+        start = datetime(year_value, month_value, 1)
+        end = datetime(year_value + month_value // 12, month_value % 12 + 1, 1)
+    return _to_utc(start, zone), _to_utc(end, zone)
