@@ -12,9 +12,9 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from kwai_api.database import Database, Transaction
-from kwai_api.markup import to_html
 from kwai_api.passwords import hash_password
 from kwai_api.schedule import occurrences
+from kwai_api.texts import TEXT_COLUMNS, TextInput, text_rows
 
 ADMIN_EMAIL = "admin@kwai.example"
 ADMIN_PASSWORD = "kwai-demo-admin"  # printed by `kwai demo`; a demo database only
@@ -105,15 +105,25 @@ DEFINITIONS = [
 ]
 LOCATION = "Sporthal De Kemp, Kemzeke"
 _ENGLISH = {
-    "Kleuters": "Toddlers", "Jeugd": "Youth", "Volwassenen": "Adults", "Competitie": "Competition",
-    "Veteranen": "Veterans", "maandag": "Monday", "dinsdag": "Tuesday", "woensdag": "Wednesday",
-    "donderdag": "Thursday", "vrijdag": "Friday", "zaterdag": "Saturday", "zondag": "Sunday",
+    "Kleuters": "Toddlers",
+    "Jeugd": "Youth",
+    "Volwassenen": "Adults",
+    "Competitie": "Competition",
+    "Veteranen": "Veterans",
+    "maandag": "Monday",
+    "dinsdag": "Tuesday",
+    "woensdag": "Wednesday",
+    "donderdag": "Thursday",
+    "vrijdag": "Friday",
+    "zaterdag": "Saturday",
+    "zondag": "Sunday",
 }
 
 
 def _english(name: str) -> str:
     """The English title of a training named in Dutch ("Jeugd woensdag" -> "Youth Wednesday")."""
     return " ".join(_ENGLISH.get(word, word) for word in name.split())
+
 
 _NL = [
     "judo",
@@ -224,23 +234,8 @@ def _applications(tx: Transaction, created: datetime) -> dict[str, int]:
 
 
 def _text_rows(owner: int, texts: list[tuple[str, str, str, str]], at: datetime) -> list[tuple]:
-    return [
-        (owner, locale, "md", title, summary, content, to_html(summary), to_html(content), at, at)
-        for locale, title, summary, content in texts
-    ]
-
-
-_TEXT_COLUMNS = (
-    "locale",
-    "format",
-    "title",
-    "summary",
-    "content",
-    "html_summary",
-    "html_content",
-    "created_at",
-    "updated_at",
-)
+    """Text rows of one owner from (locale, title, summary, content) in Markdown."""
+    return text_rows(owner, [TextInput(*text) for text in texts], at)
 
 
 def _pages(tx: Transaction, apps: dict[str, int], created: datetime) -> None:
@@ -265,7 +260,7 @@ def _pages(tx: Transaction, apps: dict[str, int], created: datetime) -> None:
                 ],
                 created,
             )
-    tx.insert_rows("page_texts", ("page_id", *_TEXT_COLUMNS), rows)
+    tx.insert_rows("page_texts", ("page_id", *TEXT_COLUMNS), rows)
 
 
 def _stories(
@@ -319,7 +314,7 @@ def _stories(
         ),
         stories,
     )
-    tx.insert_rows("news_story_texts", ("story_id", *_TEXT_COLUMNS), texts)
+    tx.insert_rows("news_story_texts", ("story_id", *TEXT_COLUMNS), texts)
 
 
 def _coaches(tx: Transaction, created: datetime) -> list[int]:
@@ -419,7 +414,7 @@ def _trainings(
         ),
         trainings,
     )
-    tx.insert_rows("training_texts", ("training_id", *_TEXT_COLUMNS), texts)
+    tx.insert_rows("training_texts", ("training_id", *TEXT_COLUMNS), texts)
     tx.insert_rows("training_coaches", ("training_id", "coach_id", "head"), links_coach)
     tx.insert_rows("training_teams", ("training_id", "team_id"), links_team)
 

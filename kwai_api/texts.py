@@ -34,6 +34,43 @@ class TextInput:
     format: str = "md"
 
 
+# The columns of every text table after its owner column.
+TEXT_COLUMNS = (
+    "locale",
+    "format",
+    "title",
+    "summary",
+    "content",
+    "html_summary",
+    "html_content",
+    "author_id",
+    "created_at",
+    "updated_at",
+)
+
+
+def text_rows(
+    owner_id: int, texts: Iterable[TextInput], now: datetime, author_id: int | None = None
+) -> list[tuple[Any, ...]]:
+    """Rows for a text table (owner, then TEXT_COLUMNS), with the HTML rendered once, here."""
+    return [
+        (
+            owner_id,
+            t.locale,
+            t.format,
+            t.title,
+            t.summary,
+            t.content,
+            to_html(t.summary, t.format),
+            to_html(t.content, t.format),
+            author_id,
+            now,
+            now,
+        )
+        for t in texts
+    ]
+
+
 def replace_texts(
     tx: Transaction,
     table: str,
@@ -42,41 +79,10 @@ def replace_texts(
     now: datetime,
     author_id: int | None = None,
 ) -> None:
-    """Replace all texts of one owner, rendering Markdown/HTML to sanitized HTML once, here."""
+    """Replace all texts of one owner."""
     owner = TEXT_TABLES[table]
     tx.execute(f"DELETE FROM {table} WHERE {owner} = ?", [owner_id])
-    tx.insert_rows(
-        table,
-        (
-            owner,
-            "locale",
-            "format",
-            "title",
-            "summary",
-            "content",
-            "html_summary",
-            "html_content",
-            "author_id",
-            "created_at",
-            "updated_at",
-        ),
-        [
-            (
-                owner_id,
-                t.locale,
-                t.format,
-                t.title,
-                t.summary,
-                t.content,
-                to_html(t.summary, t.format),
-                to_html(t.content, t.format),
-                author_id,
-                now,
-                now,
-            )
-            for t in texts
-        ],
-    )
+    tx.insert_rows(table, (owner, *TEXT_COLUMNS), text_rows(owner_id, texts, now, author_id))
 
 
 def parse_texts(attributes: Attributes, languages: Sequence[str]) -> list[TextInput]:
@@ -90,22 +96,34 @@ def parse_texts(attributes: Attributes, languages: Sequence[str]) -> list[TextIn
         text = Attributes({"attributes": item}, base=f"{base}/{n}")
         locale = text.text("locale", required=True) or ""
         if locale not in languages:
-            raise ApiError(422, f"locale should be one of {', '.join(languages)}",
-                           pointer=text.pointer("locale"))
+            raise ApiError(
+                422,
+                f"locale should be one of {', '.join(languages)}",
+                pointer=text.pointer("locale"),
+            )
         if any(t.locale == locale for t in texts):
-            raise ApiError(422, f"there is more than one {locale} text",
-                           pointer=text.pointer("locale"))
+            raise ApiError(
+                422, f"there is more than one {locale} text", pointer=text.pointer("locale")
+            )
         text_format = text.text("format") or "md"
         if text_format not in FORMATS:
-            raise ApiError(422, f"format should be one of {', '.join(FORMATS)}",
-                           pointer=text.pointer("format"))
+            raise ApiError(
+                422, f"format should be one of {', '.join(FORMATS)}", pointer=text.pointer("format")
+            )
         # clients of the old API send the source as original_* (summary was the rendered HTML)
         summary, content = (
             text.text(f"original_{name}") if text.has(f"original_{name}") else text.text(name)
             for name in ("summary", "content")
         )
-        texts.append(TextInput(locale, text.text("title", required=True) or "", summary or "",
-                               content or "", text_format))
+        texts.append(
+            TextInput(
+                locale,
+                text.text("title", required=True) or "",
+                summary or "",
+                content or "",
+                text_format,
+            )
+        )
     if not texts:
         raise ApiError(422, "at least one text with a title is required", pointer=base)
     return texts
