@@ -17,7 +17,6 @@ import shutil
 import subprocess
 import sys
 import threading
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -197,22 +196,16 @@ def write_outputs(
     outcome = _Outcome(manifest={})
     outputs = plan(club, job.site)
     reused: list[str] = []
-    with ThreadPoolExecutor(max_workers=2) as linker:
-        # Links (and the directories they need) are system calls that release the GIL: they
-        # run on these threads while this one hashes.
-        pending = []
-        for output in outputs:
-            digest = digester.output(output.template, output.context)
-            outcome.manifest[output.path] = digest
-            if not job.full and release.previous_manifest.get(output.path) == digest:
-                reused.append(output.path)
-                if len(reused) == 500:
-                    pending.append(linker.submit(_link_all, release, reused))
-                    reused = []
-                continue
+    for output in outputs:
+        digest = digester.output(output.template, output.context)
+        outcome.manifest[output.path] = digest
+        if not job.full and release.previous_manifest.get(output.path) == digest:
+            reused.append(output.path)
+        else:
             _render_into(env, RENDERERS, release, output, outcome)
-        pending.append(linker.submit(_link_all, release, reused))
-        missing = {path for future in pending for path in future.result()}
+    # Linked after the hashing, on this thread: a linking thread would wait for the GIL that
+    # the hashing holds, and then each link costs a thread switch rather than a system call.
+    missing = {path for path in reused if not release.reuse(path)}
     for output in outputs:  # the live file vanished: render it after all
         if output.path in missing:
             _render_into(env, RENDERERS, release, output, outcome)
@@ -221,11 +214,6 @@ def write_outputs(
     if any(path.endswith(".html") for path in removed):
         outcome.search_changed = True
     return outcome
-
-
-def _link_all(release: releases.Release, paths: list[str]) -> list[str]:
-    """Link each path from the live release; return the ones that could not be linked."""
-    return [path for path in paths if not release.reuse(path)]
 
 
 def _render_into(
