@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date, datetime, time, timedelta
+from functools import partial
 from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
@@ -63,9 +64,7 @@ def plan_agenda(club: Club, frame: Frame) -> list[Output]:
         # A week page is made only when its trainings (or its neighbours) changed.
         outputs.append(frame.deferred_page(
             week_path(monday), "agenda.html", (monday, trainings, previous, following),
-            lambda monday=monday, trainings=trainings, previous=previous, following=following:
-                _week_context(frame, monday, _days(trainings, site, frame.lang, zone),
-                              previous=previous, next=following),
+            partial(_week_page_context, frame, monday, trainings, previous, following),
         ))
     this_week = _days(tuple(weeks[_this_monday(club, zone)]), site, frame.lang, zone)
     outputs.append(_agenda_index(club, frame, mondays, this_week))
@@ -91,6 +90,15 @@ def _days(
 ) -> tuple[Day, ...]:
     """Some trainings as agenda items grouped by day."""
     return by_day([agenda_item(t, site, lang) for t in trainings], zone)
+
+
+def _week_page_context(
+    frame: Frame, monday: date, trainings: tuple[Training, ...], previous: str | None,
+    following: str | None,
+) -> dict[str, Any]:
+    """What the page of one week shows."""
+    days = _days(trainings, frame.site, frame.lang, ZoneInfo(frame.site.timezone))
+    return _week_context(frame, monday, days, previous=previous, next=following)
 
 
 def _week_context(
@@ -165,7 +173,7 @@ def calendars(club: Club, frame: Frame) -> list[Output]:
         Output(
             output_file(frame.site, frame.lang, path),
             "ical",
-            Deferred((frame, title, found), lambda title=title, found=found: make(title, found)),
+            Deferred((frame, title, found), partial(make, title, found)),
         )
         for path, title, found in feeds
     ]

@@ -59,7 +59,8 @@ class RenderWorker:
     def render(self, job: RenderJob) -> RenderResult:
         """Render in a fresh child and wait for its result (call from a thread)."""
         receiver, sender = self._context.Pipe(duplex=False)
-        child = self._context.Process(target=_render_in_child, args=(job, sender), daemon=True)
+        # Not a daemon: the child starts a process of its own (the cloner).
+        child = self._context.Process(target=_render_in_child, args=(job, sender))
         child.start()
         sender.close()
         try:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import UTC, date, datetime
+from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -168,13 +169,19 @@ def archives(lister: _Lister, stories: list[Story], years: tuple[Link, ...]) -> 
             title = f"{news}: {link.title}"
             outputs.append(frame.deferred_page(
                 f"news/{year}/{month:02d}/", "news.html", (title, shown, up, lister.key),
-                lambda title=title, shown=shown, up=up: {
-                    "title": title, "heading": title, "entries": lister.entries(shown),
-                    "feed_url": feed_url, "section": None, "older": None, "newer": None,
-                    "years": (), "up": up,
-                },
+                partial(_month_context, lister, title, shown, up, feed_url),
             ))
     return outputs
+
+
+def _month_context(
+    lister: _Lister, title: str, shown: tuple[Story, ...], up: Link, feed_url: str
+) -> dict[str, Any]:
+    """What a month's archive page shows."""
+    return {
+        "title": title, "heading": title, "entries": lister.entries(shown), "feed_url": feed_url,
+        "section": None, "older": None, "newer": None, "years": (), "up": up,
+    }
 
 
 def _month_name(year: int, month: int, frame: Frame) -> str:

@@ -11,12 +11,15 @@ upload after an edit sends only what changed, and a new release costs little dis
 
 from __future__ import annotations
 
+import contextlib
 import filecmp
 import json
+import multiprocessing
 import os
 import shutil
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from multiprocessing.connection import Connection
 from pathlib import Path
 
 
@@ -56,11 +59,14 @@ class Release:
         source, target = self._previous + path, self._staging + path
         try:
             os.link(source, target)
+        except FileExistsError:
+            pass  # written (or linked) already
         except FileNotFoundError:
             if not os.path.exists(source):
                 return False
             os.makedirs(os.path.dirname(target), exist_ok=True)
-            os.link(source, target)
+            with contextlib.suppress(FileExistsError):
+                os.link(source, target)
         return True
 
     def same_as_live(self, path: str, content: bytes) -> bool:
@@ -74,11 +80,58 @@ class Release:
             return False
 
     def write(self, path: str, content: bytes) -> None:
-        """Write a new file into the release."""
+        """Write a new file into the release.
+
+        Through a new file renamed into place: the path may hold a link to the live release's
+        file, which must never be written into.
+        """
         target = self._staging + path
         os.makedirs(os.path.dirname(target), exist_ok=True)
-        with open(target, "wb") as file:
+        temporary = f"{target}.{os.getpid()}.tmp"
+        with open(temporary, "wb") as file:
             file.write(content)
+        os.replace(temporary, target)
+
+    def remove(self, path: str) -> None:
+        """Remove a file from the release (one the live release had, the new one has not)."""
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(self._staging + path)
+
+
+class Cloner:
+    """Links the live release's planned files into a new release, in a child process.
+
+    Started before the pages are planned and hashed, it runs on the other core meanwhile; the
+    build then replaces the few files that changed (never writing into a linked file) and
+    removes those the new plan no longer has.
+    """
+
+    def __init__(self, release: Release) -> None:
+        context = multiprocessing.get_context("fork")
+        self._receiver, sender = context.Pipe(duplex=False)
+        self._process = context.Process(
+            target=_clone, args=(release, sorted(release.previous_manifest), sender), daemon=True
+        )
+        self._process.start()
+        sender.close()
+
+    def finish(self) -> set[str]:
+        """Wait for the links; the paths the live release did not have after all."""
+        try:
+            missing: set[str] = self._receiver.recv()
+        except EOFError:
+            missing = None  # type: ignore[assignment]
+        finally:
+            self._receiver.close()
+            self._process.join()
+        if missing is None:
+            raise OSError("linking the live release's files failed")
+        return missing
+
+
+def _clone(release: Release, paths: list[str], sender: Connection) -> None:
+    sender.send({path for path in paths if not release.reuse(path)})
+    sender.close()
 
 
 def live_release(root: Path) -> Path | None:

@@ -191,26 +191,27 @@ def write_outputs(
     from kwai_gen.pages import plan
     from kwai_gen.renderers import RENDERERS
 
+    # The live release's files are linked into the new one on the other core while this one
+    # plans and hashes; a full build renders everything and needs no clone.
+    cloner = releases.Cloner(release) if release.previous and not job.full else None
     club = replace(job.club, content_pages=content_pages(pelican_pages))
     digester = Digester(_theme_digest(job.theme))
     outcome = _Outcome(manifest={})
     outputs = plan(club, job.site)
-    reused: list[str] = []
+    changed = set()
     for output in outputs:
         digest = digester.output(output.template, output.context)
         outcome.manifest[output.path] = digest
-        if not job.full and release.previous_manifest.get(output.path) == digest:
-            reused.append(output.path)
-        else:
+        if job.full or release.previous_manifest.get(output.path) != digest:
+            changed.add(output.path)
+    changed |= cloner.finish() if cloner is not None else set()  # the live file vanished
+    for output in outputs:
+        if output.path in changed:
             _render_into(env, RENDERERS, release, output, outcome)
-    # Linked after the hashing, on this thread: a linking thread would wait for the GIL that
-    # the hashing holds, and then each link costs a thread switch rather than a system call.
-    missing = {path for path in reused if not release.reuse(path)}
-    for output in outputs:  # the live file vanished: render it after all
-        if output.path in missing:
-            _render_into(env, RENDERERS, release, output, outcome)
-    outcome.unchanged = len(outcome.manifest) - outcome.written
     removed = set(release.previous_manifest) - set(outcome.manifest)
+    for path in removed:
+        release.remove(path)
+    outcome.unchanged = len(outcome.manifest) - outcome.written
     if any(path.endswith(".html") for path in removed):
         outcome.search_changed = True
     return outcome

@@ -1,0 +1,24 @@
+"""The code stays typed and linted: mypy and ruff over the packages, the tests and benchmarks."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", *args], cwd=ROOT, capture_output=True,
+                          text=True, timeout=600)
+
+
+def test_ruff_finds_nothing() -> None:
+    result = run("ruff", "check", "kwai_api", "kwai_gen", "tests", "bench")
+    assert result.returncode == 0, result.stdout[-4000:]
+
+
+def test_mypy_finds_nothing() -> None:
+    result = run("mypy", "kwai_api", "kwai_gen")
+    assert result.returncode == 0, result.stdout[-4000:]
