@@ -12,6 +12,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import logging
+import multiprocessing
 import os
 import shutil
 import subprocess
@@ -205,9 +206,7 @@ def write_outputs(
         if job.full or release.previous_manifest.get(output.path) != digest:
             changed.add(output.path)
     changed |= cloner.finish() if cloner is not None else set()  # the live file vanished
-    for output in outputs:
-        if output.path in changed:
-            _render_into(env, RENDERERS, release, output, outcome)
+    _render_all(env, RENDERERS, release, [o for o in outputs if o.path in changed], outcome)
     removed = set(release.previous_manifest) - set(outcome.manifest)
     for path in removed:
         release.remove(path)
@@ -215,6 +214,59 @@ def write_outputs(
     if any(path.endswith(".html") for path in removed):
         outcome.search_changed = True
     return outcome
+
+
+# Past this many pages to render (a full build, a theme change), the second core renders half.
+PARALLEL_FROM = 400
+
+
+def _render_all(
+    env: Any,
+    renderers: dict[str, Any],
+    release: releases.Release,
+    outputs: list[Output],
+    outcome: _Outcome,
+) -> None:
+    """Render outputs, half of them in a forked child when there are many."""
+    if len(outputs) < PARALLEL_FROM:
+        for output in outputs:
+            _render_into(env, renderers, release, output, outcome)
+        return
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    helper = context.Process(
+        target=_render_half, args=(env, renderers, release, outputs[1::2], sender), daemon=True
+    )
+    helper.start()
+    sender.close()
+    for output in outputs[::2]:
+        _render_into(env, renderers, release, output, outcome)
+    try:
+        result = receiver.recv()
+    except EOFError:
+        result = BuildFailed("the second render process stopped without a result")
+    finally:
+        receiver.close()
+        helper.join()
+    if isinstance(result, BaseException):
+        raise result
+    written, search_changed = result
+    outcome.written += written
+    outcome.search_changed = outcome.search_changed or search_changed
+
+
+def _render_half(
+    env: Any, renderers: dict[str, Any], release: releases.Release, outputs: list[Output],
+    sender: Any,
+) -> None:
+    outcome = _Outcome(manifest={})
+    try:
+        for output in outputs:
+            _render_into(env, renderers, release, output, outcome)
+        sender.send((outcome.written, outcome.search_changed))
+    except BaseException as error:  # reported to the parent, which fails the build
+        sender.send(BuildFailed(f"{type(error).__name__}: {error}"))
+    sender.close()
 
 
 def _render_into(
