@@ -20,7 +20,7 @@ from kwai_api.settings import Settings
 from kwai_gen import release as releases
 from kwai_gen.gather import gather
 from kwai_gen.outputs import SiteInfo
-from kwai_gen.render import BuildFailed, RenderJob, RenderResult, render
+from kwai_gen.render import BuildFailed, RenderJob, RenderResult, render, warm
 
 __all__ = ["BuildFailed", "BuildResult", "RenderWorker", "build_site", "site_info"]
 
@@ -58,6 +58,7 @@ class RenderWorker:
 
     def render(self, job: RenderJob) -> RenderResult:
         """Render in a fresh child and wait for its result (call from a thread)."""
+        warm(job)
         receiver, sender = self._context.Pipe(duplex=False)
         # Not a daemon: the child starts a process of its own (the cloner).
         child = self._context.Process(target=_render_in_child, args=(job, sender))

@@ -115,6 +115,23 @@ def _render(job: RenderJob) -> RenderResult:
     )
 
 
+def warm(job: RenderJob) -> None:
+    """Fill the renderer's caches in a long-lived process before it forks a render: each
+    forked child then starts warm (theme digest, slugs, the languages' date formats)."""
+    from babel.dates import format_date
+
+    from kwai_gen.frames import language_name
+    from kwai_gen.slugs import slugify
+
+    _theme_digest(job.theme)
+    for item in (*job.club.stories, *job.club.pages):
+        for text in item.texts.values():
+            slugify(text.title)
+    for lang in job.site.languages:
+        format_date(job.club.now, "long", locale=lang)
+        language_name(lang)
+
+
 def _run_pelican(job: RenderJob, release: releases.Release) -> _Outcome:
     from pelican import Pelican, signals
     from pelican.log import console
