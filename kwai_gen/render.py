@@ -124,8 +124,8 @@ def warm(job: RenderJob) -> None:
     from kwai_gen.slugs import slugify
 
     _theme_digest(job.theme)
-    for item in (*job.club.stories, *job.club.pages):
-        for text in item.texts.values():
+    for texts in [story.texts for story in job.club.stories] + [p.texts for p in job.club.pages]:
+        for text in texts.values():
             slugify(text.title)
     for lang in job.site.languages:
         format_date(job.club.now, "long", locale=lang)
