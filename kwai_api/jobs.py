@@ -24,6 +24,9 @@ from kwai_gen.build import BuildFailed, BuildResult, RenderWorker, build_site, p
 
 logger = logging.getLogger("kwai.jobs")
 
+# Builds that publish at once and let the search index follow in a later build.
+DEFERRED_INDEX = frozenset({"edit", "due"})
+
 
 class Jobs:
     """Owns the scheduler, the render worker and the dirty state of the site."""
@@ -92,7 +95,12 @@ class Jobs:
     async def rebuild(
         self, trigger: str = "edit", full: bool = False, now: datetime | None = None
     ) -> BuildResult:
-        """Build now; one build at a time, edits during it lead to one more."""
+        """Build now; one build at a time, edits during it lead to one more.
+
+        Builds for edits and due times publish first and leave a stale search index to the
+        "search" job a little later: indexing the whole site takes seconds at a big club.
+        """
+        index_now = trigger not in DEFERRED_INDEX
         async with self._build_lock:
             self._dirty_since = None
             build = asyncio.get_running_loop().run_in_executor(
@@ -105,6 +113,7 @@ class Jobs:
                     trigger=trigger,
                     worker=self.worker,
                     prune=False,
+                    index_now=index_now,
                 ),
             )
             try:
@@ -116,7 +125,25 @@ class Jobs:
             self._pruner.submit(prune_releases, self.settings)
             if result.next_change is not None and now is None:
                 self._schedule_due(result.next_change)
+            if result.search_stale:
+                self._schedule_search()
             return result
+
+    def _schedule_search(self) -> None:
+        """Index the search after edits have been quiet for a while (one build for a burst)."""
+        if not self.running:
+            return
+        self.scheduler.add_job(
+            self.rebuild,
+            "date",
+            id="search",
+            replace_existing=True,
+            max_instances=4,
+            run_date=datetime.now(UTC)
+            + timedelta(seconds=self.settings.build.search_delay_seconds),
+            kwargs={"trigger": "search"},
+            misfire_grace_time=None,
+        )
 
     def _schedule_due(self, when: datetime) -> None:
         if not self.running:

@@ -84,6 +84,7 @@ class ApiSettings:
 class BuildSettings:
     quiet_seconds: float = 0.1
     max_wait_seconds: float = 5.0
+    search_delay_seconds: float = 10.0
     safety_net_minutes: int = 10
 
 

@@ -36,6 +36,7 @@ class BuildResult:
     deleted: int
     now: datetime
     next_change: datetime | None
+    search_stale: bool = False
 
 
 class RenderWorker:
@@ -128,12 +129,14 @@ def build_site(
     worker: RenderWorker | None = None,
     search: bool | None = None,
     prune: bool = True,
+    index_now: bool = True,
 ) -> BuildResult:
     """Build the site as of `now` (default: the current time) and record the build.
 
-    Old releases are removed afterwards unless `prune` is false (the server prunes on another
-    thread, so that the next build need not wait). Raises BuildFailed with a readable message;
-    the live site then stays as it was.
+    With `index_now` false, a stale search index is left for a later build (the result says
+    so: `search_stale`). Old releases are removed afterwards unless `prune` is false (the
+    server prunes on another thread, so that the next build need not wait). Raises BuildFailed
+    with a readable message; the live site then stays as it was.
     """
     clock = (now or datetime.now(UTC)).astimezone(UTC).replace(tzinfo=None, microsecond=0)
     started = datetime.now(UTC).replace(tzinfo=None)
@@ -154,6 +157,7 @@ def build_site(
             content=settings.site.content,
             full=full,
             search=settings.site.search if search is None else search,
+            index_now=index_now,
         )
         result = worker.render(job) if worker is not None else render(job)
     except Exception as error:
@@ -173,6 +177,7 @@ def build_site(
         deleted=result.deleted,
         now=clock,
         next_change=club.next_change,
+        search_stale=result.search_stale,
     )
 
 

@@ -31,6 +31,7 @@ class Release:
     id: str
     previous: Path | None  # the live release directory, if any
     previous_manifest: dict[str, str] = field(default_factory=dict)
+    previous_search_stale: bool = False  # the live release's search index lags its pages
 
     @property
     def releases(self) -> Path:
@@ -154,7 +155,8 @@ def start(root: Path) -> Release:
             manifest = json.loads(Path(f"{previous}.manifest.json").read_text(encoding="utf-8"))
         except (FileNotFoundError, ValueError):
             manifest = {}
-    release = Release(root, release_id, previous, manifest)
+    stale = previous is not None and Path(f"{previous}.search-stale").exists()
+    release = Release(root, release_id, previous, manifest, stale)
     if release.staging.exists():
         shutil.rmtree(release.staging)
     release.staging.mkdir()
@@ -225,11 +227,13 @@ def _extras(root: Path, planned_tops: set[str]) -> list[str]:
     return found
 
 
-def publish(release: Release, manifest: dict[str, str]) -> None:
+def publish(release: Release, manifest: dict[str, str], search_stale: bool = False) -> None:
     """Make the release live in one atomic step."""
     Path(f"{release.final}.manifest.json").write_text(
         json.dumps(manifest, sort_keys=True, separators=(",", ":")), encoding="utf-8"
     )
+    if search_stale:
+        Path(f"{release.final}.search-stale").touch()
     release.staging.rename(release.final)
     link = release.root / ".current.tmp"
     if link.is_symlink() or link.exists():
@@ -253,3 +257,4 @@ def prune(root: Path, keep: int) -> None:
             continue
         shutil.rmtree(old, ignore_errors=True)
         Path(f"{old}.manifest.json").unlink(missing_ok=True)
+        Path(f"{old}.search-stale").unlink(missing_ok=True)

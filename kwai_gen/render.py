@@ -47,6 +47,9 @@ class RenderJob:
     content: Path
     full: bool = False
     search: bool = True
+    # Write a stale search index now; else the live index is kept and the release is marked
+    # stale, for a later build to index (the server publishes edits first, indexes after).
+    index_now: bool = True
 
 
 @dataclass(frozen=True)
@@ -58,6 +61,7 @@ class RenderResult:
     unchanged: int
     deleted: int
     searched: bool
+    search_stale: bool = False  # the search index lags behind the pages
 
 
 @dataclass
@@ -95,12 +99,15 @@ def _render(job: RenderJob) -> RenderResult:
         finally:
             if index_copy is not None:
                 index_copy.join()
-        searched = job.search and (outcome.search_changed or index_copy is None)
+        stale = job.search and (
+            outcome.search_changed or release.previous_search_stale or index_copy is None
+        )
+        searched = stale and (job.index_now or index_copy is None)
         if searched:
             shutil.rmtree(release.staging / "pagefind", ignore_errors=True)
             _index(release.staging)
         written, unchanged, deleted = releases.dedupe_extras(release, outcome.manifest)
-        releases.publish(release, outcome.manifest)
+        releases.publish(release, outcome.manifest, search_stale=stale and not searched)
     except BaseException as error:
         releases.abandon(release)
         if isinstance(error, BuildFailed | KeyboardInterrupt):
@@ -112,6 +119,7 @@ def _render(job: RenderJob) -> RenderResult:
         unchanged=outcome.unchanged + unchanged,
         deleted=deleted,
         searched=searched,
+        search_stale=stale and not searched,
     )
 
 

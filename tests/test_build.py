@@ -160,3 +160,20 @@ def test_search_index_is_built_and_reused(tmp_path: Path, db: Database) -> None:
     assert index.exists()
     build_site(settings, db, now=NOW)
     assert os.path.samefile(index, live(settings) / "pagefind" / "pagefind.js")
+
+
+def test_a_deferred_search_index_stays_stale_until_indexed(tmp_path: Path, db: Database) -> None:
+    settings = make_settings(tmp_path, KWAI_SITE_SEARCH="true")
+    build_site(settings, db, now=NOW)
+    index = live(settings) / "pagefind" / "pagefind-entry.json"
+    db.execute("UPDATE news_story_texts SET html_content = '<p>Nieuwe tekst</p>'"
+               " WHERE story_id = (SELECT max(id) FROM news_stories WHERE publish_date < ?)", [NOW])
+    edited = build_site(settings, db, now=NOW, index_now=False)  # published, index left behind
+    assert edited.search_stale and edited.written > 0
+    assert os.path.samefile(index, live(settings) / "pagefind" / "pagefind-entry.json")
+    quiet = build_site(settings, db, now=NOW, index_now=False)  # nothing changed: still stale
+    assert quiet.search_stale
+    indexed = build_site(settings, db, now=NOW)
+    assert not indexed.search_stale
+    assert not os.path.samefile(index, live(settings) / "pagefind" / "pagefind-entry.json")
+    assert not build_site(settings, db, now=NOW, index_now=False).search_stale

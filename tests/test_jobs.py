@@ -97,3 +97,15 @@ def test_the_job_wakes_at_the_next_due_time(tmp_path: Path, db: Database) -> Non
         await until(lambda: len(builds(db, "due")) >= 1)
 
     run(tmp_path, db, scenario)
+
+
+def test_the_search_index_follows_edits_in_a_later_build(tmp_path: Path, db: Database) -> None:
+    async def scenario(jobs: Jobs) -> None:
+        db.execute("UPDATE news_story_texts SET title = 'Zoek mij' WHERE story_id = 1")
+        result = await jobs.rebuild(trigger="edit")
+        assert result.search_stale  # the edit was published without waiting for the index
+        await until(lambda: len(builds(db, "search")) == 1 and builds(db)[-1]["status"]
+                    == "success")
+        assert jobs.last_build is not None and not jobs.last_build.search_stale
+
+    run(tmp_path, db, scenario, KWAI_SITE_SEARCH="true", KWAI_BUILD_SEARCH_DELAY_SECONDS="0.5")
