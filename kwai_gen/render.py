@@ -259,10 +259,10 @@ def _render_all(
         return
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
-    helper = context.Process(
+    second = context.Process(
         target=_render_half, args=(env, renderers, release, outputs[1::2], sender), daemon=True
     )
-    helper.start()
+    second.start()
     sender.close()
     for output in outputs[::2]:
         _render_into(env, renderers, release, output, outcome)
@@ -272,7 +272,7 @@ def _render_all(
         result = BuildFailed("the second render process stopped without a result")
     finally:
         receiver.close()
-        helper.join()
+        second.join()
     if isinstance(result, BaseException):
         raise result
     written, search_changed = result
