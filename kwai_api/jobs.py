@@ -10,7 +10,9 @@ training's start) and on a safety-net interval. A request never waits for a buil
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import os
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -26,6 +28,13 @@ logger = logging.getLogger("kwai.jobs")
 
 # Builds that publish at once and let the search index follow in a later build.
 DEFERRED_INDEX = frozenset({"edit", "due"})
+
+
+def _lowest_priority() -> None:
+    """Let the thread that removes old releases yield the processor to builds and requests
+    (on Linux, nice applies to the calling thread only)."""
+    with contextlib.suppress(OSError):
+        os.nice(19)
 
 
 class Jobs:
@@ -44,7 +53,9 @@ class Jobs:
         # Builds run on this thread; stopping waits for it, even when a job was cancelled.
         self._builder = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kwai-build")
         # Old releases are removed here, so that the next build never waits for it.
-        self._pruner = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kwai-prune")
+        self._pruner = ThreadPoolExecutor(
+            max_workers=1, thread_name_prefix="kwai-prune", initializer=_lowest_priority
+        )
         self._mail_lock = asyncio.Lock()
 
     async def start(self) -> None:
