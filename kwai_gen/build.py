@@ -8,16 +8,15 @@ Pelican's global state and memory never live in the process that answers request
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
 from kwai_api.database import Database
 from kwai_api.settings import Settings
 from kwai_gen import release as releases
+from kwai_gen.forked import ChildFailed, Forked
 from kwai_gen.gather import gather
 from kwai_gen.outputs import SiteInfo
 from kwai_gen.render import BuildFailed, RenderJob, RenderResult, render, warm
@@ -48,9 +47,6 @@ class RenderWorker:
     the server down. The child never touches the database.
     """
 
-    def __init__(self) -> None:
-        self._context = multiprocessing.get_context("fork")
-
     def warm_up(self) -> None:
         """Import the renderer now, so that each forked child finds it loaded."""
         import kwai_gen.generator  # noqa: F401  (Pelican, Jinja2 and the theme code)
@@ -60,34 +56,11 @@ class RenderWorker:
     def render(self, job: RenderJob) -> RenderResult:
         """Render in a fresh child and wait for its result (call from a thread)."""
         warm(job)
-        receiver, sender = self._context.Pipe(duplex=False)
-        # Not a daemon: the child starts a process of its own (the cloner).
-        child = self._context.Process(target=_render_in_child, args=(job, sender))
-        child.start()
-        sender.close()
+        # Not a daemon: the child starts processes of its own (the cloner, a second renderer).
         try:
-            outcome = receiver.recv()
-        except EOFError:
-            outcome = BuildFailed("the render process stopped without a result")
-        finally:
-            receiver.close()
-            child.join()
-        if isinstance(outcome, BuildFailed):
-            raise outcome
-        return outcome
-
-
-def _render_in_child(job: RenderJob, sender: Connection) -> None:
-    try:
-        outcome: RenderResult | BuildFailed = render(job)
-    except BaseException as error:  # everything goes back to the parent as a failed build
-        outcome = (
-            error
-            if isinstance(error, BuildFailed)
-            else BuildFailed(f"{type(error).__name__}: {error}")
-        )
-    sender.send(outcome)
-    sender.close()
+            return Forked(render, job, daemon=False).result()
+        except ChildFailed as error:
+            raise BuildFailed(str(error)) from None
 
 
 def prune_releases(settings: Settings) -> None:

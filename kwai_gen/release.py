@@ -14,12 +14,10 @@ from __future__ import annotations
 import contextlib
 import filecmp
 import json
-import multiprocessing
 import os
 import shutil
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from multiprocessing.connection import Connection
 from pathlib import Path
 
 
@@ -99,40 +97,14 @@ class Release:
             os.unlink(self._staging + path)
 
 
-class Cloner:
-    """Links the live release's planned files into a new release, in a child process.
+def clone_live(release: Release) -> set[str]:
+    """Link the live release's planned files into the new release; the paths it lacked.
 
-    Started before the pages are planned and hashed, it runs on the other core meanwhile; the
-    build then replaces the few files that changed (never writing into a linked file) and
-    removes those the new plan no longer has.
+    Run in a child process before the pages are planned and hashed, so it uses the other core
+    meanwhile; the build then replaces the few files that changed (never writing into a linked
+    file) and removes those the new plan no longer has.
     """
-
-    def __init__(self, release: Release) -> None:
-        context = multiprocessing.get_context("fork")
-        self._receiver, sender = context.Pipe(duplex=False)
-        self._process = context.Process(
-            target=_clone, args=(release, sorted(release.previous_manifest), sender), daemon=True
-        )
-        self._process.start()
-        sender.close()
-
-    def finish(self) -> set[str]:
-        """Wait for the links; the paths the live release did not have after all."""
-        try:
-            missing: set[str] = self._receiver.recv()
-        except EOFError:
-            missing = None  # type: ignore[assignment]
-        finally:
-            self._receiver.close()
-            self._process.join()
-        if missing is None:
-            raise OSError("linking the live release's files failed")
-        return missing
-
-
-def _clone(release: Release, paths: list[str], sender: Connection) -> None:
-    sender.send({path for path in paths if not release.reuse(path)})
-    sender.close()
+    return {path for path in sorted(release.previous_manifest) if not release.reuse(path)}
 
 
 def live_release(root: Path) -> Path | None:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import gc
 import hashlib
 import logging
-import multiprocessing
 import os
 import shutil
 import subprocess
@@ -26,6 +25,7 @@ from jinja2 import select_autoescape
 
 from kwai_gen import release as releases
 from kwai_gen.digest import Digester
+from kwai_gen.forked import ChildFailed, Forked
 from kwai_gen.model import Club, ContentPage, Text
 from kwai_gen.outputs import Output, SiteInfo
 
@@ -219,7 +219,7 @@ def write_outputs(
 
     # The live release's files are linked into the new one on the other core while this one
     # plans and hashes; a full build renders everything and needs no clone.
-    cloner = releases.Cloner(release) if release.previous and not job.full else None
+    cloner = Forked(releases.clone_live, release) if release.previous and not job.full else None
     club = replace(job.club, content_pages=content_pages(pelican_pages))
     digester = Digester(_theme_digest(job.theme))
     outcome = _Outcome(manifest={})
@@ -230,7 +230,11 @@ def write_outputs(
         outcome.manifest[output.path] = digest
         if job.full or release.previous_manifest.get(output.path) != digest:
             changed.add(output.path)
-    changed |= cloner.finish() if cloner is not None else set()  # the live file vanished
+    if cloner is not None:
+        try:
+            changed |= cloner.result()  # the paths whose live file vanished: render them
+        except ChildFailed as error:
+            raise BuildFailed(f"linking the live release's files failed: {error}") from None
     _render_all(env, RENDERERS, release, [o for o in outputs if o.path in changed], outcome)
     removed = set(release.previous_manifest) - set(outcome.manifest)
     for path in removed:
@@ -257,41 +261,28 @@ def _render_all(
         for output in outputs:
             _render_into(env, renderers, release, output, outcome)
         return
-    context = multiprocessing.get_context("fork")
-    receiver, sender = context.Pipe(duplex=False)
-    second = context.Process(
-        target=_render_half, args=(env, renderers, release, outputs[1::2], sender), daemon=True
-    )
-    second.start()
-    sender.close()
-    for output in outputs[::2]:
-        _render_into(env, renderers, release, output, outcome)
+    second = Forked(_render_half, env, renderers, release, outputs[1::2])
     try:
-        result = receiver.recv()
-    except EOFError:
-        result = BuildFailed("the second render process stopped without a result")
-    finally:
-        receiver.close()
-        second.join()
-    if isinstance(result, BaseException):
-        raise result
-    written, search_changed = result
+        for output in outputs[::2]:
+            _render_into(env, renderers, release, output, outcome)
+    finally:  # wait for the second process even when this one failed
+        try:
+            written, search_changed = second.result()
+        except ChildFailed as error:
+            raise BuildFailed(str(error)) from None
     outcome.written += written
     outcome.search_changed = outcome.search_changed or search_changed
 
 
 def _render_half(
-    env: Any, renderers: dict[str, Any], release: releases.Release, outputs: list[Output],
-    sender: Any,
-) -> None:
+    env: Any, renderers: dict[str, Any], release: releases.Release, outputs: list[Output]
+) -> tuple[int, bool]:
+    """Render some outputs (in the second process); the files written and whether the
+    searchable pages changed."""
     outcome = _Outcome(manifest={})
-    try:
-        for output in outputs:
-            _render_into(env, renderers, release, output, outcome)
-        sender.send((outcome.written, outcome.search_changed))
-    except BaseException as error:  # reported to the parent, which fails the build
-        sender.send(BuildFailed(f"{type(error).__name__}: {error}"))
-    sender.close()
+    for output in outputs:
+        _render_into(env, renderers, release, output, outcome)
+    return outcome.written, outcome.search_changed
 
 
 def _render_into(

@@ -177,3 +177,24 @@ def test_a_deferred_search_index_stays_stale_until_indexed(tmp_path: Path, db: D
     assert not indexed.search_stale
     assert not os.path.samefile(index, live(settings) / "pagefind" / "pagefind-entry.json")
     assert not build_site(settings, db, now=NOW, index_now=False).search_stale
+
+
+def test_a_child_process_reports_what_it_raised() -> None:
+    from kwai_gen.forked import ChildFailed, Forked
+
+    assert Forked(sum, [1, 2, 3]).result() == 6
+    with pytest.raises(ChildFailed, match="ZeroDivisionError"):
+        Forked(divmod, 1, 0).result()
+
+
+def test_a_big_build_rendered_by_two_processes_is_the_same(
+    tmp_path: Path, settings: Settings, db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import kwai_gen.render
+
+    build_site(settings, db, now=NOW, full=True)  # one process: fewer pages than the threshold
+    monkeypatch.setattr(kwai_gen.render, "PARALLEL_FROM", 10)
+    other = make_settings(tmp_path, KWAI_SITE_OUTPUT=str(tmp_path / "two-processes"))
+    result = build_site(other, db, now=NOW, full=True)
+    assert result.written == len(files(live(other)))
+    assert files(live(settings)) == files(live(other))
