@@ -1,7 +1,7 @@
 """A build: gather one snapshot of the club, render it into a new release, record the outcome.
 
 The process that owns the database gathers (a few bulk queries); rendering runs either in the
-same process (the `kwai build` command) or in a long-lived worker process (the server), so that
+same process (the `kwai build` command) or in a child forked for each build (the server), so that
 Pelican's global state and memory never live in the process that answers requests.
 """
 
@@ -21,7 +21,14 @@ from kwai_gen.gather import gather
 from kwai_gen.outputs import SiteInfo
 from kwai_gen.render import BuildFailed, RenderJob, RenderResult, render, warm
 
-__all__ = ["BuildFailed", "BuildResult", "RenderWorker", "build_site", "site_info"]
+__all__ = [
+    "BuildFailed",
+    "BuildResult",
+    "RenderWorker",
+    "build_site",
+    "prune_releases",
+    "site_info",
+]
 
 
 @dataclass(frozen=True)
@@ -100,7 +107,6 @@ def build_site(
     full: bool = False,
     trigger: str = "manual",
     worker: RenderWorker | None = None,
-    search: bool | None = None,
     prune: bool = True,
     index_now: bool = True,
 ) -> BuildResult:
@@ -129,7 +135,7 @@ def build_site(
             theme=settings.site.theme,
             content=settings.site.content,
             full=full,
-            search=settings.site.search if search is None else search,
+            search=settings.site.search,
             index_now=index_now,
         )
         result = worker.render(job) if worker is not None else render(job)

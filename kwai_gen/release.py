@@ -4,6 +4,8 @@ site/
   current -> releases/<id>          the live site (a relative symlink)
   releases/<id>/                    a complete site
   releases/<id>.manifest.json       digest of each generated file (what decides re-rendering)
+  releases/<id>.search-stale        present while the release's search index lags its pages
+  releases/.<id>.building/          a build in progress
 
 Files whose content did not change are hard links to the live release's files, so a sync or CDN
 upload after an edit sends only what changed, and a new release costs little disk.
@@ -16,6 +18,7 @@ import filecmp
 import json
 import os
 import shutil
+import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -135,16 +138,6 @@ def start(root: Path) -> Release:
     return release
 
 
-def _files(root: Path) -> list[str]:
-    """Every file below `root`, as "/"-separated relative paths."""
-    prefix = len(str(root)) + 1
-    return [
-        os.path.join(directory, name)[prefix:].replace(os.sep, "/")
-        for directory, _, names in os.walk(root)
-        for name in names
-    ]
-
-
 def dedupe_extras(release: Release, manifest: dict[str, str]) -> tuple[int, int, int]:
     """Count and dedupe the files the planner did not make (theme assets, images, search index).
 
@@ -155,8 +148,7 @@ def dedupe_extras(release: Release, manifest: dict[str, str]) -> tuple[int, int,
     planned_tops = {path.split("/", 1)[0] for path in manifest}
     extras = _extras(release.staging, planned_tops)
     written = unchanged = 0
-    staging = str(release.staging) + os.sep
-    previous = str(release.previous) + os.sep if release.previous else None
+    staging, previous = release._staging, release._previous
     for relative in extras:
         path = staging + relative
         if previous is None:
@@ -219,10 +211,17 @@ def abandon(release: Release) -> None:
     shutil.rmtree(release.staging, ignore_errors=True)
 
 
+# A build directory left this long ago belongs to a build that was killed, not one running.
+ABANDONED_AFTER_SECONDS = 3600
+
+
 def prune(root: Path, keep: int) -> None:
-    """Keep the newest `keep` releases (never the live one)."""
+    """Keep the newest `keep` releases (never the live one); remove killed builds' leftovers."""
     releases = root / "releases"
     live = live_release(root)
+    for building in releases.glob(".*.building"):
+        if time.time() - building.stat().st_mtime > ABANDONED_AFTER_SECONDS:
+            shutil.rmtree(building, ignore_errors=True)
     found = sorted(p for p in releases.iterdir() if p.is_dir() and not p.name.startswith("."))
     for old in found[: max(0, len(found) - keep)]:
         if live is not None and old.resolve() == live:

@@ -11,12 +11,10 @@ from __future__ import annotations
 
 import gc
 import hashlib
-import logging
 import os
 import shutil
 import subprocess
 import sys
-import threading
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -29,8 +27,6 @@ from kwai_gen.forked import ChildFailed, Forked
 from kwai_gen.model import Club, ContentPage, Text
 from kwai_gen.outputs import Output, SiteInfo
 
-logger = logging.getLogger("kwai.build")
-
 
 class BuildFailed(Exception):
     """A build that could not finish; the live site is unchanged. The message says why."""
@@ -38,7 +34,7 @@ class BuildFailed(Exception):
 
 @dataclass(frozen=True)
 class RenderJob:
-    """Everything a render needs; picklable, so it can run in a worker process."""
+    """Everything a render needs, as plain data: a forked child renders from it."""
 
     club: Club
     site: SiteInfo
@@ -87,18 +83,18 @@ def render(job: RenderJob) -> RenderResult:
 
 def _render(job: RenderJob) -> RenderResult:
     release = releases.start(job.output)
-    # Linking the live search index into the new release is pure system calls: do it in a
-    # thread while this one renders; it is replaced below if the searchable pages changed.
+    # The live search index is linked into the new release by a child on the other core while
+    # this one renders (a thread would wait for the GIL); it is replaced below if the
+    # searchable pages changed.
     index_copy = None
     if job.search and _has_index(release.previous):
-        index_copy = threading.Thread(target=_reuse_index, args=(release,))
-        index_copy.start()
+        index_copy = Forked(_reuse_index, release)
     try:
         try:
             outcome = _run_pelican(job, release)
         finally:
             if index_copy is not None:
-                index_copy.join()
+                index_copy.result()
         stale = job.search and (
             outcome.search_changed or release.previous_search_stale or index_copy is None
         )

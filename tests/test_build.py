@@ -5,6 +5,7 @@ from __future__ import annotations
 import filecmp
 import os
 import shutil
+import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -198,3 +199,20 @@ def test_a_big_build_rendered_by_two_processes_is_the_same(
     result = build_site(other, db, now=NOW, full=True)
     assert result.written == len(files(live(other)))
     assert files(live(settings)) == files(live(other))
+
+
+def test_pruning_removes_what_killed_builds_left_but_not_a_running_build(
+    settings: Settings, db: Database
+) -> None:
+    from kwai_gen.release import ABANDONED_AFTER_SECONDS, prune
+
+    build_site(settings, db, now=NOW)
+    releases = settings.site.output / "releases"
+    killed, running = releases / ".killed.building", releases / ".running.building"
+    for directory in (killed, running):
+        (directory / "news").mkdir(parents=True)
+    long_ago = time.time() - ABANDONED_AFTER_SECONDS - 60
+    os.utime(killed, (long_ago, long_ago))
+    prune(settings.site.output, keep=5)
+    assert not killed.exists()
+    assert running.exists()
