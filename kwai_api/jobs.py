@@ -70,7 +70,7 @@ class Jobs:
             kwargs={"trigger": "schedule"},
         )
         self.scheduler.add_job(self.send_mail, "interval", minutes=1, id="mail")
-        self.scheduler.add_job(self.rebuild, "date", id="rebuild", kwargs={"trigger": "start"})
+        self.scheduler.add_job(self.rebuild, "date", id="start", kwargs={"trigger": "start"})
         self.running = True
 
     async def stop(self) -> None:
@@ -87,20 +87,21 @@ class Jobs:
             self._dirty_since = now
         quiet = now + timedelta(seconds=self.settings.build.quiet_seconds)
         latest = self._dirty_since + timedelta(seconds=self.settings.build.max_wait_seconds)
-        self._schedule_rebuild(min(quiet, latest), "edit")
+        self._schedule("edit", min(quiet, latest))
 
-    def _schedule_rebuild(self, when: datetime, trigger: str) -> None:
+    def _schedule(self, trigger: str, when: datetime) -> None:
+        """(Re)schedule the one pending build of this trigger ("edit", "due", "search")."""
         if not self.running:
             return
         self.scheduler.add_job(
             self.rebuild,
             "date",
+            id=trigger,
             run_date=when,
-            id="rebuild",
             replace_existing=True,
             kwargs={"trigger": trigger},
             misfire_grace_time=None,
-            max_instances=4,
+            max_instances=4,  # an earlier build of this id may still wait for the lock
         )
 
     async def rebuild(
@@ -135,40 +136,11 @@ class Jobs:
             self.last_build = result
             self._pruner.submit(prune_releases, self.settings)
             if result.next_change is not None and now is None:
-                self._schedule_due(result.next_change)
-            if result.search_stale:
-                self._schedule_search()
+                self._schedule("due", result.next_change + timedelta(seconds=1))
+            if result.search_stale:  # one search build after a burst of edits has calmed down
+                delay = timedelta(seconds=self.settings.build.search_delay_seconds)
+                self._schedule("search", datetime.now(UTC) + delay)
             return result
-
-    def _schedule_search(self) -> None:
-        """Index the search after edits have been quiet for a while (one build for a burst)."""
-        if not self.running:
-            return
-        self.scheduler.add_job(
-            self.rebuild,
-            "date",
-            id="search",
-            replace_existing=True,
-            max_instances=4,
-            run_date=datetime.now(UTC)
-            + timedelta(seconds=self.settings.build.search_delay_seconds),
-            kwargs={"trigger": "search"},
-            misfire_grace_time=None,
-        )
-
-    def _schedule_due(self, when: datetime) -> None:
-        if not self.running:
-            return
-        self.scheduler.add_job(
-            self.rebuild,
-            "date",
-            run_date=when + timedelta(seconds=1),
-            id="due",
-            replace_existing=True,
-            kwargs={"trigger": "due"},
-            misfire_grace_time=None,
-            max_instances=4,
-        )
 
     async def send_mail(self) -> dict[str, Any]:
         """Dispatch the mail that is due; one run at a time."""
