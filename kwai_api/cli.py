@@ -126,10 +126,12 @@ def _with_database(
     settings: Settings,
     work: Callable[[Database], Any],
     through_server: Callable[[str], Any] | None = None,
+    opener: Callable[[Path], Database] = open_database,
 ) -> Any:
-    """Run `work` on the database, or `through_server` when a running server holds it."""
+    """Run `work` on the database (opened and migrated), or `through_server` when a running
+    server holds it."""
     try:
-        db = open_database(settings.database.path)
+        db = opener(settings.database.path)
     except DatabaseLocked:
         url = _running_server(settings)
         if through_server is None or url is None:
@@ -247,10 +249,10 @@ def migrate_command(args: argparse.Namespace) -> None:
     settings = Settings.load()
 
     def work(db: Database) -> None:
-        applied = migrate(db)  # opening migrates already; this reports what it applied
+        applied = migrate(db)
         print("applied " + ", ".join(applied) if applied else "the database is up to date")
 
-    _with_database(settings, work)
+    _with_database(settings, work, opener=Database)  # opened as it is, so this reports
 
 
 def backup_command(args: argparse.Namespace) -> None:

@@ -23,6 +23,7 @@ def make_club(tmp: Path) -> None:
 def test_migrate_twice(tmp_path: Path) -> None:
     first = kwai(tmp_path, "db", "migrate")
     assert first.returncode == 0, first.stderr
+    assert first.stdout.startswith("applied 001_schema.sql")
     second = kwai(tmp_path, "db", "migrate")
     assert second.returncode == 0
     assert "up to date" in second.stdout
