@@ -23,7 +23,7 @@ from kwai_api.jsonapi import (
     resource,
     timestamp,
 )
-from kwai_gen.build import BuildFailed, build_site
+from kwai_gen.build import BuildFailed, BuildResult, build_site
 
 # Without the scheduler (tests, tools), builds asked through the API still run one at a time.
 _direct_build_lock = threading.Lock()
@@ -51,21 +51,21 @@ def _attributes(row: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _build_document(db: Database, build_id: int, status: int = 200) -> Response:
-    row = db.fetchone("SELECT * FROM site_builds WHERE id = ?", [build_id])
+def _build_document(db: Database, build_id: int | None, status: int = 200) -> Response:
+    """The build `build_id`, or the latest build when it is None."""
+    row = db.fetchone(
+        "SELECT * FROM site_builds WHERE id = coalesce(?, (SELECT max(id) FROM site_builds))",
+        [build_id],
+    )
     if row is None:
-        raise ApiError(404, "no such build")
+        raise ApiError(404, "the site has not been built yet")
     return document(resource("site_builds", row["id"], _attributes(row)), status=status)
 
 
 async def latest(request: Request) -> Response:
     """GET /site/builds/latest: the last build (start, end, files written, status, error)."""
     await require_user(request)
-    db = request.app.state.db
-    build_id = await run_in_threadpool(db.fetchvalue, "SELECT max(id) FROM site_builds")
-    if build_id is None:
-        raise ApiError(404, "the site has not been built yet")
-    return await run_in_threadpool(_build_document, db, build_id)
+    return await run_in_threadpool(_build_document, request.app.state.db, None)
 
 
 async def create(request: Request) -> Response:
@@ -81,16 +81,17 @@ async def create(request: Request) -> Response:
     jobs = getattr(state, "jobs", None)
     try:
         if jobs is not None:
-            await jobs.rebuild(trigger="api", full=full, now=now)
+            build_id = (await jobs.rebuild(trigger="api", full=full, now=now)).id
         else:
-            await run_in_threadpool(_build_directly, state, full, now)
-    except BuildFailed:
-        pass  # the build is recorded with status "failed" and its error: that is the answer
-    build_id = await run_in_threadpool(state.db.fetchvalue, "SELECT max(id) FROM site_builds")
+            build_id = (await run_in_threadpool(_build_directly, state, full, now)).id
+    except BuildFailed as failure:  # recorded with status "failed" and its error: the answer
+        if failure.build_id is None:
+            raise
+        build_id = failure.build_id
     return await run_in_threadpool(_build_document, state.db, build_id, 201)
 
 
-def _build_directly(state: Any, full: bool, now: Any) -> Any:
+def _build_directly(state: Any, full: bool, now: Any) -> BuildResult:
     with _direct_build_lock:
         return build_site(state.settings, state.db, now=now, full=full, trigger="api")
 

@@ -144,7 +144,9 @@ def build_site(
             str(error) if isinstance(error, BuildFailed) else f"{type(error).__name__}: {error}"
         )
         _finish(db, build_id, "failed", error=message)
-        raise BuildFailed(message) from error
+        failed = BuildFailed(message)
+        failed.build_id = build_id
+        raise failed from error
     _finish(db, build_id, "success", result=result)
     if prune:
         prune_releases(settings)

@@ -31,6 +31,8 @@ from kwai_gen.outputs import Output, SiteInfo
 class BuildFailed(Exception):
     """A build that could not finish; the live site is unchanged. The message says why."""
 
+    build_id: int | None = None  # the record of the failed build, once it is recorded
+
 
 @dataclass(frozen=True)
 class RenderJob:
