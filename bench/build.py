@@ -15,7 +15,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from benchclub import bench_club
@@ -24,7 +24,6 @@ from kwai_api.database import Database
 from kwai_api.settings import Settings
 from kwai_gen.build import BuildResult, RenderWorker, build_site, prune_releases
 
-ANCHOR = date(2026, 11, 26)
 NOW = datetime(2026, 11, 26, 12, 0, 0)
 
 

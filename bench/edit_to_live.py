@@ -11,27 +11,24 @@ holds the new text, and reads the build's file counts. Prints the distribution.
 from __future__ import annotations
 
 import argparse
-import os
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import httpx
 from benchclub import bench_club
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the repository, for tests/
 from kwai_api.fixtures import ADMIN_EMAIL, ADMIN_PASSWORD
 from kwai_api.settings import Settings
 from kwai_gen.build import site_info
 from kwai_gen.gather import gather
 from kwai_gen.urls import output_file, story_path, week_path
-
-ANCHOR = date(2026, 11, 26)
+from tests.server import kwai_env, running_server  # noqa: E402
 
 
 def main() -> None:
@@ -43,18 +40,7 @@ def main() -> None:
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="kwai-edit-"))
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("KWAI_")}
-    env.update(
-        {
-            "KWAI_DATABASE_PATH": str(work / "kwai.duckdb"),
-            "KWAI_SITE_OUTPUT": str(work / "site"),
-            "KWAI_SITE_URL": f"http://127.0.0.1:{port}",
-            "KWAI_SITE_SEARCH": "false",
-            "KWAI_SECURITY_SECRET_KEYS": "bench-secret",
-            "KWAI_SECURITY_JOB_SECRET": "bench-job-secret",
-        }
-    )
+    env = kwai_env(work)
     settings = Settings.load(env=env)
     db = bench_club(settings, args.stories, args.trainings, 1)
     club = gather(db, datetime.now(UTC))
@@ -65,84 +51,65 @@ def main() -> None:
     stories = list(club.stories[: args.edits - len(trainings)])
     db.close()
 
-    server = subprocess.Popen(
-        [sys.executable, "-m", "kwai_api.cli", "serve", "--port", str(port)],
-        env=env,
-        cwd=work,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}/api/v1"
-    try:
-        with httpx.Client(timeout=60) as client:
-            _wait_for_first_build(client, url)
-            token = client.post(
-                f"{url}/auth/login", data={"username": ADMIN_EMAIL, "password": ADMIN_PASSWORD}
-            )
-            token.raise_for_status()
-            client.headers["Authorization"] = f"Bearer {token.json()['access_token']}"
-            live = work / "site" / "current"
-            runs = []
-            for n in range(len(trainings) + len(stories)):
-                marker = f"Edit {n} {time.time_ns()}"
-                if n % 2 == 0 and trainings:
-                    training = trainings.pop(0)
-                    day = training.start.astimezone(zone).date()
-                    target = live / output_file(site, site.default_language, week_path(day))
-                    body = {
-                        "data": {
-                            "type": "trainings",
-                            "id": str(training.id),
-                            "attributes": {
-                                "contents": [
-                                    {
-                                        "locale": lang,
-                                        "format": "md",
-                                        "title": marker,
-                                        "summary": "",
-                                        "content": "",
-                                    }
-                                    for lang in site.languages
-                                ]
-                            },
-                        }
+    with running_server(work, env) as base, httpx.Client(timeout=60) as client:
+        url = f"{base}/api/v1"
+        _wait_for_first_build(client, url)
+        token = client.post(
+            f"{url}/auth/login", data={"username": ADMIN_EMAIL, "password": ADMIN_PASSWORD}
+        )
+        token.raise_for_status()
+        client.headers["Authorization"] = f"Bearer {token.json()['access_token']}"
+        live = work / "site" / "current"
+        runs = []
+        for n in range(len(trainings) + len(stories)):
+            marker = f"Edit {n} {time.time_ns()}"
+            if n % 2 == 0 and trainings:
+                training = trainings.pop(0)
+                day = training.start.astimezone(zone).date()
+                target = live / output_file(site, site.default_language, week_path(day))
+                body = {
+                    "data": {
+                        "type": "trainings",
+                        "id": str(training.id),
+                        "attributes": {
+                            "contents": [
+                                {
+                                    "locale": lang,
+                                    "format": "md",
+                                    "title": marker,
+                                    "summary": "",
+                                    "content": "",
+                                }
+                                for lang in site.languages
+                            ]
+                        },
                     }
-                    path = f"{url}/trainings/{training.id}"
-                else:
-                    story = stories.pop(0)
-                    target = live / output_file(
-                        site, site.default_language, story_path(story, site)
-                    )
-                    body = {
-                        "data": {
-                            "type": "news_items",
-                            "id": str(story.id),
-                            "attributes": {
-                                "texts": [
-                                    {
-                                        "locale": text.locale,
-                                        "format": "md",
-                                        "title": text.title,
-                                        "summary": marker,
-                                        "content": marker,
-                                    }
-                                    for text in story.texts.values()
-                                ]
-                            },
-                        }
+                }
+                path = f"{url}/trainings/{training.id}"
+            else:
+                story = stories.pop(0)
+                target = live / output_file(site, site.default_language, story_path(story, site))
+                body = {
+                    "data": {
+                        "type": "news_items",
+                        "id": str(story.id),
+                        "attributes": {
+                            "texts": [
+                                {
+                                    "locale": text.locale,
+                                    "format": "md",
+                                    "title": text.title,
+                                    "summary": marker,
+                                    "content": marker,
+                                }
+                                for text in story.texts.values()
+                            ]
+                        },
                     }
-                    path = f"{url}/news_items/{story.id}"
-                runs.append(_edit(client, url, path, body, target, marker))
-            _report(runs)
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+                }
+                path = f"{url}/news_items/{story.id}"
+            runs.append(_edit(client, url, path, body, target, marker))
+        _report(runs)
 
 
 def _wait_for_first_build(client: httpx.Client, url: str) -> None:
