@@ -7,6 +7,7 @@ trainings, so editing a training re-renders its week (and the feeds), not the wh
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 from functools import partial
 from typing import Any
@@ -41,17 +42,17 @@ def by_day(items: list[AgendaItem], zone: ZoneInfo) -> tuple[Day, ...]:
 
 def next_trainings(club: Club, site: SiteInfo, lang: str) -> tuple[Day, ...]:
     """The rest of this week's trainings; when none are left, the next few upcoming ones."""
-    zone = ZoneInfo(site.timezone)
+    zone = site.zone
     week_end = datetime.combine(monday_of(club.now, zone) + timedelta(days=7), time(), zone)
     future = [t for t in club.trainings if t.start > club.now]
     chosen = [t for t in future if t.start < week_end] or future[:UPCOMING]
-    return by_day([agenda_item(t, site, lang) for t in chosen], zone)
+    return _days(chosen, site, lang)
 
 
 def plan_agenda(club: Club, frame: Frame) -> list[Output]:
     """The agenda pages, the coaches page and the calendar feeds of the frame's language."""
     site = frame.site
-    zone = ZoneInfo(site.timezone)
+    zone = site.zone
     weeks: dict[date, list[Training]] = defaultdict(list)
     for training in club.trainings:
         weeks[monday_of(training.start, zone)].append(training)
@@ -66,15 +67,10 @@ def plan_agenda(club: Club, frame: Frame) -> list[Output]:
             week_path(monday), "agenda.html", (monday, trainings, previous, following),
             partial(_week_page_context, frame, monday, trainings, previous, following),
         ))
-    this_week = _days(tuple(weeks[_this_monday(club, zone)]), site, frame.lang, zone)
+    this_week = _days(weeks[monday_of(club.now, zone)], site, frame.lang)
     outputs.append(_agenda_index(club, frame, mondays, this_week))
     outputs += calendars(club, frame)
     return outputs
-
-
-def _this_monday(club: Club, zone: ZoneInfo) -> date:
-    """The Monday of the week the site shows as "this week"."""
-    return monday_of(club.now, zone)
 
 
 def _contiguous(mondays: list[date]) -> list[date]:
@@ -85,11 +81,9 @@ def _contiguous(mondays: list[date]) -> list[date]:
     return [mondays[0] + timedelta(weeks=n) for n in range(weeks + 1)]
 
 
-def _days(
-    trainings: tuple[Training, ...], site: SiteInfo, lang: str, zone: ZoneInfo
-) -> tuple[Day, ...]:
-    """Some trainings as agenda items grouped by day."""
-    return by_day([agenda_item(t, site, lang) for t in trainings], zone)
+def _days(trainings: Sequence[Training], site: SiteInfo, lang: str) -> tuple[Day, ...]:
+    """Some trainings as agenda items grouped by their day in the club's zone."""
+    return by_day([agenda_item(t, site, lang) for t in trainings], site.zone)
 
 
 def _week_page_context(
@@ -97,7 +91,7 @@ def _week_page_context(
     following: str | None,
 ) -> dict[str, Any]:
     """What the page of one week shows."""
-    days = _days(trainings, frame.site, frame.lang, ZoneInfo(frame.site.timezone))
+    days = _days(trainings, frame.site, frame.lang)
     return _week_context(frame, monday, days, previous=previous, next=following)
 
 
@@ -123,7 +117,7 @@ def _agenda_index(
 ) -> Output:
     """/trainings/: this week, with the trainings application's description and pages."""
     site, lang = frame.site, frame.lang
-    monday = _this_monday(club, ZoneInfo(site.timezone))
+    monday = monday_of(club.now, site.zone)
     app = next((a for a in club.applications if a.name == AGENDA), None)
     intro = section_document(app, site, lang) if app is not None else None
     heading = intro.title if intro is not None else frame.labels["agenda"]
@@ -149,7 +143,7 @@ def calendars(club: Club, frame: Frame) -> list[Output]:
     A feed holds the trainings from CALENDAR_WEEKS_BACK weeks ago to a year ahead: what a
     subscribed phone needs, and a feed that stays small however long the club keeps its agenda.
     """
-    zone = ZoneInfo(frame.site.timezone)
+    zone = frame.site.zone
     first = datetime.combine(
         monday_of(club.now, zone) - timedelta(weeks=CALENDAR_WEEKS_BACK), time(), zone
     )
@@ -190,7 +184,6 @@ def _calendar_event(training: Training, frame: Frame) -> CalendarEvent:
     teams = ", ".join(team.name for team in training.teams)
     lines = [f"{labels['teams']}: {teams}" if teams else "",
              f"{labels['coaches']}: {coaches}" if coaches else ""]
-    zone = ZoneInfo(site.timezone)
     return CalendarEvent(
         uid=f"training-{training.id}@{urlsplit(site.url).hostname or 'kwai'}",
         title=f"{labels['cancelled']}: {title}" if training.cancelled else title,
@@ -202,6 +195,6 @@ def _calendar_event(training: Training, frame: Frame) -> CalendarEvent:
         created=training.created_at,
         updated=training.updated_at,
         description="\n".join(line for line in lines if line),
-        url=site.url + frame.url(week_path(training.start.astimezone(zone).date())),
+        url=site.url + frame.url(week_path(training.start.astimezone(site.zone).date())),
     )
 

@@ -7,12 +7,11 @@ are not indexed and not searched.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import replace
 
 from kwai_api.users import MIN_PASSWORD_LENGTH
 from kwai_gen.frames import Frame
-from kwai_gen.outputs import Output, SiteInfo
+from kwai_gen.outputs import Output
 
 API = "/api/v1"
 PAGES = ("login", "recover", "reset", "invite")
@@ -148,23 +147,21 @@ def auth_path(name: str) -> str:
     return f"auth/{name}/"
 
 
-def plan_auth(site: SiteInfo, nav: Callable[[str], Frame]) -> list[Output]:
-    """The staff pages in every language; `nav` gives the frame (menus, labels) of a language."""
+def plan_auth(frame: Frame) -> list[Output]:
+    """The staff pages in the frame's language."""
+    words = auth_labels(frame.lang)
+    links = {name: frame.url(auth_path(name)) for name in PAGES}
     outputs = []
-    for lang in site.languages:
-        frame = nav(lang)
-        words = auth_labels(lang)
-        links = {name: frame.url(auth_path(name)) for name in PAGES}
-        for name in PAGES:
-            output = frame.page(
-                auth_path(name), f"auth_{name}.html",
-                title=words[f"{name}_title"],
-                description=words[f"{name}_intro"],
-                auth=words,
-                messages=auth_messages(lang),
-                links=links,
-                api=API,
-                min_password=MIN_PASSWORD_LENGTH,
-            )
-            outputs.append(replace(output, page=None))  # not indexed, so not in the sitemap
+    for name in PAGES:
+        output = frame.page(
+            auth_path(name), f"auth_{name}.html",
+            title=words[f"{name}_title"],
+            description=words[f"{name}_intro"],
+            auth=words,
+            messages=auth_messages(frame.lang),
+            links=links,
+            api=API,
+            min_password=MIN_PASSWORD_LENGTH,
+        )
+        outputs.append(replace(output, page=None))  # not indexed, so not in the sitemap
     return outputs

@@ -11,7 +11,6 @@ from collections.abc import Callable
 from datetime import date, datetime, time
 from functools import lru_cache
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from babel import Locale
 from babel.dates import format_date, format_interval, format_time
@@ -21,7 +20,7 @@ from jinja2.runtime import Context
 
 def _local(context: Context, value: datetime) -> datetime:
     """`value` in the club's zone."""
-    return value.astimezone(ZoneInfo(context["site"].timezone))
+    return value.astimezone(context["site"].zone)
 
 
 def _day(context: Context, value: date | datetime) -> date:
@@ -40,12 +39,6 @@ def _hour_skeleton(lang: str) -> str:
 def local_date(context: Context, value: date | datetime, format: str = "long") -> str:
     """A day as the page's language writes it: "26 november 2026", "November 26, 2026"."""
     return format_date(_day(context, value), format, locale=context["lang"])
-
-
-@pass_context
-def local_time(context: Context, value: datetime) -> str:
-    """A time of day in the club's zone: "19:30", "7:30 PM"."""
-    return format_time(_local(context, value), "short", locale=context["lang"])
 
 
 @pass_context
@@ -70,12 +63,6 @@ def day_range(context: Context, first: date, last: date) -> str:
 
 
 @pass_context
-def month_name(context: Context, year: int, month: int) -> str:
-    """A month of a year: "november 2026", "November 2026"."""
-    return format_date(date(year, month, 1), "LLLL y", locale=context["lang"])
-
-
-@pass_context
 def iso(context: Context, value: date | datetime) -> str:
     """A machine-readable date or time (for <time datetime>), with the club's UTC offset."""
     if isinstance(value, datetime):
@@ -94,10 +81,8 @@ def language_name(context: Context, code: str) -> str:
 
 FILTERS: dict[str, Callable[..., Any]] = {
     "local_date": local_date,
-    "local_time": local_time,
     "time_range": time_range,
     "day_range": day_range,
-    "month_name": month_name,
     "iso": iso,
     "language_name": language_name,
 }

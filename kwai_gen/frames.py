@@ -11,10 +11,10 @@ from typing import Any
 from babel import Locale
 
 from kwai_gen.labels import labels_for
-from kwai_gen.model import Club, text_for
+from kwai_gen.model import Club
 from kwai_gen.outputs import Deferred, Output, SiteInfo
 from kwai_gen.urls import content_path, href, output_file
-from kwai_gen.views import Alternate, Link, fallback_lang, section_link
+from kwai_gen.views import Alternate, Link, local_text, section_link
 
 
 @lru_cache(maxsize=64)
@@ -57,11 +57,11 @@ class Frame:
         modified: datetime | None = None,
         **context: Any,
     ) -> Output:
-        """One HTML page: the frame's context plus the page's own."""
+        """One HTML page: the frame's context plus the page's own; `modified` is for the sitemap."""
         return Output(
             output_file(self.site, self.lang, path),
             template,
-            self.context(path, title, description, modified, **context),
+            self.context(path, title, description, **context),
             self.lang, path, modified,
         )
 
@@ -78,20 +78,12 @@ class Frame:
         return Output(
             output_file(self.site, self.lang, path),
             template,
-            Deferred(
-                (self, path, template, modified, *key),
-                lambda: self.context(path, modified=modified, **make()),
-            ),
+            Deferred((self, path, *key), lambda: self.context(path, **make())),
             self.lang, path, modified,
         )
 
     def context(
-        self,
-        path: str,
-        title: str,
-        description: str = "",
-        modified: datetime | None = None,
-        **context: Any,
+        self, path: str, title: str, description: str = "", **context: Any
     ) -> dict[str, Any]:
         """The context of one page of this frame."""
         return {
@@ -100,12 +92,10 @@ class Frame:
             "labels": self.labels,
             "nav": self.nav,
             "footer": self.footer,
-            "path": path,
             "url": self.url(path),
             "alternates": self.alternates(path),
             "title": title,
             "description": description,
-            "modified": modified,
             "home": self.url(""),
             "search_url": self.url("search/"),
             "feed": self.url("feeds/news.atom.xml"),
@@ -122,8 +112,8 @@ def make_frame(club: Club, site: SiteInfo, lang: str) -> Frame:
     )
     footer = []
     for page in club.content_pages:
-        local = text_for(page.texts, lang, site.languages)
-        footer.append(Link(href(site, lang, content_path(page.slug)), local.text.title or page.slug,
-                           lang=fallback_lang(local.text.locale, local.fallback)))
+        text, marked = local_text(page.texts, site, lang)
+        footer.append(Link(href(site, lang, content_path(page.slug)), text.title or page.slug,
+                           lang=marked))
     footer.append(Link(href(site, lang, "coaches/"), labels["coaches"]))
     return Frame(site, lang, labels, nav, tuple(footer))

@@ -8,10 +8,10 @@ numbered pages, until it fills a new one.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from functools import partial
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
 
@@ -42,7 +42,7 @@ def plan_news(club: Club, frame: Frame) -> list[Output]:
     years = _years(everything, frame)
     outputs += news_lists(lister, "news/", everything, frame.labels["news"], None, years=years)
     outputs += archives(lister, everything, years)
-    outputs.append(feed(frame, None, frame.labels["news"], "news/", club.stories, sections))
+    outputs.append(feed(lister, None, frame.labels["news"], "news/", club.stories))
     for app in club.applications:
         stories = [story for story in club.stories if story.application == app.name]
         if not (app.news or stories):
@@ -50,7 +50,7 @@ def plan_news(club: Club, frame: Frame) -> list[Output]:
         base = f"{application_dir(app.name, site)}news/"
         heading = f"{frame.labels['news']}: {sections[app.name].title}"
         outputs += news_lists(lister, base, stories, heading, app.name, section=sections[app.name])
-        outputs.append(feed(frame, app.name, heading, base, stories, sections))
+        outputs.append(feed(lister, app.name, heading, base, stories))
     return outputs
 
 
@@ -68,10 +68,10 @@ class _Lister:
         """The link to the story's application (or to the news when it has none)."""
         return self.sections.get(story.application, self.news)
 
-    def entries(self, stories: tuple[Story, ...]) -> tuple[Entry, ...]:
-        """The stories as list entries."""
+    def entries(self, stories: Sequence[Story], full: bool = False) -> tuple[Entry, ...]:
+        """The stories as list entries (as feed entries, with their text, when `full`)."""
         site, lang = self.frame.site, self.frame.lang
-        return tuple(entry(story, site, lang, self.section(story)) for story in stories)
+        return tuple(entry(story, site, lang, self.section(story), full) for story in stories)
 
 
 def story_page(story: Story, frame: Frame, section: Link) -> Output:
@@ -133,7 +133,7 @@ def news_lists(
 
 def _month_of(published: datetime, frame: Frame) -> tuple[int, int]:
     """The (year, month) a story was published in, in the club's zone."""
-    local = published.astimezone(ZoneInfo(frame.site.timezone))
+    local = published.astimezone(frame.site.zone)
     return local.year, local.month
 
 
@@ -168,7 +168,7 @@ def archives(lister: _Lister, stories: list[Story], years: tuple[Link, ...]) -> 
             shown = tuple(by_month[year, month])
             title = f"{news}: {link.title}"
             outputs.append(frame.deferred_page(
-                f"news/{year}/{month:02d}/", "news.html", (title, shown, up, lister.key),
+                f"news/{year}/{month:02d}/", "news.html", (title, shown, up, feed_url, lister.key),
                 partial(_month_context, lister, title, shown, up, feed_url),
             ))
     return outputs
@@ -190,20 +190,11 @@ def _month_name(year: int, month: int, frame: Frame) -> str:
 
 
 def feed(
-    frame: Frame,
-    application: str | None,
-    title: str,
-    base: str,
-    stories: list[Story] | tuple[Story, ...],
-    sections: dict[str, Link],
+    lister: _Lister, application: str | None, title: str, base: str, stories: Sequence[Story]
 ) -> Output:
     """The Atom feed of the newest stories (with their full text) of a list."""
-    site = frame.site
-    news_link = Link(frame.url("news/"), frame.labels["news"])
-    newest = tuple(
-        entry(story, site, frame.lang, sections.get(story.application, news_link), full=True)
-        for story in stories[:FEED_SIZE]
-    )
+    frame, site = lister.frame, lister.frame.site
+    newest = lister.entries(stories[:FEED_SIZE], full=True)
     path = feed_path(application, frame)
     return Output(
         output_file(site, frame.lang, path),

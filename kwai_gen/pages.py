@@ -8,12 +8,11 @@ others under /<lang>/; a text missing in a language falls back to another one, m
 from __future__ import annotations
 
 from collections import Counter
-from functools import partial
 
 from kwai_gen.agenda import next_trainings, plan_agenda
 from kwai_gen.auth_pages import plan_auth
 from kwai_gen.frames import Frame, make_frame
-from kwai_gen.model import Club, ContentPage, Page, text_for
+from kwai_gen.model import Club, ContentPage, Page
 from kwai_gen.newslists import feed_path, plan_news
 from kwai_gen.outputs import Output, SiteInfo
 from kwai_gen.urls import AGENDA, application_dir, content_path, page_path
@@ -22,7 +21,7 @@ from kwai_gen.views import (
     Link,
     document,
     entry,
-    fallback_lang,
+    local_text,
     page_link,
     section_document,
     section_link,
@@ -48,7 +47,7 @@ def plan(club: Club, site: SiteInfo) -> list[Output]:
         outputs.append(frame.page("404.html", "404.html", title=frame.labels["not_found"]))
         outputs += plan_news(club, frame)
         outputs += plan_agenda(club, frame)
-    outputs += plan_auth(site, partial(make_frame, club, site))
+        outputs += plan_auth(frame)
     outputs.append(_sitemap(outputs, site))
     outputs.append(Output("robots.txt", "robots", {"site": site}))
     _check_unique(outputs)
@@ -119,12 +118,11 @@ def _page(page: Page, club: Club, frame: Frame) -> Output:
 
 def _content_page(page: ContentPage, frame: Frame) -> Output:
     """A hand-written page (about, privacy, contact) at /<slug>/."""
-    local = text_for(page.texts, frame.lang, frame.site.languages)
+    text, marked = local_text(page.texts, frame.site, frame.lang)
     path = content_path(page.slug)
     # hand-written Markdown is trusted as it is; only its images are made to load lazily
-    content = local.text.content.replace("<img ", '<img loading="lazy" ')
-    shown = Document(frame.url(path), local.text.title or page.slug, local.text.summary,
-                     content, None, fallback_lang(local.text.locale, local.fallback))
+    content = text.content.replace("<img ", '<img loading="lazy" ')
+    shown = Document(frame.url(path), text.title or page.slug, text.summary, content, None, marked)
     return frame.page(path, "page.html", title=shown.title, description=shown.summary,
                       document=shown, section=None)
 

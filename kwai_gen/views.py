@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from kwai_api.markup import sanitize
-from kwai_gen.model import Application, Page, Story, Training, TrainingCoach, text_for
+from kwai_gen.model import Application, Page, Story, Text, Training, TrainingCoach, text_for
 from kwai_gen.outputs import SiteInfo
 from kwai_gen.urls import AGENDA, application_dir, href, page_path, story_path
 
@@ -87,9 +87,10 @@ class Day:
     items: tuple[AgendaItem, ...]
 
 
-def fallback_lang(text_locale: str, fallback: bool) -> str | None:
-    """The language to mark on a text that fell back, None when it is in the page's language."""
-    return text_locale if fallback else None
+def local_text(texts: dict[str, Text], site: SiteInfo, lang: str) -> tuple[Text, str | None]:
+    """The text a `lang` page shows, and its language to mark when it fell back (else None)."""
+    local = text_for(texts, lang, site.languages)
+    return local.text, local.text.locale if local.fallback else None
 
 
 def section_url(site: SiteInfo, lang: str, name: str) -> str:
@@ -99,12 +100,12 @@ def section_url(site: SiteInfo, lang: str, name: str) -> str:
 
 def section_link(app: Application, site: SiteInfo, lang: str, summary: bool = False) -> Link:
     """An application as a link (a card on the home page when `summary`)."""
-    local = text_for(app.texts, lang, site.languages)
+    text, marked = local_text(app.texts, site, lang)
     return Link(
         url=section_url(site, lang, app.name),
-        title=local.text.title or app.name,
-        summary=local.text.summary if summary else "",
-        lang=fallback_lang(local.text.locale, local.fallback),
+        title=text.title or app.name,
+        summary=text.summary if summary else "",
+        lang=marked,
     )
 
 
@@ -114,14 +115,14 @@ def section_document(app: Application, site: SiteInfo, lang: str) -> Document:
     Application descriptions are stored as staff typed them (not rendered on save like stories
     and pages), so they are sanitized here: plain text comes out escaped, HTML without scripts.
     """
-    local = text_for(app.texts, lang, site.languages)
+    text, marked = local_text(app.texts, site, lang)
     return Document(
         url=section_url(site, lang, app.name),
-        title=local.text.title or app.name,
-        summary=local.text.summary,
-        content=sanitize(local.text.content),
+        title=text.title or app.name,
+        summary=text.summary,
+        content=sanitize(text.content),
         updated=None,
-        lang=fallback_lang(local.text.locale, local.fallback),
+        lang=marked,
     )
 
 
@@ -129,57 +130,52 @@ def entry(
     story: Story, site: SiteInfo, lang: str, section: Link, full: bool = False
 ) -> Entry:
     """A story in `lang` (falling back); with its content only when `full`."""
-    local = text_for(story.texts, lang, site.languages)
+    text, marked = local_text(story.texts, site, lang)
     return Entry(
         id=story.id,
         url=href(site, lang, story_path(story, site)),
-        title=local.text.title,
-        summary=local.text.summary,
-        content=local.text.content if full else "",
+        title=text.title,
+        summary=text.summary,
+        content=text.content if full else "",
         published=story.publish_date,
         updated=story.updated_at if full else None,
         section=section,
         promoted=story.promoted,
-        lang=fallback_lang(local.text.locale, local.fallback),
-    )
-
-
-def page_link(page: Page, site: SiteInfo, lang: str) -> Link:
-    """A page of an application as a link with its summary."""
-    local = text_for(page.texts, lang, site.languages)
-    return Link(
-        url=href(site, lang, page_path(page, site)),
-        title=local.text.title,
-        summary=local.text.summary,
-        lang=fallback_lang(local.text.locale, local.fallback),
+        lang=marked,
     )
 
 
 def document(page: Page, site: SiteInfo, lang: str) -> Document:
     """A page of an application in full."""
-    local = text_for(page.texts, lang, site.languages)
+    text, marked = local_text(page.texts, site, lang)
     return Document(
         url=href(site, lang, page_path(page, site)),
-        title=local.text.title,
-        summary=local.text.summary,
-        content=local.text.content,
+        title=text.title,
+        summary=text.summary,
+        content=text.content,
         updated=page.updated_at,
-        lang=fallback_lang(local.text.locale, local.fallback),
+        lang=marked,
     )
+
+
+def page_link(page: Page, site: SiteInfo, lang: str) -> Link:
+    """A page of an application as a link with its summary."""
+    shown = document(page, site, lang)
+    return Link(shown.url, shown.title, shown.summary, shown.lang)
 
 
 def agenda_item(training: Training, site: SiteInfo, lang: str) -> AgendaItem:
     """A training in `lang` (falling back)."""
-    local = text_for(training.texts, lang, site.languages)
+    text, marked = local_text(training.texts, site, lang)
     return AgendaItem(
         id=training.id,
         start=training.start,
         end=training.end,
-        title=local.text.title or ", ".join(team.name for team in training.teams),
-        summary=local.text.summary,
+        title=text.title or ", ".join(team.name for team in training.teams),
+        summary=text.summary,
         location=training.location,
         cancelled=training.cancelled,
         teams=tuple(team.name for team in training.teams),
         coaches=training.coaches,
-        lang=fallback_lang(local.text.locale, local.fallback) if local.text.title else None,
+        lang=marked if text.title else None,
     )

@@ -12,7 +12,6 @@ import re
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -209,7 +208,7 @@ def test_search(browser: Browser, site_url: str, demo: DemoSite, lang: str, widt
 
 def test_auth_pages_are_planned_in_every_language(demo: DemoSite) -> None:
     club = Club(now=NOW, applications=(), stories=(), pages=())
-    outputs = plan_auth(demo.site, partial(make_frame, club, demo.site))
+    outputs = [o for lang in LANGUAGES for o in plan_auth(make_frame(club, demo.site, lang))]
     assert {o.path: o.template for o in outputs} == {
         f"{prefix}auth/{name}/index.html": f"auth_{name}.html"
         for prefix in ("", "en/") for name in PAGES
@@ -231,7 +230,9 @@ def test_auth_pages_are_static_forms_out_of_search(demo: DemoSite, lang: str, na
     assert "<noscript>" in html
     assert re.search(r'<script src="/theme/js/auth.js\?v=[0-9a-f]+" defer></script>', html)
     assert not re.search(r'src="(https?:)?//', html)  # no script or image from elsewhere
-    for field in re.findall(r'<input id="([^"]+)"', html):
+    fields = re.findall(r'<input id="([^"]+)"', html)
+    assert fields
+    for field in fields:
         assert f'<label for="{field}">' in html
     sitemap = (demo.root / "sitemap.xml").read_text(encoding="utf-8")
     assert "/auth/" not in sitemap
