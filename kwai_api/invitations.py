@@ -18,6 +18,7 @@ from kwai_api.jsonapi import (
     MISSING,
     ApiError,
     Attributes,
+    check_type,
     document,
     page,
     parse_uuid,
@@ -115,7 +116,7 @@ async def create_invitation(request: Request) -> Response:
     """POST /auth/users/invitations: invite someone and queue the invitation mail."""
     admin = await require_admin(request)
     content = await read_document(request)
-    _check_type(content, TYPE)
+    check_type(content, TYPE)
     attributes = Attributes(content)
     settings: Settings = request.app.state.settings
     email = attributes.text("email", required=True) or ""
@@ -227,7 +228,7 @@ def resend(db: Database, settings: Settings, invitation: str, now: datetime) -> 
 async def create_account(request: Request) -> Response:
     """POST /auth/users: make an account with an invitation (the invitation is the credential)."""
     content = await read_document(request)
-    _check_type(content, ACCOUNT_TYPE)
+    check_type(content, ACCOUNT_TYPE)
     attributes = Attributes(content)
     invitation = _invitation_of(content)
     password = attributes.get("password", str, required=True)
@@ -296,13 +297,6 @@ def _check_invitation(
     if row["expired_at"] <= now:
         raise ApiError(422, "this invitation has expired; ask for a new one", pointer=pointer)
     return row
-
-
-def _check_type(content: dict[str, Any], expected: str) -> None:
-    """409 when the document names another resource type (JSON:API)."""
-    given = content["data"].get("type")
-    if given is not None and given != expected:
-        raise ApiError(409, f"the document should be of type {expected}", pointer="/data/type")
 
 
 routes: list[BaseRoute] = [

@@ -49,8 +49,8 @@ def backoff(attempts: int) -> timedelta:
 
 
 async def dispatch(db: Database, settings: Settings, now: datetime | None = None) -> dict[str, int]:
-    """Send every due mail over one SMTP connection; count the mails sent, to retry and dead."""
-    now = _naive_utc(now or datetime.now(UTC))
+    """Send the mail due at `now` (naive UTC) over one connection; count sent, retry and dead."""
+    now = now or datetime.now(UTC).replace(tzinfo=None)
     max_attempts = settings.email.max_attempts
     counts = {"sent": 0, "retry": 0, "dead": 0}
     counts["dead"] += await to_thread.run_sync(_bury_exhausted, db, now, max_attempts)
@@ -163,11 +163,6 @@ def _describe(error: BaseException) -> str:
     if isinstance(error, aiosmtplib.SMTPResponseException):
         return f"{error.code} {error.message}"
     return str(error) or type(error).__name__
-
-
-def _naive_utc(moment: datetime) -> datetime:
-    """A naive UTC datetime, as the database stores times."""
-    return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment
 
 
 def _due(db: Database, now: datetime) -> list[int]:

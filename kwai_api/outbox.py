@@ -124,12 +124,11 @@ def queue_mail(
     sender = sender_address(settings)
     # Header values may not hold line breaks; a name is one line of words.
     name = " ".join(recipient_name.split())
-    at = now.astimezone(UTC).replace(tzinfo=None) if now.tzinfo else now
     tx.execute(
         "INSERT INTO mails (uuid, sender, recipient, recipient_name, subject, text_body,"
         " html_body, message_id, status, attempts, next_attempt_at, created_at, updated_at)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'queued', 0, ?, ?, ?)",
         [mail_uuid, sender, recipient.strip(), name, mail.subject, mail.text, mail.html,
-         message_id(mail_uuid, sender), at, at, at],
+         message_id(mail_uuid, sender), now, now, now],
     )
     return mail_uuid

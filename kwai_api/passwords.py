@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 _hasher = PasswordHasher()  # argon2-cffi's defaults are the RFC 9106 low-memory profile
-# A real hash to verify against when the user is unknown, so both paths cost the same time.
-_DUMMY_HASH = _hasher.hash("kwai: no such user")
+
+
+@cache
+def _dummy_hash() -> str:
+    """A real hash to verify against when the user is unknown, so both paths cost the same time."""
+    # Made on first use, not at import: hashing is deliberately slow.
+    return _hasher.hash("kwai: no such user")
 
 
 def hash_password(password: str) -> str:
@@ -18,7 +25,7 @@ def hash_password(password: str) -> str:
 def verify_password(password_hash: str | None, password: str) -> bool:
     """Check a password; an unknown user (no hash) costs as much as a wrong password."""
     try:
-        return _hasher.verify(password_hash or _DUMMY_HASH, password) and bool(password_hash)
+        return _hasher.verify(password_hash or _dummy_hash(), password) and bool(password_hash)
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False
 

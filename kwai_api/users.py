@@ -67,7 +67,7 @@ def insert_user(
     language: str | None = None,
     remark: str | None = None,
 ) -> dict[str, Any]:
-    """Insert a user whose address is known to be free; return the stored row."""
+    """Insert a user (EmailInUse when the address is taken); return the stored row."""
     if email_in_use(tx, email):
         raise EmailInUse(f"a user with the address {email} exists already")
     user_id = tx.insert(

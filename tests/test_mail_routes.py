@@ -2,70 +2,42 @@
 
 from __future__ import annotations
 
-import email
 import re
-import socket
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import datetime, timedelta
-from email.message import EmailMessage
-from email.policy import default
-from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
 from starlette.testclient import TestClient
 
 from kwai_api.database import Database
 from kwai_api.outbox import queue_mail
 from kwai_api.settings import Settings
 from kwai_api.users import create_user
+from tests.smtp import Mailbox, SmtpServer
 
 # Queued long ago, so due whatever the clock says (the route runs the dispatcher at real time).
 QUEUED = datetime(2020, 1, 6, 9, 0, 0)
 MEMBER_PASSWORD = "a long member password 42"
 
 
-class Mailbox:
-    """An aiosmtpd handler that keeps the mail it accepts and refuses chosen recipients."""
-
-    def __init__(self) -> None:
-        self.messages: list[EmailMessage] = []
-        self.refuse: set[str] = set()
-
-    async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str,
-                          options: list[str]) -> str:
-        if address in self.refuse:
-            return "550 5.1.1 No such user here"
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        message = email.message_from_bytes(envelope.content, policy=default)
-        assert isinstance(message, EmailMessage)
-        self.messages.append(message)
-        return "250 Message accepted for delivery"
+@pytest.fixture
+def server() -> Iterator[SmtpServer]:
+    """A real SMTP server on a free local port, stopped after the test."""
+    with SmtpServer() as smtp:
+        yield smtp
 
 
 @pytest.fixture
-def mailbox() -> Iterator[Mailbox]:
-    """A real SMTP server on a free local port; its mailbox; stopped after the test."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    box = Mailbox()
-    controller = Controller(box, hostname="127.0.0.1", port=port)
-    controller.start()
-    box.port = port  # type: ignore[attr-defined]
-    yield box
-    controller.stop()
+def mailbox(server: SmtpServer) -> Mailbox:
+    """What the test server received."""
+    return server.mailbox
 
 
 @pytest.fixture
-def settings(settings: Settings, mailbox: Mailbox) -> Settings:
+def settings(settings: Settings, server: SmtpServer) -> Settings:
     """The app's settings, sending to the test server."""
-    port = mailbox.port  # type: ignore[attr-defined]
-    return replace(settings, email=replace(settings.email, port=port, timeout=5.0))
+    return replace(settings, email=replace(settings.email, port=server.port, timeout=5.0))
 
 
 @pytest.fixture

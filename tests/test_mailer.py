@@ -3,87 +3,31 @@
 from __future__ import annotations
 
 import asyncio
-import email
 import socket
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import datetime, timedelta
-from email.message import EmailMessage
-from email.policy import default
 from typing import Any
 
 import aiosmtplib
 import pytest
-from aiosmtpd.controller import Controller
 
 from kwai_api.database import Database, Row, open_database
 from kwai_api.mailer import dispatch
 from kwai_api.outbox import queue_mail
 from kwai_api.settings import Settings
+from tests.smtp import SmtpServer
 
 NOW = datetime(2026, 11, 26, 12, 0, 0)
 MINUTE = timedelta(minutes=1)
 LINK = "http://127.0.0.1:8000/auth/invite/?uuid=4a3f"
 
 
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-class Mailbox:
-    """An aiosmtpd handler that keeps what it accepts and answers with queued replies."""
-
-    def __init__(self) -> None:
-        self.messages: list[EmailMessage] = []
-        self.peers: list[Any] = []
-        self.rcpt_replies: list[str] = []
-        self.data_replies: list[str] = []
-
-    async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str,
-                          options: list[str]) -> str:
-        if self.rcpt_replies:
-            return self.rcpt_replies.pop(0)
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        if self.data_replies:
-            return self.data_replies.pop(0)
-        message = email.message_from_bytes(envelope.content, policy=default)
-        assert isinstance(message, EmailMessage)
-        self.messages.append(message)
-        self.peers.append(session.peer)
-        return "250 Message accepted for delivery"
-
-
-class SmtpServer:
-    """A real SMTP server on a fixed local port that a test can stop and start again."""
-
-    def __init__(self) -> None:
-        self.port = free_port()
-        self.mailbox = Mailbox()
-        self._controller: Controller | None = None
-
-    def start(self) -> None:
-        self._controller = Controller(self.mailbox, hostname="127.0.0.1", port=self.port)
-        self._controller.start()
-
-    def stop(self) -> None:
-        if self._controller is not None:
-            self._controller.stop()
-            self._controller = None
-
-
 @pytest.fixture
 def server() -> Iterator[SmtpServer]:
     """A running SMTP server, stopped after the test."""
-    smtp = SmtpServer()
-    smtp.start()
-    yield smtp
-    smtp.stop()
+    with SmtpServer() as smtp:
+        yield smtp
 
 
 @pytest.fixture

@@ -89,8 +89,11 @@ def test_malformed_tokens_are_refused(db: Database, settings: Settings) -> None:
 
 
 def test_a_token_signed_with_an_unknown_key_is_refused(db: Database, settings: Settings) -> None:
-    forged = sign(with_keys(settings, "someone else's key"), ACCESS,
-                  identifier_of(settings, ACCESS, issue(db, settings).access_token) or "")
+    identifier = identifier_of(settings, ACCESS, issue(db, settings).access_token)
+    assert identifier is not None
+    stranger = with_keys(settings, "someone else's key")
+    forged = sign(stranger, ACCESS, identifier)
+    assert identifier_of(stranger, ACCESS, forged) == identifier  # well formed, but not ours
     assert authenticate(db, settings, forged) is None
 
 
