@@ -35,6 +35,7 @@ from kwai_api.jsonapi import (
     timestamp,
 )
 from kwai_api.rebuild import site_changed
+from kwai_api.texts import site_languages
 
 TYPE = "applications"
 MAX_INT = 2**31 - 1  # the INTEGER columns' range
@@ -124,17 +125,20 @@ def included_applications(
     }
 
 
+def _named(reader: Database | Transaction, key: str, columns: str) -> Row | None:
+    """The columns of the application a client names by id or by name, or None."""
+    application_id = reference_id(key)
+    column, value = ("name", key) if application_id is None else ("id", application_id)
+    return reader.fetchone(f"SELECT {columns} FROM applications WHERE {column} = ?", [value])
+
+
 def application_parameter(
     reader: Database | Transaction, value: str | None, parameter: str
 ) -> int | None:
     """The application a filter names by id or by name; 404 naming the parameter when unknown."""
     if value is None or value == "":
         return None
-    application_id = reference_id(value)
-    if application_id is not None:
-        found = reader.fetchone("SELECT id FROM applications WHERE id = ?", [application_id])
-    else:
-        found = reader.fetchone("SELECT id FROM applications WHERE name = ?", [value])
+    found = _named(reader, value, "id")
     if found is None:
         raise ApiError(404, f"there is no application {value!r}", parameter=parameter)
     return int(found["id"])
@@ -154,12 +158,7 @@ def content_application(tx: Transaction, doc: dict[str, Any], holds: str) -> int
     if value.get("type") not in (None, TYPE):
         raise ApiError(422, f"application should have type {TYPE}", pointer=pointer)
     key = str(value["id"])
-    application_id = reference_id(key)
-    column = "name" if application_id is None else "id"
-    row = tx.fetchone(
-        f"SELECT id, news, pages FROM applications WHERE {column} = ?",
-        [key if application_id is None else application_id],
-    )
+    row = _named(tx, key, "id, news, pages")
     if row is None:
         raise ApiError(422, f"there is no application {key!r}", pointer=pointer)
     if not row[holds]:
@@ -243,13 +242,10 @@ def _write_texts(tx: Transaction, current: Row, locale: str, texts: dict[str, An
     )
 
 
-def _languages(request: Request) -> tuple[str, ...]:
-    return request.app.state.settings.site.languages
-
-
 async def get_applications(request: Request) -> Response:
     """GET /portal/applications: every application, by weight."""
-    rows = await run_in_threadpool(list_applications, request.app.state.db, _languages(request))
+    rows = await run_in_threadpool(list_applications, request.app.state.db,
+                                   site_languages(request))
     return document([application_resource(row) for row in rows],
                     meta={"count": len(rows), "offset": None, "limit": None})
 
@@ -258,7 +254,7 @@ async def get_application(request: Request) -> Response:
     """GET /portal/applications/{id}."""
     application_id = parse_id(request.path_params["id"])
     row = await run_in_threadpool(
-        find_application, request.app.state.db, application_id, _languages(request)
+        find_application, request.app.state.db, application_id, site_languages(request)
     )
     if row is None:
         raise ApiError(404, "there is no such application")
@@ -272,7 +268,7 @@ async def patch_application(request: Request) -> Response:
     doc = await read_document(request)
     check_type(doc, TYPE, application_id)
     row = await run_in_threadpool(
-        edit_application, request.app.state.db, application_id, doc, _languages(request),
+        edit_application, request.app.state.db, application_id, doc, site_languages(request),
         utc_now(request),
     )
     site_changed(request)
@@ -307,10 +303,8 @@ openapi_paths: dict[str, Any] = {
                                  parameters=_ID),
         "patch": openapi.operation(
             "Edit an application (title and descriptions in the default locale)",
-            {200: "the application", 400: "bad body", 401: "not authenticated",
-             404: "unknown", 409: "name taken or other type/id", 413: "body too large",
-             415: "not JSON",
-             422: "invalid document"},
+            {200: "the application", 404: "unknown", **openapi.WRITE_ERRORS,
+             409: "name taken or other type/id"},
             parameters=_ID,
             body=openapi.document_schema(TYPE, _ATTRIBUTES),
             auth=True,

@@ -16,7 +16,7 @@ def utc_now(request: Request) -> datetime:
     return clock() if clock is not None else datetime.now(UTC).replace(tzinfo=None)
 
 
-def _to_utc(local: datetime, zone: ZoneInfo) -> datetime:
+def to_utc(local: datetime, zone: ZoneInfo) -> datetime:
     """A wall-clock time in `zone` as the database keeps times: naive UTC."""
     return local.replace(tzinfo=zone).astimezone(UTC).replace(tzinfo=None)
 
@@ -45,4 +45,4 @@ def month_period(
     else:
         start = datetime(year_value, month_value, 1)
         end = datetime(year_value + month_value // 12, month_value % 12 + 1, 1)
-    return _to_utc(start, zone), _to_utc(end, zone)
+    return to_utc(start, zone), to_utc(end, zone)

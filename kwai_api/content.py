@@ -23,7 +23,14 @@ from kwai_api.clock import utc_now
 from kwai_api.database import Database, Row, Transaction
 from kwai_api.jsonapi import ApiError, Attributes, check_type, document, parse_id, read_document
 from kwai_api.rebuild import site_changed
-from kwai_api.texts import TEXT_TABLES, TextInput, parse_texts, read_texts, replace_texts
+from kwai_api.texts import (
+    TEXT_TABLES,
+    TextInput,
+    parse_texts,
+    read_texts,
+    replace_texts,
+    site_languages,
+)
 
 Resource = dict[str, Any]
 Resources = tuple[list[Resource], list[Resource]]  # data and included
@@ -33,16 +40,8 @@ Save = Callable[[Database, int | None, dict[str, Any], Sequence[str], datetime, 
 # find(db, id, languages) -> (resource, included), as the staff see it
 Find = Callable[[Database, int, Sequence[str]], tuple[Resource, list[Resource]]]
 
-# what the OpenAPI schema says of both kinds' writes
+# what the OpenAPI schema says of both kinds' relationship
 APPLICATION_RELATIONSHIP = {"application": openapi.identifier_schema("applications")}
-WRITE_ERRORS = {400: "bad body", 401: "not authenticated", 409: "another type or id",
-                413: "body too large", 415: "not JSON",
-                422: "invalid document (the source names the field)"}
-
-
-def _languages(request: Request) -> tuple[str, ...]:
-    return request.app.state.settings.site.languages
-
 
 @dataclass(frozen=True)
 class Content:
@@ -141,7 +140,7 @@ class Content:
         user = await require_user(request)
         doc = await read_document(request)
         check_type(doc, self.type, content_id)
-        db, languages = request.app.state.db, _languages(request)
+        db, languages = request.app.state.db, site_languages(request)
         saved = await run_in_threadpool(
             save, db, content_id, doc, languages, utc_now(request), user.id
         )

@@ -35,7 +35,7 @@ from kwai_api.jsonapi import (
 from kwai_api.rebuild import site_changed
 from kwai_api.schedule import occurrences
 from kwai_api.settings import SiteSettings
-from kwai_api.texts import TextInput, replace_texts
+from kwai_api.texts import TextInput, insert_texts
 
 TYPE = "training_definitions"
 _TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?$")
@@ -256,8 +256,7 @@ def generate_trainings(
              for i, (start, end) in zip(ids, slots, strict=True)],
         )
         titles = [TextInput(locale, row["name"]) for locale in site.languages]
-        for training_id in ids:
-            replace_texts(tx, "training_texts", training_id, titles, now, author_id)
+        insert_texts(tx, "training_texts", ids, titles, now, author_id)
         if row["team_id"] is not None:
             tx.insert_rows("training_teams", ("training_id", "team_id"),
                            [(i, row["team_id"]) for i in ids])
@@ -345,8 +344,6 @@ _ATTRIBUTES = {
 }
 _TEAM = {"team": oa.nullable(oa.identifier_schema("teams"))}
 _ID = [oa.path_param("id")]
-WRITE_ERRORS = {400: "the body is not JSON", 401: "not authenticated", 409: "wrong type or id",
-                413: "body too large", 415: "unsupported media type", 422: "invalid document"}
 
 openapi_paths: dict[str, Any] = {
     "/training_definitions": {
@@ -354,7 +351,7 @@ openapi_paths: dict[str, Any] = {
                             {200: "the definitions", 400: "bad page parameter",
                              401: "bad token"},
                             parameters=oa.PAGE_PARAMETERS),
-        "post": oa.operation("Create a training definition", {201: "created", **WRITE_ERRORS},
+        "post": oa.operation("Create a training definition", {201: "created", **oa.WRITE_ERRORS},
                              body=oa.document_schema(
                                  TYPE, _ATTRIBUTES, ("name", "weekday", "start_time", "end_time"),
                                  _TEAM),
@@ -365,7 +362,7 @@ openapi_paths: dict[str, Any] = {
                             {200: "the definition", 401: "bad token", 404: "unknown"},
                             parameters=_ID),
         "patch": oa.operation("Change a training definition",
-                              {200: "changed", 404: "unknown", **WRITE_ERRORS}, parameters=_ID,
+                              {200: "changed", 404: "unknown", **oa.WRITE_ERRORS}, parameters=_ID,
                               body=oa.document_schema(TYPE, _ATTRIBUTES, relationships=_TEAM),
                               auth=True),
         "delete": oa.operation("Delete a training definition (its trainings stay)",

@@ -139,9 +139,10 @@ def parse_uuid(value: str) -> str:
 
 def parse_id(value: str) -> int:
     """A resource id from the path; anything not a positive integer names nothing: 404."""
-    if not (value.isascii() and value.isdigit()) or len(value) > 9:
+    found = reference_id(value)
+    if found is None:
         raise ApiError(404, "not found")
-    return int(value)
+    return found
 
 
 def reference_id(value: Any) -> int | None:
@@ -229,9 +230,10 @@ def integer_parameter(request: Request, name: str, default: int | None) -> int |
     value = request.query_params.get(name)
     if value is None or value == "":
         return default
-    if not (value.isascii() and value.isdigit()) or len(value) > 9:
+    number = reference_id(value)
+    if number is None:
         raise ApiError(400, f"{name} should be a non-negative integer", parameter=name)
-    return int(value)
+    return number
 
 
 def boolean_parameter(request: Request, name: str, default: bool | None) -> bool | None:

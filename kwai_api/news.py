@@ -20,7 +20,7 @@ from kwai_api import openapi
 from kwai_api.access import optional_user
 from kwai_api.applications import MAX_INT, application_identifier, application_parameter, bounded
 from kwai_api.clock import month_period, utc_now
-from kwai_api.content import APPLICATION_RELATIONSHIP, WRITE_ERRORS, Content
+from kwai_api.content import APPLICATION_RELATIONSHIP, Content, MakeResource
 from kwai_api.database import Database, Row, Transaction
 from kwai_api.jsonapi import (
     ApiError,
@@ -33,7 +33,7 @@ from kwai_api.jsonapi import (
     resource,
     timestamp,
 )
-from kwai_api.texts import TEXTS_SCHEMA
+from kwai_api.texts import TEXTS_SCHEMA, site_languages
 
 TYPE = "news_items"
 STORIES = Content(TYPE, "news_stories", "news_story_texts", "news", "there is no such news item")
@@ -88,9 +88,13 @@ def publish_period(request: Request) -> tuple[datetime, datetime] | None:
 
 
 def list_stories(
-    db: Database, filters: StoryFilter, paging: Page, languages: Sequence[str]
+    db: Database, filters: StoryFilter, paging: Page, languages: Sequence[str],
+    make: MakeResource | None = None,
 ) -> tuple[int, list[dict[str, Any]], list[dict[str, Any]]]:
-    """The matching news items, newest first: (total count, page of resources, included)."""
+    """The matching stories, newest first: (total count, page of resources, included).
+
+    `make` builds each resource; by default a `news_items` one.
+    """
     with db.snapshot() as tx:
         where, params = filters.where(tx)
         count = tx.fetchone(f"SELECT count(*) AS n FROM news_stories s WHERE {where}", params)
@@ -99,7 +103,8 @@ def list_stories(
             f" ORDER BY s.publish_date DESC, s.id DESC{paging.sql()}",
             params,
         )
-        return (count["n"] if count else 0, *STORIES.resources(tx, rows, story_resource, languages))
+        resources = STORIES.resources(tx, rows, make or story_resource, languages)
+        return (count["n"] if count else 0, *resources)
 
 
 def find_story(
@@ -169,10 +174,6 @@ def save_story(
                         check=lambda story: _check_period(story, attributes))
 
 
-def _languages(request: Request) -> tuple[str, ...]:
-    return request.app.state.settings.site.languages
-
-
 async def get_stories(request: Request) -> Response:
     """GET /news_items: filtered, newest first, paged."""
     user = await optional_user(request)
@@ -187,7 +188,7 @@ async def get_stories(request: Request) -> Response:
     )
     paging = page(request, DEFAULT_LIMIT)
     count, data, included = await run_in_threadpool(
-        list_stories, request.app.state.db, filters, paging, _languages(request)
+        list_stories, request.app.state.db, filters, paging, site_languages(request)
     )
     return document(data, included, meta=paging.meta(count))
 
@@ -197,7 +198,7 @@ async def get_story(request: Request) -> Response:
     story_id = parse_id(request.path_params["id"])
     user = await optional_user(request)
     data, included = await run_in_threadpool(
-        find_story, request.app.state.db, story_id, _languages(request),
+        find_story, request.app.state.db, story_id, site_languages(request),
         None if user else utc_now(request),
     )
     return document(data, included)
@@ -260,7 +261,8 @@ openapi_paths: dict[str, Any] = {
              404: "unknown filter[application]"},
             parameters=_FILTERS + openapi.PAGE_PARAMETERS,
         ),
-        "post": openapi.operation("Create a news item", {201: "the news item", **WRITE_ERRORS},
+        "post": openapi.operation("Create a news item",
+                                  {201: "the news item", **openapi.WRITE_ERRORS},
                                   body=_BODY, auth=True),
     },
     "/news_items/{id}": {
@@ -268,7 +270,7 @@ openapi_paths: dict[str, Any] = {
                                  {200: "the news item", 401: "bad token", 404: "unknown"},
                                  parameters=_ID),
         "patch": openapi.operation("Edit a news item", {200: "the news item", 404: "unknown",
-                                                        **WRITE_ERRORS},
+                                                        **openapi.WRITE_ERRORS},
                                    parameters=_ID, body=_BODY, auth=True),
         "delete": openapi.operation("Delete a news item", {204: "deleted", 401: "not authenticated",
                                                            404: "unknown"},

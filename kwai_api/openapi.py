@@ -104,6 +104,11 @@ PAGE_PARAMETERS = [
     query("page[limit]", {"type": "integer", "minimum": 0}),
 ]
 
+# what every write with a JSON:API document may answer besides its success (and its 404)
+WRITE_ERRORS = {400: "the body is not JSON", 401: "not authenticated", 409: "another type or id",
+                413: "body too large", 415: "not a JSON document",
+                422: "invalid document (the source names the field)"}
+
 
 def operation(
     summary: str,

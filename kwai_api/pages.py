@@ -14,7 +14,7 @@ from starlette.routing import BaseRoute, Route
 from kwai_api import openapi
 from kwai_api.access import optional_user
 from kwai_api.applications import MAX_INT, application_identifier, application_parameter, bounded
-from kwai_api.content import APPLICATION_RELATIONSHIP, WRITE_ERRORS, Content
+from kwai_api.content import APPLICATION_RELATIONSHIP, Content
 from kwai_api.database import Database, Row
 from kwai_api.jsonapi import (
     Attributes,
@@ -26,7 +26,7 @@ from kwai_api.jsonapi import (
     resource,
     timestamp,
 )
-from kwai_api.texts import TEXTS_SCHEMA
+from kwai_api.texts import TEXTS_SCHEMA, site_languages
 
 TYPE = "pages"
 PAGES = Content(TYPE, "pages", "page_texts", "pages", "there is no such page")
@@ -109,10 +109,6 @@ def save_page(
     return PAGES.save(db, page_id, doc, changes, languages, now, author_id)
 
 
-def _languages(request: Request) -> tuple[str, ...]:
-    return request.app.state.settings.site.languages
-
-
 async def get_pages(request: Request) -> Response:
     """GET /pages: by application, then priority; anonymous callers get only enabled pages."""
     user = await optional_user(request)
@@ -120,7 +116,7 @@ async def get_pages(request: Request) -> Response:
     paging = page(request)
     count, data, included = await run_in_threadpool(
         list_pages, request.app.state.db, user is None, enabled,
-        request.query_params.get("filter[application]"), paging, _languages(request),
+        request.query_params.get("filter[application]"), paging, site_languages(request),
     )
     return document(data, included, meta=paging.meta(count))
 
@@ -130,7 +126,7 @@ async def get_page(request: Request) -> Response:
     page_id = parse_id(request.path_params["id"])
     user = await optional_user(request)
     data, included = await run_in_threadpool(
-        find_page, request.app.state.db, page_id, _languages(request), user is None
+        find_page, request.app.state.db, page_id, site_languages(request), user is None
     )
     return document(data, included)
 
@@ -183,7 +179,7 @@ openapi_paths: dict[str, Any] = {
              404: "unknown filter[application]"},
             parameters=_FILTERS + openapi.PAGE_PARAMETERS,
         ),
-        "post": openapi.operation("Create a page", {201: "the page", **WRITE_ERRORS},
+        "post": openapi.operation("Create a page", {201: "the page", **openapi.WRITE_ERRORS},
                                   body=_BODY, auth=True),
     },
     "/pages/{id}": {
@@ -191,7 +187,7 @@ openapi_paths: dict[str, Any] = {
                                  {200: "the page", 401: "bad token", 404: "unknown"},
                                  parameters=_ID),
         "patch": openapi.operation("Edit a page", {200: "the page", 404: "unknown",
-                                                   **WRITE_ERRORS},
+                                                   **openapi.WRITE_ERRORS},
                                    parameters=_ID, body=_BODY, auth=True),
         "delete": openapi.operation("Delete a page", {204: "deleted", 401: "not authenticated",
                                                       404: "unknown"},

@@ -16,7 +16,8 @@ from kwai_api.applications import application_identifier
 from kwai_api.clock import utc_now
 from kwai_api.database import Database, Row
 from kwai_api.jsonapi import Page, document, page, resource, timestamp
-from kwai_api.news import LIVE, PROMOTED, STORIES
+from kwai_api.news import StoryFilter, list_stories
+from kwai_api.texts import site_languages
 
 TYPE = "stories"
 DEFAULT_LIMIT = 10
@@ -26,16 +27,8 @@ def promoted_stories(
     db: Database, now: datetime, paging: Page, languages: Sequence[str]
 ) -> tuple[int, list[dict[str, Any]], list[dict[str, Any]]]:
     """The promoted live stories, newest first: (total count, page of resources, included)."""
-    where = f"{LIVE} AND {PROMOTED}"
-    params = [now, now, now]
-    with db.snapshot() as tx:
-        count = tx.fetchone(f"SELECT count(*) AS n FROM news_stories s WHERE {where}", params)
-        rows = tx.fetchall(
-            "SELECT s.id, s.application_id, s.promotion, s.publish_date FROM news_stories s"
-            f" WHERE {where} ORDER BY s.publish_date DESC, s.id DESC{paging.sql()}",
-            params,
-        )
-        return (count["n"] if count else 0, *STORIES.resources(tx, rows, story_resource, languages))
+    promoted = StoryFilter(now=now, live_at=now, promoted=True)
+    return list_stories(db, promoted, paging, languages, story_resource)
 
 
 def story_resource(row: Row, texts: list[dict[str, Any]]) -> dict[str, Any]:
@@ -60,8 +53,7 @@ async def get_news(request: Request) -> Response:
     """GET /portal/news: the promoted live stories, newest first, 10 a page by default."""
     paging = page(request, DEFAULT_LIMIT)
     count, data, included = await run_in_threadpool(
-        promoted_stories, request.app.state.db, utc_now(request), paging,
-        request.app.state.settings.site.languages,
+        promoted_stories, request.app.state.db, utc_now(request), paging, site_languages(request)
     )
     return document(data, included, meta=paging.meta(count))
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
+
+from kwai_api.clock import to_utc
 
 
 def occurrences(
@@ -13,7 +15,6 @@ def occurrences(
     """Each (start, end) in naive UTC of a weekly slot (1 = Monday) between two dates inclusive."""
     day = first + timedelta(days=(weekday - first.isoweekday()) % 7)
     while day <= last:
-        start = datetime.combine(day, start_time, zone).astimezone(UTC).replace(tzinfo=None)
-        end = datetime.combine(day, end_time, zone).astimezone(UTC).replace(tzinfo=None)
-        yield start, end
+        yield (to_utc(datetime.combine(day, start_time), zone),
+               to_utc(datetime.combine(day, end_time), zone))
         day += timedelta(days=7)

@@ -1,6 +1,6 @@
 """Texts per locale (stories, pages, trainings): stored as written, with their HTML beside them.
 
-News items and pages also read and show their texts alike: the `texts` attribute here.
+News items, pages and trainings read the texts a client sends alike (parse_texts).
 """
 
 from __future__ import annotations
@@ -9,6 +9,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+
+from starlette.requests import Request
 
 from kwai_api import openapi
 from kwai_api.database import Database, Transaction
@@ -71,24 +73,46 @@ def text_rows(
     ]
 
 
+def site_languages(request: Request) -> tuple[str, ...]:
+    """The club's locales, its default first: the order texts are read and shown in."""
+    return request.app.state.settings.site.languages
+
+
+def insert_texts(
+    tx: Transaction,
+    table: str,
+    owner_ids: Iterable[int],
+    texts: Sequence[TextInput],
+    now: datetime,
+    author_id: int | None = None,
+) -> None:
+    """Add the same texts to each of the owners, in one statement."""
+    rows = [row for owner_id in owner_ids for row in text_rows(owner_id, texts, now, author_id)]
+    tx.insert_rows(table, (TEXT_TABLES[table], *TEXT_COLUMNS), rows)
+
+
 def replace_texts(
     tx: Transaction,
     table: str,
     owner_id: int,
-    texts: Iterable[TextInput],
+    texts: Sequence[TextInput],
     now: datetime,
     author_id: int | None = None,
 ) -> None:
     """Replace all texts of one owner."""
-    owner = TEXT_TABLES[table]
-    tx.execute(f"DELETE FROM {table} WHERE {owner} = ?", [owner_id])
-    tx.insert_rows(table, (owner, *TEXT_COLUMNS), text_rows(owner_id, texts, now, author_id))
+    tx.execute(f"DELETE FROM {table} WHERE {TEXT_TABLES[table]} = ?", [owner_id])
+    insert_texts(tx, table, [owner_id], texts, now, author_id)
 
 
-def parse_texts(attributes: Attributes, languages: Sequence[str]) -> list[TextInput]:
-    """The `texts` attribute: at least one, one per known locale, each with a title; else 422."""
-    base = attributes.pointer("texts")
-    items = attributes.get("texts", list, required=True)
+def parse_texts(
+    attributes: Attributes, languages: Sequence[str], name: str = "texts"
+) -> list[TextInput]:
+    """The texts attribute `name`: at least one, one per known locale, each with a title; else 422.
+
+    News items and pages send `texts`; trainings send the same objects as `contents`.
+    """
+    base = attributes.pointer(name)
+    items = attributes.get(name, list, required=True)
     texts: list[TextInput] = []
     for n, item in enumerate(items):
         if not isinstance(item, dict):
@@ -112,8 +136,8 @@ def parse_texts(attributes: Attributes, languages: Sequence[str]) -> list[TextIn
             )
         # clients of the old API send the source as original_* (summary was the rendered HTML)
         summary, content = (
-            text.text(f"original_{name}") if text.has(f"original_{name}") else text.text(name)
-            for name in ("summary", "content")
+            text.text(f"original_{part}") if text.has(f"original_{part}") else text.text(part)
+            for part in ("summary", "content")
         )
         texts.append(
             TextInput(
@@ -146,7 +170,7 @@ def read_texts(
     return found
 
 
-# the `texts` attribute that parse_texts reads
+# the texts attribute that parse_texts reads
 TEXTS_SCHEMA: dict[str, Any] = {
     "type": "array",
     "items": openapi.obj(

@@ -26,8 +26,7 @@ from kwai_api.jsonapi import (
     reference_id,
     relationship,
 )
-from kwai_api.markup import FORMATS
-from kwai_api.texts import TextInput, replace_texts
+from kwai_api.texts import parse_texts, replace_texts
 
 # --- reading lists ---------------------------------------------------------------------------
 
@@ -158,30 +157,6 @@ def _event(attributes: Attributes, create: bool) -> dict[str, Any]:
     return fields
 
 
-def _contents(attributes: Attributes, languages: tuple[str, ...]) -> list[TextInput]:
-    """The texts, one per known locale, each with a title."""
-    items = attributes.get("contents", list, required=True)
-    if not items:
-        raise ApiError(422, "at least one content with a title is required",
-                       pointer=attributes.pointer("contents"))
-    texts: list[TextInput] = []
-    for n, item in enumerate(items):
-        base = f"{attributes.pointer('contents')}/{n}"
-        if not isinstance(item, dict):
-            raise ApiError(422, "a content should be an object", pointer=base)
-        text = Attributes({"attributes": item}, base=base)
-        locale = text.text("locale", required=True)
-        if locale not in languages or any(t.locale == locale for t in texts):
-            raise ApiError(422, f"locale should be one of {', '.join(languages)}, each once",
-                           pointer=text.pointer("locale"))
-        format = text.text("format") or "md"
-        if format not in FORMATS:
-            raise ApiError(422, "format should be md or html", pointer=text.pointer("format"))
-        texts.append(TextInput(locale, text.text("title", required=True) or "",
-                               text.text("summary") or "", text.text("content") or "", format))
-    return texts
-
-
 def _coaches(content: dict[str, Any], attributes: Attributes) -> Any:
     """The coaches with their flags, or MISSING when the document does not name them."""
     if not attributes.has("coaches"):  # old clients may link coaches as a relationship only
@@ -211,7 +186,7 @@ def read_training(
     attributes = Attributes(content)
     given = TrainingInput(event=_event(attributes, create))
     if create or attributes.has("contents"):
-        given.contents = _contents(attributes, languages)
+        given.contents = parse_texts(attributes, languages, "contents")
     if attributes.has("remark"):
         given.remark = attributes.text("remark")
     given.coaches = _coaches(content, attributes)

@@ -15,7 +15,7 @@ from kwai_api import openapi as oa
 from kwai_api.access import optional_user, require_user
 from kwai_api.clock import utc_now
 from kwai_api.database import Database, Row, Transaction
-from kwai_api.definitions import WRITE_ERRORS, row_exists
+from kwai_api.definitions import row_exists
 from kwai_api.jsonapi import (
     ApiError,
     Page,
@@ -29,6 +29,7 @@ from kwai_api.jsonapi import (
     timestamp,
 )
 from kwai_api.rebuild import site_changed
+from kwai_api.texts import TEXTS_SCHEMA, site_languages
 from kwai_api.training_input import (
     TrainingFilter,
     create_training,
@@ -204,7 +205,7 @@ async def create_route(request: Request) -> Response:
     user = await require_user(request)
     content = await read_document(request)
     check_type(content, TYPE)
-    given = read_training(content, request.app.state.settings.site.languages, create=True)
+    given = read_training(content, site_languages(request), create=True)
     db = request.app.state.db
     training_id = await run_in_threadpool(create_training, db, given, utc_now(request), user.id)
     site_changed(request)
@@ -217,7 +218,7 @@ async def update_route(request: Request) -> Response:
     training_id = parse_id(request.path_params["id"])
     content = await read_document(request)
     check_type(content, TYPE, training_id)
-    given = read_training(content, request.app.state.settings.site.languages, create=False)
+    given = read_training(content, site_languages(request), create=False)
     db = request.app.state.db
     await run_in_threadpool(update_training, db, training_id, given, utc_now(request), user.id)
     site_changed(request)
@@ -300,13 +301,11 @@ _FILTERS = [
              "default true; false lists all (anonymous callers: only active ones)"),
     *oa.PAGE_PARAMETERS,
 ]
-_TEXT = oa.obj({name: oa.string() for name in ("locale", "format", "title", "summary",
-                                               "content")}, ("locale", "title"))
 _EVENT = oa.obj({"start_date": oa.TIMESTAMP, "end_date": oa.TIMESTAMP, "location": oa.string(),
                  "cancelled": {"type": "boolean"}, "active": {"type": "boolean"}})
 _COACH = oa.obj({"id": oa.string(), "head": {"type": "boolean"}, "present": {"type": "boolean"},
                  "payed": {"type": "boolean"}}, ("id",))
-_ATTRIBUTES = {"contents": {"type": "array", "items": _TEXT}, "event": _EVENT,
+_ATTRIBUTES = {"contents": TEXTS_SCHEMA, "event": _EVENT,
                "remark": oa.nullable(oa.string()), "coaches": {"type": "array", "items": _COACH}}
 _LINKS = {"teams": {"type": "array", "items": oa.identifier_schema("teams")},
           "definition": oa.nullable(oa.identifier_schema(definitions.TYPE))}
@@ -320,7 +319,7 @@ openapi_paths: dict[str, Any] = {
     "/trainings": {
         "get": oa.operation("List trainings, newest first (anonymous: only active ones,"
                             " without remarks or attendance)", _LIST, parameters=_FILTERS),
-        "post": oa.operation("Create a training", {201: "created", **WRITE_ERRORS}, auth=True,
+        "post": oa.operation("Create a training", {201: "created", **oa.WRITE_ERRORS}, auth=True,
                              body=oa.document_schema(TYPE, _ATTRIBUTES, ("contents", "event"),
                                                      _LINKS)),
     },
@@ -332,7 +331,8 @@ openapi_paths: dict[str, Any] = {
         "get": oa.operation("One training (anonymous: only an active one)",
                             {200: "the training", 401: "bad token", 404: "unknown"},
                             parameters=_ID),
-        "patch": oa.operation("Change a training", {200: "changed", 404: "unknown", **WRITE_ERRORS},
+        "patch": oa.operation("Change a training",
+                              {200: "changed", 404: "unknown", **oa.WRITE_ERRORS},
                               parameters=_ID, auth=True,
                               body=oa.document_schema(TYPE, _ATTRIBUTES, relationships=_LINKS)),
         "delete": oa.operation("Delete a training", {204: "deleted", 401: "not authenticated",
@@ -344,7 +344,7 @@ openapi_paths: dict[str, Any] = {
         "post": oa.operation(
             "Generate a definition's trainings from start to end (dates)",
             {201: "the new trainings", 200: "nothing new to make", 404: "unknown definition",
-             **WRITE_ERRORS},
+             **oa.WRITE_ERRORS},
             parameters=_ID + _RANGE, auth=True,
             body=oa.document_schema("trainings", {"start": oa.string(format="date"),
                                                   "end": oa.string(format="date")})),

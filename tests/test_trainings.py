@@ -9,6 +9,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from conftest import NOW, Builds
 from starlette.testclient import TestClient
 
 from kwai_api.database import Database, Transaction
@@ -16,30 +17,6 @@ from kwai_api.database import Database, Transaction
 API = "/api/v1"
 BRUSSELS = ZoneInfo("Europe/Brussels")
 SEEDED = 287  # trainings of the seeded club (7 weekly definitions over 41 weeks)
-
-
-class CountingJobs:
-    """Stands in for the scheduler: counts the rebuilds the routes ask for."""
-
-    running = True
-    last_mail_run = None
-
-    def __init__(self) -> None:
-        self.changes = 0
-
-    def site_changed(self) -> None:
-        self.changes += 1
-
-    async def stop(self) -> None:
-        """Nothing runs, so nothing to stop."""
-
-
-@pytest.fixture
-def jobs(client: TestClient) -> CountingJobs:
-    """The app's scheduler replaced by a counter of site changes."""
-    counter = CountingJobs()
-    client.app.state.jobs = counter  # type: ignore[attr-defined]
-    return counter
 
 
 def one(db: Database, sql: str, params: list[Any] | None = None) -> dict[str, Any]:
@@ -363,7 +340,7 @@ def test_a_bad_token_is_refused_not_read_as_anonymous(client: TestClient) -> Non
 
 
 def test_create_stores_training_texts_coaches_and_teams(
-    client: TestClient, db: Database, admin: dict[str, str], jobs: CountingJobs
+    client: TestClient, db: Database, admin: dict[str, str], builds: Builds
 ) -> None:
     response = client.post(f"{API}/trainings", json=body(), headers=admin)
     assert response.status_code == 201, response.text
@@ -386,7 +363,7 @@ def test_create_stores_training_texts_coaches_and_teams(
     assert data["attributes"]["contents"][0]["html_content"] == (
         "<p>Breng je <em>gordel</em> mee.</p>")
     assert data["relationships"]["definition"]["data"]["id"] == "2"
-    assert jobs.changes == 1
+    assert builds.changes == 1
     assert client.get(f"{API}/trainings/{training_id}", headers=admin).json()["data"] == data
 
 
@@ -482,7 +459,7 @@ def test_wrong_type_or_media_type(client: TestClient, admin: dict[str, str]) -> 
 
 
 def test_patch_replaces_what_is_sent_and_bumps_revision(
-    client: TestClient, db: Database, admin: dict[str, str], jobs: CountingJobs
+    client: TestClient, db: Database, admin: dict[str, str], builds: Builds
 ) -> None:
     before = one(db, "SELECT * FROM trainings WHERE id = 20")
     document = {"data": {"type": "trainings", "id": "20", "attributes": {
@@ -497,7 +474,7 @@ def test_patch_replaces_what_is_sent_and_bumps_revision(
     assert after["cancelled"] is True and after["revision"] == before["revision"] + 1
     assert after["start_date"] == before["start_date"] and after["end_date"] == before["end_date"]
     assert after["definition_id"] == before["definition_id"]
-    assert after["updated_at"] > before["updated_at"]
+    assert after["updated_at"] == NOW > before["updated_at"]
     assert db.fetchall("SELECT locale, html_summary FROM training_texts WHERE training_id = 20"
                        ) == [{"locale": "en", "html_summary": "<b>no</b>"}]
     assert db.fetchall("SELECT coach_id, head FROM training_coaches WHERE training_id = 20"
@@ -506,7 +483,7 @@ def test_patch_replaces_what_is_sent_and_bumps_revision(
     attributes = response.json()["data"]["attributes"]
     assert attributes["event"]["cancelled"] is True
     assert attributes["updated_at"] == after["updated_at"].strftime("%Y-%m-%d %H:%M:%S")
-    assert jobs.changes == 1
+    assert builds.changes == 1
 
 
 def test_patch_keeps_what_is_not_sent(
@@ -554,7 +531,7 @@ def test_patch_with_another_id_is_409(client: TestClient, admin: dict[str, str])
 
 
 def test_delete_removes_the_training_and_its_rows(
-    client: TestClient, db: Database, admin: dict[str, str], jobs: CountingJobs
+    client: TestClient, db: Database, admin: dict[str, str], builds: Builds
 ) -> None:
     response = client.delete(f"{API}/trainings/30", headers=admin)
     assert response.status_code == 204 and response.content == b""
@@ -562,13 +539,13 @@ def test_delete_removes_the_training_and_its_rows(
                           ("training_coaches", "training_id"), ("training_teams", "training_id")):
         assert db.fetchvalue(f"SELECT count(*) FROM {table} WHERE {column} = 30") == 0
     assert db.fetchvalue("SELECT count(*) FROM trainings") == SEEDED - 1
-    assert jobs.changes == 1
+    assert builds.changes == 1
     assert client.delete(f"{API}/trainings/30", headers=admin).status_code == 404
     assert client.get(f"{API}/trainings/30").status_code == 404
-    assert jobs.changes == 1
+    assert builds.changes == 1
 
 
-def test_reads_do_not_ask_for_a_rebuild(client: TestClient, jobs: CountingJobs) -> None:
+def test_reads_do_not_ask_for_a_rebuild(client: TestClient, builds: Builds) -> None:
     client.get(f"{API}/trainings")
     client.get(f"{API}/trainings/1")
-    assert jobs.changes == 0
+    assert builds.changes == 0
