@@ -13,6 +13,7 @@ from starlette.routing import BaseRoute, Route
 
 from kwai_api import openapi
 from kwai_api.access import require_user
+from kwai_api.clock import utcnow
 from kwai_api.database import Database, Transaction
 from kwai_api.jsonapi import (
     ApiError,
@@ -27,7 +28,7 @@ from kwai_api.outbox import queue_mail
 from kwai_api.passwords import hash_password, needs_rehash, verify_password
 from kwai_api.settings import Settings
 from kwai_api.throttle import client_address, retry_after, throttle_of
-from kwai_api.tokens import TokenPair, new_login, revoke_pair_of, revoke_user_tokens, rotate, utcnow
+from kwai_api.tokens import TokenPair, new_login, revoke_pair_of, revoke_user_tokens, rotate
 from kwai_api.users import WeakPassword, check_password, normalize_email
 
 # One message for every failed login: the answer must not tell which part was wrong.

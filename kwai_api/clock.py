@@ -10,10 +10,15 @@ from starlette.requests import Request
 from kwai_api.jsonapi import ApiError, integer_parameter
 
 
+def utcnow() -> datetime:
+    """The current time as the database keeps times: naive UTC."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
 def utc_now(request: Request) -> datetime:
     """The naive UTC time of a request; tests set `app.state.clock` to fix it."""
     clock = getattr(request.app.state, "clock", None)
-    return clock() if clock is not None else datetime.now(UTC).replace(tzinfo=None)
+    return clock() if clock is not None else utcnow()
 
 
 def to_utc(local: datetime, zone: ZoneInfo) -> datetime:

@@ -13,6 +13,7 @@ from starlette.routing import BaseRoute, Route
 
 from kwai_api import openapi
 from kwai_api.access import CurrentUser, require_admin
+from kwai_api.clock import utcnow
 from kwai_api.database import Database, Transaction
 from kwai_api.jsonapi import (
     MISSING,
@@ -29,7 +30,6 @@ from kwai_api.jsonapi import (
 from kwai_api.outbox import queue_mail
 from kwai_api.passwords import hash_password
 from kwai_api.settings import Settings
-from kwai_api.tokens import utcnow
 from kwai_api.users import (
     EmailInUse,
     InvalidEmail,

@@ -20,6 +20,7 @@ from email.utils import format_datetime, parseaddr
 import aiosmtplib
 from anyio import to_thread
 
+from kwai_api.clock import utcnow
 from kwai_api.database import Database, Row, Transaction
 from kwai_api.settings import EmailSettings, Settings
 
@@ -50,7 +51,7 @@ def backoff(attempts: int) -> timedelta:
 
 async def dispatch(db: Database, settings: Settings, now: datetime | None = None) -> dict[str, int]:
     """Send the mail due at `now` (naive UTC) over one connection; count sent, retry and dead."""
-    now = now or datetime.now(UTC).replace(tzinfo=None)
+    now = now or utcnow()
     max_attempts = settings.email.max_attempts
     counts = {"sent": 0, "retry": 0, "dead": 0}
     counts["dead"] += await to_thread.run_sync(_bury_exhausted, db, now, max_attempts)

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from itsdangerous import BadData, URLSafeSerializer
 
 from kwai_api.access import CurrentUser
+from kwai_api.clock import utcnow
 from kwai_api.database import Database, Transaction
 from kwai_api.settings import Settings
 
@@ -23,10 +24,6 @@ REFRESH = "refresh"
 _SALTS = {ACCESS: "kwai.access", REFRESH: "kwai.refresh"}
 _MAX_TOKEN_LENGTH = 512  # ours are ~90 characters; anything far longer is not one of ours
 
-
-def utcnow() -> datetime:
-    """The current time as the database stores it: naive UTC."""
-    return datetime.now(UTC).replace(tzinfo=None)
 
 
 @dataclass(frozen=True)

@@ -7,9 +7,9 @@ import uuid
 from datetime import datetime
 from typing import Any
 
+from kwai_api.clock import utcnow
 from kwai_api.database import Database, Transaction
 from kwai_api.passwords import hash_password
-from kwai_api.tokens import utcnow
 
 MIN_PASSWORD_LENGTH = 8
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")

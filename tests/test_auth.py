@@ -8,12 +8,13 @@ from typing import Any
 from argon2 import PasswordHasher
 from starlette.testclient import TestClient
 
+from kwai_api.clock import utcnow
 from kwai_api.database import Database
 from kwai_api.fixtures import ADMIN_EMAIL, ADMIN_PASSWORD
 from kwai_api.passwords import needs_rehash
 from kwai_api.settings import Settings
 from kwai_api.throttle import Throttle
-from kwai_api.tokens import new_login, utcnow
+from kwai_api.tokens import new_login
 from kwai_api.users import create_user
 
 LOGIN = "/api/v1/auth/login"

@@ -8,10 +8,10 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
+from kwai_api.clock import utcnow
 from kwai_api.database import Database
 from kwai_api.fixtures import ADMIN_EMAIL
 from kwai_api.settings import Settings
-from kwai_api.tokens import utcnow
 from kwai_api.users import EmailInUse, InvalidEmail, UserError, WeakPassword, create_user
 
 INVITATIONS = "/api/v1/auth/users/invitations"

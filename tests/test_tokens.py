@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import timedelta
 
+from kwai_api.clock import utcnow
 from kwai_api.database import Database
 from kwai_api.fixtures import ADMIN_EMAIL
 from kwai_api.settings import Settings
@@ -17,7 +18,6 @@ from kwai_api.tokens import (
     new_login,
     rotate,
     sign,
-    utcnow,
 )
 
 
