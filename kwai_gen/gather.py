@@ -56,14 +56,13 @@ def _texts(rows: list[tuple[Any, ...]]) -> dict[Any, dict[str, Text]]:
 
 
 def _applications(tx: Transaction) -> tuple[Application, ...]:
-    texts: dict[Any, dict[str, Text]] = defaultdict(dict)
-    for r in tx.fetchall(
-        "SELECT application_id, locale, title, short_description, description"
-        " FROM application_texts ORDER BY application_id, locale"
-    ):
-        texts[r["application_id"]][r["locale"]] = Text(
-            r["locale"], r["title"], r["short_description"], r["description"]
+    # summary = the short description, content = the description
+    texts = _texts(
+        tx.tuples(
+            "SELECT application_id, locale, title, short_description, description"
+            " FROM application_texts ORDER BY application_id, locale"
         )
+    )
     return tuple(
         Application(
             r["id"], r["name"], r["weight"], r["news"], r["pages"], r["events"], texts[r["id"]]

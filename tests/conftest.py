@@ -59,6 +59,14 @@ def db(settings: Settings, club_file: Path) -> Iterator[Database]:
 
 
 @pytest.fixture
+def empty_db(settings: Settings) -> Iterator[Database]:
+    """A migrated database without the demo club (mail needs none)."""
+    database = open_database(settings.database.path)
+    yield database
+    database.close()
+
+
+@pytest.fixture
 def client(settings: Settings, db: Database) -> Iterator[TestClient]:
     """The app in-process, on the test database, without the scheduler."""
     app = create_app(settings, db=db, scheduler=False)

@@ -2,28 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
 import pytest
 
-from kwai_api.database import Database, Row, open_database
+from kwai_api.database import Database, Row
 from kwai_api.outbox import queue_mail, render_mail
 from kwai_api.settings import Settings
 
 NOW = datetime(2026, 11, 26, 12, 0, 0)
 EXPIRES = datetime(2026, 12, 3, 12, 0, 0)  # 13:00 in Brussels (winter time)
 LINK = "http://127.0.0.1:8000/auth/invite/?uuid=4a3f&from=mail"
-
-
-@pytest.fixture
-def db(settings: Settings) -> Iterator[Database]:
-    """A migrated database without the demo club: the outbox needs none."""
-    database = open_database(settings.database.path)
-    yield database
-    database.close()
 
 
 def invitation(**changes: Any) -> dict[str, Any]:
@@ -33,21 +24,21 @@ def invitation(**changes: Any) -> dict[str, Any]:
     return {**context, **changes}
 
 
-def queue(db: Database, settings: Settings, template: str = "invitation",
+def queue(empty_db: Database, settings: Settings, template: str = "invitation",
           language: str | None = None, context: dict[str, Any] | None = None,
           name: str = "Jan Peeters") -> Row:
     """Queue one mail and read back its row."""
-    uuid = db.write(lambda tx: queue_mail(
+    uuid = empty_db.write(lambda tx: queue_mail(
         tx, settings, template, "jan@example.com", name, language,
         invitation() if context is None else context, NOW,
     ))
-    row = db.fetchone("SELECT * FROM mails WHERE uuid = ?", [uuid])
+    row = empty_db.fetchone("SELECT * FROM mails WHERE uuid = ?", [uuid])
     assert row is not None
     return row
 
 
-def test_queued_invitation_is_rendered_in_dutch_by_default(db: Database, settings: Settings):
-    row = queue(db, settings)
+def test_queued_invitation_is_rendered_in_dutch_by_default(empty_db: Database, settings: Settings):
+    row = queue(empty_db, settings)
     assert row["status"] == "queued"
     assert row["attempts"] == 0
     assert row["next_attempt_at"] == NOW
@@ -63,8 +54,8 @@ def test_queued_invitation_is_rendered_in_dutch_by_default(db: Database, setting
     assert "donderdag 3 december 2026 om 13:00" in row["html_body"]
 
 
-def test_english_when_asked_for(db: Database, settings: Settings):
-    row = queue(db, settings, language="en")
+def test_english_when_asked_for(empty_db: Database, settings: Settings):
+    row = queue(empty_db, settings, language="en")
     assert row["subject"] == "Invitation to the website of Judokwai Kemzeke"
     assert row["text_body"].startswith("Hello Jan Peeters,\n")
     assert "valid for 7 days, until Thursday, December 3, 2026 at 1:00" in row["text_body"]
@@ -80,56 +71,58 @@ def test_english_when_asked_for(db: Database, settings: Settings):
     ],
 )
 def test_language_falls_back_to_the_clubs_default(
-    db: Database, settings: Settings, languages: tuple[str, ...], asked: str | None,
+    empty_db: Database, settings: Settings, languages: tuple[str, ...], asked: str | None,
     greeting: str,
 ):
     club = replace(settings, site=replace(settings.site, languages=languages))
-    assert queue(db, club, language=asked)["text_body"].startswith(f"{greeting} Jan Peeters,")
+    assert queue(empty_db, club, language=asked)["text_body"].startswith(f"{greeting} Jan Peeters,")
 
 
 def test_recovery_shows_the_true_validity_in_the_clubs_summer_time(
-    db: Database, settings: Settings
+    empty_db: Database, settings: Settings
 ):
     context = {"first_name": "An", "last_name": "Maes", "link": "http://x/auth/reset/?uuid=9",
                "expires_at": datetime(2026, 7, 3, 13, 0), "valid_hours": 2}
-    dutch = queue(db, settings, "recovery", None, context)
+    dutch = queue(empty_db, settings, "recovery", None, context)
     assert dutch["subject"] == "Nieuw wachtwoord voor de website van Judokwai Kemzeke"
     assert "2 uur geldig, tot vrijdag 3 juli 2026 om 15:00" in dutch["text_body"]
-    english = queue(db, settings, "recovery", "en", {**context, "valid_hours": 1})
+    english = queue(empty_db, settings, "recovery", "en", {**context, "valid_hours": 1})
     assert "valid for 1 hour, until Friday, July 3, 2026 at 3:00" in english["text_body"]
 
 
-def test_html_part_escapes_what_people_typed(db: Database, settings: Settings):
-    row = queue(db, settings, context=invitation(last_name="<script>x</script>"))
+def test_html_part_escapes_what_people_typed(empty_db: Database, settings: Settings):
+    row = queue(empty_db, settings, context=invitation(last_name="<script>x</script>"))
     assert "&lt;script&gt;x&lt;/script&gt;" in row["html_body"]
     assert "<script>" not in row["html_body"]
     assert "Dag Jan <script>x</script>," in row["text_body"]  # plain text stays as typed
 
 
 def test_message_id_is_stable_and_the_sender_named_after_the_club(
-    db: Database, settings: Settings
+    empty_db: Database, settings: Settings
 ):
-    row = queue(db, settings)
+    row = queue(empty_db, settings)
     assert row["message_id"] == f"<{row['uuid']}@example.org>"
     assert row["sender"] == "Judokwai Kemzeke <webmaster@example.org>"
     named = replace(settings, email=replace(settings.email, sender="Secretariaat <info@kwai.be>"))
-    row = queue(db, named)
+    row = queue(empty_db, named)
     assert row["message_id"] == f"<{row['uuid']}@kwai.be>"
     assert row["sender"] == "Secretariaat <info@kwai.be>"
 
 
-def test_recipient_name_is_kept_on_one_line(db: Database, settings: Settings):
-    assert queue(db, settings, name=" Jan\r\nBcc: x@y.z ")["recipient_name"] == "Jan Bcc: x@y.z"
+def test_recipient_name_is_kept_on_one_line(empty_db: Database, settings: Settings):
+    row = queue(empty_db, settings, name=" Jan\r\nBcc: x@y.z ")
+    assert row["recipient_name"] == "Jan Bcc: x@y.z"
 
 
-def test_mail_is_queued_only_with_the_change(db: Database, settings: Settings):
+def test_mail_is_queued_only_with_the_change(empty_db: Database, settings: Settings):
     def fail(tx: Any) -> None:
         queue_mail(tx, settings, "invitation", "jan@example.com", "Jan", None, invitation(), NOW)
         raise RuntimeError("the change failed")
 
     with pytest.raises(RuntimeError):
-        db.write(fail)
-    assert db.fetchvalue("SELECT count(*) FROM mails WHERE recipient = 'jan@example.com'") == 0
+        empty_db.write(fail)
+    sql = "SELECT count(*) FROM mails WHERE recipient = 'jan@example.com'"
+    assert empty_db.fetchvalue(sql) == 0
 
 
 def test_unknown_template_or_missing_context_is_refused(settings: Settings):
