@@ -105,8 +105,12 @@ def test_the_search_index_follows_edits_in_a_later_build(tmp_path: Path, db: Dat
         db.execute("UPDATE news_story_texts SET title = 'Zoek mij' WHERE story_id = 1")
         result = await jobs.rebuild(trigger="edit")
         assert result.search_stale  # the edit was published without waiting for the index
-        await until(lambda: len(builds(db, "search")) == 1 and builds(db)[-1]["status"]
-                    == "success")
+        def searched() -> bool:  # the search build is recorded, and its result is in hand
+            done = [b for b in builds(db, "search") if b["status"] == "success"]
+            last = jobs.last_build
+            return bool(done) and last is not None and last.id == done[0]["id"]
+
+        await until(searched)
         assert jobs.last_build is not None and not jobs.last_build.search_stale
 
     run(tmp_path, db, scenario, KWAI_SITE_SEARCH="true", KWAI_BUILD_SEARCH_DELAY_SECONDS="0.5")
