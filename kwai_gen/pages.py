@@ -15,6 +15,7 @@ from kwai_gen.frames import Frame, make_frame
 from kwai_gen.model import Club, ContentPage, Page
 from kwai_gen.newslists import feed_path, plan_news
 from kwai_gen.outputs import Output, SiteInfo
+from kwai_gen.staff_pages import plan_staff
 from kwai_gen.urls import AGENDA, application_dir, content_path, page_path
 from kwai_gen.views import (
     Document,
@@ -48,6 +49,7 @@ def plan(club: Club, site: SiteInfo) -> list[Output]:
         outputs += plan_news(club, frame)
         outputs += plan_agenda(club, frame)
         outputs += plan_auth(frame)
+        outputs += plan_staff(frame)
     outputs.append(_sitemap(outputs, site))
     outputs.append(Output("robots.txt", "robots", {"site": site}))
     _check_unique(outputs)

@@ -16,7 +16,7 @@ from kwai_gen.slugs import slugify
 # Top-level paths the site itself uses: an application with one of these names gets "-info"
 # appended to its directory so that it never overwrites them.
 RESERVED = frozenset(
-    {"news", "feeds", "coaches", "search", "theme", "images", "pagefind", "api", "auth", "404"}
+    {"news", "feeds", "coaches", "search", "theme", "images", "pagefind", "api", "auth", "staff", "404"}
 )
 AGENDA = "trainings"  # the application whose page is merged into the agenda
 
