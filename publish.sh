@@ -25,7 +25,7 @@ if [ "${KWAI_PUBLISH_SKIP_BUILD:-0}" != "1" ]; then
   kwai build || fail "the build failed; nothing was published"
 fi
 
-output=$(python3 -c 'from kwai_api.settings import Settings; print(Settings.load().site.output)' 2>/dev/null) \
+output=$(python3 -c 'from kwai_api.core.settings import Settings; print(Settings.load().site.output)' 2>/dev/null) \
   || fail "could not read the settings (is kwai installed in this Python?)"
 live="$output/current"
 [ -d "$live" ] || fail "there is no live release at $live; run kwai build first"

@@ -7,9 +7,9 @@ import tempfile
 from datetime import date
 from pathlib import Path
 
-from kwai_api.database import Database, open_database
-from kwai_api.fixtures import ClubSize, create_club
-from kwai_api.settings import Settings
+from kwai_api.core.database import Database, open_database
+from kwai_api.core.settings import Settings
+from kwai_api.demo import ClubSize, create_club
 
 ANCHOR = date(2026, 11, 26)
 

@@ -20,8 +20,8 @@ from pathlib import Path
 
 from benchclub import bench_club
 
-from kwai_api.database import Database
-from kwai_api.settings import Settings
+from kwai_api.core.database import Database
+from kwai_api.core.settings import Settings
 from kwai_gen.build import BuildResult, RenderWorker, build_site, prune_releases
 
 NOW = datetime(2026, 11, 26, 12, 0, 0)

@@ -23,12 +23,12 @@ import httpx
 from benchclub import bench_club
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the repository, for tests/
-from kwai_api.fixtures import ADMIN_EMAIL, ADMIN_PASSWORD
-from kwai_api.settings import Settings
+from kwai_api.core.settings import Settings
+from kwai_api.demo import ADMIN_EMAIL, ADMIN_PASSWORD
 from kwai_gen.build import site_info
 from kwai_gen.gather import gather
-from kwai_gen.urls import output_file, story_path, week_path
-from tests.server import kwai_env, running_server  # noqa: E402
+from kwai_gen.plan.urls import output_file, story_path, week_path
+from tests.support.server import kwai_env, running_server  # noqa: E402
 
 
 def main() -> None:

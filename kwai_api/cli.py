@@ -20,8 +20,8 @@ from typing import Any
 
 import httpx
 
-from kwai_api.database import Database, DatabaseError, DatabaseLocked, migrate, open_database
-from kwai_api.settings import Settings, SettingsError, require_production_secrets
+from kwai_api.core.database import Database, DatabaseError, DatabaseLocked, migrate, open_database
+from kwai_api.core.settings import Settings, SettingsError, require_production_secrets
 
 
 class CommandError(Exception):
@@ -231,7 +231,7 @@ def _report_build(release: str, written: int, unchanged: int, deleted: int) -> N
 def mail_send_command(args: argparse.Namespace) -> None:
     """kwai mail send."""
     settings = Settings.load()
-    from kwai_api import mailer
+    from kwai_api.mail import sender as mailer
 
     def local(db: Database) -> dict[str, int]:
         return asyncio.run(mailer.dispatch(db, settings))
@@ -280,7 +280,7 @@ def user_create_command(args: argparse.Namespace) -> None:
         password = getpass.getpass("password: ")
         if password != getpass.getpass("again: "):
             raise CommandError("the passwords differ")
-    from kwai_api.users import create_user
+    from kwai_api.core.accounts import create_user
 
     user = _with_database(
         settings,
@@ -302,7 +302,7 @@ def serve(settings: Settings, host: str, port: int) -> None:
     """Run the app with one uvicorn worker (DuckDB admits one process)."""
     import uvicorn
 
-    from kwai_api.app import create_app
+    from kwai_api.server.app import create_app
 
     try:
         Database(settings.database.path).close()  # fail early, in one line, when locked
@@ -324,7 +324,7 @@ def demo_command(args: argparse.Namespace) -> None:
         settings = replace(
             settings, site=replace(settings.site, url=f"http://127.0.0.1:{args.port}")
         )
-    from kwai_api.fixtures import ADMIN_EMAIL, ADMIN_PASSWORD, create_club
+    from kwai_api.demo import ADMIN_EMAIL, ADMIN_PASSWORD, create_club
     from kwai_gen.build import BuildFailed, build_site
 
     def prepare(db: Database) -> None:

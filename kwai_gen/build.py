@@ -13,13 +13,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from kwai_api.database import Database
-from kwai_api.settings import Settings
+from kwai_api.core.database import Database
+from kwai_api.core.settings import Settings
 from kwai_gen import release as releases
 from kwai_gen.forked import ChildFailed, Forked
 from kwai_gen.gather import gather
-from kwai_gen.outputs import SiteInfo
-from kwai_gen.render import BuildFailed, RenderJob, RenderResult, render, warm
+from kwai_gen.plan.outputs import SiteInfo
+from kwai_gen.render.writer import BuildFailed, RenderJob, RenderResult, render, warm
 
 __all__ = [
     "BuildFailed",
@@ -56,9 +56,9 @@ class RenderWorker:
 
     def warm_up(self) -> None:
         """Import the renderer now, so that each forked child finds it loaded."""
-        import kwai_gen.generator  # noqa: F401  (Pelican, Jinja2 and the theme code)
-        import kwai_gen.pages  # noqa: F401  (the plan, its views and labels)
-        import kwai_gen.renderers  # noqa: F401  (feeds, calendars, sitemap)
+        import kwai_gen.plan.site  # noqa: F401  (the plan, its views and labels)
+        import kwai_gen.render.formats  # noqa: F401  (feeds, calendars, sitemap)
+        import kwai_gen.render.writer  # noqa: F401  (Pelican, Jinja2 and the theme code)
 
     def render(self, job: RenderJob) -> RenderResult:
         """Render in a fresh child and wait for its result (call from a thread)."""

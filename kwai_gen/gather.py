@@ -6,7 +6,7 @@ from collections import defaultdict
 from datetime import UTC, datetime
 from typing import Any
 
-from kwai_api.database import Database, Transaction
+from kwai_api.core.database import Database, Transaction
 from kwai_gen.model import (
     Application,
     Club,

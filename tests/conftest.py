@@ -11,10 +11,10 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
-from kwai_api.app import create_app
-from kwai_api.database import Database, open_database
-from kwai_api.fixtures import ADMIN_EMAIL, ADMIN_PASSWORD, create_club
-from kwai_api.settings import Settings
+from kwai_api.core.database import Database, open_database
+from kwai_api.core.settings import Settings
+from kwai_api.demo import ADMIN_EMAIL, ADMIN_PASSWORD, create_club
+from kwai_api.server.app import create_app
 
 # The test club is built around this date; builds use NOW unless a test moves the clock.
 ANCHOR = date(2026, 11, 26)

@@ -1,4 +1,4 @@
-"""The code stays typed and linted: mypy and ruff over the packages, the tests and benchmarks."""
+"""The code keeps its shape: typed, linted, and its layers as pyproject.toml writes them down."""
 
 from __future__ import annotations
 
@@ -21,4 +21,13 @@ def test_ruff_finds_nothing() -> None:
 
 def test_mypy_finds_nothing() -> None:
     result = run("mypy", "kwai_api", "kwai_gen")
+    assert result.returncode == 0, result.stdout[-4000:]
+
+
+def test_import_contracts_hold() -> None:
+    """No cycles, the foundation free of HTTP and Pelican, the generator off the HTTP layer."""
+    result = subprocess.run(
+        [str(Path(sys.executable).parent / "lint-imports"), "--no-cache"],
+        cwd=ROOT, capture_output=True, text=True, timeout=600,
+    )
     assert result.returncode == 0, result.stdout[-4000:]

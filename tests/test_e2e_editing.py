@@ -22,13 +22,13 @@ import httpx
 import pytest
 from icalendar import Calendar, Component
 
-from kwai_api.fixtures import ADMIN_EMAIL, ADMIN_PASSWORD
-from kwai_api.settings import Settings
+from kwai_api.core.settings import Settings
+from kwai_api.demo import ADMIN_EMAIL, ADMIN_PASSWORD
 from kwai_gen.build import site_info
 from kwai_gen.model import Page, Text
-from kwai_gen.outputs import SiteInfo
-from kwai_gen.urls import language_prefix, output_file, page_path, week_path
-from tests.server import kwai_env, running_server
+from kwai_gen.plan.outputs import SiteInfo
+from kwai_gen.plan.urls import language_prefix, output_file, page_path, week_path
+from tests.support.server import kwai_env, running_server
 
 pytestmark = pytest.mark.timeout(300)
 

@@ -7,8 +7,8 @@ from http.cookies import SimpleCookie
 
 from starlette.testclient import TestClient
 
-from kwai_api.auth import REFRESH_COOKIE
-from kwai_api.fixtures import ADMIN_EMAIL, ADMIN_PASSWORD
+from kwai_api.demo import ADMIN_EMAIL, ADMIN_PASSWORD
+from kwai_api.identity.auth_routes import REFRESH_COOKIE
 
 LOGIN = "/api/v1/auth/login"
 LOGOUT = "/api/v1/auth/logout"

@@ -1,0 +1,206 @@
+"""Typed settings: one TOML file, `KWAI_<SECTION>_<KEY>` overrides, defaults that run a demo.
+
+Settings are read once at start, validated, and passed in; nothing reads them at import time.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_SECRET_KEY = "change-me"
+DEFAULT_JOB_SECRET = "change-me-too"
+
+
+class SettingsError(Exception):
+    """A missing or invalid setting; the message names the key."""
+
+
+@dataclass(frozen=True)
+class DatabaseSettings:
+    path: Path = Path("kwai.duckdb")
+
+
+@dataclass(frozen=True)
+class SiteSettings:
+    name: str = "Judokwai Kemzeke"
+    tagline: str = "Judo for young and old since 1977"
+    url: str = "http://127.0.0.1:8000"
+    output: Path = Path("site")
+    timezone: str = "Europe/Brussels"
+    languages: tuple[str, ...] = ("nl", "en")
+    theme: Path = PROJECT_ROOT / "theme"
+    content: Path = PROJECT_ROOT / "content"
+    keep_releases: int = 5
+    news_per_page: int = 10
+    search: bool = True
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The club's time zone, in which every date on the site is shown."""
+        return ZoneInfo(self.timezone)
+
+    @property
+    def default_language(self) -> str:
+        """The language served at the site root."""
+        return self.languages[0]
+
+
+@dataclass(frozen=True)
+class SecuritySettings:
+    secret_keys: tuple[str, ...] = (DEFAULT_SECRET_KEY,)
+    access_token_minutes: int = 60
+    refresh_token_days: int = 30
+    job_secret: str = DEFAULT_JOB_SECRET
+    invitation_days: int = 7
+    recovery_hours: int = 2
+
+
+@dataclass(frozen=True)
+class EmailSettings:
+    host: str = "127.0.0.1"
+    port: int = 25
+    security: str = "none"
+    user: str = ""
+    password: str = ""
+    sender: str = "webmaster@example.org"
+    timeout: float = 10.0
+    max_attempts: int = 8
+
+
+@dataclass(frozen=True)
+class ApiSettings:
+    cors_origins: tuple[str, ...] = ()
+    max_body_bytes: int = 1_000_000
+
+
+@dataclass(frozen=True)
+class BuildSettings:
+    quiet_seconds: float = 0.1
+    max_wait_seconds: float = 5.0
+    search_delay_seconds: float = 10.0
+    safety_net_minutes: int = 10
+
+
+@dataclass(frozen=True)
+class Settings:
+    database: DatabaseSettings = field(default_factory=DatabaseSettings)
+    site: SiteSettings = field(default_factory=SiteSettings)
+    security: SecuritySettings = field(default_factory=SecuritySettings)
+    email: EmailSettings = field(default_factory=EmailSettings)
+    api: ApiSettings = field(default_factory=ApiSettings)
+    build: BuildSettings = field(default_factory=BuildSettings)
+    demo: bool = False
+
+    @classmethod
+    def load(
+        cls, path: Path | None = None, env: Mapping[str, str] | None = None, **overrides: Any
+    ) -> Settings:
+        """Read the settings file (if any), apply environment overrides and validate."""
+        env = os.environ if env is None else env
+        if path is None and env.get("KWAI_SETTINGS_FILE"):
+            path = Path(env["KWAI_SETTINGS_FILE"])
+        if path is None and Path("kwai.toml").exists():
+            path = Path("kwai.toml")
+        raw: dict[str, Any] = {}
+        if path is not None:
+            try:
+                raw = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+            except FileNotFoundError:
+                raise SettingsError(f"settings file {path} does not exist") from None
+            except tomllib.TOMLDecodeError as error:
+                raise SettingsError(f"settings file {path}: {error}") from None
+        base = Path(path).resolve().parent if path is not None else Path.cwd()
+        settings = cls(**{k: v for k, v in overrides.items() if k == "demo"})
+        sections = {}
+        for section in fields(cls):
+            if section.name == "demo":
+                continue
+            current = getattr(settings, section.name)
+            values = dict(raw.get(section.name, {}))
+            if section.name == "email" and "from" in values:
+                values["sender"] = values.pop("from")
+            for item in fields(current):
+                key = "FROM" if item.name == "sender" else item.name.upper()
+                name = f"KWAI_{section.name.upper()}_{key}"
+                if name in env:
+                    values[item.name] = env[name]
+            sections[section.name] = _section(current, section.name, values, base)
+        return _validated(replace(settings, **sections))
+
+
+def _section(current: Any, section: str, values: dict[str, Any], base: Path) -> Any:
+    """Convert raw values to the types of a settings section, naming any bad key."""
+    known = {item.name: item for item in fields(current)}
+    converted = {}
+    for key, value in values.items():
+        if key not in known:
+            raise SettingsError(f"unknown setting [{section}] {key}")
+        default = getattr(current, key)
+        try:
+            converted[key] = _convert(value, default, base)
+        except (TypeError, ValueError):
+            raise SettingsError(
+                f"setting [{section}] {key} should be a {type(default).__name__}, got {value!r}"
+            ) from None
+    return replace(current, **converted)
+
+
+def _convert(value: Any, default: Any, base: Path) -> Any:
+    """Convert one raw value (TOML or environment string) to the type of its default."""
+    if isinstance(default, bool):
+        if isinstance(value, str):
+            if value.lower() not in {"1", "0", "true", "false", "yes", "no"}:
+                raise ValueError(value)
+            return value.lower() in {"1", "true", "yes"}
+        return bool(value)
+    if isinstance(default, Path):
+        path = Path(os.path.expanduser(str(value)))
+        return path if path.is_absolute() else base / path
+    if isinstance(default, tuple):
+        if isinstance(value, str):
+            value = [part.strip() for part in value.split(",") if part.strip()]
+        if not isinstance(value, list):
+            raise TypeError(value)
+        return tuple(str(v) for v in value)
+    if isinstance(default, int | float):
+        return type(default)(value)
+    if not isinstance(value, str):
+        raise TypeError(value)
+    return value
+
+
+def _validated(settings: Settings) -> Settings:
+    """Check what types alone cannot: languages, time zone, mail security, secrets."""
+    site = settings.site
+    if not site.languages:
+        raise SettingsError("setting [site] languages needs at least one language")
+    try:
+        ZoneInfo(site.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise SettingsError(
+            f"setting [site] timezone: unknown time zone {site.timezone!r}"
+        ) from None
+    if settings.email.security not in {"none", "starttls", "tls"}:
+        raise SettingsError("setting [email] security should be none, starttls or tls")
+    if not settings.security.secret_keys:
+        raise SettingsError("setting [security] secret_keys needs at least one key")
+    if not site.url.startswith(("http://", "https://")):
+        raise SettingsError("setting [site] url should be an absolute http(s) URL")
+    return settings
+
+
+def require_production_secrets(settings: Settings) -> None:
+    """Refuse the built-in secrets outside demo mode, naming the key to set."""
+    if settings.demo:
+        return
+    if DEFAULT_SECRET_KEY in settings.security.secret_keys:
+        raise SettingsError("setting [security] secret_keys still holds the default; set your own")
+    if settings.security.job_secret == DEFAULT_JOB_SECRET:
+        raise SettingsError("setting [security] job_secret is the default; set your own")

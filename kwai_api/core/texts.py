@@ -1,0 +1,110 @@
+"""Texts per locale (stories, pages, trainings): stored as written, with their HTML beside them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from kwai_api.core.database import Database, Transaction
+from kwai_api.core.markup import to_html
+
+# table -> the column that names its owner
+TEXT_TABLES = {
+    "news_story_texts": "story_id",
+    "page_texts": "page_id",
+    "training_texts": "training_id",
+}
+
+
+@dataclass(frozen=True)
+class TextInput:
+    """One locale's text as an editor sends it."""
+
+    locale: str
+    title: str
+    summary: str = ""
+    content: str = ""
+    format: str = "md"
+
+
+# The columns of every text table after its owner column.
+TEXT_COLUMNS = (
+    "locale",
+    "format",
+    "title",
+    "summary",
+    "content",
+    "html_summary",
+    "html_content",
+    "author_id",
+    "created_at",
+    "updated_at",
+)
+
+
+def text_rows(
+    owner_id: int, texts: Iterable[TextInput], now: datetime, author_id: int | None = None
+) -> list[tuple[Any, ...]]:
+    """Rows for a text table (owner, then TEXT_COLUMNS), with the HTML rendered once, here."""
+    return [
+        (
+            owner_id,
+            t.locale,
+            t.format,
+            t.title,
+            t.summary,
+            t.content,
+            to_html(t.summary, t.format),
+            to_html(t.content, t.format),
+            author_id,
+            now,
+            now,
+        )
+        for t in texts
+    ]
+
+
+def insert_texts(
+    tx: Transaction,
+    table: str,
+    owner_ids: Iterable[int],
+    texts: Sequence[TextInput],
+    now: datetime,
+    author_id: int | None = None,
+) -> None:
+    """Add the same texts to each of the owners, in one statement."""
+    rows = [row for owner_id in owner_ids for row in text_rows(owner_id, texts, now, author_id)]
+    tx.insert_rows(table, (TEXT_TABLES[table], *TEXT_COLUMNS), rows)
+
+
+def replace_texts(
+    tx: Transaction,
+    table: str,
+    owner_id: int,
+    texts: Sequence[TextInput],
+    now: datetime,
+    author_id: int | None = None,
+) -> None:
+    """Replace all texts of one owner."""
+    tx.execute(f"DELETE FROM {table} WHERE {TEXT_TABLES[table]} = ?", [owner_id])
+    insert_texts(tx, table, [owner_id], texts, now, author_id)
+
+
+def read_texts(
+    reader: Database | Transaction, table: str, ids: Sequence[int], languages: Sequence[str]
+) -> dict[int, list[dict[str, Any]]]:
+    """The texts of the given owners, in the club's language order, as the API shows them."""
+    owner = TEXT_TABLES[table]
+    found: dict[int, list[dict[str, Any]]] = {owner_id: [] for owner_id in ids}
+    rows = reader.fetchall(
+        f"SELECT {owner} AS owner, locale, format, title, summary, content, html_summary,"
+        f" html_content FROM {table} WHERE list_contains(?, {owner}) ORDER BY locale",
+        [list(found)],
+    )
+    rank = {locale: n for n, locale in enumerate(languages)}
+    for row in sorted(rows, key=lambda r: rank.get(r["locale"], len(rank))):
+        found[row.pop("owner")].append(row)
+    return found

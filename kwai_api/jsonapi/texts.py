@@ -1,0 +1,77 @@
+"""The `texts` attribute that news items, pages and trainings (as `contents`) send alike."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from kwai_api.core.errors import ApiError
+from kwai_api.core.markup import FORMATS
+from kwai_api.core.texts import TextInput
+from kwai_api.jsonapi import openapi
+from kwai_api.jsonapi.documents import Attributes
+
+
+def parse_texts(
+    attributes: Attributes, languages: Sequence[str], name: str = "texts"
+) -> list[TextInput]:
+    """The texts attribute `name`: at least one, one per known locale, each with a title; else 422.
+
+    News items and pages send `texts`; trainings send the same objects as `contents`.
+    """
+    base = attributes.pointer(name)
+    items = attributes.get(name, list, required=True)
+    texts: list[TextInput] = []
+    for n, item in enumerate(items):
+        if not isinstance(item, dict):
+            raise ApiError(422, "each text should be an object", pointer=f"{base}/{n}")
+        text = Attributes({"attributes": item}, base=f"{base}/{n}")
+        locale = text.text("locale", required=True) or ""
+        if locale not in languages:
+            raise ApiError(
+                422,
+                f"locale should be one of {', '.join(languages)}",
+                pointer=text.pointer("locale"),
+            )
+        if any(t.locale == locale for t in texts):
+            raise ApiError(
+                422, f"there is more than one {locale} text", pointer=text.pointer("locale")
+            )
+        text_format = text.text("format") or "md"
+        if text_format not in FORMATS:
+            raise ApiError(
+                422, f"format should be one of {', '.join(FORMATS)}", pointer=text.pointer("format")
+            )
+        # clients of the old API send the source as original_* (summary was the rendered HTML)
+        summary, content = (
+            text.text(f"original_{part}") if text.has(f"original_{part}") else text.text(part)
+            for part in ("summary", "content")
+        )
+        texts.append(
+            TextInput(
+                locale,
+                text.text("title", required=True) or "",
+                summary or "",
+                content or "",
+                text_format,
+            )
+        )
+    if not texts:
+        raise ApiError(422, "at least one text with a title is required", pointer=base)
+    return texts
+
+
+# the texts attribute that parse_texts reads
+TEXTS_SCHEMA: dict[str, Any] = {
+    "type": "array",
+    "items": openapi.obj(
+        {
+            "locale": openapi.string(),
+            "format": openapi.string(enum=list(FORMATS)),
+            "title": openapi.string(minLength=1),
+            "summary": openapi.string(),
+            "content": openapi.string(),
+        },
+        ("locale", "title"),
+    ),
+}

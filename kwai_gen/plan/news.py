@@ -1,0 +1,211 @@
+"""The news of one language: a page per story, paginated lists, archives by year and month, feeds.
+
+Lists are numbered from the oldest story (page 1 holds the oldest ones) and only full pages get a
+number; the newest stories are on the list's index. So a new story changes the index, never the
+numbered pages, until it fills a new one.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import UTC, date, datetime
+from functools import partial
+from typing import Any
+
+from babel.dates import format_date
+
+from kwai_gen.model import Club, Story
+from kwai_gen.plan.frames import Frame
+from kwai_gen.plan.outputs import Output
+from kwai_gen.plan.urls import application_dir, list_page_path, output_file, story_path
+from kwai_gen.plan.views import Entry, Link, entry, section_link
+
+FEED_SIZE = 20
+NO_UPDATE = datetime(2000, 1, 1, tzinfo=UTC)  # an empty feed's fixed "updated"
+
+
+def feed_path(application: str | None, frame: Frame) -> str:
+    """The Atom feed of all news (None) or of one application."""
+    if application is None:
+        return "feeds/news.atom.xml"
+    return f"feeds/{application_dir(application, frame.site).rstrip('/')}.atom.xml"
+
+
+def plan_news(club: Club, frame: Frame) -> list[Output]:
+    """Every news file of the frame's language."""
+    site, lang = frame.site, frame.lang
+    sections = {app.name: section_link(app, site, lang) for app in club.applications}
+    lister = _Lister(frame, sections, Link(frame.url("news/"), frame.labels["news"]))
+    outputs = [story_page(story, frame, lister.section(story)) for story in club.stories]
+    everything = list(club.stories)
+    years = _years(everything, frame)
+    outputs += news_lists(lister, "news/", everything, frame.labels["news"], None, years=years)
+    outputs += archives(lister, everything, years)
+    outputs.append(feed(lister, None, frame.labels["news"], "news/", club.stories))
+    for app in club.applications:
+        stories = [story for story in club.stories if story.application == app.name]
+        if not (app.news or stories):
+            continue
+        base = f"{application_dir(app.name, site)}news/"
+        heading = f"{frame.labels['news']}: {sections[app.name].title}"
+        outputs += news_lists(lister, base, stories, heading, app.name, section=sections[app.name])
+        outputs.append(feed(lister, app.name, heading, base, stories))
+    return outputs
+
+
+class _Lister:
+    """Makes the list entries of stories in one language, with their application's link."""
+
+    def __init__(self, frame: Frame, sections: dict[str, Link], news: Link) -> None:
+        self.frame = frame
+        self.sections = sections
+        self.news = news
+        # One object for what entries depend on besides the story, shared by every list's key.
+        self.key = (news, tuple(sorted(sections.items())))
+
+    def section(self, story: Story) -> Link:
+        """The link to the story's application (or to the news when it has none)."""
+        return self.sections.get(story.application, self.news)
+
+    def entries(self, stories: Sequence[Story], full: bool = False) -> tuple[Entry, ...]:
+        """The stories as list entries (as feed entries, with their text, when `full`)."""
+        site, lang = self.frame.site, self.frame.lang
+        return tuple(entry(story, site, lang, self.section(story), full) for story in stories)
+
+
+def story_page(story: Story, frame: Frame, section: Link) -> Output:
+    """The page of one story: its text and its application, nothing of other stories."""
+
+    def make() -> dict[str, Any]:
+        full = entry(story, frame.site, frame.lang, section, full=True)
+        return {"title": full.title, "description": full.summary, "og_type": "article",
+                "story": full}
+
+    return frame.deferred_page(
+        story_path(story, frame.site), "story.html", (story, section), make,
+        modified=story.updated_at,
+    )
+
+
+def news_lists(
+    lister: _Lister,
+    base: str,
+    stories: list[Story],
+    heading: str,
+    application: str | None,
+    years: tuple[Link, ...] = (),
+    section: Link | None = None,
+) -> list[Output]:
+    """A news list at `base` (newest first) and its full pages numbered from the oldest."""
+    frame = lister.frame
+    size = max(1, frame.site.news_per_page)
+    total = len(stories)
+    full_pages = total // size
+    feed_url = frame.url(feed_path(application, frame))
+
+    def page_url(number: int) -> str:
+        return frame.url(list_page_path(base, number))
+
+    def listing(path: str, title: str, shown: list[Story], **pager: Any) -> Output:
+        chosen = tuple(shown)
+        return frame.deferred_page(
+            path, "news.html",
+            (title, chosen, feed_url, section, lister.key, *sorted(pager.items())),
+            lambda: {"title": title, "heading": title, "entries": lister.entries(chosen),
+                     "feed_url": feed_url, "section": section, **pager},
+        )
+
+    # the index links to the newest numbered page holding a story it does not show itself
+    older = page_url((total - size - 1) // size + 1) if total > size else None
+    outputs = [listing(base, heading, stories[:size], older=older, newer=None, years=years)]
+    for number in range(1, full_pages + 1):
+        shown = stories[total - number * size : total - (number - 1) * size]
+        outputs.append(listing(
+            list_page_path(base, number),
+            f"{heading} – {frame.labels['page']} {number}",
+            shown,
+            older=page_url(number - 1) if number > 1 else None,
+            newer=page_url(number + 1) if number < full_pages else frame.url(base),
+        ))
+    return outputs
+
+
+def _month_of(published: datetime, frame: Frame) -> tuple[int, int]:
+    """The (year, month) a story was published in, in the club's zone."""
+    local = published.astimezone(frame.site.zone)
+    return local.year, local.month
+
+
+def _years(stories: list[Story], frame: Frame) -> tuple[Link, ...]:
+    """The archive years, newest first."""
+    years = sorted({_month_of(s.publish_date, frame)[0] for s in stories}, reverse=True)
+    return tuple(Link(frame.url(f"news/{year}/"), str(year)) for year in years)
+
+
+def archives(lister: _Lister, stories: list[Story], years: tuple[Link, ...]) -> list[Output]:
+    """A page per year (its months) and per month (its stories)."""
+    frame = lister.frame
+    by_month: dict[tuple[int, int], list[Story]] = defaultdict(list)
+    for story in stories:
+        by_month[_month_of(story.publish_date, frame)].append(story)
+    outputs = []
+    news = frame.labels["news"]
+    feed_url = frame.url(feed_path(None, frame))
+    for year in sorted({year for year, _ in by_month}, reverse=True):
+        months = sorted((m for y, m in by_month if y == year), reverse=True)
+        month_links = tuple(
+            Link(frame.url(f"news/{year}/{month:02d}/"), _month_name(year, month, frame))
+            for month in months
+        )
+        # the year lists its months, not its stories: a new story changes its month's page only
+        outputs.append(frame.page(
+            f"news/{year}/", "archive_year.html", title=f"{news} {year}", heading=f"{news} {year}",
+            year=year, months=month_links, years=years,
+        ))
+        up = Link(frame.url(f"news/{year}/"), f"{news} {year}")
+        for month, link in zip(months, month_links, strict=True):
+            shown = tuple(by_month[year, month])
+            title = f"{news}: {link.title}"
+            outputs.append(frame.deferred_page(
+                f"news/{year}/{month:02d}/", "news.html", (title, shown, up, feed_url, lister.key),
+                partial(_month_context, lister, title, shown, up, feed_url),
+            ))
+    return outputs
+
+
+def _month_context(
+    lister: _Lister, title: str, shown: tuple[Story, ...], up: Link, feed_url: str
+) -> dict[str, Any]:
+    """What a month's archive page shows."""
+    return {
+        "title": title, "heading": title, "entries": lister.entries(shown), "feed_url": feed_url,
+        "section": None, "older": None, "newer": None, "years": (), "up": up,
+    }
+
+
+def _month_name(year: int, month: int, frame: Frame) -> str:
+    """"november 2026" in the frame's language."""
+    return format_date(date(year, month, 1), "LLLL y", locale=frame.lang)
+
+
+def feed(
+    lister: _Lister, application: str | None, title: str, base: str, stories: Sequence[Story]
+) -> Output:
+    """The Atom feed of the newest stories (with their full text) of a list."""
+    frame, site = lister.frame, lister.frame.site
+    newest = lister.entries(stories[:FEED_SIZE], full=True)
+    path = feed_path(application, frame)
+    return Output(
+        output_file(site, frame.lang, path),
+        "atom",
+        {
+            "site": site,
+            "lang": frame.lang,
+            "title": f"{title} – {site.name}",
+            "feed_url": site.url + frame.url(path),
+            "link": site.url + frame.url(base),
+            "updated": max((story.updated_at for story in stories[:FEED_SIZE]), default=NO_UPDATE),
+            "entries": newest,
+        },
+    )

@@ -1,0 +1,350 @@
+"""Render a gathered club into a new release with Pelican, re-rendering only what changed.
+
+Pelican reads the hand-written Markdown pages of content/, copies the theme's assets and images,
+and gives us its Jinja2 environment over the theme; our generator (a Pelican generator plugged in
+through the `get_generators` signal) writes the pages planned from the database. Each output's
+digest (template, context, theme) is compared with the live release's manifest: equal means the
+live file is hard-linked instead of rendered.
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from jinja2 import select_autoescape
+
+from kwai_gen import release as releases
+from kwai_gen.forked import ChildFailed, Forked
+from kwai_gen.model import Club, ContentPage, Text
+from kwai_gen.plan.outputs import Output, SiteInfo
+from kwai_gen.render.digest import Digester
+
+
+class BuildFailed(Exception):
+    """A build that could not finish; the live site is unchanged. The message says why."""
+
+    build_id: int | None = None  # the record of the failed build, once it is recorded
+
+
+@dataclass(frozen=True)
+class RenderJob:
+    """Everything a render needs, as plain data: a forked child renders from it."""
+
+    club: Club
+    site: SiteInfo
+    output: Path  # site/ (releases and `current` live here)
+    theme: Path
+    content: Path
+    full: bool = False
+    search: bool = True
+    # Write a stale search index now; else the live index is kept and the release is marked
+    # stale, for a later build to index (the server publishes edits first, indexes after).
+    index_now: bool = True
+
+
+@dataclass(frozen=True)
+class RenderResult:
+    """What a render did."""
+
+    release: str
+    written: int
+    unchanged: int
+    deleted: int
+    searched: bool
+    search_stale: bool = False  # the search index lags behind the pages
+
+
+@dataclass
+class _Outcome:
+    manifest: dict[str, str]
+    written: int = 0
+    unchanged: int = 0
+    search_changed: bool = False
+
+
+def render(job: RenderJob) -> RenderResult:
+    """Build a new release from `job` and make it live; on any failure the live site stays."""
+    # A build allocates many small objects and frees them all at the end; the cyclic garbage
+    # collector would scan the whole (large) heap again and again meanwhile for nothing.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _render(job)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _render(job: RenderJob) -> RenderResult:
+    release = releases.start(job.output)
+    # The live search index is linked into the new release by a child on the other core while
+    # this one renders (a thread would wait for the GIL); it is replaced below if the
+    # searchable pages changed.
+    index_copy = None
+    if job.search and _has_index(release.previous):
+        index_copy = Forked(_reuse_index, release)
+    try:
+        try:
+            outcome = _run_pelican(job, release)
+        finally:
+            if index_copy is not None:
+                index_copy.result()
+        stale = job.search and (
+            outcome.search_changed or release.previous_search_stale or index_copy is None
+        )
+        searched = stale and (job.index_now or index_copy is None)
+        if searched:
+            shutil.rmtree(release.staging / "pagefind", ignore_errors=True)
+            _index(release.staging)
+        written, unchanged, deleted = releases.dedupe_extras(release, outcome.manifest)
+        releases.publish(release, outcome.manifest, search_stale=stale and not searched)
+    except BaseException as error:
+        releases.abandon(release)
+        if isinstance(error, BuildFailed | KeyboardInterrupt):
+            raise
+        raise BuildFailed(f"{type(error).__name__}: {error}") from error
+    return RenderResult(
+        release=release.id,
+        written=outcome.written + written,
+        unchanged=outcome.unchanged + unchanged,
+        deleted=deleted,
+        searched=searched,
+        search_stale=stale and not searched,
+    )
+
+
+def warm(job: RenderJob) -> None:
+    """Fill the renderer's caches in a long-lived process before it forks a render: each
+    forked child then starts warm (theme digest, slugs, the languages' date formats)."""
+    from babel.dates import format_date
+
+    from kwai_gen.plan.frames import language_name
+    from kwai_gen.plan.slugs import slugify
+
+    _theme_digest(job.theme)
+    for texts in [story.texts for story in job.club.stories] + [p.texts for p in job.club.pages]:
+        for text in texts.values():
+            slugify(text.title)
+    for lang in job.site.languages:
+        format_date(job.club.now, "long", locale=lang)
+        language_name(lang)
+
+
+def _run_pelican(job: RenderJob, release: releases.Release) -> _Outcome:
+    from pelican import Pelican, signals
+    from pelican.log import console
+    from pelican.settings import read_settings
+
+    from kwai_gen.render.filters import FILTERS
+
+    console.quiet = True
+    signals.get_generators.connect(_kwai_generator)
+    settings = read_settings(
+        None,
+        override={
+            "PATH": str(job.content),
+            "THEME": str(job.theme),
+            "OUTPUT_PATH": str(release.staging),
+            "SITEURL": job.site.url,
+            "SITENAME": job.site.name,
+            "DEFAULT_LANG": job.site.default_language,
+            "TIMEZONE": job.site.timezone,
+            "ARTICLE_PATHS": ["articles"],
+            "PAGE_PATHS": ["pages"],
+            "STATIC_PATHS": ["images"],
+            "STATIC_CREATE_LINKS": True,
+            "PAGE_SAVE_AS": "",
+            "PAGE_LANG_SAVE_AS": "",
+            "DIRECT_TEMPLATES": [],
+            "FEED_ALL_ATOM": None,
+            "CATEGORY_FEED_ATOM": None,
+            "AUTHOR_FEED_ATOM": None,
+            "AUTHOR_FEED_RSS": None,
+            "TRANSLATION_FEED_ATOM": None,
+            "CATEGORY_SAVE_AS": "",
+            "TAG_SAVE_AS": "",
+            "AUTHOR_SAVE_AS": "",
+            "ARTICLE_SAVE_AS": "",
+            "ARTICLE_LANG_SAVE_AS": "",
+            "DELETE_OUTPUT_DIRECTORY": False,
+            "CACHE_CONTENT": False,
+            "JINJA_ENVIRONMENT": {"autoescape": select_autoescape(), "extensions": []},
+            "JINJA_FILTERS": FILTERS,
+            "KWAI_WRITE": lambda env, pages: write_outputs(env, job, release, pages),
+            "KWAI_OUTCOME": [],
+        },
+    )
+    Pelican(settings).run()
+    outcomes: list[_Outcome] = settings["KWAI_OUTCOME"]
+    if not outcomes:
+        raise BuildFailed("the kwai generator did not run")
+    return outcomes[0]
+
+
+def _kwai_generator(pelican: Any) -> type:
+    from kwai_gen.render.pelican_generator import KwaiGenerator
+
+    return KwaiGenerator
+
+
+def content_pages(pelican_pages: list[Any]) -> tuple[ContentPage, ...]:
+    """The hand-written pages Pelican read, grouped by slug with a text per language."""
+    by_slug: dict[str, dict[str, Text]] = {}
+    for page in pelican_pages:
+        for item in (page, *getattr(page, "translations", [])):
+            summary = getattr(item, "summary", "") or ""
+            by_slug.setdefault(item.slug, {})[item.lang] = Text(
+                item.lang, item.title, str(summary), item.content
+            )
+    return tuple(ContentPage(slug, texts) for slug, texts in sorted(by_slug.items()))
+
+
+def write_outputs(
+    env: Any, job: RenderJob, release: releases.Release, pelican_pages: list[Any]
+) -> _Outcome:
+    """Render or reuse every planned output; return the new manifest and the counts."""
+    from kwai_gen.plan.site import plan
+    from kwai_gen.render.formats import RENDERERS
+
+    # The live release's files are linked into the new one on the other core while this one
+    # plans and hashes; a full build renders everything and needs no clone.
+    cloner = Forked(releases.clone_live, release) if release.previous and not job.full else None
+    club = replace(job.club, content_pages=content_pages(pelican_pages))
+    digester = Digester(_theme_digest(job.theme))
+    outcome = _Outcome(manifest={})
+    outputs = plan(club, job.site)
+    changed = set()
+    for output in outputs:
+        digest = digester.output(output.template, output.context)
+        outcome.manifest[output.path] = digest
+        if job.full or release.previous_manifest.get(output.path) != digest:
+            changed.add(output.path)
+    if cloner is not None:
+        try:
+            changed |= cloner.result()  # the paths whose live file vanished: render them
+        except ChildFailed as error:
+            raise BuildFailed(f"linking the live release's files failed: {error}") from None
+    _render_all(env, RENDERERS, release, [o for o in outputs if o.path in changed], outcome)
+    removed = set(release.previous_manifest) - set(outcome.manifest)
+    for path in removed:
+        release.remove(path)
+    outcome.unchanged = len(outcome.manifest) - outcome.written
+    if any(path.endswith(".html") for path in removed):
+        outcome.search_changed = True
+    return outcome
+
+
+# Past this many pages to render (a full build, a theme change), the second core renders half.
+PARALLEL_FROM = 400
+
+
+def _render_all(
+    env: Any,
+    renderers: dict[str, Any],
+    release: releases.Release,
+    outputs: list[Output],
+    outcome: _Outcome,
+) -> None:
+    """Render outputs, half of them in a forked child when there are many."""
+    if len(outputs) < PARALLEL_FROM:
+        for output in outputs:
+            _render_into(env, renderers, release, output, outcome)
+        return
+    second = Forked(_render_half, env, renderers, release, outputs[1::2])
+    try:
+        for output in outputs[::2]:
+            _render_into(env, renderers, release, output, outcome)
+    finally:  # wait for the second process even when this one failed
+        try:
+            written, search_changed = second.result()
+        except ChildFailed as error:
+            raise BuildFailed(str(error)) from None
+    outcome.written += written
+    outcome.search_changed = outcome.search_changed or search_changed
+
+
+def _render_half(
+    env: Any, renderers: dict[str, Any], release: releases.Release, outputs: list[Output]
+) -> tuple[int, bool]:
+    """Render some outputs (in the second process); the files written and whether the
+    searchable pages changed."""
+    outcome = _Outcome(manifest={})
+    for output in outputs:
+        _render_into(env, renderers, release, output, outcome)
+    return outcome.written, outcome.search_changed
+
+
+def _render_into(
+    env: Any,
+    renderers: dict[str, Any],
+    release: releases.Release,
+    output: Output,
+    outcome: _Outcome,
+) -> None:
+    context = output.made()
+    if output.template in renderers:
+        content = renderers[output.template](context)
+    else:
+        content = env.get_template(output.template).render(**context).encode("utf-8")
+    if release.same_as_live(output.path, content):
+        release.reuse(output.path)
+        return
+    release.write(output.path, content)
+    outcome.written += 1
+    if output.path.endswith(".html") and b"data-pagefind-body" in content:
+        outcome.search_changed = True
+
+
+_theme_digests: dict[tuple[str, float], str] = {}
+
+
+def _theme_digest(theme: Path) -> str:
+    """A digest of the templates and of the code that renders: a change re-renders all."""
+    import kwai_gen
+
+    sources = sorted((theme / "templates").rglob("*")) + sorted(
+        Path(kwai_gen.__file__).parent.rglob("*.py")
+    )
+    files = [p for p in sources if p.is_file()]
+    key = (str(theme), max((p.stat().st_mtime for p in files), default=0.0))
+    if key not in _theme_digests:
+        hasher = hashlib.blake2b(digest_size=16)
+        for path in files:
+            hasher.update(path.name.encode())
+            hasher.update(path.read_bytes())
+        _theme_digests[key] = hasher.hexdigest()
+    return _theme_digests[key]
+
+
+def _has_index(previous: Path | None) -> bool:
+    return previous is not None and (previous / "pagefind" / "pagefind.js").exists()
+
+
+def _reuse_index(release: releases.Release) -> None:
+    assert release.previous is not None
+    source = release.previous / "pagefind"
+    for directory, _, files in os.walk(source):
+        target = release.staging / Path(directory).relative_to(release.previous)
+        target.mkdir(parents=True, exist_ok=True)
+        for name in files:
+            os.link(Path(directory, name), target / name)
+
+
+def _index(site: Path) -> None:
+    """Write the Pagefind search index of the release into /pagefind/."""
+    result = subprocess.run(
+        [sys.executable, "-m", "pagefind_bin", "--site", str(site), "--silent"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        raise BuildFailed(f"the search index failed: {result.stderr.strip() or result.stdout}")

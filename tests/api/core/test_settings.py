@@ -1,0 +1,66 @@
+"""Settings: defaults, the TOML file, environment overrides, and errors that name the key."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kwai_api.core.settings import Settings, SettingsError, require_production_secrets
+
+
+def test_defaults_run_a_demo() -> None:
+    settings = Settings.load(env={})
+    assert settings.site.languages == ("nl", "en")
+    assert settings.site.default_language == "nl"
+    assert settings.database.path.name == "kwai.duckdb"
+    assert settings.email.security == "none"
+
+
+def test_file_and_environment(tmp_path: Path) -> None:
+    path = tmp_path / "club.toml"
+    path.write_text(
+        '[database]\npath = "data/club.duckdb"\n'
+        '[site]\nname = "Judo Gent"\nlanguages = ["en", "nl"]\n'
+        '[email]\nfrom = "club@example.org"\nport = 587\n'
+    )
+    settings = Settings.load(env={"KWAI_SETTINGS_FILE": str(path), "KWAI_EMAIL_PORT": "2525"})
+    assert settings.database.path == tmp_path / "data" / "club.duckdb"  # relative to the file
+    assert settings.site.name == "Judo Gent"
+    assert settings.site.default_language == "en"
+    assert settings.email.sender == "club@example.org"
+    assert settings.email.port == 2525  # the environment wins
+    overridden = Settings.load(path, env={"KWAI_EMAIL_FROM": "other@example.org"})
+    assert overridden.email.sender == "other@example.org"
+
+
+@pytest.mark.parametrize(
+    ("env", "named"),
+    [
+        ({"KWAI_EMAIL_PORT": "twenty-five"}, "[email] port"),
+        ({"KWAI_SITE_TIMEZONE": "Mars/Olympus"}, "[site] timezone"),
+        ({"KWAI_EMAIL_SECURITY": "ssl3"}, "[email] security"),
+        ({"KWAI_SITE_URL": "example.org"}, "[site] url"),
+    ],
+)
+def test_invalid_values_name_the_key(env: dict[str, str], named: str) -> None:
+    with pytest.raises(SettingsError, match=named.replace("[", r"\[").replace("]", r"\]")):
+        Settings.load(env=env)
+
+
+def test_unknown_key_and_missing_file(tmp_path: Path) -> None:
+    path = tmp_path / "kwai.toml"
+    path.write_text("[site]\ncolour = 'red'\n")
+    with pytest.raises(SettingsError, match="colour"):
+        Settings.load(path, env={})
+    with pytest.raises(SettingsError, match="does not exist"):
+        Settings.load(tmp_path / "missing.toml", env={})
+
+
+def test_production_refuses_default_secrets() -> None:
+    with pytest.raises(SettingsError, match="secret_keys"):
+        require_production_secrets(Settings.load(env={}))
+    require_production_secrets(Settings.load(env={}, demo=True))
+    require_production_secrets(
+        Settings.load(env={"KWAI_SECURITY_SECRET_KEYS": "s1,s2", "KWAI_SECURITY_JOB_SECRET": "j"})
+    )

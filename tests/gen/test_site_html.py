@@ -1,0 +1,380 @@
+"""Every planned HTML page, rendered with the theme: structure, languages, links, dates, marks."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from pelican.readers import MarkdownReader
+from pelican.settings import DEFAULT_CONFIG
+
+from kwai_api.core.database import open_database
+from kwai_api.demo import create_club
+from kwai_gen.gather import gather
+from kwai_gen.model import Club, ContentPage, Text
+from kwai_gen.plan.outputs import Output, SiteInfo
+from kwai_gen.plan.site import plan
+from kwai_gen.plan.urls import story_path, week_path
+from kwai_gen.render.filters import FILTERS
+from tests.conftest import ANCHOR, NOW, make_settings
+
+ROOT = Path(__file__).resolve().parents[2]
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
+        "track", "wbr"}
+IGNORED = ("/theme/", "/images/", "/pagefind/", "/api/", "/auth/")
+
+
+@dataclass
+class Page:
+    """What the checks need to know of one rendered page."""
+
+    lang: str = ""
+    title: str = ""
+    h1: list[str] = field(default_factory=list)
+    canonical: str = ""
+    hreflang: dict[str, str] = field(default_factory=dict)
+    links: list[tuple[str, str, dict[str, str]]] = field(default_factory=list)  # tag, url, attrs
+    ids: list[str] = field(default_factory=list)
+    pagefind_body: int = 0
+    problems: list[str] = field(default_factory=list)
+    text: str = ""
+
+
+class PageParser(HTMLParser):
+    """Collects a page's facts and notes unbalanced tags."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.page = Page()
+        self.stack: list[str] = []
+        self.capture: str | None = None
+        self.buffer: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {k: v or "" for k, v in attrs}
+        page = self.page
+        if tag == "html":
+            page.lang = values.get("lang", "")
+        if tag == "link" and values.get("rel") == "canonical":
+            page.canonical = values["href"]
+        if tag == "link" and values.get("rel") == "alternate" and "hreflang" in values:
+            page.hreflang[values["hreflang"]] = values["href"]
+        for name in ("href", "src"):
+            if name in values:
+                page.links.append((tag, values[name], values))
+        if "id" in values:
+            page.ids.append(values["id"])
+        if "data-pagefind-body" in values:
+            page.pagefind_body += 1
+        if tag in ("title", "h1"):
+            self.capture, self.buffer = tag, []
+        if tag not in VOID:
+            self.stack.append(tag)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+        if tag not in VOID:
+            self.stack.pop()
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in VOID:
+            return
+        if not self.stack or self.stack[-1] != tag:
+            self.page.problems.append(f"</{tag}> closes <{self.stack[-1] if self.stack else ''}>")
+            if tag in self.stack:
+                while self.stack.pop() != tag:
+                    pass
+            return
+        self.stack.pop()
+        if tag == self.capture:
+            text = " ".join("".join(self.buffer).split())
+            if tag == "title":
+                self.page.title = text
+            else:
+                self.page.h1.append(text)
+            self.capture = None
+
+    def handle_data(self, data: str) -> None:
+        if self.capture:
+            self.buffer.append(data)
+        self.page.text += data
+
+
+def parse(html: str) -> Page:
+    parser = PageParser()
+    parser.feed(html)
+    parser.close()
+    if parser.stack:
+        parser.page.problems.append(f"left open: {parser.stack}")
+    return parser.page
+
+
+def content_pages() -> tuple[ContentPage, ...]:
+    """content/pages/*.md as Pelican's Markdown reader reads them for the build."""
+    reader = MarkdownReader(DEFAULT_CONFIG)
+    texts: dict[str, dict[str, Text]] = {}
+    for source in sorted((ROOT / "content" / "pages").glob("*.md")):
+        html, meta = reader.read(str(source))
+        texts.setdefault(meta["slug"], {})[meta["lang"]] = Text(
+            meta["lang"], meta["title"], str(meta.get("summary", "")), html
+        )
+    return tuple(ContentPage(slug, found) for slug, found in sorted(texts.items()))
+
+
+def environment() -> Environment:
+    """The plain environment the build renders with (Pelican's, over the same theme)."""
+    env = Environment(loader=FileSystemLoader(ROOT / "theme" / "templates"),
+                      autoescape=select_autoescape())
+    env.filters.update(FILTERS)
+    return env
+
+
+@dataclass(frozen=True)
+class Site:
+    club: Club
+    info: SiteInfo
+    outputs: dict[str, Output]
+    root: Path
+    pages: dict[str, Page]
+
+    def html(self, path: str) -> str:
+        return (self.root / path).read_text(encoding="utf-8")
+
+
+def build(club: Club, info: SiteInfo, root: Path) -> Site:
+    """Render every planned HTML output into `root` and parse it."""
+    outputs = {o.path: o for o in plan(club, info)}
+    env, pages = environment(), {}
+    for path, output in outputs.items():
+        if output.template.endswith(".html"):
+            target = root / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            html = env.get_template(output.template).render(**output.made())
+            target.write_text(html, encoding="utf-8")
+            pages[path] = parse(html)
+    return Site(club, info, outputs, root, pages)
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    """The demo club's site, rendered once for this module."""
+    settings = make_settings(tmp_path_factory.mktemp("html"))
+    database = open_database(settings.database.path)
+    create_club(database, seed=1, anchor=ANCHOR, timezone=settings.site.timezone)
+    club = replace(gather(database, NOW), content_pages=content_pages())
+    database.close()
+    s = settings.site
+    info = SiteInfo(s.name, s.tagline, "https://judo.example", s.languages, s.timezone,
+                    s.news_per_page, search=False)
+    yield build(club, info, tmp_path_factory.mktemp("release"))
+
+
+def lang_of(path: str) -> str:
+    return "en" if path.startswith("en/") else "nl"
+
+
+def url_of(path: str) -> str:
+    return "/" + path.removesuffix("index.html")
+
+
+def test_the_content_pages_exist_in_both_languages(site: Site) -> None:
+    slugs = {page.slug: set(page.texts) for page in site.club.content_pages}
+    assert slugs == {"about": {"nl", "en"}, "privacy": {"nl", "en"}, "contact": {"nl", "en"}}
+    assert site.pages["about/index.html"].h1 == ["Over de club"]
+    assert site.pages["en/about/index.html"].h1 == ["About the club"]
+
+
+def test_every_page_is_well_formed_with_one_h1_and_a_title(site: Site) -> None:
+    assert len(site.pages) > 200
+    for path, page in site.pages.items():
+        assert page.problems == [], path
+        assert len(page.h1) == 1 and page.h1[0], path
+        assert page.title.endswith(site.info.name), path
+        assert len(page.ids) == len(set(page.ids)), path
+        assert site.html(path).startswith("<!doctype html>"), path
+
+
+def test_every_page_has_its_language_canonical_and_alternates(site: Site) -> None:
+    base = site.info.url
+    for path, page in site.pages.items():
+        lang = lang_of(path)
+        assert page.lang == lang, path
+        assert page.canonical == base + url_of(path), path
+        assert set(page.hreflang) == {"nl", "en", "x-default"}, path
+        assert page.hreflang[lang] == page.canonical, path  # itself included
+        dutch = url_of(path.removeprefix("en/"))
+        assert page.hreflang["nl"] == page.hreflang["x-default"] == base + dutch, path
+        assert page.hreflang["en"] == base + "/en" + dutch, path
+        other = "nl" if lang == "en" else "en"
+        switch = [u for tag, u, a in page.links if tag == "a" and a.get("hreflang") == other]
+        assert base + switch[0] == page.hreflang[other], path
+
+
+def test_every_internal_link_resolves_to_a_planned_file(site: Site) -> None:
+    planned = set(site.outputs)
+    for path, page in site.pages.items():
+        for tag, url, _ in page.links:
+            if url.startswith(("http://", "https://")):
+                assert tag == "link" and url.startswith(site.info.url), (path, url)
+                continue  # canonical and alternates
+            if url.startswith("mailto:") or url.startswith("#"):
+                continue
+            assert url.startswith("/"), (path, url)
+            if url.startswith(IGNORED):
+                continue
+            target = url.split("#")[0].lstrip("/")
+            target = target + "index.html" if target == "" or target.endswith("/") else target
+            assert target in planned, (path, url)
+
+
+def test_the_theme_files_the_pages_use_exist(site: Site) -> None:
+    static = ROOT / "theme" / "static"
+    used = {url.split("?")[0] for page in site.pages.values() for _, url, _ in page.links
+            if url.startswith("/theme/")}
+    assert "/theme/css/kwai.css" in used
+    for url in used:
+        assert (static / url.removeprefix("/theme/")).is_file(), url
+
+
+def test_only_stories_and_pages_are_searchable(site: Site) -> None:
+    for path, output in site.outputs.items():
+        if path in site.pages:
+            searchable = output.template in {"story.html", "page.html"}
+            assert site.pages[path].pagefind_body == (1 if searchable else 0), path
+
+
+def test_dates_are_in_the_club_zone_and_the_page_language(site: Site) -> None:
+    story = next(s for s in site.club.stories if s.id == 56)  # published 2026-11-16 (UTC)
+    dutch = site.html(story_path(story, site.info))
+    english = site.html("en/" + story_path(story, site.info))
+    assert "16 november 2026" in dutch and "November 16, 2026" in english
+    winter = week_path(NOW.date())  # Thursday 26 November: 18:30 UTC is 19:30 in Brussels
+    assert "donderdag 26 november 2026" in site.html(winter + "index.html")
+    assert "Thursday, November 26, 2026" in site.html("en/" + winter + "index.html")
+    assert "19:30–21:00" in site.html(winter + "index.html")
+    # babel's thin spaces around the dash and before PM
+    assert ">7:30\u2009\u2013\u20099:00\u202fPM<" in site.html("en/" + winter + "index.html")
+    summer = next(t for t in site.club.trainings if t.start.month == 7)  # CEST: UTC + 2
+    local = summer.start.hour + 2
+    page = site.html(week_path(summer.start.date()) + "index.html")
+    assert f"{local}:{summer.start.minute:02d}" in page
+
+
+def test_untranslated_texts_fall_back_and_are_marked(site: Site) -> None:
+    english_only = next(s for s in site.club.stories if "nl" not in s.texts)
+    path = story_path(english_only, site.info)
+    dutch, english = site.html(path), site.html("en/" + path)
+    assert 'class="fallback-note"' in dutch and "in het Engels" in dutch
+    assert f'<h1 lang="en">{english_only.texts["en"].title}</h1>' in dutch
+    assert "fallback-note" not in english
+    news = site.html("news/index.html")  # in lists: the title carries its language and a tag
+    assert f'lang="en">{english_only.texts["en"].title}</a>' in news
+    assert '<abbr class="tag"' in news
+    dutch_only = next(s for s in site.club.stories if "en" not in s.texts)
+    assert "the Dutch text" in site.html("en/" + story_path(dutch_only, site.info))
+
+
+def test_cancelled_trainings_keep_their_place_and_are_marked(site: Site) -> None:
+    cancelled = next(t for t in site.club.trainings if t.cancelled)
+    path = week_path(cancelled.start.date()) + "index.html"
+    for lang, prefix, mark in (("nl", "", "Geannuleerd"), ("en", "en/", "Cancelled")):
+        html = site.html(prefix + path)
+        item = next(part for part in html.split('<li class="training')
+                    if cancelled.texts[lang].title in part.split("</li>")[0]
+                    and "is-cancelled" in part[:20])
+        assert f'<strong class="badge-cancelled">{mark}</strong>' in item
+    same_week = [t for t in site.club.trainings if week_path(t.start.date()) + "index.html"
+                 == path]
+    assert site.html(path).count('<li class="training') == len(same_week)
+
+
+def test_the_agenda_shows_teams_coaches_and_the_head_coach(site: Site) -> None:
+    training = next(t for t in site.club.trainings
+                    if t.start > NOW.astimezone() and len(t.coaches) == 2)
+    html = site.html("en/" + week_path(training.start.date()) + "index.html")
+    head = next(c for c in training.coaches if c.head)
+    assert f'{head.name} <span class="head-coach">(head coach)</span>' in html
+    assert training.teams[0].name in html and training.location in html
+
+
+def test_the_home_page_shows_sections_news_and_trainings(site: Site) -> None:
+    home = site.html("index.html")
+    assert site.pages["index.html"].h1 == [site.info.name]
+    for section in ("/club/", "/judo/", "/trainings/", "/tournaments/", "/events/"):
+        assert f'href="{section}"' in home
+    assert "Volgende trainingen" in home and "Laatste nieuws" in home
+    assert 'class="card story-card promoted"' in home
+
+
+def test_the_search_page_says_when_search_is_off(site: Site, tmp_path: Path) -> None:
+    off = site.html("search/index.html")
+    assert "niet beschikbaar" in off and "/pagefind/" not in off
+    on = build(site.club, replace(site.info, search=True), tmp_path)
+    html = on.html("en/search/index.html")
+    assert '<script src="/pagefind/pagefind-ui.js" defer></script>' in html
+    assert 'id="search-unavailable"' in html and "hidden" in html
+
+
+def test_no_page_asks_another_site_for_anything(site: Site) -> None:
+    for path, page in site.pages.items():
+        for tag, url, _ in page.links:
+            if tag in ("img", "script") or (tag == "link" and url.endswith((".css", ".svg"))):
+                assert url.startswith("/"), (path, url)
+        assert "cookie" not in site.html(path).lower() or "privacy" in path, path
+
+
+def assert_links_resolve(site: Site) -> None:
+    for path, page in site.pages.items():
+        assert page.problems == [] and len(page.h1) == 1, path
+        for _, url, _ in page.links:
+            if url.startswith("/") and not url.startswith(IGNORED):
+                target = url.lstrip("/")
+                target = target + "index.html" if target == "" or target.endswith("/") else target
+                assert target in site.outputs, (path, url)
+
+
+def test_an_empty_club_renders(site: Site, tmp_path: Path) -> None:
+    empty = Club(now=site.club.now, applications=(), stories=(), pages=())
+    built = build(empty, site.info, tmp_path)
+    assert_links_resolve(built)
+    assert "Geen trainingen deze week." in built.html("trainings/index.html")
+    assert "Nog geen nieuws." in built.html("news/index.html")
+
+
+def test_a_one_language_site_with_a_section_named_news_renders(
+    site: Site, tmp_path: Path
+) -> None:
+    news = replace(site.club.applications[1], name="news")
+    club = replace(
+        site.club, applications=(site.club.applications[0], news, *site.club.applications[2:]),
+        stories=tuple(replace(s, application="news") if s.application == "judo" else s
+                      for s in site.club.stories),
+        pages=tuple(replace(p, application="news") if p.application == "judo" else p
+                    for p in site.club.pages),
+    )
+    built = build(club, replace(site.info, languages=("nl",)), tmp_path)
+    assert_links_resolve(built)
+    assert not any(path.startswith("en/") for path in built.outputs)
+    assert "news-info/index.html" in built.outputs and "news/index.html" in built.outputs
+    assert set(built.pages["index.html"].hreflang) == {"nl", "x-default"}
+
+
+def test_pages_stay_small(site: Site) -> None:
+    sizes = {path: (site.root / path).stat().st_size for path in site.pages}
+    assert max(sizes.values()) < 40_000, max(sizes, key=sizes.__getitem__)
+
+
+def test_section_descriptions_cannot_carry_scripts(site: Site, tmp_path: Path) -> None:
+    club_app = site.club.applications[0]
+    texts = {"nl": replace(club_app.texts["nl"], summary="Wij & <b>jij</b>",
+                           content='<p onclick="x()">Hallo</p><script>alert(1)</script>')}
+    club = replace(site.club, applications=(replace(club_app, texts=texts),
+                                            *site.club.applications[1:]))
+    built = build(club, site.info, tmp_path)
+    html = built.html("club/index.html")
+    assert "<p>Hallo</p>" in html and "<script>alert" not in html and "onclick" not in html
+    assert "Wij &amp; &lt;b&gt;jij&lt;/b&gt;" in built.html("index.html")  # the card's text
