@@ -178,6 +178,7 @@ STAFF_WORDS: dict[str, dict[str, str]] = {
         # site
         "builds": "Bouw van de site",
         "build_now": "Nu bouwen",
+        "builds_table": "Overzicht van de laatste bouwbeurten",
         "building": "Bezig met bouwen…",
         "build_done": "Klaar: {status}.",
         "build_running": "bezig",
@@ -378,6 +379,7 @@ STAFF_WORDS: dict[str, dict[str, str]] = {
         "last_name": "Last name",
         "builds": "Site builds",
         "build_now": "Build now",
+        "builds_table": "Table of the last builds",
         "building": "Building…",
         "build_done": "Done: {status}.",
         "build_running": "running",

@@ -181,7 +181,7 @@ function Editor({ spec, kind, start, apps, done }) {
     ${kind === "news" ? html`<fieldset class="schedule"><legend>${t("schedule")}</legend>
       <div class="grid-2">
         <${Field} label=${t("publish_date")} type="date" name="publish_day" value=${form.publish_day} onInput=${(v) => set({ publish_day: v })} error=${fields.publish_date} />
-        <${Field} label=${t("publish_time")} type="time" name="publish_time" value=${form.publish_time} onInput=${(v) => set({ publish_time: v })} />
+        <${Field} label=${t("publish_time")} type="time" step="1" name="publish_time" value=${form.publish_time} onInput=${(v) => set({ publish_time: v })} />
         <${Field} label=${t("end_date")} type="date" name="end_day" value=${form.end_day} onInput=${(v) => set({ end_day: v })} error=${fields.end_date} />
         <${Field} label=${t("end_time_news")} type="time" name="end_time" value=${form.end_time} onInput=${(v) => set({ end_time: v })} />
         <${Field} label=${t("promotion")} hint=${t("promotion_hint")} type="number" min="0" name="promotion" value=${form.promotion} onInput=${(v) => set({ promotion: v })} error=${fields.promotion} />

@@ -124,17 +124,17 @@ export function clubParts(moment) {
   return { date: `${p.year}-${p.month}-${p.day}`, time: `${p.hour}:${p.minute}` };
 }
 
-/** The moment the club's clock shows `day` ("YYYY-MM-DD") at `time` ("HH:MM"). */
+/** The moment the club's clock shows `day` ("YYYY-MM-DD") at `time` ("HH:MM" or "HH:MM:SS"). */
 export function clubMoment(day, time = "00:00") {
   const [y, m, d] = day.split("-").map(Number);
-  const [hh, mm] = time.split(":").map(Number);
-  const wall = Date.UTC(y, m - 1, d, hh, mm);
+  const [hh, mm, ss = 0] = time.split(":").map(Number);
+  const wall = Date.UTC(y, m - 1, d, hh, mm, ss);
   let guess = wall;
   for (let i = 0; i < 2; i++) {
     const shown = clubParts(new Date(guess));
     const [sy, sm, sd] = shown.date.split("-").map(Number);
     const [sh, smin] = shown.time.split(":").map(Number);
-    guess += wall - Date.UTC(sy, sm - 1, sd, sh, smin);
+    guess += wall - Date.UTC(sy, sm - 1, sd, sh, smin, ss);
   }
   return new Date(guess);
 }

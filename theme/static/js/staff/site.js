@@ -27,7 +27,7 @@ export function View() {
       <${Actions}><button class="button" type="button" disabled=${busy}
         onClick=${() => act(() => api("POST", "/site/builds"), (said) => t("build_done", { status: t(`build_${said.data.attributes.status}`) }))}>
         ${busy ? t("building") : t("build_now")}</button><//>
-      <div class="table-wrap"><table>
+      <div class="table-wrap" tabindex="0" role="region" aria-label=${t("builds_table")}><table>
         <caption class="visually-hidden">${t("builds")}</caption>
         <thead><tr><th scope="col">${t("started")}</th><th scope="col">${t("trigger")}</th><th scope="col">${t("status")}</th>
           <th scope="col">${t("files_written")}</th><th scope="col">${t("error")}</th></tr></thead>
