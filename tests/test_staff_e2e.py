@@ -167,7 +167,7 @@ def test_a_coach_makes_moves_and_cancels_a_training_on_a_phone(
     assert page.get_by_role("link", name="People").is_hidden()  # a coach, not an admin
     page.get_by_role("button", name=title).click()  # one tap: the weekly training ...
     page.get_by_role("button", name="Save", exact=True).click()  # ... and one to save it
-    card = page.locator("li.training", has_text=title)
+    card = page.locator("li.training-card", has_text=title)
     card.wait_for(state="visible")
     assert "06:15–07:15" in card.inner_text()
     page.get_by_text("On the site since").wait_for(timeout=WAIT * 1000)
@@ -299,7 +299,7 @@ def test_every_workspace_page_is_accessible_at_both_widths(browser: Browser, clu
 
 def test_the_public_page_types_are_accessible(browser: Browser, club: Club) -> None:
     page = browser.open(f"{club.url}/", 390)
-    story = re.search(r'href="(/news/\d{4}/[^"]+/)"', club.public("/news/"))
+    story = re.search(r'href="(/news/\d+-[^"]+\.html)"', club.public("/news/"))
     section = re.search(r'href="(/judo/[^"]*)"', club.public("/"))
     assert story and section
     for path in [*PUBLIC, story.group(1), section.group(1)]:

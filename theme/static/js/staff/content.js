@@ -10,6 +10,8 @@ const KINDS = {
   pages: { path: "/pages", type: "pages", field: "pages" },
 };
 
+const PAGE = 20;  // stories or pages shown at once; more on request
+
 /** The state of a story or page for people: draft, scheduled, live, ended. */
 function stateOf(item, now = new Date()) {
   const a = item.attributes;
@@ -47,7 +49,8 @@ export function View({ kind }) {
 
 function List({ kind, items, apps, edit }) {
   const [filter, setFilter] = useState({ app: "", year: "", state: "", search: "" });
-  const set = (name) => (value) => setFilter({ ...filter, [name]: value });
+  const [limit, setLimit] = useState(PAGE);
+  const set = (name) => (value) => { setFilter({ ...filter, [name]: value }); setLimit(PAGE); };
   const years = [...new Set(items.data.map((i) => (i.attributes.publish_date || "").slice(0, 4)).filter(Boolean))].sort().reverse();
   const shown = items.data.filter((item) => {
     const a = item.attributes;
@@ -73,7 +76,7 @@ function List({ kind, items, apps, edit }) {
           ...(kind === "news" ? [["ended", t("state_ended")], ["promoted", t("promoted")]] : [])]} />
     </form>
     <p class="meta" role="status">${t("shown_count", { count: shown.length })}</p>
-    <ul class="cards">${shown.map((item) => {
+    <ul class="cards">${shown.slice(0, limit).map((item) => {
       const a = item.attributes;
       const state = stateOf(item);
       const title = titleOf(a.texts) || t("untitled");
@@ -89,6 +92,8 @@ function List({ kind, items, apps, edit }) {
           onClick=${() => edit(item)}>${t("edit")}</button><//>
       </li>`;
     })}</ul>
+    ${shown.length > limit && html`<${Actions}><button class="button button-quiet" type="button"
+      onClick=${() => setLimit(limit + PAGE)}>${t("show_more")}</button><//>`}
   </section>`;
 }
 

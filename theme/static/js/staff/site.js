@@ -43,6 +43,7 @@ export function View() {
       <h2 id="mails-title">${t("mails")}</h2>
       <${Actions}><button class="button button-quiet" type="button" disabled=${busy}
         onClick=${() => act(() => api("POST", "/mails/dispatch"), () => t("mails_sent"))}>${t("send_queue")}</button><//>
+      ${mails && mails.length === 0 && html`<p>${t("none")}</p>`}
       <ul class="cards">${(mails || []).map((mail) => {
         const a = mail.attributes;
         return html`<li class=${`card mail-${a.status}`}>

@@ -124,7 +124,7 @@ function Card({ item, found, setMode, done }) {
     await api("PATCH", `/trainings/${item.id}`, { json: { data: { type: "trainings", id: item.id, attributes } } });
     done();
   });
-  return html`<li class=${`card training ${event.cancelled ? "is-cancelled" : ""}`}>
+  return html`<li class=${`card training-card ${event.cancelled ? "is-cancelled" : ""}`}>
     <p class="when"><strong>${from}–${to}</strong> ${event.cancelled && html`<span class="badge">${t("cancelled")}</span>`}</p>
     <h4>${title}</h4>
     <p class="meta">${[teams.join(", "), event.location].filter(Boolean).join(" · ")}</p>
