@@ -362,11 +362,13 @@ def test_superseded_mail_is_cancelled_not_sent(
     accepted = invitation("bb@example.com", confirmed_at=NOW)
     expired = invitation("ccc@example.com", expired_at=NOW - MINUTE)
     fine = invitation("dddd@example.com")
+    assert mail(empty_db, fine)["status"] == "queued"
     resent = empty_db.write(lambda tx: queue_mail(
         tx, mail_settings, "invitation", "e@example.com", "Jan", None, context, NOW,
         about=("invitation", "ffffffff-0000-0000-0000-000000000000")))
     assert run(empty_db, mail_settings, NOW) == counts(sent=1, cancelled=4)
     assert [m["To"] for m in server.mailbox.messages] == ["Jan <dddd@example.com>"]
+    assert mail(empty_db, fine)["status"] == "sent"
     for uuid, why in [(withdrawn, "withdrawn"), (accepted, "accepted"), (expired, "expired"),
                       (resent, "sent again")]:
         row = mail(empty_db, uuid)
