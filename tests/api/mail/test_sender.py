@@ -378,3 +378,43 @@ def test_superseded_mail_is_cancelled_not_sent(
         "SELECT mailed_at FROM user_invitations WHERE email = 'dddd@example.com'"
     )
     assert mailed is not None and mailed["mailed_at"] == NOW
+
+
+def test_a_timeout_in_data_is_retried_and_never_lost(
+    empty_db: Database, mail_settings: Settings, server: SmtpServer
+):
+    """The server takes longer than the timeout to accept: ambiguous, so the mail is tried again.
+
+    It may then arrive twice (the documented window), always under one Message-ID.
+    """
+    quick = replace(mail_settings, email=replace(mail_settings.email, timeout=0.3))
+    server.mailbox.delay_seconds = 1.0
+    uuid = queue(empty_db, quick)
+    assert run(empty_db, quick, NOW) == counts(retry=1)
+    row = mail(empty_db, uuid)
+    assert (row["status"], row["attempts"]) == ("queued", 1)
+    server.mailbox.delay_seconds = 0.0
+    assert run(empty_db, quick, NOW + MINUTE) == counts(sent=1)
+    assert run(empty_db, quick, NOW + 600 * MINUTE) == counts()
+    ids = {m["Message-ID"] for m in server.mailbox.messages}
+    assert ids == {f"<{uuid}@example.org>"} and 1 <= len(server.mailbox.messages) <= 2
+
+
+def test_a_crash_between_send_and_mark_sends_at_most_once_more(
+    empty_db: Database, mail_settings: Settings, server: SmtpServer, monkeypatch: pytest.MonkeyPatch
+):
+    uuid = queue(empty_db, mail_settings)
+
+    def crash(*args: Any, **kwargs: Any) -> None:
+        raise Crash()
+
+    monkeypatch.setattr("kwai_api.mail.sender._sent", crash)
+    with pytest.raises(Crash):
+        run(empty_db, mail_settings, NOW)
+    monkeypatch.undo()
+    assert len(server.mailbox.messages) == 1
+    assert run(empty_db, mail_settings, NOW) == counts()  # held until its next attempt
+    assert run(empty_db, mail_settings, NOW + MINUTE) == counts(sent=1)
+    assert run(empty_db, mail_settings, NOW + 600 * MINUTE) == counts()
+    assert [m["Message-ID"] for m in server.mailbox.messages] == [f"<{uuid}@example.org>"] * 2
+    assert mail(empty_db, uuid)["status"] == "sent"
