@@ -13,7 +13,7 @@ import re
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -26,7 +26,7 @@ from kwai_api.demo import ADMIN_EMAIL, ADMIN_PASSWORD, create_club
 from kwai_gen.plan.staff import VIEWS
 from tests.support.axe import violations
 from tests.support.browser import Browser, browser, chromium
-from tests.support.server import SECRETS, kwai_env, running_server
+from tests.support.server import kwai_env, running_server
 from tests.support.smtp import SmtpServer
 
 __all__ = ["browser", "chromium"]  # the fixtures this module uses
