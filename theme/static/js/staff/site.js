@@ -51,7 +51,7 @@ export function View() {
           <p class="meta">${a.recipient} · <span class="badge">${t(`mail_${a.status}`)}</span> · ${showMoment(fromWire(a.created_at))}
             ${a.attempts > 0 && ` · ${t("attempts", { count: a.attempts })}`}</p>
           ${a.last_error && html`<p class="error-text">${a.last_error}</p>`}
-          ${a.status === "dead" && html`<${Actions}><button class="button button-quiet" type="button" disabled=${busy}
+          ${(a.status === "dead" || a.status === "cancelled") && html`<${Actions}><button class="button button-quiet" type="button" disabled=${busy}
             aria-label=${`${t("retry")}: ${a.subject}`}
             onClick=${() => act(() => api("POST", `/mails/${mail.id}/retry`), () => t("retry_queued"))}>${t("retry")}</button><//>`}
         </li>`;
