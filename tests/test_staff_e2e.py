@@ -179,7 +179,17 @@ def test_a_coach_makes_moves_and_cancels_a_training_on_a_phone(
 
     card.get_by_role("button", name=f"Edit: {title} 06:15").click()  # move it an hour on
     page.get_by_label("Start").fill("07:30")
-    page.get_by_label("End", exact=True).fill("08:30")
+    end = page.get_by_label("End", exact=True)
+    end.fill("07:00")  # before the start: the API's error lands beside the field it names
+    browser.expect_error(r"status of 422 .*/api/v1/trainings/\d+")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect_invalid = page.locator("input[aria-invalid=true]")
+    expect_invalid.wait_for()
+    assert expect_invalid.get_attribute("name") == "end"
+    error = page.locator(f"#{end.get_attribute('id')}-error")
+    assert error.inner_text().startswith("This is not right:")
+    browser.screenshot(page, "staff-e2e-coach-field-error-390")
+    end.fill("08:30")
     page.get_by_role("button", name="Save", exact=True).click()
     card.get_by_text("07:30–08:30").wait_for()
     eventually("the agenda shows the move", lambda: "07:30" in (agenda_item(club, title) or ""))

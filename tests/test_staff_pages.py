@@ -11,12 +11,14 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from starlette.testclient import TestClient
 
 from kwai_api.core.database import open_database
 from kwai_api.demo import create_club
+from kwai_api.server.files import ASSET_MAX_AGE, HTML_MAX_AGE, SiteFiles
 from kwai_gen.gather import gather
 from kwai_gen.plan.outputs import SiteInfo
-from kwai_gen.plan.staff import MODULES, VIEWS, staff_path
+from kwai_gen.plan.staff import VIEWS, staff_path
 from kwai_gen.plan.staff_words import STAFF_WORDS
 from kwai_gen.render.sitemap import render_robots
 from tests.conftest import ANCHOR, NOW, make_settings
@@ -67,8 +69,9 @@ def test_the_script_knows_the_view_language_and_zone(site: Site) -> None:
     assert config["timezone"] == "Europe/Brussels"
     assert config["login"] == "/en/auth/login/"
     assert config["words"] == STAFF_WORDS["en"]
-    imports = json.loads(re.findall(r'<script type="importmap">(.*?)</script>', html)[0])
-    assert imports["imports"]["preact"] == "/theme/vendor/preact-11.2.0/preact.module.js?v=abc"
+    scripts = re.findall(r"<script[^>]*>", html)
+    assert scripts == ['<script type="module" src="/theme/js/staff/app.js?v=abc">',
+                       '<script type="application/json" id="staff-config">']  # nothing inline
 
 
 def test_public_pages_carry_nothing_of_the_workspace(site: Site) -> None:
@@ -86,19 +89,44 @@ def test_robots_keeps_crawlers_out_of_the_workspace(site: Site) -> None:
     assert "Disallow: /staff/" in robots and "Disallow: /en/staff/" in robots
 
 
-def test_every_module_is_in_the_import_map_and_each_import_is_mapped() -> None:
-    for name, path in MODULES.items():
-        source = (STATIC / path).read_text(encoding="utf-8")
-        for imported in IMPORT.findall(source):
-            assert imported in MODULES, f"{name} imports {imported}, which the map lacks"
-    staff = {f"staff/{p.name}" for p in (STATIC / "js" / "staff").glob("*.js")}
-    assert staff == {name for name in MODULES if name.startswith("staff/")}
+def modules() -> dict[Path, list[Path]]:
+    """Every module of the workspace with the modules it imports, from the entry on."""
+    found: dict[Path, list[Path]] = {}
+    todo = [STATIC / "js" / "staff" / "app.js"]
+    while todo:
+        module = todo.pop()
+        if module in found:
+            continue
+        source = module.read_text(encoding="utf-8")
+        found[module] = [(module.parent / name).resolve() for name in IMPORT.findall(source)]
+        todo += found[module]
+    return found
+
+
+def test_every_import_is_a_file_of_the_theme() -> None:
+    found = modules()
+    for module, imports in found.items():
+        for imported in imports:
+            assert imported.is_file(), f"{module.name} imports {imported}, which is missing"
+            assert imported.is_relative_to(STATIC), imported
+    staff = set((STATIC / "js" / "staff").glob("*.js"))
+    assert staff <= set(found), staff - set(found)  # no module is left out
 
 
 def test_each_page_loads_less_than_60_kb_of_gzipped_script() -> None:
-    sizes = {name: len(gzip.compress((STATIC / path).read_bytes(), 9))
-             for name, path in MODULES.items()}
+    sizes = {path.name: len(gzip.compress(path.read_bytes(), 9)) for path in modules()}
     # every module at once is more than any one page loads (it loads only its own view)
     assert sum(sizes.values()) < BUDGET, sizes
     assert (STATIC / "vendor" / "preact-11.2.0" / "LICENSE").is_file()
     assert (STATIC / "vendor" / "htm-3.1.1" / "LICENSE").is_file()
+
+
+def test_the_workspace_modules_are_revalidated_like_pages(tmp_path: Path) -> None:
+    for name in ("theme/js/staff/app.js", "theme/vendor/preact-11.2.0/preact.module.js"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("export {};\n")
+    client = TestClient(SiteFiles(tmp_path))  # no lifespan: the files alone
+    staff = client.get("/theme/js/staff/app.js")
+    vendor = client.get("/theme/vendor/preact-11.2.0/preact.module.js")
+    assert staff.headers["cache-control"] == f"public, max-age={HTML_MAX_AGE}"
+    assert vendor.headers["cache-control"] == f"public, max-age={ASSET_MAX_AGE}"

@@ -10,6 +10,9 @@ from starlette.types import Scope
 
 HTML_MAX_AGE = 60  # pages change with every edit
 ASSET_MAX_AGE = 7 * 24 * 3600  # assets change with the theme
+# The workspace's modules import each other by plain paths (no ?v=), so they are revalidated
+# like pages; the vendored libraries carry their version in their directory.
+SHORT_LIVED = ("theme/js/staff/",)
 
 
 class SiteFiles(StaticFiles):
@@ -32,6 +35,7 @@ class SiteFiles(StaticFiles):
         response = await super().get_response(path, scope)
         if isinstance(response, FileResponse):
             name = str(response.path)
-            max_age = HTML_MAX_AGE if name.endswith((".html", ".xml", ".ics")) else ASSET_MAX_AGE
+            short = name.endswith((".html", ".xml", ".ics")) or path.startswith(SHORT_LIVED)
+            max_age = HTML_MAX_AGE if short else ASSET_MAX_AGE
             response.headers["cache-control"] = f"public, max-age={max_age}"
         return response

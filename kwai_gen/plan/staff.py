@@ -1,9 +1,10 @@
 """The staff workspace under /staff/: coaches, editors and the webmaster work here in a browser.
 
-Each page is a static shell built with the site; theme/static/js/staff/ (Preact with htm,
-vendored) fills it from the JSON:API on the same origin once the person is signed in through
-/auth/login/. The pages are not indexed, not in the sitemap and not searched, and no public page
-loads anything of them.
+Each page is a static shell built with the site; theme/static/js/staff/app.js and the modules
+it imports by relative paths (Preact with htm, vendored; no import map, since the site's
+Content-Security-Policy allows no inline script) fill it from the JSON:API on the same origin
+once the person is signed in through /auth/login/. The pages are not indexed, not in the
+sitemap and not searched, and no public page loads anything of them.
 """
 
 from __future__ import annotations
@@ -27,19 +28,6 @@ VIEWS: tuple[tuple[str, str, bool], ...] = (
     ("site", "site/", True),
     ("account", "account/", False),
 )
-# The modules of the workspace's script by the name they import each other with; the import
-# map in staff.html points each at its file with the asset version, so a change is fetched anew.
-MODULES: dict[str, str] = {
-    "preact": "vendor/preact-11.2.0/preact.module.js",
-    "preact/hooks": "vendor/preact-11.2.0/hooks.module.js",
-    "htm": "vendor/htm-3.1.1/htm.module.js",
-    **{f"staff/{name}.js": f"js/staff/{name}.js" for name in (
-        "app", "core", "session", "ui", "texts",
-        "trainings", "content", "club", "people", "site", "account",
-    )},
-}
-
-
 def staff_path(view: str) -> str:
     """The language-neutral path of a workspace view: "staff/news/"."""
     return "staff/" + next(path for name, path, _ in VIEWS if name == view)
@@ -63,8 +51,6 @@ def plan_staff(frame: Frame) -> list[Output]:
             menu=menu,
             words=words,
             config=config,
-            imports={name: f"/theme/{path}?v={frame.site.asset_version}"
-                     for name, path in MODULES.items()},
         )
         outputs.append(replace(output, page=None))  # not indexed, so not in the sitemap
     return outputs

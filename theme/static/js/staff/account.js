@@ -1,8 +1,8 @@
 // Everyone's own account: names and language, and a new password.
-import { useState } from "preact/hooks";
-import { api, config, t } from "staff/core.js";
-import { languageName } from "staff/texts.js";
-import { Actions, Failure, Field, Notice, html, useCall } from "staff/ui.js";
+import { useState } from "../../vendor/preact-11.2.0/hooks.module.js";
+import { api, config, t } from "./core.js";
+import { languageName } from "./texts.js";
+import { Actions, Failure, Field, Notice, html, useCall } from "./ui.js";
 
 export function View({ user }) {
   const a = user.attributes;

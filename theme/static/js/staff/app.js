@@ -1,18 +1,18 @@
 // The workspace page: sign in through the session, show the person and the menu they may use,
 // then the page's view.
-import { render } from "preact";
-import { config, t } from "staff/core.js";
-import { signOut, start } from "staff/session.js";
-import { html } from "staff/ui.js";
+import { render } from "../../vendor/preact-11.2.0/preact.module.js";
+import { config, t } from "./core.js";
+import { signOut, start } from "./session.js";
+import { html } from "./ui.js";
 
 const VIEWS = {
-  trainings: () => import("staff/trainings.js"),
-  news: () => import("staff/content.js"),
-  pages: () => import("staff/content.js"),
-  club: () => import("staff/club.js"),
-  people: () => import("staff/people.js"),
-  site: () => import("staff/site.js"),
-  account: () => import("staff/account.js"),
+  trainings: () => import("./trainings.js"),
+  news: () => import("./content.js"),
+  pages: () => import("./content.js"),
+  club: () => import("./club.js"),
+  people: () => import("./people.js"),
+  site: () => import("./site.js"),
+  account: () => import("./account.js"),
 };
 
 function Bar({ user }) {

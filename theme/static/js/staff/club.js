@@ -1,8 +1,8 @@
 // The club's sections (applications with their texts), coaches and teams.
-import { useEffect, useState } from "preact/hooks";
-import { all, api, config, t } from "staff/core.js";
-import { languageName } from "staff/texts.js";
-import { Actions, Failure, Field, Saved, html, useCall } from "staff/ui.js";
+import { useEffect, useState } from "../../vendor/preact-11.2.0/hooks.module.js";
+import { all, api, config, t } from "./core.js";
+import { languageName } from "./texts.js";
+import { Actions, Failure, Field, Saved, html, useCall } from "./ui.js";
 
 const APP_TEXTS = ["title", "short_description", "description"];
 

@@ -1,9 +1,9 @@
 // News and pages: the list with its filters, and the editor with the languages side by side, a
 // Markdown toolbar, image upload, a preview of the published page, and publishing.
-import { useEffect, useRef, useState } from "preact/hooks";
-import { all, api, clubMoment, clubParts, config, drafts, fromWire, showMoment, t, toWire } from "staff/core.js";
-import { languageName, textsByLanguage, textsToSend, titleOf } from "staff/texts.js";
-import { Actions, Failure, Field, Notice, Saved, html, useCall } from "staff/ui.js";
+import { useEffect, useRef, useState } from "../../vendor/preact-11.2.0/hooks.module.js";
+import { all, api, clubMoment, clubParts, config, drafts, fromWire, showMoment, t, toWire } from "./core.js";
+import { languageName, textsByLanguage, textsToSend, titleOf } from "./texts.js";
+import { Actions, ErrorText, Failure, Field, Notice, Saved, html, useCall } from "./ui.js";
 
 const KINDS = {
   news: { path: "/news_items", type: "news_items", field: "news" },
@@ -275,6 +275,6 @@ function Markdown({ label, name, value, onInput, error }) {
       onPaste=${(e) => { const files = [...(e.clipboardData?.files || [])]; if (files.length) { e.preventDefault(); upload(files); } }}></textarea>
     <p class="hint" id=${`${id}-hint`}>${uploads > 0 ? t("uploading_count", { count: uploads }) : t("markdown_hint")}</p>
     <${Failure} error=${failure} />
-    <p class="field-error" id=${`${id}-error`}>${error || ""}</p>
+    <${ErrorText} id=${`${id}-error`} error=${error} />
   </div>`;
 }

@@ -85,7 +85,7 @@ export function problem(error) {
   return t("unexpected", { status: error.status });
 }
 
-/** The API's errors by the field their source.pointer names ("event/start_date"). */
+/** The API's errors by the field their source.pointer names ("event/start_date"): {detail}. */
 export function fieldErrors(error) {
   const found = {};
   for (const item of (error && error.errors) || []) {
@@ -93,7 +93,7 @@ export function fieldErrors(error) {
     if (!pointer) continue;
     const field = pointer.replace(/^\/data\/attributes\//, "").replace(/^\/data\/relationships\//, "")
       .replace(/^\//, "");
-    found[field] = item.detail;
+    found[field] = { detail: item.detail };
   }
   return found;
 }

@@ -1,7 +1,7 @@
 // The webmaster's people: invitations (invite, re-send, withdraw) and users (revoke, make admin).
-import { useEffect, useState } from "preact/hooks";
-import { all, api, fromWire, showMoment, t } from "staff/core.js";
-import { Actions, Failure, Field, Notice, html, useCall } from "staff/ui.js";
+import { useEffect, useState } from "../../vendor/preact-11.2.0/hooks.module.js";
+import { all, api, fromWire, showMoment, t } from "./core.js";
+import { Actions, Failure, Field, Notice, html, useCall } from "./ui.js";
 
 export function View() {
   const [invitations, setInvitations] = useState(null);

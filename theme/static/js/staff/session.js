@@ -1,7 +1,7 @@
 // The signed-in person: the access token lives in this tab's memory only; the refresh token is
 // an HttpOnly cookie the script never sees. Tabs share new access tokens and sign-outs over a
 // BroadcastChannel, and refresh one at a time (Web Locks), since each refresh rotates the pair.
-import { api, config, useTokens } from "staff/core.js";
+import { api, config, useTokens } from "./core.js";
 
 const channel = "BroadcastChannel" in window ? new BroadcastChannel("kwai-staff") : null;
 const CHECK_MS = 30_000;  // how often an idle tab asks whether its login still holds

@@ -1,7 +1,7 @@
 // The webmaster's site: the last builds and "build now", and the mail queue with its dead letters.
-import { useEffect, useState } from "preact/hooks";
-import { api, fromWire, showMoment, t } from "staff/core.js";
-import { Actions, Failure, Notice, html, useCall } from "staff/ui.js";
+import { useEffect, useState } from "../../vendor/preact-11.2.0/hooks.module.js";
+import { api, fromWire, showMoment, t } from "./core.js";
+import { Actions, Failure, Notice, html, useCall } from "./ui.js";
 
 export function View() {
   const [builds, setBuilds] = useState(null);

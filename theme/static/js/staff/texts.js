@@ -1,5 +1,5 @@
 // Texts per language, as the API holds them for trainings, news and pages.
-import { config } from "staff/core.js";
+import { config } from "./core.js";
 
 /** One text per site language, filled from `texts` (a list of {locale, title, ...}). */
 export function textsByLanguage(texts) {

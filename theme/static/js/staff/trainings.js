@@ -1,12 +1,12 @@
 // The coach's week: the trainings of one week, and creating, editing, cancelling, duplicating
 // and generating them.
-import { useEffect, useState } from "preact/hooks";
+import { useEffect, useState } from "../../vendor/preact-11.2.0/hooks.module.js";
 import {
   addDays, all, api, clubMoment, clubParts, clubToday, config, drafts, fromWire, includedOf,
   monday, showDay, t, toWire, weekday,
-} from "staff/core.js";
-import { languageName, textsByLanguage, textsToSend, titleOf } from "staff/texts.js";
-import { Actions, Failure, Field, Notice, Saved, html, useCall } from "staff/ui.js";
+} from "./core.js";
+import { languageName, textsByLanguage, textsToSend, titleOf } from "./texts.js";
+import { Actions, ErrorText, Failure, Field, Notice, Saved, html, useCall } from "./ui.js";
 
 const ref = (type) => (id) => ({ type, id: String(id) });
 
@@ -249,7 +249,7 @@ function TrainingForm({ start, refs, done }) {
     <fieldset class="choices"><legend>${t("teams")}</legend>
       ${refs.teams.map((team) => html`<${Field} type="checkbox" name=${`team-${team.id}`} label=${team.attributes.name}
         value=${form.teams.includes(team.id)} onInput=${() => set({ teams: toggle(form.teams, team.id) })} />`)}
-      <p class="field-error">${Object.keys(fields).filter((f) => f.startsWith("teams")).map((f) => fields[f]).join(" ")}</p>
+      <${ErrorText} error=${fields[Object.keys(fields).find((f) => f.startsWith("teams"))]} />
     </fieldset>
     <fieldset class="choices coaches"><legend>${t("coaches")}</legend>
       ${refs.coaches.filter((c) => c.attributes.active || form.coaches[c.id]).map((coach) => {
@@ -262,7 +262,7 @@ function TrainingForm({ start, refs, done }) {
               aria-label=${`${coach.attributes.name}: ${t(flag)}`} onInput=${(v) => setCoach(coach.id, flag, v)} />`)}</div>`}
         </div>`;
       })}
-      <p class="field-error">${Object.keys(fields).filter((f) => f.startsWith("coaches")).map((f) => fields[f]).join(" ")}</p>
+      <${ErrorText} error=${fields[Object.keys(fields).find((f) => f.startsWith("coaches"))]} />
     </fieldset>
     <div class="languages">
       ${config.languages.map((lang) => html`<fieldset lang=${lang}><legend>${languageName(lang)}</legend>

@@ -1,14 +1,21 @@
 // The workspace's building blocks: labelled fields with their errors, notices, and the line that
 // says an edit is saved and when it is live on the site.
-import { h } from "preact";
-import { useEffect, useState } from "preact/hooks";
-import htm from "htm";
-import { ApiError, api, fieldErrors, fromWire, problem, showMoment, t } from "staff/core.js";
+import { h } from "../../vendor/preact-11.2.0/preact.module.js";
+import { useEffect, useState } from "../../vendor/preact-11.2.0/hooks.module.js";
+import htm from "../../vendor/htm-3.1.1/htm.module.js";
+import { ApiError, api, fieldErrors, fromWire, problem, showMoment, t } from "./core.js";
 
 export const html = htm.bind(h);
 let serial = 0;
 /** A unique id for a label's control. */
 export const uid = (name) => `f-${name.replace(/\W+/g, "-")}-${++serial}`;
+
+/** A field's error: ours in the page's language, or the API's (which speaks English) after a
+ * sentence in the page's language. */
+export function ErrorText({ id, error }) {
+  return html`<p class="field-error" id=${id}>${error && typeof error === "object"
+    ? html`${t("field_problem")} <span lang="en">${error.detail}</span>` : error || ""}</p>`;
+}
 
 /** A labelled input (or select/textarea via `as`), with a hint and the API's error for it. */
 export function Field({ label, name, value, onInput, type = "text", error, hint, as = "input",
@@ -31,7 +38,7 @@ export function Field({ label, name, value, onInput, type = "text", error, hint,
     return html`<div class="field field-check">
       <input type="checkbox" ...${common} checked=${!!value} onChange=${common.onInput} onInput=${undefined} />
       <label for=${id}>${label}</label>
-      <p class="field-error" id=${`${id}-error`}>${error || ""}</p>
+      <${ErrorText} id=${`${id}-error`} error=${error} />
     </div>`;
   } else {
     control = html`<input type=${type} ...${common} value=${value ?? ""} />`;
@@ -40,7 +47,7 @@ export function Field({ label, name, value, onInput, type = "text", error, hint,
     <label for=${id}>${label}</label>
     ${hint && html`<p class="hint" id=${`${id}-hint`}>${hint}</p>`}
     ${control}
-    <p class="field-error" id=${`${id}-error`}>${error || ""}</p>
+    <${ErrorText} id=${`${id}-error`} error=${error} />
   </div>`;
 }
 
