@@ -253,6 +253,32 @@ def test_an_editor_schedules_a_bilingual_story_that_appears_by_itself(
     page.locator("li.card", has_text="Club championship").get_by_text("Live").wait_for()
 
 
+def test_without_the_api_the_workspace_says_so_and_keeps_the_text(
+    browser: Browser, club: Club
+) -> None:
+    club.make_user("offline@example.com", "Olaf", "Offline")
+    page = sign_in(browser, club, "/en/staff/pages/", "offline@example.com", PASSWORD, 390)
+    page.get_by_role("button", name="New page").click()
+    page.get_by_label("Title").nth(0).fill("Zomerkamp")
+    page.locator("#md-content-nl").fill("Een week judo aan zee.")
+
+    browser.expect_error("ERR_INTERNET_DISCONNECTED")
+    page.route("**/api/v1/**", lambda route: route.abort("internetdisconnected"))
+    page.get_by_role("button", name="Save", exact=True).click()
+    page.get_by_role("alert").get_by_text("The server cannot be reached.").wait_for()
+    browser.screenshot(page, "staff-e2e-offline-390")
+    page.reload()
+    page.get_by_role("alert").get_by_text("The public site works as usual.").wait_for()
+    assert httpx.get(f"{club.url}/en/", timeout=10).status_code == 200
+
+    page.unroute("**/api/v1/**")
+    page.reload()
+    page.get_by_role("button", name="New page").click()
+    page.get_by_text("Unsaved text from this device was put back.").wait_for()
+    assert page.get_by_label("Title").nth(0).input_value() == "Zomerkamp"
+    assert page.locator("#md-content-nl").input_value() == "Een week judo aan zee."
+
+
 def test_an_admin_invites_someone_who_accepts(browser: Browser, club: Club) -> None:
     browser.expect_error(MISSING_ROUTES)
     page = sign_in(browser, club, "/en/staff/people/", ADMIN_EMAIL, ADMIN_PASSWORD, 390)
