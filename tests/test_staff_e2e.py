@@ -207,6 +207,14 @@ def test_a_coach_makes_moves_and_cancels_a_training_on_a_phone(
     cancelled = calendar_event(club, calendar, title)
     assert cancelled is not None and "STATUS:CANCELLED" in cancelled
 
+    page.get_by_role("button", name="Make a series").click()  # the next weeks, previewed
+    page.get_by_label("Weekly training").select_option(label=title)
+    page.get_by_text("3 new trainings; 1 exist already.").wait_for()
+    browser.screenshot(page, "staff-e2e-coach-series-390")
+    page.get_by_role("button", name="Create 3 trainings").click()
+    page.get_by_role("button", name="Next week").click()
+    page.locator("li.training-card", has_text=title).get_by_text("06:15–07:15").wait_for()
+
     other = browser.context.new_page()  # a second tab of the same person
     other.goto(f"{club.url}/en/staff/news/")
     other.locator(".staff-bar").wait_for(state="visible")
