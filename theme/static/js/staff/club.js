@@ -2,7 +2,7 @@
 import { useEffect, useState } from "../../vendor/preact-11.2.0/hooks.module.js";
 import { all, api, config, t } from "./core.js";
 import { languageName } from "./texts.js";
-import { Actions, Failure, Field, Saved, html, useCall } from "./ui.js";
+import { Actions, Failure, Field, Saved, html, useCall, useFocus } from "./ui.js";
 
 const APP_TEXTS = ["title", "short_description", "description"];
 
@@ -74,7 +74,7 @@ function ApplicationForm({ item, done }) {
     save(run, "/portal/applications", "applications", item, attributes, done);
   };
   return html`<form class="editor" onSubmit=${submit} novalidate aria-labelledby="app-title">
-    <h2 id="app-title">${item ? a.title : t("new_applications")}</h2>
+    <h2 tabindex="-1" ref=${useFocus()} id="app-title">${item ? a.title : t("new_applications")}</h2>
     <${Failure} error=${error} />
     ${!item && html`<${Field} label=${t("slug")} name="name" value=${form.name} onInput=${set("name")} error=${fields.name} />`}
     <div class="languages">${config.languages.map((lang) => html`<fieldset lang=${lang}><legend>${languageName(lang)}</legend>
@@ -99,7 +99,7 @@ function CoachForm({ item, done }) {
   const remove = () => run(async () => { await api("DELETE", `/trainings/coaches/${item.id}`); done(true); });
   return html`<form class="editor" novalidate aria-labelledby="coach-title"
       onSubmit=${(e) => { e.preventDefault(); save(run, "/trainings/coaches", "coaches", item, form, done); }}>
-    <h2 id="coach-title">${item ? a.name : t("new_coaches")}</h2>
+    <h2 tabindex="-1" ref=${useFocus()} id="coach-title">${item ? a.name : t("new_coaches")}</h2>
     <${Failure} error=${error} />
     <${Field} label=${t("name")} name="name" value=${form.name} onInput=${set("name")} error=${fields.name} />
     <${Field} type="checkbox" label=${t("active")} name="active" value=${form.active} onInput=${set("active")} />
@@ -118,7 +118,7 @@ function TeamForm({ item, done }) {
   const remove = () => run(async () => { await api("DELETE", `/trainings/teams/${item.id}`); done(true); });
   return html`<form class="editor" novalidate aria-labelledby="team-title"
       onSubmit=${(e) => { e.preventDefault(); save(run, "/trainings/teams", "teams", item, form, done); }}>
-    <h2 id="team-title">${item ? a.name : t("new_teams")}</h2>
+    <h2 tabindex="-1" ref=${useFocus()} id="team-title">${item ? a.name : t("new_teams")}</h2>
     <${Failure} error=${error} />
     <${Field} label=${t("name")} name="name" value=${form.name} onInput=${set("name")} error=${fields.name} />
     <${Field} as="textarea" label=${t("remark")} name="remark" value=${form.remark} onInput=${set("remark")} error=${fields.remark} />

@@ -3,7 +3,7 @@
 import { useEffect, useRef, useState } from "../../vendor/preact-11.2.0/hooks.module.js";
 import { all, api, clubMoment, clubParts, config, drafts, fromWire, showMoment, t, toWire } from "./core.js";
 import { languageName, textsByLanguage, textsToSend, titleOf } from "./texts.js";
-import { Actions, ErrorText, Failure, Field, Notice, Saved, html, useCall } from "./ui.js";
+import { Actions, ErrorText, Failure, Field, Notice, Saved, html, useCall, useFocus } from "./ui.js";
 
 const KINDS = {
   news: { path: "/news_items", type: "news_items", field: "news" },
@@ -165,7 +165,7 @@ function Editor({ spec, kind, start, apps, done }) {
   });
   const textError = (lang, name) => fields[`texts/${config.languages.indexOf(lang)}/${name}`] || (name === "title" && fields.texts);
   return html`<form class="editor" onSubmit=${(e) => { e.preventDefault(); save({}); }} novalidate aria-labelledby="editor-title">
-    <h2 id="editor-title">${form.id ? t(`edit_${kind}`) : t(`new_${kind}`)}</h2>
+    <h2 tabindex="-1" ref=${useFocus()} id="editor-title">${form.id ? t(`edit_${kind}`) : t(`new_${kind}`)}</h2>
     ${restored && html`<${Notice}>${t("draft_restored")}
       <button class="button button-quiet" type="button" onClick=${() => { drafts.clear(key); setForm(toForm(start, apps)); }}>${t("discard_draft")}</button><//>`}
     <${Failure} error=${error} />

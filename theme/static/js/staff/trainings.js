@@ -6,7 +6,7 @@ import {
   monday, showDay, t, toWire, weekday,
 } from "./core.js";
 import { languageName, textsByLanguage, textsToSend, titleOf } from "./texts.js";
-import { Actions, ErrorText, Failure, Field, Notice, Saved, html, useCall } from "./ui.js";
+import { Actions, ErrorText, Failure, Field, Notice, Saved, html, useCall, useFocus } from "./ui.js";
 
 const ref = (type) => (id) => ({ type, id: String(id) });
 
@@ -233,7 +233,7 @@ function TrainingForm({ start, refs, done }) {
   });
   const eventError = fields["event/start_date"] || fields["event/end_date"] || fields.event;
   return html`<form class="editor" onSubmit=${save} novalidate aria-labelledby="form-title">
-    <h2 id="form-title">${form.id ? t("edit_training") : t("new_training")}</h2>
+    <h2 tabindex="-1" ref=${useFocus()} id="form-title">${form.id ? t("edit_training") : t("new_training")}</h2>
     ${restored && html`<${Notice}>${t("draft_restored")}
       <button class="button button-quiet" type="button" onClick=${() => { drafts.clear(key); setForm(start); }}>${t("discard_draft")}</button><//>`}
     <${Failure} error=${error} />
@@ -315,7 +315,7 @@ function Generate({ refs, week, done }) {
   };
   const fresh = days.filter((day) => !existing || !existing.has(day));
   return html`<form class="editor" onSubmit=${create} aria-labelledby="generate-title">
-    <h2 id="generate-title">${t("generate")}</h2>
+    <h2 tabindex="-1" ref=${useFocus()} id="generate-title">${t("generate")}</h2>
     <${Failure} error=${error} />
     <${Field} as="select" label=${t("definition")} name="definition" value=${definition} onInput=${setDefinition}
       options=${refs.definitions.map((d) => [d.id, d.attributes.name])} />
@@ -353,7 +353,7 @@ function Period({ refs, week, done }) {
     });
   };
   return html`<form class="editor" onSubmit=${send} aria-labelledby="period-title">
-    <h2 id="period-title">${t("cancel_period")}</h2>
+    <h2 tabindex="-1" ref=${useFocus()} id="period-title">${t("cancel_period")}</h2>
     <p class="meta">${t("cancel_period_hint")}</p>
     <${Failure} error=${error} />
     <div class="grid-2">

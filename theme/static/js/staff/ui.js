@@ -1,7 +1,7 @@
 // The workspace's building blocks: labelled fields with their errors, notices, and the line that
 // says an edit is saved and when it is live on the site.
 import { h } from "../../vendor/preact-11.2.0/preact.module.js";
-import { useEffect, useState } from "../../vendor/preact-11.2.0/hooks.module.js";
+import { useEffect, useRef, useState } from "../../vendor/preact-11.2.0/hooks.module.js";
 import htm from "../../vendor/htm-3.1.1/htm.module.js";
 import { ApiError, api, fieldErrors, fromWire, problem, showMoment, t } from "./core.js";
 
@@ -111,6 +111,13 @@ export function Saved({ at }) {
   return html`<${Notice} kind="success">
     ${t("saved_at", { time: showMoment(at, { timeStyle: "short" }) })} <span class="live">${live}</span>
   <//>`;
+}
+
+/** A ref for a form's heading, focused when the form opens: a screen reader hears where it is. */
+export function useFocus() {
+  const ref = useRef(null);
+  useEffect(() => { if (ref.current) ref.current.focus(); }, []);
+  return ref;
 }
 
 /** A row of buttons. */
