@@ -60,7 +60,8 @@ export function Notice({ kind = "", children }) {
 /** What went wrong with a call: a sentence in the page's language, then the API's words. */
 export function Failure({ error }) {
   if (!error) return null;
-  const detail = error instanceof ApiError && error.status > 0 ? error.message : "";
+  const said = error instanceof ApiError && error.status > 0 ? error.message : "";
+  const detail = said && !/[.!?]$/.test(said) ? `${said}.` : said;
   return html`<${Notice} kind="error">${problem(error)}${detail && html` <span lang="en">${detail}</span>`}<//>`;
 }
 
