@@ -299,6 +299,7 @@ def test_an_admin_invites_someone_who_accepts(browser: Browser, club: Club) -> N
     page.locator("li.card", has_text="Nele Nieuw").get_by_text("open").wait_for()
 
     site = browser.context.new_page()
+    site.set_viewport_size({"width": 390, "height": 844})
     site.goto(f"{club.url}/en/staff/site/")
     site.get_by_role("button", name="Send the queue now").click()
     site.get_by_text("The queue was sent.").wait_for()
@@ -314,6 +315,25 @@ def test_an_admin_invites_someone_who_accepts(browser: Browser, club: Club) -> N
 
     page.reload()
     page.locator("li.card", has_text="Nele Nieuw").get_by_text("accepted").wait_for()
+
+    club.smtp.mailbox.refuse.add("wim.weg@example.com")  # this mail will not be delivered
+    form.get_by_label("Email address").fill("wim.weg@example.com")
+    form.get_by_label("First name").fill("Wim")
+    form.get_by_label("Last name").fill("Weg")
+    form.get_by_role("button", name="Send the invitation").click()
+    page.get_by_text("The invitation for wim.weg@example.com is on its way.").wait_for()
+    site.get_by_role("button", name="Send the queue now").click()
+    site.get_by_text("The queue was sent.").wait_for()
+    dead = site.locator("li.card", has_text="wim.weg@example.com")
+    dead.get_by_text("not delivered").wait_for()
+    assert "550" in dead.inner_text()  # the server's answer is shown
+    browser.screenshot(site, "staff-e2e-dead-mail-390")
+    club.smtp.mailbox.refuse.clear()
+    dead.get_by_role("button", name="Retry").click()
+    site.get_by_text("The mail is back in the queue.").wait_for()
+    site.get_by_role("button", name="Send the queue now").click()
+    dead.get_by_text("sent", exact=True).wait_for()
+    assert club.invite_link("wim.weg@example.com")
 
 
 def staff_views() -> list[str]:
