@@ -200,7 +200,6 @@ def test_a_coach_makes_moves_and_cancels_a_training_on_a_phone(
     card.get_by_label("Reason").fill("Zaal bezet")
     card.get_by_role("button", name="Cancel the training").click()
     card.get_by_text("Cancelled").wait_for()
-    assert "Reason: Zaal bezet" in card.inner_text()
     browser.screenshot(page, "staff-e2e-coach-cancelled-390")
     eventually("the agenda marks it cancelled",
                lambda: "is-cancelled" in (agenda_item(club, title) or ""))

@@ -94,16 +94,27 @@ function ApplicationForm({ item, done }) {
 
 function CoachForm({ item, done }) {
   const a = item ? item.attributes : { name: "", active: true, remark: "", bio: "" };
-  const [form, set] = useForm({ name: a.name, active: a.active, remark: a.remark || "", bio: a.bio || "" });
+  const bios = {};
+  for (const lang of config.languages) {
+    const own = (a.texts || []).find((text) => text.locale === lang);
+    bios[lang] = own ? own.bio || "" : lang === config.languages[0] ? a.bio || "" : "";
+  }
+  const [form, set] = useForm({ name: a.name, active: a.active, remark: a.remark || "", bios });
   const [run, busy, error, fields] = useCall();
+  const send = () => save(run, "/trainings/coaches", "coaches", item, {
+    name: form.name, active: form.active, remark: form.remark, bio: form.bios[config.languages[0]],
+    texts: config.languages.map((lang) => ({ locale: lang, bio: form.bios[lang] })),
+  }, done);
   const remove = () => run(async () => { await api("DELETE", `/trainings/coaches/${item.id}`); done(true); });
   return html`<form class="editor" novalidate aria-labelledby="coach-title"
-      onSubmit=${(e) => { e.preventDefault(); save(run, "/trainings/coaches", "coaches", item, form, done); }}>
+      onSubmit=${(e) => { e.preventDefault(); send(); }}>
     <h2 tabindex="-1" ref=${useFocus()} id="coach-title">${item ? a.name : t("new_coaches")}</h2>
     <${Failure} error=${error} />
     <${Field} label=${t("name")} name="name" value=${form.name} onInput=${set("name")} error=${fields.name} />
     <${Field} type="checkbox" label=${t("active")} name="active" value=${form.active} onInput=${set("active")} />
-    <${Field} as="textarea" label=${t("bio")} name="bio" value=${form.bio} onInput=${set("bio")} error=${fields.bio} />
+    <div class="languages">${config.languages.map((lang) => html`<${Field} as="textarea" lang=${lang}
+      label=${`${t("bio")} (${languageName(lang)})`} name=${`bio-${lang}`} value=${form.bios[lang]}
+      onInput=${(v) => set("bios")({ ...form.bios, [lang]: v })} error=${fields.bio || fields.texts} />`)}</div>
     <${Field} as="textarea" label=${t("remark")} name="remark" value=${form.remark} onInput=${set("remark")} error=${fields.remark} />
     <${Actions}><button class="button" type="submit" disabled=${busy}>${t("save")}</button>
       <button class="button button-quiet" type="button" onClick=${() => done(false)}>${t("back")}</button>

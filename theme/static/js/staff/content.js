@@ -242,14 +242,15 @@ function Markdown({ label, name, value, onInput, error }) {
       onInput(text);
       setUploads((n) => n + 1);
       setFailure(null);
+      const alt = file.name.replace(/\.[^.]+$/, "").replace(/[-_]+/g, " ");
       const form = new FormData();
       form.append("file", file);
+      form.append("alt", alt);
       try {
         const answer = await api("POST", "/images", { form });
-        const a = answer.data.attributes;
-        const url = a.url || a.src || (a.urls && a.urls[0]) || `/images/${answer.data.id}`;
-        const alt = file.name.replace(/\.[^.]+$/, "");
-        text = area.current.value.replace(marker, `![${alt}](${url})`);
+        // the API gives the Markdown that embeds the image in its published sizes
+        const line = answer.data.attributes.markdown || `![${alt}](image:${answer.data.id})`;
+        text = area.current.value.replace(marker, line);
       } catch (problem) {
         text = area.current.value.replace(marker, "");
         setFailure(problem);

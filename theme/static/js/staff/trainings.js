@@ -119,8 +119,7 @@ function Card({ item, found, setMode, done }) {
   const from = clubParts(fromWire(event.start_date)).time;
   const to = clubParts(fromWire(event.end_date)).time;
   const setCancelled = (cancelled) => run(async () => {
-    const attributes = { event: { cancelled } };
-    if (cancelled) attributes.remark = reason;
+    const attributes = { event: cancelled ? { cancelled, cancel_reason: reason } : { cancelled } };
     await api("PATCH", `/trainings/${item.id}`, { json: { data: { type: "trainings", id: item.id, attributes } } });
     done();
   });
@@ -129,10 +128,10 @@ function Card({ item, found, setMode, done }) {
     <h4>${title}</h4>
     <p class="meta">${[teams.join(", "), event.location].filter(Boolean).join(" · ")}</p>
     ${coaches.length > 0 && html`<p class="meta">${t("coaches")}: ${coaches.join(", ")}</p>`}
-    ${event.cancelled && a.remark && html`<p class="meta">${t("reason")}: ${a.remark}</p>`}
+    ${event.cancelled && event.cancel_reason && html`<p class="meta">${t("reason")}: ${event.cancel_reason}</p>`}
     <${Failure} error=${error} />
     ${cancelling ? html`<form class="inline-form" onSubmit=${(e) => { e.preventDefault(); setCancelled(true); }}>
-        <${Field} label=${t("reason")} name="reason" value=${reason} onInput=${setReason} error=${fields.remark} />
+        <${Field} label=${t("reason")} name="reason" value=${reason} onInput=${setReason} error=${fields["event/cancel_reason"]} />
         <${Actions}>
           <button class="button" type="submit" disabled=${busy}>${t("cancel_training")}</button>
           <button class="button button-quiet" type="button" onClick=${() => setCancelling(false)}>${t("back")}</button>
@@ -346,7 +345,8 @@ function Period({ refs, week, done }) {
   const send = (event) => {
     event.preventDefault();
     run(async () => {
-      const data = { type: "training_cancellations", attributes: { start: first, end: last, reason, cancelled } };
+      const attributes = cancelled ? { start: first, end: last, cancelled, reason } : { start: first, end: last, cancelled };
+      const data = { type: "training_cancellations", attributes };
       if (teams.length) data.relationships = { teams: { data: teams.map(ref("teams")) } };
       await api("POST", "/trainings/cancellations", { json: { data } });
       done();
