@@ -334,6 +334,13 @@ def test_an_admin_invites_someone_who_accepts(browser: Browser, club: Club) -> N
     dead.get_by_text("sent", exact=True).wait_for()
     assert club.invite_link("wim.weg@example.com")
 
+    builds = club.api("GET", "/site/builds/latest", headers=club.admin()).json()["data"]["id"]
+    site.get_by_role("button", name="Build now").click()
+    site.get_by_text("Done: succeeded.").wait_for(timeout=WAIT * 1000)
+    latest = club.api("GET", "/site/builds/latest", headers=club.admin()).json()["data"]
+    assert int(latest["id"]) > int(builds) and latest["attributes"]["trigger"] == "api"
+    assert "api" in site.locator("table").inner_text()  # the build is listed with its trigger
+
 
 def staff_views() -> list[str]:
     return [name for name, _, _ in VIEWS]
