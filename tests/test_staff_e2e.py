@@ -242,7 +242,7 @@ def test_an_editor_schedules_a_bilingual_story_that_appears_by_itself(
     nl.type("clubkampioenschap")
     assert nl.input_value() == "Zaterdag is het **clubkampioenschap**"
     page.locator("#md-content-en").fill("On Saturday: the **club championship**.")
-    due = datetime.now(ZONE) + timedelta(seconds=20)
+    due = datetime.now(ZONE) + timedelta(seconds=30)
     page.get_by_label("Publish on").fill(f"{due:%Y-%m-%d}")
     page.get_by_label("At", exact=True).fill(f"{due:%H:%M:%S}")
     browser.screenshot(page, "staff-e2e-editor-1280")

@@ -26,7 +26,7 @@ export function View({ admin }) {
     <h2 id=${`${kind}-title`}>${t(kind)}</h2>
     ${kind !== "applications" || admin ? html`<${Actions}><button class="button button-quiet" type="button"
       onClick=${() => setEditing({ kind, item: null })}>${t(`new_${kind}`)}</button><//>` : null}
-    <ul class="cards">${(data ? data[kind] : []).map((item) => html`<li class="card">
+    <ul class="cards compact">${(data ? data[kind] : []).map((item) => html`<li class="card">
       <h3>${name(item)}</h3><p class="meta">${describe(item)}</p>
       <${Actions}><button class="button button-quiet" type="button" aria-label=${`${t("edit")}: ${name(item)}`}
         onClick=${() => setEditing({ kind, item })}>${t("edit")}</button><//>
