@@ -208,8 +208,12 @@ def publish(release: Release, manifest: dict[str, str], search_stale: bool = Fal
 
 
 def abandon(release: Release) -> None:
-    """Remove a failed build's staging directory; the live site is untouched."""
+    """Remove what a failed build wrote; the live site is untouched."""
     shutil.rmtree(release.staging, ignore_errors=True)
+    if live_release(release.root) != release.final.resolve():  # failed before the switch
+        shutil.rmtree(release.final, ignore_errors=True)
+        Path(f"{release.final}.manifest.json").unlink(missing_ok=True)
+        Path(f"{release.final}.search-stale").unlink(missing_ok=True)
 
 
 def abandon_all(root: Path) -> None:
