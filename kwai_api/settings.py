@@ -193,8 +193,9 @@ def _validated(settings: Settings) -> Settings:
         raise SettingsError("setting [email] security should be none, starttls or tls")
     if not settings.security.secret_keys:
         raise SettingsError("setting [security] secret_keys needs at least one key")
-    if settings.build.timeout_seconds <= 0 or settings.build.memory_mb <= 0:
-        raise SettingsError("settings [build] timeout_seconds and memory_mb should be positive")
+    for limit in ("timeout_seconds", "memory_mb"):
+        if getattr(settings.build, limit) <= 0:
+            raise SettingsError(f"setting [build] {limit} should be positive")
     if not site.url.startswith(("http://", "https://")):
         raise SettingsError("setting [site] url should be an absolute http(s) URL")
     return settings
