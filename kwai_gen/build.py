@@ -75,6 +75,9 @@ class RenderWorker:
         )
         try:
             return child.result(timeout=limits.timeout_seconds)
+        except KeyboardInterrupt:
+            releases.abandon_all(job.output)  # the child was killed with the command
+            raise
         except ChildFailed as error:
             releases.abandon_all(job.output)  # a killed child could not clean up after itself
             if isinstance(error, ChildTimedOut):

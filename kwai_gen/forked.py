@@ -73,6 +73,9 @@ class Forked(Generic[T]):
             failed, value = self._receiver.recv()
         except EOFError:
             failed, value = True, _stopped(self._process)
+        except BaseException:  # interrupted while waiting: the child goes too
+            self.kill()
+            raise
         finally:
             self._receiver.close()
             self._process.join()
