@@ -186,9 +186,10 @@ def _ask_server(
 def build_command(args: argparse.Namespace) -> None:
     """kwai build [--full] [--now]."""
     settings = Settings.load()
-    from kwai_gen.build import BuildFailed, RenderWorker, build_site
+    from kwai_gen.build import BuildFailed, RenderWorker, build_site, close_interrupted
 
     def local(db: Database) -> None:
+        close_interrupted(settings, db)  # this command alone builds while it holds the database
         _progress("building the site...")
         try:
             result = build_site(

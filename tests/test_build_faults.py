@@ -317,3 +317,17 @@ def test_a_build_past_its_time_limit_is_killed(tmp_path: Path, db: Database) -> 
 def test_a_build_past_its_memory_ceiling_is_stopped(tmp_path: Path, db: Database) -> None:
     greedy = theme_with(tmp_path, "404.html", '{% set hoard = "x" * 600_000_000 %}')
     runaway_build(tmp_path, db, greedy, "memory ceiling of 300 MB", KWAI_BUILD_MEMORY_MB="300")
+
+
+def test_builds_left_running_are_closed_as_interrupted(settings: Settings, db: Database) -> None:
+    from kwai_gen.build import close_interrupted
+
+    build_site(settings, db, now=NOW)
+    db.execute(
+        "INSERT INTO site_builds (started_at, status, now) VALUES (?, 'running', ?)", [NOW, NOW]
+    )
+    (settings.site.output / "releases" / ".killed.building" / "news").mkdir(parents=True)
+    assert close_interrupted(settings, db) == 1
+    assert last_build(db) == ("interrupted", "the server stopped during the build")
+    assert leftovers(settings.site.output) == []
+    assert close_interrupted(settings, db) == 0
