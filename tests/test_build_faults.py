@@ -118,7 +118,7 @@ def test_a_server_killed_during_builds_restarts_at_once(tmp_path: Path, club_fil
         server = serve(tmp_path, port)  # the server of the trial before is gone: the port too
         asking = threading.Thread(target=ask_build, args=(url, trial % 3 == 0))
         asking.start()
-        time.sleep(moments.uniform(0.0, 1.2))  # the start build or the asked one is running
+        time.sleep(moments.uniform(0.0, 0.8))  # the start build or the asked one is running
         kill_9(server, port)
         asking.join()
         if (site / "current").exists():
