@@ -111,14 +111,14 @@ def test_visitors_never_get_an_error_while_releases_go_live(
                         ok = complete(path, answer.content, assets)
                         answers.append((path, answer.status_code, ok))
 
-        readers = [threading.Thread(target=read) for _ in range(3)]
+        readers = [threading.Thread(target=read) for _ in range(4)]
         for reader in readers:
             reader.start()
         statuses = []
         try:
             for n in range(20):
                 when = NOW.replace(minute=n).strftime("%Y-%m-%d %H:%M:%S")
-                attributes = {"full": n % 10 == 0, "now": when}
+                attributes = {"full": n % 4 == 0, "now": when}
                 build = httpx.post(
                     f"{url}/api/v1/site/builds",
                     headers={**JOB, "Content-Type": "application/vnd.api+json"},
