@@ -124,12 +124,18 @@ def release_sockets() -> None:
 
 
 def _limit_memory(allowed: int) -> None:
-    """Let this process allocate `allowed` bytes more than it holds now (RLIMIT_DATA)."""
+    """Let this process allocate `allowed` bytes more than it holds now (RLIMIT_DATA).
+
+    Linux only (it reads /proc); elsewhere the build has no memory ceiling.
+    """
     held = 0
-    with open("/proc/self/status", encoding="ascii") as status:
-        for line in status:
-            if line.startswith("VmData:"):
-                held = int(line.split()[1]) * 1024
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmData:"):
+                    held = int(line.split()[1]) * 1024
+    except FileNotFoundError:
+        return
     resource.setrlimit(resource.RLIMIT_DATA, (held + allowed, resource.RLIM_INFINITY))
 
 
