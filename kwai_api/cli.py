@@ -186,12 +186,20 @@ def _ask_server(
 def build_command(args: argparse.Namespace) -> None:
     """kwai build [--full] [--now]."""
     settings = Settings.load()
-    from kwai_gen.build import BuildFailed, build_site
+    from kwai_gen.build import BuildFailed, RenderWorker, build_site, close_interrupted
 
     def local(db: Database) -> None:
+        close_interrupted(settings, db)  # this command alone builds while it holds the database
         _progress("building the site...")
         try:
-            result = build_site(settings, db, now=args.now, full=args.full, trigger="command")
+            result = build_site(
+                settings,
+                db,
+                now=args.now,
+                full=args.full,
+                trigger="command",
+                worker=RenderWorker(settings.build),
+            )
         except BuildFailed as error:
             raise CommandError(f"the build failed, the live site is unchanged: {error}") from None
         _report_build(result.release, result.written, result.unchanged, result.deleted)

@@ -41,6 +41,8 @@ def test_file_and_environment(tmp_path: Path) -> None:
         ({"KWAI_SITE_TIMEZONE": "Mars/Olympus"}, "[site] timezone"),
         ({"KWAI_EMAIL_SECURITY": "ssl3"}, "[email] security"),
         ({"KWAI_SITE_URL": "example.org"}, "[site] url"),
+        ({"KWAI_BUILD_TIMEOUT_SECONDS": "0"}, "[build] timeout_seconds"),
+        ({"KWAI_BUILD_MEMORY_MB": "-1"}, "[build] memory_mb"),
     ],
 )
 def test_invalid_values_name_the_key(env: dict[str, str], named: str) -> None:
