@@ -30,6 +30,8 @@ from kwai_api.mail import routes as mail
 from kwai_api.server import backup_routes as backups
 from kwai_api.server import build_routes as site
 from kwai_api.server.files import SiteFiles
+from kwai_api.trainings import coach_routes as coaches
+from kwai_api.trainings import team_routes as teams
 from kwai_api.trainings import training_routes as trainings
 
 logger = logging.getLogger("kwai.api")
@@ -41,6 +43,8 @@ API_MODULES = (
     news,
     pages,
     applications,
+    coaches,  # before trainings: /trainings/coaches is not /trainings/{id}
+    teams,
     trainings,
     site,
     mail,

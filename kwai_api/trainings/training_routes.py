@@ -124,12 +124,6 @@ def get_training(db: Database, training_id: int, public: bool = False) -> Traini
     return found
 
 
-def list_people(db: Database, table: str, limits: Page) -> tuple[int, list[Row]]:
-    """The coaches or teams, by name."""
-    count = db.fetchvalue(f"SELECT count(*) FROM {table}")
-    return count, db.fetchall(f"SELECT * FROM {table} ORDER BY name, id" + limits.sql())
-
-
 def coach_resource(row: Row) -> dict[str, Any]:
     """A `training_coaches` resource (a coach as trainings name it)."""
     return resource(COACH_TYPE, row["id"],
@@ -233,20 +227,6 @@ async def delete_route(request: Request) -> Response:
     return Response(status_code=204)
 
 
-async def coaches_route(request: Request) -> Response:
-    """GET /trainings/coaches: every coach, by name."""
-    limits = page(request)
-    count, rows = await run_in_threadpool(list_people, request.app.state.db, "coaches", limits)
-    return document([coach_resource(row) for row in rows], meta=limits.meta(count))
-
-
-async def teams_route(request: Request) -> Response:
-    """GET /trainings/teams: every team, by name."""
-    limits = page(request)
-    count, rows = await run_in_threadpool(list_people, request.app.state.db, "teams", limits)
-    return document([definitions.team_resource(row) for row in rows], meta=limits.meta(count))
-
-
 async def definition_list_route(request: Request) -> Response:
     """GET /training_definitions/{id}/trainings: the same filters as GET /trainings."""
     definition_id = parse_id(request.path_params["id"])
@@ -278,8 +258,6 @@ async def generate_route(request: Request) -> Response:
 routes: list[BaseRoute] = [
     Route("/trainings", list_route, methods=["GET"]),
     Route("/trainings", create_route, methods=["POST"]),
-    Route("/trainings/coaches", coaches_route, methods=["GET"]),
-    Route("/trainings/teams", teams_route, methods=["GET"]),
     Route("/trainings/{id}", get_route, methods=["GET"]),
     Route("/trainings/{id}", update_route, methods=["PATCH"]),
     Route("/trainings/{id}", delete_route, methods=["DELETE"]),
@@ -311,7 +289,6 @@ _LINKS = {"teams": {"type": "array", "items": oa.identifier_schema("teams")},
 _ID = [oa.path_param("id")]
 _LIST = {200: "the trainings", 400: "bad filter or page parameter", 401: "bad token",
          404: "unknown filter id"}
-_PEOPLE = {200: "the list", 400: "bad page parameter"}
 _RANGE = [oa.query("start", oa.string(format="date")), oa.query("end", oa.string(format="date"))]
 
 openapi_paths: dict[str, Any] = {
@@ -322,10 +299,6 @@ openapi_paths: dict[str, Any] = {
                              body=oa.document_schema(TYPE, _ATTRIBUTES, ("contents", "event"),
                                                      _LINKS)),
     },
-    "/trainings/coaches": {"get": oa.operation("List coaches", _PEOPLE,
-                                               parameters=oa.PAGE_PARAMETERS)},
-    "/trainings/teams": {"get": oa.operation("List teams", _PEOPLE,
-                                             parameters=oa.PAGE_PARAMETERS)},
     "/trainings/{id}": {
         "get": oa.operation("One training (anonymous: only an active one)",
                             {200: "the training", 401: "bad token", 404: "unknown"},

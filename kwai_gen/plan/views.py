@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from kwai_api.core.markup import sanitize
 from kwai_gen.model import Application, Page, Story, Text, Training, TrainingCoach, text_for
 from kwai_gen.plan.outputs import SiteInfo
 from kwai_gen.plan.urls import AGENDA, application_dir, href, page_path, story_path
@@ -110,17 +109,13 @@ def section_link(app: Application, site: SiteInfo, lang: str, summary: bool = Fa
 
 
 def section_document(app: Application, site: SiteInfo, lang: str) -> Document:
-    """An application's title and description in full.
-
-    Application descriptions are stored as staff typed them (not rendered on save like stories
-    and pages), so they are sanitized here: plain text comes out escaped, HTML without scripts.
-    """
+    """An application's title and description in full (gathered as sanitized HTML)."""
     text, marked = local_text(app.texts, site, lang)
     return Document(
         url=section_url(site, lang, app.name),
         title=text.title or app.name,
         summary=text.summary,
-        content=sanitize(text.content),
+        content=text.content,
         updated=None,
         lang=marked,
     )

@@ -238,25 +238,6 @@ def test_inactive_trainings_only_with_active_false(
     assert one["attributes"]["contents"] == [] and one["relationships"]["teams"]["data"] == []
 
 
-def test_coaches_and_teams_lists(client: TestClient) -> None:
-    coaches = client.get(f"{API}/trainings/coaches")
-    assert coaches.status_code == 200
-    assert coaches.json()["meta"] == {"count": 6, "offset": None, "limit": None}
-    first = coaches.json()["data"][0]
-    assert first == {"type": "training_coaches", "id": "2", "attributes": {
-        "name": "An Van den Broeck", "active": True,
-        "bio": "4e dan, jeugdtrainer en scheidsrechter."}}
-    names = [item["attributes"]["name"] for item in coaches.json()["data"]]
-    assert names == sorted(names)
-    teams = client.get(f"{API}/trainings/teams", params={"page[limit]": 2})
-    assert teams.json()["meta"] == {"count": 5, "offset": None, "limit": 2}
-    assert teams.json()["data"] == [
-        {"type": "teams", "id": "4", "attributes": {"name": "Competitie"}},
-        {"type": "teams", "id": "2", "attributes": {"name": "Jeugd"}},
-    ]
-    assert client.get(f"{API}/trainings/teams", params={"page[offset]": "x"}).status_code == 400
-
-
 # --- what anonymous callers see ------------------------------------------------------------
 
 
