@@ -76,6 +76,9 @@ def test_list_is_newest_first_with_meta_and_included(client: TestClient, db: Dat
     included = {(item["type"], item["id"]) for item in content["included"]}
     assert len(included) == len(content["included"])  # deduplicated
     assert ("training_coaches", "1") in included
+    coach = next(item for item in content["included"] if item["type"] == "training_coaches"
+                 and item["id"] == "1")
+    assert coach["attributes"]["bio"] == "6e dan, hoofdtrainer sinds 1990."  # the default language
     assert ("teams", "5") in included
     assert ("training_definitions", "7") in included
 
