@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from kwai_api.core.markup import sanitize
 from kwai_gen.model import Application, Page, Story, Text, Training, TrainingCoach, text_for
 from kwai_gen.plan.outputs import SiteInfo
 from kwai_gen.plan.urls import AGENDA, application_dir, href, page_path, story_path
@@ -109,13 +110,17 @@ def section_link(app: Application, site: SiteInfo, lang: str, summary: bool = Fa
 
 
 def section_document(app: Application, site: SiteInfo, lang: str) -> Document:
-    """An application's title and description in full (gathered as sanitized HTML)."""
+    """An application's title and description in full.
+
+    Gathering renders descriptions (Markdown) to sanitized HTML; they are sanitized here again
+    so that no club, however it was made, can put a script on a section page.
+    """
     text, marked = local_text(app.texts, site, lang)
     return Document(
         url=section_url(site, lang, app.name),
         title=text.title or app.name,
-        summary=text.summary,
-        content=text.content,
+        summary=sanitize(text.summary),
+        content=sanitize(text.content),
         updated=None,
         lang=marked,
     )
@@ -146,8 +151,8 @@ def document(page: Page, site: SiteInfo, lang: str) -> Document:
     return Document(
         url=href(site, lang, page_path(page, site)),
         title=text.title,
-        summary=text.summary,
-        content=text.content,
+        summary=sanitize(text.summary),
+        content=sanitize(text.content),
         updated=page.updated_at,
         lang=marked,
     )
