@@ -27,8 +27,11 @@ def bounded(attributes: Attributes, name: str, minimum: int = -MAX_INT) -> int |
     """An integer attribute within the INTEGER column range, else 422."""
     value = attributes.get(name, int, nullable=False)
     if value is not None and not minimum <= value <= MAX_INT:
-        raise ApiError(422, f"{name} should be between {minimum} and {MAX_INT}",
-                       pointer=attributes.pointer(name))
+        raise ApiError(
+            422,
+            f"{name} should be between {minimum} and {MAX_INT}",
+            pointer=attributes.pointer(name),
+        )
     return value
 
 
@@ -41,8 +44,11 @@ def read_application(
     if create or attributes.has("name"):
         changes["name"] = attributes.text("name", required=True)
         if not SLUG.match(changes["name"]):
-            raise ApiError(422, "name should be a slug: lowercase letters, digits and dashes",
-                           pointer=attributes.pointer("name"))
+            raise ApiError(
+                422,
+                "name should be a slug: lowercase letters, digits and dashes",
+                pointer=attributes.pointer("name"),
+            )
     if attributes.has("remark"):
         changes["remark"] = attributes.text("remark")
     for flag in _FLAGS:
@@ -53,8 +59,12 @@ def read_application(
     texts: dict[str, dict[str, Any]] = {}
     if attributes.has("texts"):
         for text in parse_texts(attributes, languages):
-            texts[text.locale] = {"title": text.title, "short_description": text.summary,
-                                  "description": text.content, "format": text.format}
+            texts[text.locale] = {
+                "title": text.title,
+                "short_description": text.summary,
+                "description": text.content,
+                "format": text.format,
+            }
     flat: dict[str, Any] = {}
     if attributes.has("title"):
         flat["title"] = attributes.text("title", required=True)
@@ -70,18 +80,31 @@ def read_application(
 
 def _write_texts(tx: Transaction, application_id: int, texts: dict[str, dict[str, Any]]) -> None:
     """Set the texts of the locales sent; a locale without a row starts from a shown one."""
-    rows = {row["locale"]: row for row in tx.fetchall(
-        "SELECT locale, title, short_description, description, coalesce(format, 'md') AS format"
-        " FROM application_texts WHERE application_id = ? ORDER BY locale", [application_id])}
+    rows = {
+        row["locale"]: row
+        for row in tx.fetchall(
+            "SELECT locale, title, short_description, description, coalesce(format, 'md') AS format"
+            " FROM application_texts WHERE application_id = ? ORDER BY locale",
+            [application_id],
+        )
+    }
     for locale, fields in texts.items():
         base = rows.get(locale) or next(iter(rows.values()), {})
-        merged = {"short_description": "", "description": "", "format": "md",
-                  **{name: base[name] for name in _TEXT_FIELDS if name in base}, **fields}
+        merged = {
+            "short_description": "",
+            "description": "",
+            "format": "md",
+            **{name: base[name] for name in _TEXT_FIELDS if name in base},
+            **fields,
+        }
         if not merged.get("title"):
-            raise ApiError(422, f"the {locale} text needs a title",
-                           pointer="/data/attributes/title")
-        tx.execute("DELETE FROM application_texts WHERE application_id = ? AND locale = ?",
-                   [application_id, locale])
+            raise ApiError(
+                422, f"the {locale} text needs a title", pointer="/data/attributes/title"
+            )
+        tx.execute(
+            "DELETE FROM application_texts WHERE application_id = ? AND locale = ?",
+            [application_id, locale],
+        )
         tx.execute(
             "INSERT INTO application_texts (application_id, locale, title, short_description,"
             " description, format) VALUES (?, ?, ?, ?, ?, ?)",
@@ -91,15 +114,21 @@ def _write_texts(tx: Transaction, application_id: int, texts: dict[str, dict[str
 
 def _check_name(tx: Transaction, name: str, application_id: int | None) -> None:
     """409 when another application has this name (the name is the section's path)."""
-    if tx.fetchone("SELECT id FROM applications WHERE name = ? AND id IS DISTINCT FROM ?",
-                   [name, application_id]):
-        raise ApiError(409, f"another application is named {name!r}",
-                       pointer="/data/attributes/name")
+    if tx.fetchone(
+        "SELECT id FROM applications WHERE name = ? AND id IS DISTINCT FROM ?",
+        [name, application_id],
+    ):
+        raise ApiError(
+            409, f"another application is named {name!r}", pointer="/data/attributes/name"
+        )
 
 
 def save_application(
-    db: Database, application_id: int | None, changes: dict[str, Any],
-    texts: dict[str, dict[str, Any]], now: datetime,
+    db: Database,
+    application_id: int | None,
+    changes: dict[str, Any],
+    texts: dict[str, dict[str, Any]],
+    now: datetime,
 ) -> int:
     """Create (no id) or change an application and the texts sent; returns its id, else 404."""
 
@@ -108,17 +137,21 @@ def save_application(
             _check_name(tx, changes["name"], application_id)
         if application_id is None:
             columns = [*changes, "created_at"]
-            saved = int(tx.insert(
-                f"INSERT INTO applications ({', '.join(columns)})"
-                f" VALUES ({', '.join(['?'] * len(columns))}) RETURNING id",
-                [*changes.values(), now],
-            ))
+            saved = int(
+                tx.insert(
+                    f"INSERT INTO applications ({', '.join(columns)})"
+                    f" VALUES ({', '.join(['?'] * len(columns))}) RETURNING id",
+                    [*changes.values(), now],
+                )
+            )
         else:
             if tx.fetchone("SELECT id FROM applications WHERE id = ?", [application_id]) is None:
                 raise ApiError(404, "there is no such application")
             assignments = ", ".join(f"{column} = ?" for column in [*changes, "updated_at"])
-            tx.execute(f"UPDATE applications SET {assignments} WHERE id = ?",
-                       [*changes.values(), now, application_id])
+            tx.execute(
+                f"UPDATE applications SET {assignments} WHERE id = ?",
+                [*changes.values(), now, application_id],
+            )
             saved = application_id
         _write_texts(tx, saved, texts)
         return saved
@@ -139,8 +172,11 @@ def delete_application(db: Database, application_id: int) -> Row:
             [application_id],
         )
         if used and (used["stories"] or used["pages"]):
-            raise ApiError(409, f"{used['stories']} stories and {used['pages']} pages use the"
-                                f" application {row['name']!r}; move or delete them first")
+            raise ApiError(
+                409,
+                f"{used['stories']} stories and {used['pages']} pages use the"
+                f" application {row['name']!r}; move or delete them first",
+            )
         tx.execute("DELETE FROM application_texts WHERE application_id = ?", [application_id])
         tx.execute("DELETE FROM applications WHERE id = ?", [application_id])
         return row

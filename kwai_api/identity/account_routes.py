@@ -39,15 +39,17 @@ async def current_user(request: Request) -> Response:
     return document(user_resource(row))
 
 
-def update_profile(db: Database, user: CurrentUser, changes: dict[str, Any],
-                   now: datetime) -> dict[str, Any]:
+def update_profile(
+    db: Database, user: CurrentUser, changes: dict[str, Any], now: datetime
+) -> dict[str, Any]:
     """Change one's own names and language."""
 
     def work(tx: Transaction) -> dict[str, Any]:
         if changes:
             assignments = ", ".join(f"{column} = ?" for column in [*changes, "updated_at"])
-            tx.execute(f"UPDATE users SET {assignments} WHERE id = ?",
-                       [*changes.values(), now, user.id])
+            tx.execute(
+                f"UPDATE users SET {assignments} WHERE id = ?", [*changes.values(), now, user.id]
+            )
         return find_user(tx, user.uuid)
 
     return db.write(work)
@@ -61,16 +63,19 @@ async def update_route(request: Request) -> Response:
     attributes = Attributes(content)
     for name in _ADMIN_ONLY:
         if attributes.has(name):
-            raise ApiError(403, f"only an administrator may change {name}",
-                           pointer=attributes.pointer(name))
+            raise ApiError(
+                403, f"only an administrator may change {name}", pointer=attributes.pointer(name)
+            )
     changes = read_profile(attributes, site_languages(request))
-    row = await run_in_threadpool(update_profile, request.app.state.db, user, changes,
-                                  utc_now(request))
+    row = await run_in_threadpool(
+        update_profile, request.app.state.db, user, changes, utc_now(request)
+    )
     return document(user_resource(row))
 
 
-def change_password(db: Database, user: CurrentUser, current: str, password: str,
-                    now: datetime) -> bool:
+def change_password(
+    db: Database, user: CurrentUser, current: str, password: str, now: datetime
+) -> bool:
     """Set a new password when the current one is right (else False); other sessions end."""
     row = db.fetchone("SELECT password_hash FROM users WHERE id = ?", [user.id])
     if row is None or not verify_password(row["password_hash"], current):
@@ -82,8 +87,10 @@ def change_password(db: Database, user: CurrentUser, current: str, password: str
     password_hash = hash_password(password)
 
     def work(tx: Transaction) -> None:
-        tx.execute("UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?",
-                   [password_hash, now, user.id])
+        tx.execute(
+            "UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?",
+            [password_hash, now, user.id],
+        )
         tx.execute(
             "UPDATE tokens SET revoked = true WHERE user_id = ? AND NOT revoked AND family <>"
             " (SELECT family FROM tokens WHERE identifier = ?)",
@@ -102,10 +109,12 @@ async def password_route(request: Request) -> Response:
     throttle, address = throttle_of(request), client_address(request)
     wait = throttle.begin_login(user.email, address)
     if wait > 0:
-        raise ApiError(429, "too many attempts; try again later",
-                       headers={"Retry-After": retry_after(wait)})
-    changed = await run_in_threadpool(change_password, request.app.state.db, user, current,
-                                      password, utc_now(request))
+        raise ApiError(
+            429, "too many attempts; try again later", headers={"Retry-After": retry_after(wait)}
+        )
+    changed = await run_in_threadpool(
+        change_password, request.app.state.db, user, current, password, utc_now(request)
+    )
     if not changed:
         raise ApiError(422, "the current password is wrong", pointer="/current_password")
     throttle.login_succeeded(user.email, address)
@@ -118,25 +127,41 @@ routes: list[BaseRoute] = [
     Route("/auth/user/password", password_route, methods=["POST"]),
 ]
 
-_PROFILE = {"first_name": oa.string(minLength=1), "last_name": oa.string(minLength=1),
-            "language": oa.nullable(oa.string())}
+_PROFILE = {
+    "first_name": oa.string(minLength=1),
+    "last_name": oa.string(minLength=1),
+    "language": oa.nullable(oa.string()),
+}
 
 openapi_paths: dict[str, Any] = {
     "/auth/user": {
-        "get": oa.operation("The current user", {200: "The user", 401: "Not authenticated"},
-                            auth=True),
+        "get": oa.operation(
+            "The current user", {200: "The user", 401: "Not authenticated"}, auth=True
+        ),
         "patch": oa.operation(
             "Change one's own names and language",
             {200: "The user", **oa.WRITE_ERRORS, 403: "an attribute only an admin may change"},
-            body=oa.document_schema(TYPE, _PROFILE), auth=True),
+            body=oa.document_schema(TYPE, _PROFILE),
+            auth=True,
+        ),
     },
-    "/auth/user/password": {"post": oa.operation(
-        "Change one's password (the other sessions end)",
-        {204: "Changed", 401: "Not authenticated", 400: "Unreadable form", 413: "Body too large",
-         415: "Not a form", 422: "A field is missing, the current password is wrong or the new"
-         " one too short", 429: "Too many attempts (see Retry-After)"},
-        form=oa.obj({"current_password": oa.string(), "password": oa.string()},
-                    ("current_password", "password")),
-        auth=True,
-    )},
+    "/auth/user/password": {
+        "post": oa.operation(
+            "Change one's password (the other sessions end)",
+            {
+                204: "Changed",
+                401: "Not authenticated",
+                400: "Unreadable form",
+                413: "Body too large",
+                415: "Not a form",
+                422: "A field is missing, the current password is wrong or the new one too short",
+                429: "Too many attempts (see Retry-After)",
+            },
+            form=oa.obj(
+                {"current_password": oa.string(), "password": oa.string()},
+                ("current_password", "password"),
+            ),
+            auth=True,
+        )
+    },
 }

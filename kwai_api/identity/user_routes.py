@@ -45,18 +45,22 @@ TYPE = "users"
 
 def user_resource(row: Row) -> dict[str, Any]:
     """A `users` resource (id = the uuid), as GET /auth/user and the admin routes answer."""
-    return resource(TYPE, row["uuid"], {
-        "email": row["email"],
-        "first_name": row["first_name"],
-        "last_name": row["last_name"],
-        "admin": row["admin"],
-        "revoked": row["revoked"],
-        "language": row["language"],
-        "remark": row["remark"],
-        "last_login": timestamp(row["last_login"]),
-        "created_at": timestamp(row["created_at"]),
-        "updated_at": timestamp(row["updated_at"]),
-    })
+    return resource(
+        TYPE,
+        row["uuid"],
+        {
+            "email": row["email"],
+            "first_name": row["first_name"],
+            "last_name": row["last_name"],
+            "admin": row["admin"],
+            "revoked": row["revoked"],
+            "language": row["language"],
+            "remark": row["remark"],
+            "last_login": timestamp(row["last_login"]),
+            "created_at": timestamp(row["created_at"]),
+            "updated_at": timestamp(row["updated_at"]),
+        },
+    )
 
 
 def read_profile(attributes: Attributes, languages: Sequence[str]) -> dict[str, Any]:
@@ -68,8 +72,11 @@ def read_profile(attributes: Attributes, languages: Sequence[str]) -> dict[str, 
     if attributes.has("language"):
         language = attributes.text("language")
         if language is not None and language not in languages:
-            raise ApiError(422, f"language should be one of {', '.join(languages)}",
-                           pointer=attributes.pointer("language"))
+            raise ApiError(
+                422,
+                f"language should be one of {', '.join(languages)}",
+                pointer=attributes.pointer("language"),
+            )
         changes["language"] = language
     return changes
 
@@ -91,8 +98,9 @@ async def _admin_or_job(request: Request) -> CurrentUser | None:
     return None if has_job_secret(request) else await require_admin(request)
 
 
-def _listed(db: Database, revoked: bool | None, admin: bool | None, email: str | None,
-            limits: str) -> tuple[int, list[Row]]:
+def _listed(
+    db: Database, revoked: bool | None, admin: bool | None, email: str | None, limits: str
+) -> tuple[int, list[Row]]:
     with db.snapshot() as tx:
         return list_users(tx, revoked, admin, email, limits)
 
@@ -104,8 +112,9 @@ async def list_route(request: Request) -> Response:
     revoked = boolean_parameter(request, "filter[revoked]", None)
     admin = boolean_parameter(request, "filter[admin]", None)
     email = request.query_params.get("filter[email]") or None
-    count, rows = await run_in_threadpool(_listed, request.app.state.db, revoked, admin, email,
-                                          limits.sql())
+    count, rows = await run_in_threadpool(
+        _listed, request.app.state.db, revoked, admin, email, limits.sql()
+    )
     return document([user_resource(row) for row in rows], meta=limits.meta(count))
 
 
@@ -113,8 +122,9 @@ async def get_route(request: Request) -> Response:
     """GET /users/{uuid}."""
     await _admin_or_job(request)
     user_uuid = parse_uuid(request.path_params["uuid"])
-    return document(user_resource(await run_in_threadpool(find_user, request.app.state.db,
-                                                          user_uuid)))
+    return document(
+        user_resource(await run_in_threadpool(find_user, request.app.state.db, user_uuid))
+    )
 
 
 async def update_route(request: Request) -> Response:
@@ -124,11 +134,18 @@ async def update_route(request: Request) -> Response:
     content = await read_document(request)
     check_type(content, TYPE, None)
     if "id" in content["data"] and str(content["data"]["id"]) != user_uuid:
-        raise ApiError(409, "the document's id differs from the one in the path",
-                       pointer="/data/id")
+        raise ApiError(
+            409, "the document's id differs from the one in the path", pointer="/data/id"
+        )
     changes = read_user(content, site_languages(request))
-    row = await run_in_threadpool(change_user, request.app.state.db, user_uuid, changes,
-                                  by.id if by else None, utc_now(request))
+    row = await run_in_threadpool(
+        change_user,
+        request.app.state.db,
+        user_uuid,
+        changes,
+        by.id if by else None,
+        utc_now(request),
+    )
     return document(user_resource(row))
 
 
@@ -139,12 +156,15 @@ async def create_route(request: Request) -> Response:
     content = await read_document(request)
     check_type(content, TYPE)
     attributes = Attributes(content)
-    given = {name: attributes.text(name, required=True) or ""
-             for name in ("email", "first_name", "last_name", "password")}
+    given = {
+        name: attributes.text(name, required=True) or ""
+        for name in ("email", "first_name", "last_name", "password")
+    }
     admin = attributes.get("admin", bool, default=False, nullable=False)
     try:
-        row = await run_in_threadpool(create_user, request.app.state.db, **given, admin=admin,
-                                      now=utc_now(request))
+        row = await run_in_threadpool(
+            create_user, request.app.state.db, **given, admin=admin, now=utc_now(request)
+        )
     except UserError as error:
         raise ApiError(409 if isinstance(error, EmailInUse) else 422, str(error)) from None
     created = await run_in_threadpool(find_user, request.app.state.db, row["uuid"])
@@ -158,10 +178,17 @@ routes: list[BaseRoute] = [
     Route("/users/{uuid}", update_route, methods=["PATCH"]),
 ]
 
-_PROFILE = {"first_name": oa.string(minLength=1), "last_name": oa.string(minLength=1),
-            "language": oa.nullable(oa.string())}
-_ATTRIBUTES = {**_PROFILE, "admin": {"type": "boolean"}, "revoked": {"type": "boolean"},
-               "remark": oa.nullable(oa.string())}
+_PROFILE = {
+    "first_name": oa.string(minLength=1),
+    "last_name": oa.string(minLength=1),
+    "language": oa.nullable(oa.string()),
+}
+_ATTRIBUTES = {
+    **_PROFILE,
+    "admin": {"type": "boolean"},
+    "revoked": {"type": "boolean"},
+    "remark": oa.nullable(oa.string()),
+}
 _UUID = [oa.path_param("uuid", oa.string(format="uuid"))]
 _ADMIN = {401: "not authenticated", 403: "not an admin"}
 
@@ -170,24 +197,48 @@ openapi_paths: dict[str, Any] = {
         "get": oa.operation(
             "List users, by name (admin)",
             {200: "the users", 400: "bad filter or page parameter", **_ADMIN},
-            parameters=[oa.query("filter[revoked]", {"type": "boolean"}),
-                        oa.query("filter[admin]", {"type": "boolean"}),
-                        oa.query("filter[email]"), *oa.PAGE_PARAMETERS],
-            auth=True),
+            parameters=[
+                oa.query("filter[revoked]", {"type": "boolean"}),
+                oa.query("filter[admin]", {"type": "boolean"}),
+                oa.query("filter[email]"),
+                *oa.PAGE_PARAMETERS,
+            ],
+            auth=True,
+        ),
         "post": oa.operation(
             "Create an account (only `kwai user create`, with the job secret)",
             {201: "created", 403: "without the job secret", **oa.WRITE_ERRORS},
-            body=oa.document_schema(TYPE, {"email": oa.string(), "password": oa.string(),
-                                           "admin": {"type": "boolean"}, **_PROFILE},
-                                    ("email", "first_name", "last_name", "password"))),
+            body=oa.document_schema(
+                TYPE,
+                {
+                    "email": oa.string(),
+                    "password": oa.string(),
+                    "admin": {"type": "boolean"},
+                    **_PROFILE,
+                },
+                ("email", "first_name", "last_name", "password"),
+            ),
+        ),
     },
     "/users/{uuid}": {
-        "get": oa.operation("One user (admin)", {200: "the user", 404: "unknown", **_ADMIN},
-                            parameters=_UUID, auth=True),
+        "get": oa.operation(
+            "One user (admin)",
+            {200: "the user", 404: "unknown", **_ADMIN},
+            parameters=_UUID,
+            auth=True,
+        ),
         "patch": oa.operation(
             "Change a user (admin): revoking ends every session; the last admin stays",
-            {200: "the user", 404: "unknown", **oa.WRITE_ERRORS, **_ADMIN,
-             409: "the last admin, oneself revoked, or another type/id"},
-            parameters=_UUID, auth=True, body=oa.document_schema(TYPE, _ATTRIBUTES)),
+            {
+                200: "the user",
+                404: "unknown",
+                **oa.WRITE_ERRORS,
+                **_ADMIN,
+                409: "the last admin, oneself revoked, or another type/id",
+            },
+            parameters=_UUID,
+            auth=True,
+            body=oa.document_schema(TYPE, _ATTRIBUTES),
+        ),
     },
 }

@@ -49,8 +49,10 @@ def _with_texts(reader: Database | Transaction, rows: list[Row], languages: Sequ
     rank = {locale: n for n, locale in enumerate(languages)}
     for row in rows:
         bios = texts[row["id"]]
-        row["texts"] = [{"locale": locale, "bio": bios[locale]}
-                        for locale in sorted(bios, key=lambda lc: (rank.get(lc, len(rank)), lc))]
+        row["texts"] = [
+            {"locale": locale, "bio": bios[locale]}
+            for locale in sorted(bios, key=lambda lc: (rank.get(lc, len(rank)), lc))
+        ]
         row["bio"] = bios.get(languages[0], row["bio"])  # else the bio from before languages
 
 
@@ -61,8 +63,9 @@ def list_coaches(
     where, params = ("WHERE list_contains(?, id)", [list(ids)]) if ids is not None else ("", [])
     with db.snapshot() as tx:
         count = tx.fetchone(f"SELECT count(*) AS n FROM coaches {where}", params)
-        rows = tx.fetchall(f"SELECT * FROM coaches {where} ORDER BY name, id" + limits.sql(),
-                           params)
+        rows = tx.fetchall(
+            f"SELECT * FROM coaches {where} ORDER BY name, id" + limits.sql(), params
+        )
         _with_texts(tx, rows, languages)
     return (count["n"] if count else 0), rows
 
@@ -77,15 +80,21 @@ def get_coach(db: Database, coach_id: int, languages: Sequence[str]) -> Row:
 
 def coach_resource(row: Row, public: bool = False) -> dict[str, Any]:
     """A `coaches` resource; the public does not see the staff's remark."""
-    return resource(TYPE, row["id"], {
-        "name": row["name"],
-        "active": row["active"],
-        "remark": None if public else row["remark"],
-        "bio": row["bio"],
-        "texts": row["texts"],
-        "created_at": timestamp(row["created_at"]),
-        "updated_at": timestamp(row["updated_at"]),
-    })
+    # The coach's photo will be a relationship (`photo`, an image), passed as resource()'s
+    # fourth argument; the images work adds it here.
+    return resource(
+        TYPE,
+        row["id"],
+        {
+            "name": row["name"],
+            "active": row["active"],
+            "remark": None if public else row["remark"],
+            "bio": row["bio"],
+            "texts": row["texts"],
+            "created_at": timestamp(row["created_at"]),
+            "updated_at": timestamp(row["updated_at"]),
+        },
+    )
 
 
 # --- writes ----------------------------------------------------------------------------------
@@ -98,16 +107,21 @@ def read_bios(attributes: Attributes, languages: Sequence[str]) -> dict[str, str
         base = attributes.pointer("texts")
         for n, item in enumerate(attributes.get("texts", list, nullable=False)):
             if not isinstance(item, dict):
-                raise ApiError(422, "each text should be an object {locale, bio}",
-                               pointer=f"{base}/{n}")
+                raise ApiError(
+                    422, "each text should be an object {locale, bio}", pointer=f"{base}/{n}"
+                )
             text = Attributes({"attributes": item}, base=f"{base}/{n}")
             locale = text.text("locale", required=True) or ""
             if locale not in languages:
-                raise ApiError(422, f"locale should be one of {', '.join(languages)}",
-                               pointer=text.pointer("locale"))
+                raise ApiError(
+                    422,
+                    f"locale should be one of {', '.join(languages)}",
+                    pointer=text.pointer("locale"),
+                )
             if locale in bios:
-                raise ApiError(422, f"there is more than one {locale} text",
-                               pointer=text.pointer("locale"))
+                raise ApiError(
+                    422, f"there is more than one {locale} text", pointer=text.pointer("locale")
+                )
             bios[locale] = text.text("bio") or ""
     if attributes.has("bio"):
         bios[languages[0]] = attributes.text("bio") or ""
@@ -129,10 +143,15 @@ def read_coach(content: dict[str, Any], create: bool) -> dict[str, Any]:
 
 def _write_bios(tx: Transaction, coach_id: int, bios: dict[str, str], now: datetime) -> None:
     """Set the bios of the languages sent; the others stay."""
-    tx.execute("DELETE FROM coach_texts WHERE coach_id = ? AND list_contains(?, locale)",
-               [coach_id, list(bios)])
-    tx.insert_rows("coach_texts", ("coach_id", "locale", "bio", "created_at", "updated_at"),
-                   [(coach_id, locale, bio, now, now) for locale, bio in bios.items()])
+    tx.execute(
+        "DELETE FROM coach_texts WHERE coach_id = ? AND list_contains(?, locale)",
+        [coach_id, list(bios)],
+    )
+    tx.insert_rows(
+        "coach_texts",
+        ("coach_id", "locale", "bio", "created_at", "updated_at"),
+        [(coach_id, locale, bio, now, now) for locale, bio in bios.items()],
+    )
 
 
 def create_coach(db: Database, changes: dict[str, Any], bios: dict[str, str], now: datetime) -> int:
@@ -140,11 +159,13 @@ def create_coach(db: Database, changes: dict[str, Any], bios: dict[str, str], no
 
     def work(tx: Transaction) -> int:
         columns = list(changes)
-        coach_id = int(tx.insert(
-            f"INSERT INTO coaches ({', '.join([*columns, 'created_at', 'updated_at'])})"
-            f" VALUES ({', '.join(['?'] * (len(columns) + 2))}) RETURNING id",
-            [*changes.values(), now, now],
-        ))
+        coach_id = int(
+            tx.insert(
+                f"INSERT INTO coaches ({', '.join([*columns, 'created_at', 'updated_at'])})"
+                f" VALUES ({', '.join(['?'] * (len(columns) + 2))}) RETURNING id",
+                [*changes.values(), now, now],
+            )
+        )
         _write_bios(tx, coach_id, bios, now)
         return coach_id
 
@@ -160,8 +181,9 @@ def update_coach(
         if tx.fetchone("SELECT id FROM coaches WHERE id = ?", [coach_id]) is None:
             raise ApiError(404, f"coach {coach_id} does not exist")
         assignments = ", ".join(f"{column} = ?" for column in [*changes, "updated_at"])
-        tx.execute(f"UPDATE coaches SET {assignments} WHERE id = ?",
-                   [*changes.values(), now, coach_id])
+        tx.execute(
+            f"UPDATE coaches SET {assignments} WHERE id = ?", [*changes.values(), now, coach_id]
+        )
         _write_bios(tx, coach_id, bios, now)
 
     db.write(work)
@@ -173,11 +195,13 @@ def delete_coach(db: Database, coach_id: int) -> None:
     def work(tx: Transaction) -> None:
         if tx.fetchone("SELECT id FROM coaches WHERE id = ?", [coach_id]) is None:
             raise ApiError(404, f"coach {coach_id} does not exist")
-        used = tx.fetchone("SELECT count(*) AS n FROM training_coaches WHERE coach_id = ?",
-                           [coach_id])
+        used = tx.fetchone(
+            "SELECT count(*) AS n FROM training_coaches WHERE coach_id = ?", [coach_id]
+        )
         if used and used["n"]:
-            raise ApiError(409, f"{used['n']} trainings name this coach; set active to false"
-                                " instead")
+            raise ApiError(
+                409, f"{used['n']} trainings name this coach; set active to false instead"
+            )
         tx.execute("DELETE FROM coach_texts WHERE coach_id = ?", [coach_id])
         tx.execute("DELETE FROM coaches WHERE id = ?", [coach_id])
 
@@ -191,8 +215,9 @@ async def list_route(request: Request) -> Response:
     """GET /trainings/coaches: every coach, by name."""
     public = await optional_user(request) is None
     limits = page(request)
-    count, rows = await run_in_threadpool(list_coaches, request.app.state.db, limits,
-                                          site_languages(request))
+    count, rows = await run_in_threadpool(
+        list_coaches, request.app.state.db, limits, site_languages(request)
+    )
     return document([coach_resource(row, public) for row in rows], meta=limits.meta(count))
 
 
@@ -200,8 +225,9 @@ async def get_route(request: Request) -> Response:
     """GET /trainings/coaches/{id}."""
     coach_id = parse_id(request.path_params["id"])
     public = await optional_user(request) is None
-    row = await run_in_threadpool(get_coach, request.app.state.db, coach_id,
-                                  site_languages(request))
+    row = await run_in_threadpool(
+        get_coach, request.app.state.db, coach_id, site_languages(request)
+    )
     return document(coach_resource(row, public))
 
 
@@ -251,29 +277,50 @@ routes: list[BaseRoute] = [
 ]
 
 _TEXT = oa.obj({"locale": oa.string(), "bio": oa.string()}, ("locale",))
-_ATTRIBUTES = {"name": oa.string(minLength=1), "active": {"type": "boolean"},
-               "remark": oa.nullable(oa.string()), "bio": oa.string(),
-               "texts": {"type": "array", "items": _TEXT}}
+_ATTRIBUTES = {
+    "name": oa.string(minLength=1),
+    "active": {"type": "boolean"},
+    "remark": oa.nullable(oa.string()),
+    "bio": oa.string(),
+    "texts": {"type": "array", "items": _TEXT},
+}
 _ID = [oa.path_param("id")]
 
 openapi_paths: dict[str, Any] = {
     "/trainings/coaches": {
-        "get": oa.operation("List coaches, by name (anonymous: without remarks)",
-                            {200: "the coaches", 400: "bad page parameter", 401: "bad token"},
-                            parameters=oa.PAGE_PARAMETERS),
-        "post": oa.operation("Add a coach", {201: "created", **oa.WRITE_ERRORS}, auth=True,
-                             body=oa.document_schema(TYPE, _ATTRIBUTES, ("name",))),
+        "get": oa.operation(
+            "List coaches, by name (anonymous: without remarks)",
+            {200: "the coaches", 400: "bad page parameter", 401: "bad token"},
+            parameters=oa.PAGE_PARAMETERS,
+        ),
+        "post": oa.operation(
+            "Add a coach",
+            {201: "created", **oa.WRITE_ERRORS},
+            auth=True,
+            body=oa.document_schema(TYPE, _ATTRIBUTES, ("name",)),
+        ),
     },
     "/trainings/coaches/{id}": {
-        "get": oa.operation("One coach", {200: "the coach", 401: "bad token", 404: "unknown"},
-                            parameters=_ID),
-        "patch": oa.operation("Change a coach", {200: "changed", 404: "unknown",
-                                                 **oa.WRITE_ERRORS},
-                              parameters=_ID, auth=True,
-                              body=oa.document_schema(TYPE, _ATTRIBUTES)),
-        "delete": oa.operation("Remove a coach no training names",
-                               {204: "deleted", 401: "not authenticated", 404: "unknown",
-                                409: "trainings name the coach: deactivate instead"},
-                               parameters=_ID, auth=True),
+        "get": oa.operation(
+            "One coach", {200: "the coach", 401: "bad token", 404: "unknown"}, parameters=_ID
+        ),
+        "patch": oa.operation(
+            "Change a coach",
+            {200: "changed", 404: "unknown", **oa.WRITE_ERRORS},
+            parameters=_ID,
+            auth=True,
+            body=oa.document_schema(TYPE, _ATTRIBUTES),
+        ),
+        "delete": oa.operation(
+            "Remove a coach no training names",
+            {
+                204: "deleted",
+                401: "not authenticated",
+                404: "unknown",
+                409: "trainings name the coach: deactivate instead",
+            },
+            parameters=_ID,
+            auth=True,
+        ),
     },
 }

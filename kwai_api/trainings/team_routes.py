@@ -68,12 +68,17 @@ def get_team(db: Database, team_id: int) -> Row:
 
 def team_resource(row: Row, public: bool = False) -> dict[str, Any]:
     """A `teams` resource; the public does not see the staff's remark."""
-    return resource(TYPE, row["id"], {
-        "name": row["name"],
-        "remark": None if public else row["remark"],
-        "created_at": timestamp(row["created_at"]),
-        "updated_at": timestamp(row["updated_at"]),
-    }, {"definitions": [identifier(definitions.TYPE, d) for d in row["definitions"] or []]})
+    return resource(
+        TYPE,
+        row["id"],
+        {
+            "name": row["name"],
+            "remark": None if public else row["remark"],
+            "created_at": timestamp(row["created_at"]),
+            "updated_at": timestamp(row["updated_at"]),
+        },
+        {"definitions": [identifier(definitions.TYPE, d) for d in row["definitions"] or []]},
+    )
 
 
 def read_team(content: dict[str, Any], create: bool) -> dict[str, Any]:
@@ -94,12 +99,19 @@ def _link_definitions(tx: Transaction, team_id: int, ids: list[int | None]) -> N
     """Make exactly these definitions train the team (each definition trains one team)."""
     for n, definition_id in enumerate(ids):
         if not definitions.row_exists(tx, "training_definitions", definition_id or -1):
-            raise ApiError(422, "that training definition does not exist",
-                           pointer=f"{_DEFINITIONS}/{n}")
-    tx.execute("UPDATE training_definitions SET team_id = NULL WHERE team_id = ?"
-               " AND NOT list_contains(?, id)", [team_id, ids])
-    tx.execute("UPDATE training_definitions SET team_id = ? WHERE list_contains(?, id)"
-               " AND team_id IS DISTINCT FROM ?", [team_id, ids, team_id])
+            raise ApiError(
+                422, "that training definition does not exist", pointer=f"{_DEFINITIONS}/{n}"
+            )
+    tx.execute(
+        "UPDATE training_definitions SET team_id = NULL WHERE team_id = ?"
+        " AND NOT list_contains(?, id)",
+        [team_id, ids],
+    )
+    tx.execute(
+        "UPDATE training_definitions SET team_id = ? WHERE list_contains(?, id)"
+        " AND team_id IS DISTINCT FROM ?",
+        [team_id, ids, team_id],
+    )
 
 
 def _save(tx: Transaction, team_id: int | None, changes: dict[str, Any], now: datetime) -> int:
@@ -107,17 +119,20 @@ def _save(tx: Transaction, team_id: int | None, changes: dict[str, Any], now: da
     linked = changes.pop("definitions", None)
     if team_id is None:
         columns = [*changes, "created_at", "updated_at"]
-        team_id = int(tx.insert(
-            f"INSERT INTO teams ({', '.join(columns)})"
-            f" VALUES ({', '.join(['?'] * len(columns))}) RETURNING id",
-            [*changes.values(), now, now],
-        ))
+        team_id = int(
+            tx.insert(
+                f"INSERT INTO teams ({', '.join(columns)})"
+                f" VALUES ({', '.join(['?'] * len(columns))}) RETURNING id",
+                [*changes.values(), now, now],
+            )
+        )
     else:
         if tx.fetchone("SELECT id FROM teams WHERE id = ?", [team_id]) is None:
             raise ApiError(404, f"team {team_id} does not exist")
         assignments = ", ".join(f"{column} = ?" for column in [*changes, "updated_at"])
-        tx.execute(f"UPDATE teams SET {assignments} WHERE id = ?",
-                   [*changes.values(), now, team_id])
+        tx.execute(
+            f"UPDATE teams SET {assignments} WHERE id = ?", [*changes.values(), now, team_id]
+        )
     if linked is not None:
         _link_definitions(tx, team_id, linked)
     return team_id
@@ -140,8 +155,11 @@ def delete_team(db: Database, team_id: int) -> None:
             [team_id],
         )
         if used and (used["trainings"] or used["definitions"]):
-            raise ApiError(409, f"{used['trainings']} trainings and {used['definitions']}"
-                                " training definitions name this team")
+            raise ApiError(
+                409,
+                f"{used['trainings']} trainings and {used['definitions']}"
+                " training definitions name this team",
+            )
         tx.execute("DELETE FROM teams WHERE id = ?", [team_id])
 
     db.write(work)
@@ -212,22 +230,39 @@ _ID = [oa.path_param("id")]
 
 openapi_paths: dict[str, Any] = {
     "/trainings/teams": {
-        "get": oa.operation("List teams, by name (anonymous: without remarks)",
-                            {200: "the teams", 400: "bad page parameter", 401: "bad token"},
-                            parameters=oa.PAGE_PARAMETERS),
-        "post": oa.operation("Add a team", {201: "created", **oa.WRITE_ERRORS}, auth=True,
-                             body=oa.document_schema(TYPE, _ATTRIBUTES, ("name",), _LINKS)),
+        "get": oa.operation(
+            "List teams, by name (anonymous: without remarks)",
+            {200: "the teams", 400: "bad page parameter", 401: "bad token"},
+            parameters=oa.PAGE_PARAMETERS,
+        ),
+        "post": oa.operation(
+            "Add a team",
+            {201: "created", **oa.WRITE_ERRORS},
+            auth=True,
+            body=oa.document_schema(TYPE, _ATTRIBUTES, ("name",), _LINKS),
+        ),
     },
     "/trainings/teams/{id}": {
-        "get": oa.operation("One team", {200: "the team", 401: "bad token", 404: "unknown"},
-                            parameters=_ID),
-        "patch": oa.operation("Change a team (and which definitions train it)",
-                              {200: "changed", 404: "unknown", **oa.WRITE_ERRORS},
-                              parameters=_ID, auth=True,
-                              body=oa.document_schema(TYPE, _ATTRIBUTES, relationships=_LINKS)),
-        "delete": oa.operation("Remove a team no training or definition names",
-                               {204: "deleted", 401: "not authenticated", 404: "unknown",
-                                409: "trainings or definitions name the team"},
-                               parameters=_ID, auth=True),
+        "get": oa.operation(
+            "One team", {200: "the team", 401: "bad token", 404: "unknown"}, parameters=_ID
+        ),
+        "patch": oa.operation(
+            "Change a team (and which definitions train it)",
+            {200: "changed", 404: "unknown", **oa.WRITE_ERRORS},
+            parameters=_ID,
+            auth=True,
+            body=oa.document_schema(TYPE, _ATTRIBUTES, relationships=_LINKS),
+        ),
+        "delete": oa.operation(
+            "Remove a team no training or definition names",
+            {
+                204: "deleted",
+                401: "not authenticated",
+                404: "unknown",
+                409: "trainings or definitions name the team",
+            },
+            parameters=_ID,
+            auth=True,
+        ),
     },
 }

@@ -25,8 +25,14 @@ def new_club(settings: Settings, empty_db: Database) -> Iterator[TestClient]:
         yield client
 
 
-def post(client: TestClient, path: str, headers: dict[str, str], type: str,
-         attributes: dict[str, Any], **relationships: Any) -> dict[str, Any]:
+def post(
+    client: TestClient,
+    path: str,
+    headers: dict[str, str],
+    type: str,
+    attributes: dict[str, Any],
+    **relationships: Any,
+) -> dict[str, Any]:
     """POST a document; the created resource."""
     data: dict[str, Any] = {"type": type, "attributes": attributes}
     if relationships:
@@ -37,10 +43,19 @@ def post(client: TestClient, path: str, headers: dict[str, str], type: str,
 
 
 def story(application: str) -> dict[str, Any]:
-    return {"data": {"type": "news_items", "attributes": {
-        "enabled": True, "publish_date": "2026-11-20 10:00:00",
-        "texts": [{"locale": "nl", "title": "Welkom", "content": "Onze **eerste** nieuwsbrief."}],
-    }, "relationships": {"application": {"data": {"type": "applications", "id": application}}}}}
+    return {
+        "data": {
+            "type": "news_items",
+            "attributes": {
+                "enabled": True,
+                "publish_date": "2026-11-20 10:00:00",
+                "texts": [
+                    {"locale": "nl", "title": "Welkom", "content": "Onze **eerste** nieuwsbrief."}
+                ],
+            },
+            "relationships": {"application": {"data": {"type": "applications", "id": application}}},
+        }
+    }
 
 
 def test_an_empty_club_gets_what_it_needs_to_publish(
@@ -50,28 +65,53 @@ def test_an_empty_club_gets_what_it_needs_to_publish(
     admin = {"Authorization": f"Bearer {login.json()['access_token']}"}
     assert new_club.post(f"{API}/news_items", headers=admin, json=story("1")).status_code == 422
 
-    news = post(new_club, "/portal/applications", admin, "applications", {
-        "name": "nieuws", "title": "Nieuws", "texts": [{"locale": "en", "title": "News"}]})
+    news = post(
+        new_club,
+        "/portal/applications",
+        admin,
+        "applications",
+        {"name": "nieuws", "title": "Nieuws", "texts": [{"locale": "en", "title": "News"}]},
+    )
     team = post(new_club, "/trainings/teams", admin, "teams", {"name": "Jeugd"})
-    coaches = [post(new_club, "/trainings/coaches", admin, "coaches", {"name": name, "bio": bio})
-               for name, bio in (("Ann", "3e dan"), ("Bert", "1e dan"))]
-    definition = post(new_club, "/training_definitions", admin, "training_definitions", {
-        "name": "Jeugd woensdag", "weekday": 3, "start_time": "14:00", "end_time": "15:30"},
-        team={"type": "teams", "id": team["id"]})
-    training = post(new_club, "/trainings", admin, "trainings", {
-        "contents": [{"locale": "nl", "title": "Eerste training"}],
-        "event": {"start_date": "2026-12-02 13:00:00", "end_date": "2026-12-02 14:30:00"},
-        "coaches": [{"id": coaches[0]["id"], "head": True}, {"id": coaches[1]["id"]}],
-    }, teams=[{"type": "teams", "id": team["id"]}])
+    coaches = [
+        post(new_club, "/trainings/coaches", admin, "coaches", {"name": name, "bio": bio})
+        for name, bio in (("Ann", "3e dan"), ("Bert", "1e dan"))
+    ]
+    definition = post(
+        new_club,
+        "/training_definitions",
+        admin,
+        "training_definitions",
+        {"name": "Jeugd woensdag", "weekday": 3, "start_time": "14:00", "end_time": "15:30"},
+        team={"type": "teams", "id": team["id"]},
+    )
+    training = post(
+        new_club,
+        "/trainings",
+        admin,
+        "trainings",
+        {
+            "contents": [{"locale": "nl", "title": "Eerste training"}],
+            "event": {"start_date": "2026-12-02 13:00:00", "end_date": "2026-12-02 14:30:00"},
+            "coaches": [{"id": coaches[0]["id"], "head": True}, {"id": coaches[1]["id"]}],
+        },
+        teams=[{"type": "teams", "id": team["id"]}],
+    )
     created = new_club.post(f"{API}/news_items", headers=admin, json=story(news["id"]))
 
     assert created.status_code == 201, created.text
     assert training["attributes"]["coaches"][0] == {
-        "id": coaches[0]["id"], "head": True, "present": False, "payed": False}
+        "id": coaches[0]["id"],
+        "head": True,
+        "present": False,
+        "payed": False,
+    }
     linked = new_club.get(f"{API}/trainings/teams/{team['id']}").json()["data"]
     assert linked["relationships"]["definitions"]["data"] == [
-        {"type": "training_definitions", "id": definition["id"]}]
+        {"type": "training_definitions", "id": definition["id"]}
+    ]
     counts = empty_db.fetchone(
         "SELECT (SELECT count(*) FROM applications) AS a, (SELECT count(*) FROM coaches) AS c,"
-        " (SELECT count(*) FROM teams) AS t, (SELECT count(*) FROM news_stories) AS s")
+        " (SELECT count(*) FROM teams) AS t, (SELECT count(*) FROM news_stories) AS s"
+    )
     assert counts == {"a": 1, "c": 2, "t": 1, "s": 1}

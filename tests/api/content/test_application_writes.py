@@ -25,17 +25,29 @@ NEW = {
     "title": "Jeugdwerking",
     "short_description": "Voor **jonge** judoka's",
     "description": "Elke *woensdag*.<script>alert(1)</script>",
-    "texts": [{"locale": "en", "title": "Youth", "summary": "For young judoka",
-               "content": "Every **Wednesday**."}],
-    "news": True, "pages": False, "events": True, "weight": 9, "remark": "new",
+    "texts": [
+        {
+            "locale": "en",
+            "title": "Youth",
+            "summary": "For young judoka",
+            "content": "Every **Wednesday**.",
+        }
+    ],
+    "news": True,
+    "pages": False,
+    "events": True,
+    "weight": 9,
+    "remark": "new",
 }
 
 
 def user_token(client: TestClient, db: Database) -> dict[str, str]:
     """Headers of a user who is not an admin."""
     create_user(db, "editor@example.org", "Eddy", "Tor", "long enough password")
-    login = client.post("/api/v1/auth/login",
-                        data={"username": "editor@example.org", "password": "long enough password"})
+    login = client.post(
+        "/api/v1/auth/login",
+        data={"username": "editor@example.org", "password": "long enough password"},
+    )
     return {"Authorization": f"Bearer {login.json()['access_token']}"}
 
 
@@ -56,12 +68,19 @@ def test_an_admin_creates_an_application_in_every_language(
     assert nl["locale"] == "nl" and nl["summary"] == "Voor **jonge** judoka's"
     assert nl["html_summary"] == "<p>Voor <strong>jonge</strong> judoka's</p>"
     assert nl["html_content"] == "<p>Elke <em>woensdag</em>.</p>"  # the script is gone
-    assert en == {"locale": "en", "format": "md", "title": "Youth",
-                  "summary": "For young judoka", "content": "Every **Wednesday**.",
-                  "html_summary": "<p>For young judoka</p>",
-                  "html_content": "<p>Every <strong>Wednesday</strong>.</p>"}
-    stored = db.fetchall("SELECT locale, title FROM application_texts WHERE application_id = ?"
-                         " ORDER BY locale", [int(created["id"])])
+    assert en == {
+        "locale": "en",
+        "format": "md",
+        "title": "Youth",
+        "summary": "For young judoka",
+        "content": "Every **Wednesday**.",
+        "html_summary": "<p>For young judoka</p>",
+        "html_content": "<p>Every <strong>Wednesday</strong>.</p>",
+    }
+    stored = db.fetchall(
+        "SELECT locale, title FROM application_texts WHERE application_id = ? ORDER BY locale",
+        [int(created["id"])],
+    )
     assert stored == [{"locale": "en", "title": "Youth"}, {"locale": "nl", "title": "Jeugdwerking"}]
     assert builds.changes == 1
 
@@ -71,17 +90,25 @@ def test_patch_edits_another_language(
 ) -> None:
     judo = app_id(db, "judo")
 
-    response = client.patch(f"{URL}/{judo}", headers=admin, json=application(
-        {"texts": [{"locale": "en", "title": "Judo!", "summary": "s", "content": "**c**"}]},
-        id=str(judo)))
+    response = client.patch(
+        f"{URL}/{judo}",
+        headers=admin,
+        json=application(
+            {"texts": [{"locale": "en", "title": "Judo!", "summary": "s", "content": "**c**"}]},
+            id=str(judo),
+        ),
+    )
 
     assert response.status_code == 200, response.text
     attributes = response.json()["data"]["attributes"]
     assert attributes["title"] == "Judo"  # the default language's, untouched
     assert attributes["texts"][1]["title"] == "Judo!"
     assert attributes["texts"][1]["html_content"] == "<p><strong>c</strong></p>"
-    row = db.fetchone("SELECT title, description FROM application_texts"
-                      " WHERE application_id = ? AND locale = 'en'", [judo])
+    row = db.fetchone(
+        "SELECT title, description FROM application_texts"
+        " WHERE application_id = ? AND locale = 'en'",
+        [judo],
+    )
     assert row == {"title": "Judo!", "description": "**c**"}
 
 
@@ -93,22 +120,34 @@ def test_only_an_admin_creates_or_deletes(client: TestClient, db: Database) -> N
     assert client.post(URL, json=application(NEW)).status_code == 401
 
 
-@pytest.mark.parametrize(("attributes", "status", "pointer"), [
-    ({"title": "T"}, 422, "/data/attributes/name"),
-    ({"name": "Not A Slug", "title": "T"}, 422, "/data/attributes/name"),
-    ({"name": "judo", "title": "T"}, 409, "/data/attributes/name"),
-    ({"name": "x"}, 422, "/data/attributes/title"),
-    ({"name": "x", "title": "  "}, 422, "/data/attributes/title"),
-    ({"name": "x", "title": "T", "weight": 2**40}, 422, "/data/attributes/weight"),
-    ({"name": "x", "title": "T", "news": "yes"}, 422, "/data/attributes/news"),
-    ({"name": "x", "texts": [{"locale": "fr", "title": "T"}]}, 422,
-     "/data/attributes/texts/0/locale"),
-    ({"name": "x", "texts": [{"locale": "en"}]}, 422, "/data/attributes/texts/0/title"),
-    ({"name": "x", "texts": [{"locale": "en", "title": "T", "format": "doc"}]}, 422,
-     "/data/attributes/texts/0/format"),
-])
+@pytest.mark.parametrize(
+    ("attributes", "status", "pointer"),
+    [
+        ({"title": "T"}, 422, "/data/attributes/name"),
+        ({"name": "Not A Slug", "title": "T"}, 422, "/data/attributes/name"),
+        ({"name": "judo", "title": "T"}, 409, "/data/attributes/name"),
+        ({"name": "x"}, 422, "/data/attributes/title"),
+        ({"name": "x", "title": "  "}, 422, "/data/attributes/title"),
+        ({"name": "x", "title": "T", "weight": 2**40}, 422, "/data/attributes/weight"),
+        ({"name": "x", "title": "T", "news": "yes"}, 422, "/data/attributes/news"),
+        (
+            {"name": "x", "texts": [{"locale": "fr", "title": "T"}]},
+            422,
+            "/data/attributes/texts/0/locale",
+        ),
+        ({"name": "x", "texts": [{"locale": "en"}]}, 422, "/data/attributes/texts/0/title"),
+        (
+            {"name": "x", "texts": [{"locale": "en", "title": "T", "format": "doc"}]},
+            422,
+            "/data/attributes/texts/0/format",
+        ),
+    ],
+)
 def test_bad_documents_point_at_the_field(
-    client: TestClient, admin: dict[str, str], attributes: dict[str, Any], status: int,
+    client: TestClient,
+    admin: dict[str, str],
+    attributes: dict[str, Any],
+    status: int,
     pointer: str,
 ) -> None:
     response = client.post(URL, headers=admin, json=application(attributes))
@@ -137,7 +176,11 @@ def test_deletes_an_unused_application(
 
     assert client.delete(f"{URL}/{created['id']}", headers=admin).status_code == 204
     assert client.get(f"{URL}/{created['id']}").status_code == 404
-    assert db.fetchvalue("SELECT count(*) FROM application_texts WHERE application_id = ?",
-                         [int(created["id"])]) == 0
+    assert (
+        db.fetchvalue(
+            "SELECT count(*) FROM application_texts WHERE application_id = ?", [int(created["id"])]
+        )
+        == 0
+    )
     assert client.delete(f"{URL}/{created['id']}", headers=admin).status_code == 404
     assert builds.changes == 2

@@ -28,8 +28,13 @@ def coach(client: TestClient, db: Database) -> dict[str, str]:
 def test_reads_and_changes_own_names_and_language(
     client: TestClient, coach: dict[str, str]
 ) -> None:
-    response = client.patch(URL, headers=coach, json={"data": {"type": "users", "attributes": {
-        "first_name": " Corinne ", "language": "en"}}})
+    response = client.patch(
+        URL,
+        headers=coach,
+        json={
+            "data": {"type": "users", "attributes": {"first_name": " Corinne ", "language": "en"}}
+        },
+    )
 
     assert response.status_code == 200, response.text
     attributes = client.get(URL, headers=coach).json()["data"]["attributes"]
@@ -48,18 +53,25 @@ def test_a_body_without_content_type_is_read_as_json(
     assert response.json()["data"]["attributes"]["last_name"] == "Plain"
 
 
-@pytest.mark.parametrize(("attributes", "status", "pointer"), [
-    ({"admin": True}, 403, "/data/attributes/admin"),
-    ({"revoked": False}, 403, "/data/attributes/revoked"),
-    ({"language": "fr"}, 422, "/data/attributes/language"),
-    ({"last_name": "  "}, 422, "/data/attributes/last_name"),
-])
+@pytest.mark.parametrize(
+    ("attributes", "status", "pointer"),
+    [
+        ({"admin": True}, 403, "/data/attributes/admin"),
+        ({"revoked": False}, 403, "/data/attributes/revoked"),
+        ({"language": "fr"}, 422, "/data/attributes/language"),
+        ({"last_name": "  "}, 422, "/data/attributes/last_name"),
+    ],
+)
 def test_refuses_what_one_may_not_change(
-    client: TestClient, coach: dict[str, str], attributes: dict[str, object], status: int,
+    client: TestClient,
+    coach: dict[str, str],
+    attributes: dict[str, object],
+    status: int,
     pointer: str,
 ) -> None:
-    response = client.patch(URL, headers=coach,
-                            json={"data": {"type": "users", "attributes": attributes}})
+    response = client.patch(
+        URL, headers=coach, json={"data": {"type": "users", "attributes": attributes}}
+    )
 
     assert response.status_code == status
     assert response.json()["errors"][0]["source"] == {"pointer": pointer}
@@ -70,8 +82,11 @@ def test_changing_the_password_ends_the_other_sessions(
 ) -> None:
     other = login(client)
 
-    response = client.post(f"{URL}/password", headers=coach,
-                           data={"current_password": PASSWORD, "password": "a new passphrase"})
+    response = client.post(
+        f"{URL}/password",
+        headers=coach,
+        data={"current_password": PASSWORD, "password": "a new passphrase"},
+    )
 
     assert response.status_code == 204, response.text
     assert client.get(URL, headers=coach).status_code == 200  # this session stays
@@ -81,11 +96,17 @@ def test_changing_the_password_ends_the_other_sessions(
     assert old.status_code == 401
 
 
-@pytest.mark.parametrize(("form", "pointer"), [
-    ({"current_password": "wrong password", "password": "a new passphrase"}, "/current_password"),
-    ({"current_password": PASSWORD, "password": "short"}, "/password"),
-    ({"password": "a new passphrase"}, "/current_password"),
-])
+@pytest.mark.parametrize(
+    ("form", "pointer"),
+    [
+        (
+            {"current_password": "wrong password", "password": "a new passphrase"},
+            "/current_password",
+        ),
+        ({"current_password": PASSWORD, "password": "short"}, "/password"),
+        ({"password": "a new passphrase"}, "/current_password"),
+    ],
+)
 def test_password_errors_point_at_the_field(
     client: TestClient, coach: dict[str, str], form: dict[str, str], pointer: str
 ) -> None:

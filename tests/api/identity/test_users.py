@@ -50,9 +50,17 @@ def test_lists_users_with_filters(
     listed = next(u for u in body["data"] if u["id"] == coach["uuid"])
     assert listed["type"] == "users"
     assert listed["attributes"] | {"created_at": None} == {
-        "email": "coach@example.org", "first_name": "Cor", "last_name": "Coach",
-        "admin": False, "revoked": False, "language": None, "remark": None,
-        "last_login": None, "created_at": None, "updated_at": None}
+        "email": "coach@example.org",
+        "first_name": "Cor",
+        "last_name": "Coach",
+        "admin": False,
+        "revoked": False,
+        "language": None,
+        "remark": None,
+        "last_login": None,
+        "created_at": None,
+        "updated_at": None,
+    }
     admins = client.get(URL, headers=admin, params={"filter[admin]": "true"}).json()
     assert [u["attributes"]["email"] for u in admins["data"]] == [ADMIN_EMAIL]
     assert client.get(URL, headers=admin, params={"filter[revoked]": "true"}).json()["data"] == []
@@ -73,16 +81,24 @@ def test_revoking_ends_every_session_at_once(
     theirs = login(client, "coach@example.org")
     assert client.get("/api/v1/auth/user", headers=theirs).status_code == 200
 
-    response = client.patch(f"{URL}/{coach['uuid']}", headers=admin,
-                            json=user({"revoked": True, "remark": "left the club"}))
+    response = client.patch(
+        f"{URL}/{coach['uuid']}",
+        headers=admin,
+        json=user({"revoked": True, "remark": "left the club"}),
+    )
 
     assert response.status_code == 200, response.text
     assert response.json()["data"]["attributes"]["revoked"] is True
     assert client.get("/api/v1/auth/user", headers=theirs).status_code == 401
-    assert db.fetchvalue("SELECT count(*) FROM tokens WHERE user_id = ? AND NOT revoked",
-                         [coach["id"]]) == 0
-    again = client.post("/api/v1/auth/login",
-                        data={"username": "coach@example.org", "password": PASSWORD})
+    assert (
+        db.fetchvalue(
+            "SELECT count(*) FROM tokens WHERE user_id = ? AND NOT revoked", [coach["id"]]
+        )
+        == 0
+    )
+    again = client.post(
+        "/api/v1/auth/login", data={"username": "coach@example.org", "password": PASSWORD}
+    )
     assert again.status_code == 401
 
 
@@ -96,28 +112,36 @@ def test_promotes_an_editor_and_the_last_admin_stays(
     myself = client.patch(f"{URL}/{me}", headers=admin, json=user({"revoked": True}))
     assert myself.status_code == 409
 
-    promoted = client.patch(f"{URL}/{coach['uuid']}", headers=admin,
-                            json=user({"admin": True, "language": "en"}))
+    promoted = client.patch(
+        f"{URL}/{coach['uuid']}", headers=admin, json=user({"admin": True, "language": "en"})
+    )
     assert promoted.json()["data"]["attributes"]["admin"] is True
     assert client.get(URL, headers=login(client, "coach@example.org")).status_code == 200
     # now there are two admins: one may step down, and still cannot revoke themselves
-    assert client.patch(f"{URL}/{me}", headers=admin, json=user({"revoked": True})).status_code \
-        == 409
+    assert (
+        client.patch(f"{URL}/{me}", headers=admin, json=user({"revoked": True})).status_code == 409
+    )
     stepped_down = client.patch(f"{URL}/{me}", headers=admin, json=user({"admin": False}))
     assert stepped_down.status_code == 200
     assert client.get(URL, headers=admin).status_code == 403
 
 
-@pytest.mark.parametrize(("attributes", "pointer"), [
-    ({"admin": "yes"}, "/data/attributes/admin"),
-    ({"revoked": None}, "/data/attributes/revoked"),
-    ({"first_name": ""}, "/data/attributes/first_name"),
-    ({"language": "fr"}, "/data/attributes/language"),
-    ({"remark": 5}, "/data/attributes/remark"),
-])
+@pytest.mark.parametrize(
+    ("attributes", "pointer"),
+    [
+        ({"admin": "yes"}, "/data/attributes/admin"),
+        ({"revoked": None}, "/data/attributes/revoked"),
+        ({"first_name": ""}, "/data/attributes/first_name"),
+        ({"language": "fr"}, "/data/attributes/language"),
+        ({"remark": 5}, "/data/attributes/remark"),
+    ],
+)
 def test_bad_documents_are_422(
-    client: TestClient, admin: dict[str, str], coach: dict[str, Any],
-    attributes: dict[str, Any], pointer: str,
+    client: TestClient,
+    admin: dict[str, str],
+    coach: dict[str, Any],
+    attributes: dict[str, Any],
+    pointer: str,
 ) -> None:
     response = client.patch(f"{URL}/{coach['uuid']}", headers=admin, json=user(attributes))
 
@@ -133,8 +157,15 @@ def test_unknown_users_are_404(client: TestClient, admin: dict[str, str]) -> Non
 
 
 def test_only_the_job_secret_creates_accounts(client: TestClient, admin: dict[str, str]) -> None:
-    doc = user({"email": "new@example.org", "first_name": "N", "last_name": "W",
-                "password": PASSWORD, "admin": True})
+    doc = user(
+        {
+            "email": "new@example.org",
+            "first_name": "N",
+            "last_name": "W",
+            "password": PASSWORD,
+            "admin": True,
+        }
+    )
     assert client.post(URL, headers=admin, json=doc).status_code == 403
 
     job = {"X-Kwai-Job-Secret": client.app.state.settings.security.job_secret}
@@ -143,6 +174,7 @@ def test_only_the_job_secret_creates_accounts(client: TestClient, admin: dict[st
     assert created.status_code == 201, created.text
     assert created.json()["data"]["attributes"]["admin"] is True
     assert client.post(URL, headers=job, json=doc).status_code == 409
-    weak = user({"email": "w@example.org", "first_name": "N", "last_name": "W",
-                 "password": "short"})
+    weak = user(
+        {"email": "w@example.org", "first_name": "N", "last_name": "W", "password": "short"}
+    )
     assert client.post(URL, headers=job, json=weak).status_code == 422

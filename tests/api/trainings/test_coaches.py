@@ -28,11 +28,16 @@ def test_lists_coaches_by_name_with_their_bios(client: TestClient, admin: dict[s
     first = body["data"][0]
     assert first["type"] == "coaches" and first["id"] == "2"
     assert first["attributes"] | {"created_at": None} == {
-        "name": "An Van den Broeck", "active": True, "remark": None,
+        "name": "An Van den Broeck",
+        "active": True,
+        "remark": None,
         "bio": "4e dan, jeugdtrainer en scheidsrechter.",
-        "texts": [{"locale": "nl", "bio": "4e dan, jeugdtrainer en scheidsrechter."},
-                  {"locale": "en", "bio": "4th dan, youth coach and referee."}],
-        "created_at": None, "updated_at": None,
+        "texts": [
+            {"locale": "nl", "bio": "4e dan, jeugdtrainer en scheidsrechter."},
+            {"locale": "en", "bio": "4th dan, youth coach and referee."},
+        ],
+        "created_at": None,
+        "updated_at": None,
     }
     names = [item["attributes"]["name"] for item in body["data"]]
     assert names == sorted(names)
@@ -44,19 +49,32 @@ def test_lists_coaches_by_name_with_their_bios(client: TestClient, admin: dict[s
 def test_creates_a_coach_with_a_bio_per_language(
     client: TestClient, admin: dict[str, str], db: Database, builds: Builds
 ) -> None:
-    response = client.post(URL, headers=admin, json=coach({
-        "name": " Nina Wouters ", "remark": "new this season", "bio": "Nieuw.",
-        "texts": [{"locale": "en", "bio": "New."}]}))
+    response = client.post(
+        URL,
+        headers=admin,
+        json=coach(
+            {
+                "name": " Nina Wouters ",
+                "remark": "new this season",
+                "bio": "Nieuw.",
+                "texts": [{"locale": "en", "bio": "New."}],
+            }
+        ),
+    )
 
     assert response.status_code == 201, response.text
     created = response.json()["data"]
     assert created["attributes"]["name"] == "Nina Wouters"
     assert created["attributes"]["active"] is True
     assert created["attributes"]["bio"] == "Nieuw."
-    assert created["attributes"]["texts"] == [{"locale": "nl", "bio": "Nieuw."},
-                                              {"locale": "en", "bio": "New."}]
-    rows = db.fetchall("SELECT locale, bio FROM coach_texts WHERE coach_id = ? ORDER BY locale",
-                       [int(created["id"])])
+    assert created["attributes"]["texts"] == [
+        {"locale": "nl", "bio": "Nieuw."},
+        {"locale": "en", "bio": "New."},
+    ]
+    rows = db.fetchall(
+        "SELECT locale, bio FROM coach_texts WHERE coach_id = ? ORDER BY locale",
+        [int(created["id"])],
+    )
     assert rows == [{"locale": "en", "bio": "New."}, {"locale": "nl", "bio": "Nieuw."}]
     assert builds.changes == 1
     assert client.get(f"{URL}/{created['id']}").json()["data"]["attributes"]["remark"] is None
@@ -65,9 +83,14 @@ def test_creates_a_coach_with_a_bio_per_language(
 def test_patch_changes_what_is_sent_and_keeps_other_languages(
     client: TestClient, admin: dict[str, str], builds: Builds
 ) -> None:
-    response = client.patch(f"{URL}/2", headers=admin, json=coach(
-        {"active": False, "texts": [{"locale": "en", "bio": "Youth coach, **referee**."}]},
-        id="2"))
+    response = client.patch(
+        f"{URL}/2",
+        headers=admin,
+        json=coach(
+            {"active": False, "texts": [{"locale": "en", "bio": "Youth coach, **referee**."}]},
+            id="2",
+        ),
+    )
 
     assert response.status_code == 200, response.text
     attributes = response.json()["data"]["attributes"]
@@ -75,32 +98,36 @@ def test_patch_changes_what_is_sent_and_keeps_other_languages(
     assert attributes["name"] == "An Van den Broeck"
     assert attributes["texts"] == [
         {"locale": "nl", "bio": "4e dan, jeugdtrainer en scheidsrechter."},
-        {"locale": "en", "bio": "Youth coach, **referee**."}]
+        {"locale": "en", "bio": "Youth coach, **referee**."},
+    ]
     assert attributes["updated_at"] == "2026-11-26 12:00:00"
     assert builds.changes == 1
 
 
-def test_a_coach_without_a_language_bio_shows_the_old_one(
-    client: TestClient, db: Database
-) -> None:
+def test_a_coach_without_a_language_bio_shows_the_old_one(client: TestClient, db: Database) -> None:
     db.execute("UPDATE coaches SET bio = 'Oud.' WHERE id = 2")
     db.execute("DELETE FROM coach_texts WHERE coach_id = 2")
 
     assert client.get(f"{URL}/2").json()["data"]["attributes"]["bio"] == "Oud."
 
 
-@pytest.mark.parametrize(("attributes", "pointer"), [
-    ({}, "/data/attributes/name"),
-    ({"name": "  "}, "/data/attributes/name"),
-    ({"name": 3}, "/data/attributes/name"),
-    ({"name": "X", "active": "yes"}, "/data/attributes/active"),
-    ({"name": "X", "texts": "nl"}, "/data/attributes/texts"),
-    ({"name": "X", "texts": [{"locale": "fr", "bio": ""}]}, "/data/attributes/texts/0/locale"),
-    ({"name": "X", "texts": [{"locale": "nl"}, {"locale": "nl"}]},
-     "/data/attributes/texts/1/locale"),
-    ({"name": "X", "texts": [1]}, "/data/attributes/texts/0"),
-    ({"name": "X", "bio": ["x"]}, "/data/attributes/bio"),
-])
+@pytest.mark.parametrize(
+    ("attributes", "pointer"),
+    [
+        ({}, "/data/attributes/name"),
+        ({"name": "  "}, "/data/attributes/name"),
+        ({"name": 3}, "/data/attributes/name"),
+        ({"name": "X", "active": "yes"}, "/data/attributes/active"),
+        ({"name": "X", "texts": "nl"}, "/data/attributes/texts"),
+        ({"name": "X", "texts": [{"locale": "fr", "bio": ""}]}, "/data/attributes/texts/0/locale"),
+        (
+            {"name": "X", "texts": [{"locale": "nl"}, {"locale": "nl"}]},
+            "/data/attributes/texts/1/locale",
+        ),
+        ({"name": "X", "texts": [1]}, "/data/attributes/texts/0"),
+        ({"name": "X", "bio": ["x"]}, "/data/attributes/bio"),
+    ],
+)
 def test_bad_documents_are_422_naming_the_field(
     client: TestClient, admin: dict[str, str], attributes: dict[str, Any], pointer: str
 ) -> None:

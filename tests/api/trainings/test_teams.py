@@ -15,18 +15,23 @@ URL = "/api/v1/trainings/teams"
 pytestmark = pytest.mark.usefixtures("builds")
 
 
-def team(attributes: dict[str, Any], definitions: list[Any] | None = None,
-         **data: Any) -> dict[str, Any]:
+def team(
+    attributes: dict[str, Any], definitions: list[Any] | None = None, **data: Any
+) -> dict[str, Any]:
     doc: dict[str, Any] = {"type": "teams", "attributes": attributes, **data}
     if definitions is not None:
-        doc["relationships"] = {"definitions": {"data": [
-            {"type": "training_definitions", "id": str(d)} for d in definitions]}}
+        doc["relationships"] = {
+            "definitions": {
+                "data": [{"type": "training_definitions", "id": str(d)} for d in definitions]
+            }
+        }
     return {"data": doc}
 
 
 def definitions_of(db: Database, team_id: int | str) -> list[int]:
-    rows = db.fetchall("SELECT id FROM training_definitions WHERE team_id = ? ORDER BY id",
-                       [int(team_id)])
+    rows = db.fetchall(
+        "SELECT id FROM training_definitions WHERE team_id = ? ORDER BY id", [int(team_id)]
+    )
     return [row["id"] for row in rows]
 
 
@@ -42,7 +47,8 @@ def test_lists_teams_with_their_definitions(
     youth = body["data"][1]
     assert youth["attributes"]["remark"] == "7 tot 14 jaar"
     assert [d["id"] for d in youth["relationships"]["definitions"]["data"]] == [
-        str(d) for d in definitions_of(db, youth["id"])]
+        str(d) for d in definitions_of(db, youth["id"])
+    ]
     assert len(youth["relationships"]["definitions"]["data"]) == 2
     public = client.get(f"{URL}/{youth['id']}").json()["data"]
     assert public["attributes"]["remark"] is None
@@ -57,7 +63,8 @@ def test_creates_a_team_trained_by_definitions(
     created = response.json()["data"]
     assert created["attributes"]["name"] == "Ouders"
     assert created["relationships"]["definitions"]["data"] == [
-        {"type": "training_definitions", "id": "1"}]
+        {"type": "training_definitions", "id": "1"}
+    ]
     assert definitions_of(db, created["id"]) == [1]
     assert builds.changes == 1
 
@@ -75,20 +82,31 @@ def test_patch_replaces_the_definitions_when_sent(
 
     assert moved.status_code == 200, moved.text
     assert definitions_of(db, youth) == [before[0], 7]
-    assert db.fetchvalue("SELECT team_id FROM training_definitions WHERE id = ?",
-                         [before[1]]) is None
+    assert (
+        db.fetchvalue("SELECT team_id FROM training_definitions WHERE id = ?", [before[1]]) is None
+    )
 
 
-@pytest.mark.parametrize(("doc", "pointer"), [
-    (team({}), "/data/attributes/name"),
-    (team({"name": ""}), "/data/attributes/name"),
-    (team({"name": "X", "remark": 1}), "/data/attributes/remark"),
-    (team({"name": "X"}, [999]), "/data/relationships/definitions/0"),
-    (team({"name": "X"}, ["abc"]), "/data/relationships/definitions/0"),
-    ({"data": {"type": "teams", "attributes": {"name": "X"},
-               "relationships": {"definitions": {"data": {"id": "1"}}}}},
-     "/data/relationships/definitions"),
-])
+@pytest.mark.parametrize(
+    ("doc", "pointer"),
+    [
+        (team({}), "/data/attributes/name"),
+        (team({"name": ""}), "/data/attributes/name"),
+        (team({"name": "X", "remark": 1}), "/data/attributes/remark"),
+        (team({"name": "X"}, [999]), "/data/relationships/definitions/0"),
+        (team({"name": "X"}, ["abc"]), "/data/relationships/definitions/0"),
+        (
+            {
+                "data": {
+                    "type": "teams",
+                    "attributes": {"name": "X"},
+                    "relationships": {"definitions": {"data": {"id": "1"}}},
+                }
+            },
+            "/data/relationships/definitions",
+        ),
+    ],
+)
 def test_bad_documents_are_422_naming_the_field(
     client: TestClient, admin: dict[str, str], doc: dict[str, Any], pointer: str
 ) -> None:
