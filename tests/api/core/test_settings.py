@@ -68,8 +68,11 @@ def test_production_refuses_default_secrets() -> None:
 
 def test_texts_per_language(tmp_path: Path) -> None:
     path = tmp_path / "kwai.toml"
-    path.write_text('[site]\ntagline = { nl = "Judo in Kemzeke", en = "Judo in Kemzeke, Belgium" }\n'
-                    '[club]\ncall_to_action = "Welkom"\n', encoding="utf-8")
+    path.write_text(
+        '[site]\ntagline = { nl = "Judo in Kemzeke", en = "Judo in Kemzeke, Belgium" }\n'
+        '[club]\ncall_to_action = "Welkom"\n',
+        encoding="utf-8",
+    )
     settings = Settings.load(path, env={})
     assert settings.site.tagline.get("nl") == "Judo in Kemzeke"
     assert settings.site.tagline.get("en") == "Judo in Kemzeke, Belgium"
