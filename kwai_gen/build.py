@@ -18,7 +18,7 @@ from kwai_api.core.settings import BuildSettings, Settings
 from kwai_gen import release as releases
 from kwai_gen.forked import ChildFailed, ChildTimedOut, Forked
 from kwai_gen.gather import gather
-from kwai_gen.plan.outputs import SiteInfo
+from kwai_gen.plan.outputs import Contact, SiteInfo
 from kwai_gen.render.writer import BuildFailed, RenderJob, RenderResult, render, warm
 
 __all__ = [
@@ -120,16 +120,22 @@ def prune_releases(settings: Settings) -> None:
 
 def site_info(settings: Settings) -> SiteInfo:
     """The facts of the site the templates may use."""
-    site = settings.site
+    site, club = settings.site, settings.club
     return SiteInfo(
         name=site.name,
-        tagline=site.tagline,
+        tagline=site.tagline.get(site.default_language),
         url=site.url.rstrip("/"),
         languages=site.languages,
         timezone=site.timezone,
         news_per_page=site.news_per_page,
         search=site.search,
         asset_version=asset_version(site.theme / "static"),
+        taglines=site.tagline.values,
+        locales=site.locales.values,
+        contact=Contact(
+            club.address, club.email, club.phone, club.call_to_action.values,
+            club.call_to_action_url,
+        ),
     )
 
 

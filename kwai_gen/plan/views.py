@@ -77,6 +77,21 @@ class AgendaItem:
     teams: tuple[str, ...]
     coaches: tuple[TrainingCoach, ...]  # the head coach first
     lang: str | None = None
+    team_ids: tuple[int, ...] = ()  # for the agenda's team filter
+
+
+@dataclass(frozen=True)
+class Subscription:
+    """A calendar feed to subscribe to: webcal:// for phones, https:// to paste elsewhere."""
+
+    title: str
+    url: str  # absolute https (or http) URL
+    team_id: int | None = None
+
+    @property
+    def webcal(self) -> str:
+        """The same feed as a webcal:// link, which calendar apps open as a subscription."""
+        return "webcal://" + self.url.split("://", 1)[1]
 
 
 @dataclass(frozen=True)
@@ -178,6 +193,7 @@ def agenda_item(training: Training, site: SiteInfo, lang: str) -> AgendaItem:
         teams=tuple(team.name for team in training.teams),
         coaches=training.coaches,
         lang=marked if text.title else None,
+        team_ids=tuple(team.id for team in training.teams),
     )
 
 

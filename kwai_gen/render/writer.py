@@ -135,7 +135,7 @@ def warm(job: RenderJob) -> None:
         for text in texts.values():
             slugify(text.title)
     for lang in job.site.languages:
-        format_date(job.club.now, "long", locale=lang)
+        format_date(job.club.now, "long", locale=job.site.locale_of(lang))
         language_name(lang)
 
 
