@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from kwai_api.core.database import Database, Transaction
+from kwai_api.core.markup import to_html
 from kwai_gen.model import (
     Application,
     Club,
@@ -35,10 +36,7 @@ def gather(db: Database, now: datetime) -> Club:
             stories=_stories(tx, naive_now),
             pages=_pages(tx),
             trainings=_trainings(tx),
-            coaches=tuple(
-                Coach(r["id"], r["name"], r["bio"], r["active"])
-                for r in tx.fetchall("SELECT id, name, bio, active FROM coaches ORDER BY name, id")
-            ),
+            coaches=_coaches(tx),
             teams=tuple(
                 Team(r["id"], r["name"])
                 for r in tx.fetchall("SELECT id, name FROM teams ORDER BY name, id")
@@ -55,14 +53,26 @@ def _texts(rows: list[tuple[Any, ...]]) -> dict[Any, dict[str, Text]]:
     return by_owner
 
 
-def _applications(tx: Transaction) -> tuple[Application, ...]:
-    # summary = the short description, content = the description
-    texts = _texts(
-        tx.tuples(
-            "SELECT application_id, locale, title, short_description, description"
-            " FROM application_texts ORDER BY application_id, locale"
-        )
+def _coaches(tx: Transaction) -> tuple[Coach, ...]:
+    """Every coach by name, with the bio of each language."""
+    bios: dict[int, dict[str, str]] = defaultdict(dict)
+    for coach_id, locale, bio in tx.tuples("SELECT coach_id, locale, bio FROM coach_texts"):
+        bios[coach_id][locale] = bio
+    return tuple(
+        Coach(r["id"], r["name"], r["bio"], r["active"], bios.get(r["id"], {}))
+        for r in tx.fetchall("SELECT id, name, bio, active FROM coaches ORDER BY name, id")
     )
+
+
+def _applications(tx: Transaction) -> tuple[Application, ...]:
+    # summary = the short description, content = the description, both rendered like stories'
+    texts = _texts([
+        (owner, locale, title, to_html(summary, form), to_html(content, form))
+        for owner, locale, title, summary, content, form in tx.tuples(
+            "SELECT application_id, locale, title, short_description, description,"
+            " coalesce(format, 'md') FROM application_texts ORDER BY application_id, locale"
+        )
+    ])
     return tuple(
         Application(
             r["id"], r["name"], r["weight"], r["news"], r["pages"], r["events"], texts[r["id"]]

@@ -23,6 +23,30 @@ class SettingsError(Exception):
 
 
 @dataclass(frozen=True)
+class PerLanguage:
+    """A text the site shows in each of its languages: a table per language, or one for all.
+
+    In TOML `tagline = { nl = "Judo voor jong en oud", en = "Judo for young and old" }`, or a
+    plain string that serves every language.
+    """
+
+    values: tuple[tuple[str, str], ...] = ()
+
+    @classmethod
+    def of(cls, **values: str) -> PerLanguage:
+        """The text per language code (`ALL` for every language)."""
+        return cls(tuple(sorted(values.items())))
+
+    def get(self, lang: str) -> str:
+        """The text in `lang`; else the one for every language; else the first there is."""
+        texts = dict(self.values)
+        return texts.get(lang) or texts.get(ALL) or next(iter(texts.values()), "")
+
+
+ALL = "*"  # the PerLanguage key of a text that serves every language
+
+
+@dataclass(frozen=True)
 class DatabaseSettings:
     path: Path = Path("kwai.duckdb")
 
@@ -30,7 +54,11 @@ class DatabaseSettings:
 @dataclass(frozen=True)
 class SiteSettings:
     name: str = "Judokwai Kemzeke"
-    tagline: str = "Judo for young and old since 1977"
+    tagline: PerLanguage = PerLanguage.of(
+        nl="Judo voor jong en oud sinds 1977", en="Judo for young and old since 1977"
+    )
+    # The locale of each language: how dates and times are written (24-hour clocks here).
+    locales: PerLanguage = PerLanguage.of(nl="nl_BE", en="en_GB")
     url: str = "http://127.0.0.1:8000"
     output: Path = Path("site")
     timezone: str = "Europe/Brussels"
@@ -86,12 +114,29 @@ class BuildSettings:
     max_wait_seconds: float = 5.0
     search_delay_seconds: float = 10.0
     safety_net_minutes: int = 10
+    timeout_seconds: float = 300.0  # a build running longer is killed and recorded as failed
+    memory_mb: int = 2048  # a build allocating more than this is stopped and recorded as failed
+
+
+@dataclass(frozen=True)
+class ClubSettings:
+    """How visitors find and reach the club: shown on the home page and the contact block."""
+
+    address: str = "Sporthal De Kemp, Kemphoekstraat 50, 9120 Kemzeke"
+    email: str = "info@judokwai-kemzeke.example"
+    phone: str = "+32 3 000 00 00"
+    call_to_action: PerLanguage = PerLanguage.of(
+        nl="Kom eens proberen: je eerste trainingen zijn gratis.",
+        en="Come and try: your first trainings are free.",
+    )
+    call_to_action_url: str = "/trainings/"
 
 
 @dataclass(frozen=True)
 class Settings:
     database: DatabaseSettings = field(default_factory=DatabaseSettings)
     site: SiteSettings = field(default_factory=SiteSettings)
+    club: ClubSettings = field(default_factory=ClubSettings)
     security: SecuritySettings = field(default_factory=SecuritySettings)
     email: EmailSettings = field(default_factory=EmailSettings)
     api: ApiSettings = field(default_factory=ApiSettings)
@@ -160,6 +205,12 @@ def _convert(value: Any, default: Any, base: Path) -> Any:
                 raise ValueError(value)
             return value.lower() in {"1", "true", "yes"}
         return bool(value)
+    if isinstance(default, PerLanguage):
+        if isinstance(value, str):
+            return PerLanguage.of(**{ALL: value})
+        if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+            raise TypeError(value)
+        return PerLanguage.of(**value)
     if isinstance(default, Path):
         path = Path(os.path.expanduser(str(value)))
         return path if path.is_absolute() else base / path
@@ -191,6 +242,16 @@ def _validated(settings: Settings) -> Settings:
         raise SettingsError("setting [email] security should be none, starttls or tls")
     if not settings.security.secret_keys:
         raise SettingsError("setting [security] secret_keys needs at least one key")
+    for limit in ("timeout_seconds", "memory_mb"):
+        if getattr(settings.build, limit) <= 0:
+            raise SettingsError(f"setting [build] {limit} should be positive")
+    for key, texts in (("[site] tagline", site.tagline), ("[site] locales", site.locales),
+                       ("[club] call_to_action", settings.club.call_to_action)):
+        unknown = sorted(lang for lang, _ in texts.values if lang not in (*site.languages, ALL))
+        if unknown:
+            raise SettingsError(
+                f"setting {key} has a value for {', '.join(unknown)}, not a language of the site"
+            )
     if not site.url.startswith(("http://", "https://")):
         raise SettingsError("setting [site] url should be an absolute http(s) URL")
     return settings

@@ -10,7 +10,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from kwai_api.core.database import DatabaseError
+from kwai_api.core.database import BackupNotWritten, DatabaseError
 from kwai_api.jsonapi import openapi as oa
 from kwai_api.jsonapi.access import has_job_secret
 from kwai_api.jsonapi.documents import ApiError, Attributes, document, read_document, resource
@@ -26,6 +26,8 @@ async def create(request: Request) -> Response:
         raise ApiError(422, "path should be absolute", pointer=attributes.pointer("path"))
     try:
         await run_in_threadpool(request.app.state.db.backup, path)
+    except BackupNotWritten as error:
+        raise ApiError(422, str(error), pointer=attributes.pointer("path")) from None
     except DatabaseError as error:
         raise ApiError(409, str(error), pointer=attributes.pointer("path")) from None
     except OSError as error:

@@ -22,7 +22,7 @@ from kwai_gen.plan.views import (
     AgendaItem,
     CalendarEvent,
     Day,
-    Link,
+    Subscription,
     agenda_item,
     page_link,
     section_document,
@@ -64,18 +64,19 @@ def plan_agenda(club: Club, frame: Frame) -> list[Output]:
     for training in club.trainings:
         weeks[monday_of(training.start, zone)].append(training)
     mondays = _contiguous(sorted(weeks))
+    feeds = subscriptions(club, frame)
     outputs = []
     for n, monday in enumerate(mondays):
         trainings = tuple(weeks[monday])
         previous = frame.url(week_path(mondays[n - 1])) if n > 0 else None
         following = frame.url(week_path(mondays[n + 1])) if n + 1 < len(mondays) else None
-        # A week page is made only when its trainings (or its neighbours) changed.
+        # A week page is made only when its trainings (or its neighbours, or the feeds) changed.
         outputs.append(frame.deferred_page(
-            week_path(monday), "agenda.html", (monday, trainings, previous, following),
-            partial(_week_page_context, frame, monday, trainings, previous, following),
+            week_path(monday), "agenda.html", (monday, trainings, previous, following, feeds),
+            partial(_week_page_context, frame, monday, trainings, previous, following, feeds),
         ))
     this_week = _days(weeks[monday_of(club.now, zone)], site, frame.lang)
-    outputs.append(_agenda_index(club, frame, mondays, this_week))
+    outputs.append(_agenda_index(club, frame, mondays, this_week, feeds))
     outputs += calendars(club, frame)
     return outputs
 
@@ -93,13 +94,23 @@ def _days(trainings: Sequence[Training], site: SiteInfo, lang: str) -> tuple[Day
     return by_day([agenda_item(t, site, lang) for t in trainings], site.zone)
 
 
+def subscriptions(club: Club, frame: Frame) -> tuple[Subscription, ...]:
+    """The calendar feeds of the frame's language: all trainings, then one per team."""
+    absolute = frame.site.url
+    return (
+        Subscription(frame.labels["calendar_all"], absolute + frame.url(CALENDAR)),
+        *(Subscription(team.name, absolute + frame.url(team_calendar_path(team)), team.id)
+          for team in club.teams),
+    )
+
+
 def _week_page_context(
     frame: Frame, monday: date, trainings: tuple[Training, ...], previous: str | None,
-    following: str | None,
+    following: str | None, feeds: tuple[Subscription, ...],
 ) -> dict[str, Any]:
     """What the page of one week shows."""
     days = _days(trainings, frame.site, frame.lang)
-    return _week_context(frame, monday, days, previous=previous, next=following)
+    return _week_context(frame, monday, days, previous=previous, next=following, calendars=feeds)
 
 
 def _week_context(
@@ -120,7 +131,8 @@ def _week_context(
 
 
 def _agenda_index(
-    club: Club, frame: Frame, mondays: list[date], days: tuple[Day, ...]
+    club: Club, frame: Frame, mondays: list[date], days: tuple[Day, ...],
+    feeds: tuple[Subscription, ...],
 ) -> Output:
     """/trainings/: this week, with the trainings application's description and pages."""
     site, lang = frame.site, frame.lang
@@ -130,12 +142,9 @@ def _agenda_index(
     heading = intro.title if intro is not None else frame.labels["agenda"]
     earlier = [m for m in mondays if m < monday]
     later = [m for m in mondays if m > monday]
-    calendars = (Link(frame.url(CALENDAR), frame.labels["calendar_all"]), *(
-        Link(frame.url(team_calendar_path(team)), team.name) for team in club.teams
-    ))
     return frame.page(f"{AGENDA}/", "agenda.html", **_week_context(
         frame, monday, days, title=heading,
-        heading=heading, intro=intro, calendars=calendars, this_week=None,
+        heading=heading, intro=intro, calendars=feeds, this_week=None,
         pages=tuple(page_link(p, site, lang) for p in club.pages if p.application == AGENDA),
         section_news=frame.url(f"{AGENDA}/news/") if app is not None and (
             app.news or any(s.application == AGENDA for s in club.stories)) else None,

@@ -1,14 +1,16 @@
 """The news of one language: a page per story, paginated lists, archives by year and month, feeds.
 
 Lists are numbered from the oldest story (page 1 holds the oldest ones) and only full pages get a
-number; the newest stories are on the list's index. So a new story changes the index, never the
-numbered pages, until it fills a new one.
+number; the newest stories, those on no numbered page, are on the list's index (from one to two
+pages' worth). So a new story changes the index, never the numbered pages, until the index holds
+two pages' worth and its oldest stories become a new numbered page; and no story is ever shown
+twice on the way from the index through "older".
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from functools import partial
 from typing import Any
@@ -18,6 +20,7 @@ from babel.dates import format_date
 from kwai_gen.model import Club, Story
 from kwai_gen.plan.frames import Frame
 from kwai_gen.plan.outputs import Output
+from kwai_gen.plan.structured import article_jsonld
 from kwai_gen.plan.urls import application_dir, list_page_path, output_file, story_path
 from kwai_gen.plan.views import Entry, Link, entry, section_link
 
@@ -80,7 +83,7 @@ def story_page(story: Story, frame: Frame, section: Link) -> Output:
     def make() -> dict[str, Any]:
         full = entry(story, frame.site, frame.lang, section, full=True)
         return {"title": full.title, "description": full.summary, "og_type": "article",
-                "story": full}
+                "story": full, "jsonld": article_jsonld(full, frame.site)}
 
     return frame.deferred_page(
         story_path(story, frame.site), "story.html", (story, section), make,
@@ -101,34 +104,47 @@ def news_lists(
     frame = lister.frame
     size = max(1, frame.site.news_per_page)
     total = len(stories)
-    full_pages = total // size
+    numbered = max(0, total // size - 1)  # the index keeps the rest: `size` to 2 * size - 1
+    count = numbered + 1  # the index counts as the newest page
     feed_url = frame.url(feed_path(application, frame))
 
     def page_url(number: int) -> str:
-        return frame.url(list_page_path(base, number))
+        return frame.url(base) if number == count else frame.url(list_page_path(base, number))
 
-    def listing(path: str, title: str, shown: list[Story], **pager: Any) -> Output:
+    def listing(path: str, title: str, shown: list[Story], number: int) -> Output:
         chosen = tuple(shown)
+        pager = {
+            "older": page_url(number - 1) if number > 1 else None,
+            "newer": page_url(number + 1) if number < count else None,
+            "pages": _page_links(number, count, page_url),
+            "position": f"{frame.labels['page']} {number} {frame.labels['of']} {count}",
+        }
         return frame.deferred_page(
             path, "news.html",
-            (title, chosen, feed_url, section, lister.key, *sorted(pager.items())),
+            (title, chosen, feed_url, section, lister.key, years, tuple(sorted(pager.items()))),
             lambda: {"title": title, "heading": title, "entries": lister.entries(chosen),
-                     "feed_url": feed_url, "section": section, **pager},
+                     "feed_url": feed_url, "section": section, "years": years, **pager},
         )
 
-    # the index links to the newest numbered page holding a story it does not show itself
-    older = page_url((total - size - 1) // size + 1) if total > size else None
-    outputs = [listing(base, heading, stories[:size], older=older, newer=None, years=years)]
-    for number in range(1, full_pages + 1):
+    outputs = [listing(base, heading, stories[: total - numbered * size], count)]
+    for number in range(1, numbered + 1):
         shown = stories[total - number * size : total - (number - 1) * size]
-        outputs.append(listing(
-            list_page_path(base, number),
-            f"{heading} – {frame.labels['page']} {number}",
-            shown,
-            older=page_url(number - 1) if number > 1 else None,
-            newer=page_url(number + 1) if number < full_pages else frame.url(base),
-        ))
+        title = f"{heading} – {frame.labels['page'].lower()} {number}"
+        outputs.append(listing(list_page_path(base, number), title, shown, number))
     return outputs
+
+
+def _page_links(current: int, count: int, url: Callable[[int], str]) -> tuple[Link | None, ...]:
+    """Links to jump to: the first, the last and those near the current page; None is a gap."""
+    if count <= 1:
+        return ()
+    near = {1, count, *range(max(1, current - 2), min(count, current + 2) + 1)}
+    links: list[Link | None] = []
+    for number in sorted(near):
+        if links and number - 1 not in near:
+            links.append(None)
+        links.append(Link("" if number == current else url(number), str(number)))
+    return tuple(links)
 
 
 def _month_of(published: datetime, frame: Frame) -> tuple[int, int]:
@@ -180,13 +196,14 @@ def _month_context(
     """What a month's archive page shows."""
     return {
         "title": title, "heading": title, "entries": lister.entries(shown), "feed_url": feed_url,
-        "section": None, "older": None, "newer": None, "years": (), "up": up,
+        "section": None, "older": None, "newer": None, "years": (), "up": up, "pages": (),
+        "position": "",
     }
 
 
 def _month_name(year: int, month: int, frame: Frame) -> str:
     """"november 2026" in the frame's language."""
-    return format_date(date(year, month, 1), "LLLL y", locale=frame.lang)
+    return format_date(date(year, month, 1), "LLLL y", locale=frame.site.locale_of(frame.lang))
 
 
 def feed(

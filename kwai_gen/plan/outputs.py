@@ -10,7 +10,32 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+from urllib.parse import quote_plus
 from zoneinfo import ZoneInfo
+
+# A language's locale unless the settings say otherwise: a Belgian club writes 24-hour times.
+DEFAULT_LOCALES = {"nl": "nl_BE", "en": "en_GB", "fr": "fr_BE", "de": "de_BE"}
+
+
+@dataclass(frozen=True)
+class Contact:
+    """How visitors find and reach the club (from the [club] settings)."""
+
+    address: str
+    email: str
+    phone: str
+    call_to_action: tuple[tuple[str, str], ...]  # (language, text)
+    call_to_action_url: str
+
+    @property
+    def route_url(self) -> str:
+        """A route to the address on OpenStreetMap: a plain link, no embedded map or tracker."""
+        return "https://www.openstreetmap.org/search?query=" + quote_plus(self.address)
+
+    def call_in(self, lang: str) -> str:
+        """The call to action in `lang` (or the one for every language)."""
+        texts = dict(self.call_to_action)
+        return texts.get(lang) or texts.get("*") or ""
 
 
 @dataclass(frozen=True)
@@ -27,6 +52,18 @@ class SiteInfo:
     # A digest of the theme's assets: asset links carry it (?v=) so that browsers and CDNs,
     # which may keep /theme/ files for a week, fetch them again when they change.
     asset_version: str = ""
+    taglines: tuple[tuple[str, str], ...] = ()  # (language, tagline); `tagline` is the fallback
+    locales: tuple[tuple[str, str], ...] = ()  # (language, locale): how dates are written
+    contact: Contact | None = None
+
+    def tagline_in(self, lang: str) -> str:
+        """The tagline in `lang`."""
+        texts = dict(self.taglines)
+        return texts.get(lang) or texts.get("*") or self.tagline
+
+    def locale_of(self, lang: str) -> str:
+        """The locale dates and times are written in on pages of `lang` (en_GB for en)."""
+        return dict(self.locales).get(lang) or DEFAULT_LOCALES.get(lang, lang)
 
     @property
     def default_language(self) -> str:

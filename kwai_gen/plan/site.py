@@ -16,6 +16,7 @@ from kwai_gen.plan.frames import Frame, make_frame
 from kwai_gen.plan.news import feed_path, plan_news
 from kwai_gen.plan.outputs import Output, SiteInfo
 from kwai_gen.plan.staff import plan_staff
+from kwai_gen.plan.structured import club_jsonld, manifest
 from kwai_gen.plan.urls import AGENDA, application_dir, content_path, page_path
 from kwai_gen.plan.views import (
     Document,
@@ -52,6 +53,7 @@ def plan(club: Club, site: SiteInfo) -> list[Output]:
         outputs += plan_staff(frame)
     outputs.append(_sitemap(outputs, site))
     outputs.append(Output("robots.txt", "robots", {"site": site}))
+    outputs.append(manifest(site))
     _check_unique(outputs)
     return outputs
 
@@ -69,7 +71,8 @@ def _home(club: Club, frame: Frame) -> Output:
     return frame.page(
         "", "home.html",
         title=site.name,
-        description=site.tagline,
+        description=site.tagline_in(lang),
+        jsonld=club_jsonld(site, lang),
         cards=tuple(section_link(app, site, lang, summary=True) for app in club.applications),
         featured=tuple(entry(s, site, lang, sections.get(s.application, news)) for s in promoted),
         latest=tuple(entry(s, site, lang, sections.get(s.application, news)) for s in latest),
@@ -134,7 +137,8 @@ def _coaches(club: Club, frame: Frame) -> Output:
     return frame.page(
         "coaches/", "coaches.html",
         title=frame.labels["coaches"],
-        coaches=tuple(c for c in club.coaches if c.active),
+        coaches=tuple(c.in_language(frame.lang, frame.site.languages) for c in club.coaches
+                      if c.active),
         agenda_url=frame.url(f"{AGENDA}/"),
     )
 

@@ -77,6 +77,21 @@ class AgendaItem:
     teams: tuple[str, ...]
     coaches: tuple[TrainingCoach, ...]  # the head coach first
     lang: str | None = None
+    team_ids: tuple[int, ...] = ()  # for the agenda's team filter
+
+
+@dataclass(frozen=True)
+class Subscription:
+    """A calendar feed to subscribe to: webcal:// for phones, https:// to paste elsewhere."""
+
+    title: str
+    url: str  # absolute https (or http) URL
+    team_id: int | None = None
+
+    @property
+    def webcal(self) -> str:
+        """The same feed as a webcal:// link, which calendar apps open as a subscription."""
+        return "webcal://" + self.url.split("://", 1)[1]
 
 
 @dataclass(frozen=True)
@@ -112,14 +127,14 @@ def section_link(app: Application, site: SiteInfo, lang: str, summary: bool = Fa
 def section_document(app: Application, site: SiteInfo, lang: str) -> Document:
     """An application's title and description in full.
 
-    Application descriptions are stored as staff typed them (not rendered on save like stories
-    and pages), so they are sanitized here: plain text comes out escaped, HTML without scripts.
+    Gathering renders descriptions (Markdown) to sanitized HTML; they are sanitized here again
+    so that no club, however it was made, can put a script on a section page.
     """
     text, marked = local_text(app.texts, site, lang)
     return Document(
         url=section_url(site, lang, app.name),
         title=text.title or app.name,
-        summary=text.summary,
+        summary=sanitize(text.summary),
         content=sanitize(text.content),
         updated=None,
         lang=marked,
@@ -151,8 +166,8 @@ def document(page: Page, site: SiteInfo, lang: str) -> Document:
     return Document(
         url=href(site, lang, page_path(page, site)),
         title=text.title,
-        summary=text.summary,
-        content=text.content,
+        summary=sanitize(text.summary),
+        content=sanitize(text.content),
         updated=page.updated_at,
         lang=marked,
     )
@@ -178,6 +193,7 @@ def agenda_item(training: Training, site: SiteInfo, lang: str) -> AgendaItem:
         teams=tuple(team.name for team in training.teams),
         coaches=training.coaches,
         lang=marked if text.title else None,
+        team_ids=tuple(team.id for team in training.teams),
     )
 
 

@@ -31,7 +31,7 @@ def render_atom(context: dict[str, Any]) -> bytes:
         updated=context["updated"],
         title=context["title"],
         link=context["link"],
-        description=site.tagline,
+        description=site.tagline_in(context["lang"]),
         language=context["lang"],
         feed_url=context["feed_url"],
         feed_guid=context["feed_url"],

@@ -23,6 +23,11 @@ def _local(context: Context, value: datetime) -> datetime:
     return value.astimezone(context["site"].zone)
 
 
+def _locale(context: Context) -> str:
+    """The locale of the page's language (en_GB for English on a Belgian club's site)."""
+    return str(context["site"].locale_of(context["lang"]))
+
+
 def _day(context: Context, value: date | datetime) -> date:
     """The calendar day of `value` in the club's zone."""
     return _local(context, value).date() if isinstance(value, datetime) else value
@@ -37,15 +42,15 @@ def _hour_skeleton(lang: str) -> str:
 
 @pass_context
 def local_date(context: Context, value: date | datetime, format: str = "long") -> str:
-    """A day as the page's language writes it: "26 november 2026", "November 26, 2026"."""
-    return format_date(_day(context, value), format, locale=context["lang"])
+    """A day as the page's language writes it: "26 november 2026", "26 November 2026"."""
+    return format_date(_day(context, value), format, locale=_locale(context))
 
 
 @pass_context
 def time_range(context: Context, start: datetime, end: datetime) -> str:
-    """From start to end in the club's zone: "19:30–21:00", "7:30 – 9:00 PM"."""
+    """From start to end in the club's zone: "19:30–21:00" (a 12-hour locale: "7:30 – 9:00 PM")."""
     first, last = _local(context, start), _local(context, end)
-    lang = context["lang"]
+    lang = _locale(context)
     if first.date() != last.date():
         return f"{format_time(first, 'short', locale=lang)} – {local_date(context, end)} " + (
             format_time(last, "short", locale=lang)
@@ -58,8 +63,8 @@ def time_range(context: Context, start: datetime, end: datetime) -> str:
 
 @pass_context
 def day_range(context: Context, first: date, last: date) -> str:
-    """A span of days: "23–29 nov 2026", "Nov 23 – 29, 2026"."""
-    return format_interval(first, last, "yMMMd", locale=context["lang"])
+    """A span of days: "23–29 nov 2026", "23–29 Nov 2026"."""
+    return format_interval(first, last, "yMMMd", locale=_locale(context))
 
 
 @pass_context

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -9,9 +10,16 @@ from kwai_gen.render.feeds import render_atom
 from kwai_gen.render.ical import render_ical
 from kwai_gen.render.sitemap import render_robots, render_sitemap
 
+
+def render_json(context: dict[str, Any]) -> bytes:
+    """A JSON file (the web manifest): the context as it is."""
+    return json.dumps(context, ensure_ascii=False, indent=1, sort_keys=True).encode()
+
+
 RENDERERS: dict[str, Callable[[dict[str, Any]], bytes]] = {
     "atom": render_atom,
     "ical": render_ical,
     "sitemap": render_sitemap,
     "robots": render_robots,
+    "manifest": render_json,
 }

@@ -36,6 +36,9 @@ def render_ical(context: dict[str, Any]) -> bytes:
         "METHOD:PUBLISH",
         _line(f"X-WR-CALNAME:{_text(context['name'])}"),
         _line(f"X-WR-TIMEZONE:{_text(zone_name)}"),
+        # How often a subscribed calendar should look again (RFC 7986, and Outlook's own name).
+        "REFRESH-INTERVAL;VALUE=DURATION:PT1H",
+        "X-PUBLISHED-TTL:PT1H",
     ]
     head = "\r\n".join(lines) + "\r\n"
     zone = _timezone(zone_name, *_years(events)) if events else b""

@@ -9,6 +9,7 @@ live file is hard-linked instead of rendered.
 
 from __future__ import annotations
 
+import functools
 import gc
 import hashlib
 import os
@@ -22,7 +23,7 @@ from typing import Any
 from jinja2 import select_autoescape
 
 from kwai_gen import release as releases
-from kwai_gen.forked import ChildFailed, Forked
+from kwai_gen.forked import ChildFailed, Forked, die_with_parent
 from kwai_gen.model import Club, ContentPage, Text
 from kwai_gen.plan.outputs import Output, SiteInfo
 from kwai_gen.render.digest import Digester
@@ -134,7 +135,7 @@ def warm(job: RenderJob) -> None:
         for text in texts.values():
             slugify(text.title)
     for lang in job.site.languages:
-        format_date(job.club.now, "long", locale=lang)
+        format_date(job.club.now, "long", locale=job.site.locale_of(lang))
         language_name(lang)
 
 
@@ -345,6 +346,7 @@ def _index(site: Path) -> None:
         capture_output=True,
         text=True,
         check=False,
+        preexec_fn=functools.partial(die_with_parent, os.getpid()),
     )
     if result.returncode != 0:
         raise BuildFailed(f"the search index failed: {result.stderr.strip() or result.stdout}")

@@ -33,7 +33,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Club, SiteI
     settings = make_settings(tmp_path_factory.mktemp("renderers"))
     database: Database = open_database(settings.database.path)
     create_club(database, seed=1, anchor=ANCHOR, timezone=settings.site.timezone)
-    site = SiteInfo(settings.site.name, settings.site.tagline, URL, ("nl", "en"),
+    site = SiteInfo(settings.site.name, settings.site.tagline.get("nl"), URL, ("nl", "en"),
                     settings.site.timezone)
     yield gather(database, NOW), site
     database.close()
@@ -50,7 +50,7 @@ def render(output: Output) -> bytes:
 
 def test_every_non_html_output_has_a_renderer(outputs: dict[str, Output]) -> None:
     kinds = {o.template for o in outputs.values() if not o.template.endswith(".html")}
-    assert kinds == set(RENDERERS) == {"atom", "ical", "sitemap", "robots"}
+    assert kinds == set(RENDERERS) == {"atom", "ical", "sitemap", "robots", "manifest"}
 
 
 def test_the_news_feed_holds_the_newest_twenty_with_absolute_links(

@@ -26,7 +26,8 @@ ABOUT = ContentPage("about", {"nl": Text("nl", "Over ons", "<p>Wie</p>", "<p>Wij
 def site_of(settings: Settings, **changes: object) -> SiteInfo:
     """The SiteInfo the build would make from the test settings."""
     site = settings.site
-    info = SiteInfo(site.name, site.tagline, site.url, site.languages, site.timezone,
+    info = SiteInfo(site.name, site.tagline.get(site.default_language), site.url, site.languages,
+                    site.timezone,
                     site.news_per_page, site.search)
     return replace(info, **changes)  # type: ignore[arg-type]
 
@@ -159,21 +160,33 @@ def test_news_pages_are_numbered_from_the_oldest(club: Club, site: SiteInfo) -> 
     site = replace(site, news_per_page=10)
     paths = by_path(plan(club, site))
     total = len(club.stories)
-    assert total == 51  # the seeded club: five full pages and one story over
+    assert total == 51  # the seeded club
     index = paths["news/index.html"].made()
-    assert [e.id for e in index["entries"]] == [s.id for s in club.stories[:10]]
+    # four full pages of the oldest forty; the index holds the eleven that no page holds
+    assert [e.id for e in index["entries"]] == [s.id for s in club.stories[:11]]
     oldest = paths["news/page/1/index.html"].made()
     assert [e.id for e in oldest["entries"]] == [s.id for s in club.stories[-10:]]
-    assert "news/page/6/index.html" not in paths  # the partial newest page lives on the index
-    # the index links to the newest numbered page that holds a story it does not show
-    assert index["older"] == "/news/page/5/"
-    page5 = paths["news/page/5/index.html"].made()
-    assert club.stories[10].id in {e.id for e in page5["entries"]}
-    assert (page5["older"], page5["newer"]) == ("/news/page/4/", "/news/")
+    assert "news/page/5/index.html" not in paths
+    assert index["older"] == "/news/page/4/"
+    page4 = paths["news/page/4/index.html"].made()
+    assert [e.id for e in page4["entries"]] == [s.id for s in club.stories[11:21]]
+    assert (page4["older"], page4["newer"]) == ("/news/page/3/", "/news/")
     assert (oldest["older"], oldest["newer"]) == (None, "/news/page/2/")
-    shown = {e.id for p, o in paths.items() if p.startswith("news/page/")
-             for e in o.made()["entries"]} | {e.id for e in index["entries"]}
-    assert shown == {s.id for s in club.stories}
+    assert (index["position"], page4["position"]) == ("Pagina 5 van 5", "Pagina 4 van 5")
+    assert [link.title if link else None for link in oldest["pages"]] == ["1", "2", "3", None, "5"]
+    assert oldest["pages"][0].url == "" and oldest["pages"][-1].url == "/news/"
+
+
+def test_every_story_is_reached_exactly_once_through_older(club: Club, site: SiteInfo) -> None:
+    for size in (1, 7, 10, 25, 51, 60):
+        paths = by_path(plan(club, replace(site, news_per_page=size)))
+        seen: list[int] = []
+        url: str | None = "/news/"
+        while url is not None:
+            page = paths[url.lstrip("/") + "index.html"].made()
+            seen += [e.id for e in page["entries"]]
+            url = page["older"]
+        assert seen == [s.id for s in club.stories], size
 
 
 def test_weeks_are_contiguous_and_linked(club: Club, site: SiteInfo) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from html.parser import HTMLParser
@@ -14,6 +16,7 @@ from pelican.settings import DEFAULT_CONFIG
 
 from kwai_api.core.database import open_database
 from kwai_api.demo import create_club
+from kwai_gen.build import site_info
 from kwai_gen.gather import gather
 from kwai_gen.model import Club, ContentPage, Text
 from kwai_gen.plan.outputs import Output, SiteInfo
@@ -167,9 +170,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     create_club(database, seed=1, anchor=ANCHOR, timezone=settings.site.timezone)
     club = replace(gather(database, NOW), content_pages=content_pages())
     database.close()
-    s = settings.site
-    info = SiteInfo(s.name, s.tagline, "https://judo.example", s.languages, s.timezone,
-                    s.news_per_page, search=False)
+    info = replace(site_info(settings), url="https://judo.example", search=False)
     yield build(club, info, tmp_path_factory.mktemp("release"))
 
 
@@ -214,19 +215,25 @@ def test_every_page_has_its_language_canonical_and_alternates(site: Site) -> Non
         assert base + switch[0] == page.hreflang[other], path
 
 
+ROUTE = "https://www.openstreetmap.org/search?query="
+
+
 def test_every_internal_link_resolves_to_a_planned_file(site: Site) -> None:
     planned = set(site.outputs)
     for path, page in site.pages.items():
         for tag, url, _ in page.links:
+            if url.startswith(ROUTE):
+                assert tag == "a", (path, url)  # a plain link to the route, nothing embedded
+                continue
             if url.startswith(("http://", "https://")):
                 assert tag == "link" and url.startswith(site.info.url), (path, url)
-                continue  # canonical and alternates
-            if url.startswith("mailto:") or url.startswith("#"):
+                continue  # canonical, alternates and calendar feeds
+            if url.startswith(("mailto:", "tel:", "#", "webcal://")):
                 continue
             assert url.startswith("/"), (path, url)
             if url.startswith(IGNORED):
                 continue
-            target = url.split("#")[0].lstrip("/")
+            target = url.split("#")[0].split("?")[0].lstrip("/")
             target = target + "index.html" if target == "" or target.endswith("/") else target
             assert target in planned, (path, url)
 
@@ -251,13 +258,13 @@ def test_dates_are_in_the_club_zone_and_the_page_language(site: Site) -> None:
     story = next(s for s in site.club.stories if s.id == 56)  # published 2026-11-16 (UTC)
     dutch = site.html(story_path(story, site.info))
     english = site.html("en/" + story_path(story, site.info))
-    assert "16 november 2026" in dutch and "November 16, 2026" in english
+    assert "16 november 2026" in dutch and "16 November 2026" in english  # en_GB, not US
     winter = week_path(NOW.date())  # Thursday 26 November: 18:30 UTC is 19:30 in Brussels
     assert "donderdag 26 november 2026" in site.html(winter + "index.html")
-    assert "Thursday, November 26, 2026" in site.html("en/" + winter + "index.html")
+    assert "Thursday, 26 November 2026" in site.html("en/" + winter + "index.html")
     assert "19:30–21:00" in site.html(winter + "index.html")
-    # babel's thin spaces around the dash and before PM
-    assert ">7:30\u2009\u2013\u20099:00\u202fPM<" in site.html("en/" + winter + "index.html")
+    assert ">19:30–21:00<" in site.html("en/" + winter + "index.html")  # a 24-hour clock
+    assert "PM<" not in site.html("en/" + winter + "index.html")
     summer = next(t for t in site.club.trainings if t.start.month == 7)  # CEST: UTC + 2
     local = summer.start.hour + 2
     page = site.html(week_path(summer.start.date()) + "index.html")
@@ -301,6 +308,26 @@ def test_the_agenda_shows_teams_coaches_and_the_head_coach(site: Site) -> None:
     assert training.teams[0].name in html and training.location in html
 
 
+def test_the_coaches_page_shows_each_bio_in_the_page_language(site: Site) -> None:
+    dutch, english = site.html("coaches/index.html"), site.html("en/coaches/index.html")
+
+    assert "<p>4e dan, jeugdtrainer en scheidsrechter.</p>" in dutch
+    assert "<p>4th dan, youth coach and referee.</p>" in english  # no lang mark: it is English
+
+
+def test_a_bio_missing_in_a_language_falls_back_marked(site: Site, tmp_path: Path) -> None:
+    first, *others = site.club.coaches
+    dutch_only = replace(first, bios={"nl": "Alleen in het Nederlands."})
+    built = build(replace(site.club, coaches=(dutch_only, *others)), site.info, tmp_path)
+
+    assert '<p lang="nl">Alleen in het Nederlands.</p>' in built.html("en/coaches/index.html")
+
+
+def test_section_descriptions_are_rendered_markdown(site: Site) -> None:
+    assert "<strong>De club</strong>: Wie we zijn" in site.html("club/index.html")
+    assert "**" not in site.html("club/index.html")
+
+
 def test_the_home_page_shows_sections_news_and_trainings(site: Site) -> None:
     home = site.html("index.html")
     assert site.pages["index.html"].h1 == [site.info.name]
@@ -332,7 +359,7 @@ def assert_links_resolve(site: Site) -> None:
         assert page.problems == [] and len(page.h1) == 1, path
         for _, url, _ in page.links:
             if url.startswith("/") and not url.startswith(IGNORED):
-                target = url.lstrip("/")
+                target = url.split("?")[0].lstrip("/")
                 target = target + "index.html" if target == "" or target.endswith("/") else target
                 assert target in site.outputs, (path, url)
 
@@ -377,4 +404,42 @@ def test_section_descriptions_cannot_carry_scripts(site: Site, tmp_path: Path) -
     built = build(club, site.info, tmp_path)
     html = built.html("club/index.html")
     assert "<p>Hallo</p>" in html and "<script>alert" not in html and "onclick" not in html
-    assert "Wij &amp; &lt;b&gt;jij&lt;/b&gt;" in built.html("index.html")  # the card's text
+    assert "Wij &amp; jij</span>" in built.html("index.html")  # the card's text, tags stripped
+
+
+def test_every_week_page_offers_its_feeds_as_subscriptions(site: Site) -> None:
+    weeks = [p for p in site.pages if p.startswith(("trainings/20", "en/trainings/20"))]
+    assert weeks
+    feeds = 1 + len(site.club.teams)
+    for path in [*weeks, "trainings/index.html", "en/trainings/index.html"]:
+        html = site.html(path)
+        assert html.count('<link rel="alternate" type="text/calendar"') == feeds, path
+        assert html.count('href="webcal://judo.example/') == feeds, path
+        assert 'data-copy="https://judo.example/' in html, path
+        assert '<script src="/theme/js/agenda.js?v=' in html, path
+    assert "agenda.js" not in site.html("index.html")  # only agenda pages carry its script
+
+
+def test_search_engines_and_phones_read_the_club(site: Site) -> None:
+    home = site.html("index.html")
+    data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', home)[1])
+    assert data["@type"] == "SportsClub" and data["address"] and data["name"] == site.info.name
+    story = site.club.stories[0]
+    page = site.html(story_path(story, site.info))
+    article = json.loads(re.search(r'application/ld\+json">(.*?)</script>', page)[1])
+    assert article["@type"] == "NewsArticle"
+    assert article["url"].endswith(story_path(story, site.info))
+    assert '<link rel="manifest" href="/manifest.webmanifest">' in home
+    manifest = site.outputs["manifest.webmanifest"].made()
+    for icon in manifest["icons"]:
+        assert (ROOT / "theme" / "static" / icon["src"].removeprefix("/theme/")).is_file()
+    assert '<link rel="apple-touch-icon"' in home
+
+
+def test_each_language_reads_its_own_tagline_and_contact(site: Site) -> None:
+    dutch, english = site.html("index.html"), site.html("en/index.html")
+    assert "Judo voor jong en oud" in dutch and "Judo for young and old" not in dutch
+    assert "Judo for young and old" in english and "Judo voor jong en oud" not in english
+    assert "Kom eens proberen" in dutch and "Come and try" in english
+    assert "https://www.openstreetmap.org/search?query=" in dutch
+    assert 'content="nl_BE"' in dutch and 'content="en_GB"' in english  # og:locale

@@ -41,6 +41,8 @@ def test_file_and_environment(tmp_path: Path) -> None:
         ({"KWAI_SITE_TIMEZONE": "Mars/Olympus"}, "[site] timezone"),
         ({"KWAI_EMAIL_SECURITY": "ssl3"}, "[email] security"),
         ({"KWAI_SITE_URL": "example.org"}, "[site] url"),
+        ({"KWAI_BUILD_TIMEOUT_SECONDS": "0"}, "[build] timeout_seconds"),
+        ({"KWAI_BUILD_MEMORY_MB": "-1"}, "[build] memory_mb"),
     ],
 )
 def test_invalid_values_name_the_key(env: dict[str, str], named: str) -> None:
@@ -64,3 +66,23 @@ def test_production_refuses_default_secrets() -> None:
     require_production_secrets(
         Settings.load(env={"KWAI_SECURITY_SECRET_KEYS": "s1,s2", "KWAI_SECURITY_JOB_SECRET": "j"})
     )
+
+
+def test_texts_per_language(tmp_path: Path) -> None:
+    path = tmp_path / "kwai.toml"
+    path.write_text(
+        '[site]\ntagline = { nl = "Judo in Kemzeke", en = "Judo in Kemzeke, Belgium" }\n'
+        '[club]\ncall_to_action = "Welkom"\n',
+        encoding="utf-8",
+    )
+    settings = Settings.load(path, env={})
+    assert settings.site.tagline.get("nl") == "Judo in Kemzeke"
+    assert settings.site.tagline.get("en") == "Judo in Kemzeke, Belgium"
+    assert settings.club.call_to_action.get("en") == "Welkom"  # one text for every language
+    assert Settings.load(env={"KWAI_SITE_TAGLINE": "Judo"}).site.tagline.get("nl") == "Judo"
+    path.write_text('[site]\ntagline = { fr = "Judo" }\n', encoding="utf-8")
+    with pytest.raises(SettingsError, match=r"\[site\] tagline has a value for fr"):
+        Settings.load(path, env={})
+    path.write_text("[site]\ntagline = 3\n", encoding="utf-8")
+    with pytest.raises(SettingsError, match=r"\[site\] tagline"):
+        Settings.load(path, env={})
