@@ -16,8 +16,8 @@ from starlette.testclient import TestClient
 from kwai_api.core.database import open_database
 from kwai_api.demo import create_club
 from kwai_api.server.files import ASSET_MAX_AGE, HTML_MAX_AGE, SiteFiles
+from kwai_gen.build import site_info
 from kwai_gen.gather import gather
-from kwai_gen.plan.outputs import SiteInfo
 from kwai_gen.plan.staff import VIEWS, staff_path
 from kwai_gen.plan.staff_words import STAFF_WORDS
 from kwai_gen.render.sitemap import render_robots
@@ -37,9 +37,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     create_club(database, seed=1, anchor=ANCHOR, timezone=settings.site.timezone)
     club = gather(database, NOW)
     database.close()
-    s = settings.site
-    info = SiteInfo(s.name, s.tagline, "https://judo.example", s.languages, s.timezone,
-                    s.news_per_page, search=False, asset_version="abc")
+    info = replace(site_info(settings), url="https://judo.example", search=False,
+                   asset_version="abc")
     yield build(replace(club, content_pages=()), info, tmp_path_factory.mktemp("release"))
 
 
@@ -66,7 +65,7 @@ def test_the_script_knows_the_view_language_and_zone(site: Site) -> None:
     config = json.loads(found.group(1))
     assert config["view"] == "people"
     assert config["lang"] == "en" and config["languages"] == ["nl", "en"]
-    assert config["timezone"] == "Europe/Brussels"
+    assert config["timezone"] == "Europe/Brussels" and config["locale"] == "en-GB"
     assert config["login"] == "/en/auth/login/"
     assert config["words"] == STAFF_WORDS["en"]
     scripts = re.findall(r"<script[^>]*>", html)

@@ -64,6 +64,7 @@ def _config(frame: Frame, view: str, words: dict[str, str]) -> dict[str, Any]:
         "lang": frame.lang,
         "languages": list(frame.site.languages),
         "timezone": frame.site.timezone,
+        "locale": frame.site.locale_of(frame.lang).replace("_", "-"),  # as the site writes dates
         "site_url": frame.site.url,
         "login": frame.url(auth_path("login")),
         "home": frame.url(staff_path("trainings")),

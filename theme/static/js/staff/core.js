@@ -2,8 +2,7 @@
 // and dates and times in the club's time zone (the API speaks naive UTC, "YYYY-MM-DD HH:MM:SS").
 export const config = JSON.parse(document.getElementById("staff-config").textContent);
 const words = config.words;
-const LOCALES = { nl: "nl-BE", en: "en-GB" };
-export const locale = LOCALES[config.lang] || config.lang;
+export const locale = config.locale || config.lang;  // the site's locale of this language
 
 /** A word of the page's language, with {name} filled in. */
 export function t(key, values) {
