@@ -385,6 +385,31 @@ def test_everyone_keeps_their_own_account(browser: Browser, club: Club) -> None:
     assert me.json()["data"]["attributes"]["first_name"] == "Anna"
 
 
+def test_the_club_its_sections_coaches_and_teams_are_edited(browser: Browser, club: Club) -> None:
+    page = sign_in(browser, club, "/en/staff/club/", ADMIN_EMAIL, ADMIN_PASSWORD, 1280)
+    page.get_by_role("button", name="Edit: Judo").click()
+    english = page.get_by_role("group", name="English")
+    english.get_by_label("Title").fill("Judo and more")
+    page.get_by_role("button", name="Save", exact=True).click()
+    page.get_by_text("On the site since").wait_for(timeout=WAIT * 1000)
+    assert "Judo and more" in club.public("/en/")
+    assert "Judo and more" not in club.public("/")  # the Dutch title stays
+
+    page.get_by_role("button", name="New team").click()
+    page.get_by_label("Name").fill("Kata")
+    page.get_by_role("button", name="Save", exact=True).click()
+    page.get_by_role("button", name="Edit: Kata").wait_for()
+    page.get_by_role("button", name="New coach").click()
+    page.get_by_label("Name").fill("Noor Nieuw")
+    page.get_by_label("Introduction (Dutch)").fill("Zwarte gordel, trainer van de jeugd.")
+    page.get_by_label("Introduction (English)").fill("Black belt, coaches the youth.")
+    page.get_by_role("button", name="Save", exact=True).click()
+    page.get_by_role("button", name="Edit: Noor Nieuw").wait_for()
+    eventually("the coach on the site",
+               lambda: "Black belt, coaches the youth." in club.public("/en/coaches/"))
+    assert "Zwarte gordel, trainer van de jeugd." in club.public("/coaches/")
+
+
 def staff_views() -> list[str]:
     return [name for name, _, _ in VIEWS]
 
