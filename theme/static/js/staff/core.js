@@ -76,6 +76,7 @@ export function problem(error) {
   if (error.status === 0) return t("offline");
   if (error.status === 401) return t("signed_out");
   if (error.status === 403) return t("forbidden");
+  if (error.status === 404 && error.message === "no such route") return t("not_available");
   if (error.status === 404) return t("not_found");
   if (error.status === 405) return t("not_available");
   if (error.status === 409) return t("conflict");
