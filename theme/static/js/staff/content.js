@@ -163,7 +163,10 @@ function Editor({ spec, kind, start, apps, done }) {
     drafts.clear(key);
     done(true);
   });
-  const textError = (lang, name) => fields[`texts/${config.languages.indexOf(lang)}/${name}`] || (name === "title" && fields.texts);
+  // the API points at the n-th text sent, and only the languages with text are sent
+  const sent = textsToSend(form.texts).map((text) => text.locale);
+  const textError = (lang, name) => fields[`texts/${sent.indexOf(lang)}/${name}`]
+    || fields[`texts/${sent.indexOf(lang)}`] || (name === "title" && fields.texts);
   return html`<form class="editor" onSubmit=${(e) => { e.preventDefault(); save({}); }} novalidate aria-labelledby="editor-title">
     <h2 tabindex="-1" ref=${useFocus()} id="editor-title">${form.id ? t(`edit_${kind}`) : t(`new_${kind}`)}</h2>
     ${restored && html`<${Notice}>${t("draft_restored")}

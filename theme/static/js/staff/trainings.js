@@ -230,6 +230,7 @@ function TrainingForm({ start, refs, done }) {
     drafts.clear(key);
     done();
   });
+  const sent = textsToSend(form.texts).map((text) => text.locale);  // the API points into these
   const eventError = fields["event/start_date"] || fields["event/end_date"] || fields.event;
   return html`<form class="editor" onSubmit=${save} novalidate aria-labelledby="form-title">
     <h2 tabindex="-1" ref=${useFocus()} id="form-title">${form.id ? t("edit_training") : t("new_training")}</h2>
@@ -266,7 +267,7 @@ function TrainingForm({ start, refs, done }) {
     <div class="languages">
       ${config.languages.map((lang) => html`<fieldset lang=${lang}><legend>${languageName(lang)}</legend>
         <${Field} label=${t("title")} name=${`title-${lang}`} value=${form.texts[lang].title} onInput=${(v) => setText(lang, "title", v)}
-          error=${fields.contents} />
+          error=${fields[`contents/${sent.indexOf(lang)}/title`] || fields[`contents/${sent.indexOf(lang)}`] || fields.contents} />
         <${Field} as="textarea" label=${t("summary")} name=${`summary-${lang}`} value=${form.texts[lang].summary}
           onInput=${(v) => setText(lang, "summary", v)} />
       </fieldset>`)}
