@@ -153,9 +153,9 @@ function Editor({ spec, kind, start, apps, done }) {
     done(new Date());
   });
   const now = clubParts(new Date());
-  const showPreview = () => run(async () => {
-    const answer = await api("POST", `${spec.path}/preview`, { json: toDocument(spec, form), raw: true });
-    setPreview(typeof answer === "string" ? answer : answer?.data?.attributes?.html || answer?.meta?.html || "");
+  const showPreview = (lang) => run(async () => {
+    const answer = await api("POST", `${spec.path}/preview?lang=${lang}`, { json: toDocument(spec, form), raw: true });
+    setPreview({ lang, html: typeof answer === "string" ? answer : "" });
   });
   const remove = () => run(async () => {
     if (!window.confirm(t("confirm_delete"))) return;
@@ -199,7 +199,7 @@ function Editor({ spec, kind, start, apps, done }) {
     <${Field} as="textarea" label=${t("remark")} hint=${t("remark_hint")} name="remark" value=${form.remark} onInput=${(v) => set({ remark: v })} error=${fields.remark} />
     <${Actions}>
       <button class="button" type="submit" disabled=${busy}>${busy ? t("saving") : t("save")}</button>
-      <button class="button button-quiet" type="button" disabled=${busy} onClick=${showPreview}>${t("preview")}</button>
+      <button class="button button-quiet" type="button" disabled=${busy} onClick=${() => showPreview(config.lang)}>${t("preview")}</button>
       <button class="button button-quiet" type="button" disabled=${busy}
         onClick=${() => save({ enabled: true, publish_day: kind === "news" ? now.date : form.publish_day, publish_time: now.time })}>${t("publish_now")}</button>
       ${kind === "news" && html`<button class="button button-quiet" type="button" disabled=${busy || !form.publish_day}
@@ -209,9 +209,12 @@ function Editor({ spec, kind, start, apps, done }) {
       ${form.id && html`<button class="button button-quiet danger" type="button" onClick=${remove}>${t("delete")}</button>`}
     <//>
     ${preview !== null && html`<section class="preview" aria-labelledby="preview-title">
-      <h2 id="preview-title">${t("preview")}</h2>
-      <iframe title=${t("preview")} sandbox="" srcdoc=${preview}></iframe>
-      <button class="button button-quiet" type="button" onClick=${() => setPreview(null)}>${t("close_preview")}</button>
+      <h2 id="preview-title" tabindex="-1" ref=${(el) => el && el.focus()}>${t("preview")}: ${languageName(preview.lang)}</h2>
+      <${Actions}>${config.languages.filter((lang) => lang !== preview.lang).map((lang) => html`
+        <button class="button button-quiet" type="button" onClick=${() => showPreview(lang)}>${t("preview")}: ${languageName(lang)}</button>`)}
+        <button class="button button-quiet" type="button" onClick=${() => setPreview(null)}>${t("close_preview")}</button>
+      <//>
+      <iframe title=${`${t("preview")}: ${languageName(preview.lang)}`} sandbox="" srcdoc=${preview.html}></iframe>
     </section>`}
   </form>`;
 }
