@@ -208,15 +208,22 @@ function Editor({ spec, kind, start, apps, done }) {
       <button class="button button-quiet" type="button" onClick=${() => done(false)}>${t("back")}</button>
       ${form.id && html`<button class="button button-quiet danger" type="button" onClick=${remove}>${t("delete")}</button>`}
     <//>
-    ${preview !== null && html`<section class="preview" aria-labelledby="preview-title">
-      <h2 id="preview-title" tabindex="-1" ref=${(el) => el && el.focus()}>${t("preview")}: ${languageName(preview.lang)}</h2>
-      <${Actions}>${config.languages.filter((lang) => lang !== preview.lang).map((lang) => html`
-        <button class="button button-quiet" type="button" onClick=${() => showPreview(lang)}>${t("preview")}: ${languageName(lang)}</button>`)}
-        <button class="button button-quiet" type="button" onClick=${() => setPreview(null)}>${t("close_preview")}</button>
-      <//>
-      <iframe title=${`${t("preview")}: ${languageName(preview.lang)}`} sandbox="" srcdoc=${preview.html}></iframe>
-    </section>`}
+    ${preview !== null && html`<${Preview} preview=${preview} show=${showPreview} close=${() => setPreview(null)} />`}
   </form>`;
+}
+
+/** The page the site would publish, in a sandboxed frame, in one language at a time. */
+function Preview({ preview, show, close }) {
+  const heading = useFocus();
+  const name = `${t("preview")}: ${languageName(preview.lang)}`;
+  return html`<section class="preview" aria-labelledby="preview-title">
+    <h2 id="preview-title" tabindex="-1" ref=${heading}>${name}</h2>
+    <${Actions}>${config.languages.filter((lang) => lang !== preview.lang).map((lang) => html`
+      <button class="button button-quiet" type="button" onClick=${() => show(lang)}>${t("preview")}: ${languageName(lang)}</button>`)}
+      <button class="button button-quiet" type="button" onClick=${close}>${t("close_preview")}</button>
+    <//>
+    <iframe title=${name} sandbox="" srcdoc=${preview.html}></iframe>
+  </section>`;
 }
 
 // --- Markdown with a toolbar and image upload --------------------------------------------------
