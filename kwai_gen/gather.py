@@ -176,11 +176,13 @@ def _trainings(tx: Transaction) -> tuple[Training, ...]:
             revision=revision,
             created_at=created.replace(tzinfo=UTC),
             updated_at=(updated or created).replace(tzinfo=UTC),
+            cancel_reason=reason if cancelled else None,
         )
-        for id, start, end, location, cancelled, definition_id, revision, created, updated
+        for id, start, end, location, cancelled, definition_id, revision, created, updated, reason
         in tx.tuples(
             "SELECT id, start_date, end_date, location, cancelled, definition_id, revision,"
-            " created_at, updated_at FROM trainings WHERE active ORDER BY start_date, id"
+            " created_at, updated_at, cancel_reason FROM trainings WHERE active"
+            " ORDER BY start_date, id"
         )
     )
 

@@ -30,6 +30,7 @@ from kwai_api.mail import routes as mail
 from kwai_api.server import backup_routes as backups
 from kwai_api.server import build_routes as site
 from kwai_api.server.files import SiteFiles
+from kwai_api.trainings import cancellation_routes as cancellations
 from kwai_api.trainings import training_routes as trainings
 
 logger = logging.getLogger("kwai.api")
@@ -42,6 +43,7 @@ API_MODULES = (
     pages,
     applications,
     trainings,
+    cancellations,
     site,
     mail,
     backups,

@@ -16,8 +16,7 @@ from kwai_api.core.clock import to_utc
 from kwai_api.core.database import Row, Transaction
 
 # The definition's fields that its trainings carry.
-CARRIED = frozenset({"name", "weekday", "start_time", "end_time", "location", "team_id",
-                     "coaches"})
+CARRIED = frozenset({"name", "weekday", "start_time", "end_time", "location", "team_id", "coaches"})
 
 
 @dataclass(frozen=True)
@@ -29,7 +28,11 @@ class DefinitionCoach:
 
 
 def carry_to_future(
-    tx: Transaction, before: Row, after: dict[str, Any], fields: set[str], now: datetime,
+    tx: Transaction,
+    before: Row,
+    after: dict[str, Any],
+    fields: set[str],
+    now: datetime,
     zone: ZoneInfo,
 ) -> int:
     """Give the definition's `fields` (as changed from `before` to `after`) to its trainings
@@ -49,17 +52,22 @@ def carry_to_future(
     ids = [row["id"] for row in rows]
     teams = _linked(tx, "SELECT training_id, team_id FROM training_teams", ids)
     coaches = _linked(tx, "SELECT training_id, coach_id, head FROM training_coaches", ids)
-    titled = {training_id for (training_id,) in tx.tuples(
-        "SELECT DISTINCT training_id FROM training_texts"
-        " WHERE training_id IN (SELECT unnest(?::INTEGER[])) AND title = ?",
-        [ids, before["name"]])}
+    titled = {
+        training_id
+        for (training_id,) in tx.tuples(
+            "SELECT DISTINCT training_id FROM training_texts"
+            " WHERE training_id IN (SELECT unnest(?::INTEGER[])) AND title = ?",
+            [ids, before["name"]],
+        )
+    }
     team = {(after["team_id"],)} if after["team_id"] is not None else set()
     crew = {(c.id, c.head) for c in after.get("coaches", [])}
     changed = []
     for row in rows:
         start, end = _slot(row["start_date"], after, zone)
         moves = (start, end) != (row["start_date"], row["end_date"]) and bool(
-            fields & {"weekday", "start_time", "end_time"})
+            fields & {"weekday", "start_time", "end_time"}
+        )
         differs = {
             "time": moves,
             "location": "location" in fields and row["location"] != after["location"],
@@ -73,8 +81,13 @@ def carry_to_future(
         tx.execute(
             "UPDATE trainings SET start_date = ?, end_date = ?, location = ?,"
             " revision = revision + 1, updated_at = ? WHERE id = ?",
-            [start if moves else row["start_date"], end if moves else row["end_date"],
-             after["location"] if "location" in fields else row["location"], now, row["id"]],
+            [
+                start if moves else row["start_date"],
+                end if moves else row["end_date"],
+                after["location"] if "location" in fields else row["location"],
+                now,
+                row["id"],
+            ],
         )
     _replace_links(tx, changed, fields, team, crew)
     if "name" in fields:
@@ -90,8 +103,10 @@ def _slot(start: datetime, definition: dict[str, Any], zone: ZoneInfo) -> tuple[
     """The definition's slot in the week (club's zone) of a training starting at `start`."""
     local = start.replace(tzinfo=UTC).astimezone(zone).date()
     day = local - timedelta(days=local.weekday()) + timedelta(days=definition["weekday"] - 1)
-    return (to_utc(datetime.combine(day, definition["start_time"]), zone),
-            to_utc(datetime.combine(day, definition["end_time"]), zone))
+    return (
+        to_utc(datetime.combine(day, definition["start_time"]), zone),
+        to_utc(datetime.combine(day, definition["end_time"]), zone),
+    )
 
 
 def _linked(tx: Transaction, select: str, ids: list[int]) -> dict[int, set[tuple[Any, ...]]]:
@@ -105,17 +120,25 @@ def _linked(tx: Transaction, select: str, ids: list[int]) -> dict[int, set[tuple
 
 
 def _replace_links(
-    tx: Transaction, ids: list[int], fields: set[str], team: set[tuple[Any, ...]],
+    tx: Transaction,
+    ids: list[int],
+    fields: set[str],
+    team: set[tuple[Any, ...]],
     crew: set[tuple[Any, ...]],
 ) -> None:
     """Give the changed trainings the definition's team and coaches, when those are carried."""
     within = "training_id IN (SELECT unnest(?::INTEGER[]))"
     if "team_id" in fields:
         tx.execute(f"DELETE FROM training_teams WHERE {within}", [ids])
-        tx.insert_rows("training_teams", ("training_id", "team_id"),
-                       [(i, *link) for i in ids for link in sorted(team)])
+        tx.insert_rows(
+            "training_teams",
+            ("training_id", "team_id"),
+            [(i, *link) for i in ids for link in sorted(team)],
+        )
     if "coaches" in fields:
         tx.execute(f"DELETE FROM training_coaches WHERE {within}", [ids])
-        tx.insert_rows("training_coaches", ("training_id", "coach_id", "head"),
-                       [(i, *link) for i in ids for link in sorted(crew)])
-
+        tx.insert_rows(
+            "training_coaches",
+            ("training_id", "coach_id", "head"),
+            [(i, *link) for i in ids for link in sorted(crew)],
+        )

@@ -77,6 +77,7 @@ class AgendaItem:
     teams: tuple[str, ...]
     coaches: tuple[TrainingCoach, ...]  # the head coach first
     lang: str | None = None
+    cancel_reason: str = ""  # why it is cancelled, as staff wrote it
 
 
 @dataclass(frozen=True)
@@ -178,6 +179,7 @@ def agenda_item(training: Training, site: SiteInfo, lang: str) -> AgendaItem:
         teams=tuple(team.name for team in training.teams),
         coaches=training.coaches,
         lang=marked if text.title else None,
+        cancel_reason=training.cancel_reason or "",
     )
 
 
