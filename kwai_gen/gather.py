@@ -47,6 +47,12 @@ def gather(db: Database, now: datetime) -> Club:
         )
 
 
+def gather_applications(db: Database) -> tuple[Application, ...]:
+    """The applications alone: the navigation of a page rendered on its own (a preview)."""
+    with db.snapshot() as tx:
+        return _applications(tx)
+
+
 def _texts(rows: list[tuple[Any, ...]]) -> dict[Any, dict[str, Text]]:
     """Texts by owner and locale, from rows (owner, locale, title, summary, content)."""
     by_owner: dict[Any, dict[str, Text]] = defaultdict(dict)
