@@ -223,7 +223,12 @@ class Content:
         db, settings, now = request.app.state.db, request.app.state.settings, utc_now(request)
 
         def work() -> str:
-            return render(settings, db, self.draft(db, doc, asked, languages, check), lang, now)
+            shown = self.draft(db, doc, asked, languages, check)
+            try:
+                return render(settings, db, shown, lang, now)
+            except (OverflowError, ValueError) as error:  # a date no calendar can show
+                raise ApiError(422, f"the draft cannot be shown: {error}",
+                               pointer="/data/attributes") from None
 
         html = await run_in_threadpool(work)
         return HTMLResponse(html, headers={"Cache-Control": "no-store",

@@ -130,6 +130,8 @@ def test_a_new_page_is_shown_as_a_page_of_its_section(
      {"pointer": "/data/attributes/publish_date"}),
     ("news_items", lambda db: draft(db, texts=dutch("x"), end_date="2026-01-01 00:00:00"), {},
      422, {"pointer": "/data/attributes/end_date"}),
+    ("news_items", lambda db: draft(db, texts=dutch("x"), publish_date="9999-12-31 23:30:00"), {},
+     422, {"pointer": "/data/attributes"}),
     ("news_items", lambda db: draft(db, texts=[{"locale": "fr", "title": "x"}]), {}, 422,
      {"pointer": "/data/attributes/texts/0/locale"}),
     ("news_items", lambda db: {"data": {"type": "news_items",
