@@ -41,8 +41,11 @@ def preview_story(settings: Settings, db: Database, story: Story, lang: str) -> 
     site, club, theme = _setting(settings, db, story.updated_at)
     frame = make_frame(club, site, lang)
     app = next((a for a in club.applications if a.name == story.application), None)
-    section = (section_link(app, site, lang) if app is not None
-               else Link(frame.url("news/"), frame.labels["news"]))
+    section = (
+        section_link(app, site, lang)
+        if app is not None
+        else Link(frame.url("news/"), frame.labels["news"])
+    )
     return _render(theme, story_page(story, frame, section))
 
 
@@ -56,8 +59,13 @@ def _setting(settings: Settings, db: Database, now: datetime) -> tuple[SiteInfo,
     """The site's facts, the club as a lone page needs it (its sections), and the theme."""
     site = site_info(settings)
     theme = _theme(site, settings.site.theme, settings.site.content, _mtimes(settings))
-    club = Club(now=now, applications=gather_applications(db), stories=(), pages=(),
-                content_pages=theme.content_pages)
+    club = Club(
+        now=now,
+        applications=gather_applications(db),
+        stories=(),
+        pages=(),
+        content_pages=theme.content_pages,
+    )
     return site, club, theme
 
 
@@ -80,8 +88,12 @@ def _theme(site: SiteInfo, theme: Path, content: Path, mtimes: tuple[float, ...]
 
     with tempfile.TemporaryDirectory(prefix="kwai-preview-") as output:
         settings = pelican_settings(site, theme, content, Path(output))
-        context: dict[str, Any] = {"static_links": set(), "static_content": {},
-                                   "generated_content": {}, "localsiteurl": site.url}
+        context: dict[str, Any] = {
+            "static_links": set(),
+            "static_content": {},
+            "generated_content": {},
+            "localsiteurl": site.url,
+        }
         args = (context, settings, settings["PATH"], settings["THEME"], output)
         pages = PagesGenerator(*args)
         pages.generate_context()

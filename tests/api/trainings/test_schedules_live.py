@@ -80,9 +80,13 @@ def test_a_cancelled_period_reaches_the_agenda_and_the_calendars(
         monday = today - timedelta(days=today.weekday()) + timedelta(weeks=2)
         period = {"start": monday.isoformat(), "end": (monday + timedelta(days=6)).isoformat()}
         team = {"type": "teams", "id": "3"}
-        document = {"data": {"type": "training_cancellations",
-                             "attributes": {**period, "reason": REASON},
-                             "relationships": {"teams": {"data": [team]}}}}
+        document = {
+            "data": {
+                "type": "training_cancellations",
+                "attributes": {**period, "reason": REASON},
+                "relationships": {"teams": {"data": [team]}},
+            }
+        }
 
         response = api.post("/trainings/cancellations", json=document)
 
@@ -98,19 +102,32 @@ def test_a_cancelled_period_reaches_the_agenda_and_the_calendars(
             wait_until(f"the reason twice on {week}", lambda w=week: len(reasons_on(w)) == 2)
             for feed in feeds:
                 path = current / output_file(site, lang, feed)
-                found = wait_until(f"the cancelled events in {path}", lambda p=path: (
-                    (e := events(p, uids)) and all(str(v["STATUS"]) == "CANCELLED"
-                                                   for v in e.values()) and e))
+                found = wait_until(
+                    f"the cancelled events in {path}",
+                    lambda p=path: (
+                        (e := events(p, uids))
+                        and all(str(v["STATUS"]) == "CANCELLED" for v in e.values())
+                        and e
+                    ),
+                )
                 assert set(found) == uids
                 assert all(REASON in str(v["DESCRIPTION"]) for v in found.values())
         built = wait_until("the build of the batch", lambda: latest_build(api))
         assert built["id"] == first["id"] + 1  # one build for the whole batch
 
-        back = {"data": {"type": "training_cancellations",
-                         "attributes": {**period, "cancelled": False},
-                         "relationships": {"teams": {"data": [team]}}}}
+        back = {
+            "data": {
+                "type": "training_cancellations",
+                "attributes": {**period, "cancelled": False},
+                "relationships": {"teams": {"data": [team]}},
+            }
+        }
         assert api.post("/trainings/cancellations", json=back).json()["meta"]["count"] == 2
         for lang in site.languages:
             week = current / output_file(site, lang, week_path(monday))
-            wait_until(f"no reason on {week}", lambda w=week: w.exists() and not reasons_on(w)
-                       and REASON not in w.read_text(encoding="utf-8"))
+            wait_until(
+                f"no reason on {week}",
+                lambda w=week: (
+                    w.exists() and not reasons_on(w) and REASON not in w.read_text(encoding="utf-8")
+                ),
+            )
