@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from kwai_api.core.clock import to_utc
 from kwai_api.core.database import Database, Transaction
 from kwai_api.core.passwords import hash_password
 from kwai_api.core.texts import TEXT_COLUMNS, TextInput, text_rows
@@ -113,6 +114,9 @@ DEFINITIONS = [
     ("Veteranen maandag", 1, time(20, 0), time(21, 30), 4),
 ]
 LOCATION = "Sporthal De Kemp, Kemzeke"
+# A week without trainings, this many weeks after the anchor's, and why (shown on the agenda).
+HOLIDAY_WEEK = 4
+HOLIDAY = "Vakantie: de sporthal is gesloten"
 _ENGLISH = {
     "Kleuters": "Toddlers",
     "Jeugd": "Youth",
@@ -390,12 +394,17 @@ def _trainings(
         for begin, finish in occurrences(weekday, start, end, first, last, zone):
             slots.append((begin, finish, definition_id, name, team))
     slots.sort()
+    holiday = (
+        to_utc(datetime.combine(monday + timedelta(weeks=HOLIDAY_WEEK), time()), zone),
+        to_utc(datetime.combine(monday + timedelta(weeks=HOLIDAY_WEEK + 1), time()), zone),
+    )
     if size.bench_trainings:
         slots = slots[: size.bench_trainings]
     ids = _ids(tx, "trainings_id_seq", len(slots))
     trainings, texts, links_coach, links_team = [], [], [], []
     for training_id, (begin, finish, definition_id, name, team) in zip(ids, slots, strict=True):
         cancelled = rng.random() < 0.04
+        closed = holiday[0] <= begin < holiday[1]
         trainings.append(
             (
                 training_id,
@@ -403,8 +412,9 @@ def _trainings(
                 begin,
                 finish,
                 LOCATION,
-                cancelled,
-                1 if cancelled else 0,
+                cancelled or closed,
+                HOLIDAY if closed else None,
+                1 if cancelled or closed else 0,
                 created,
                 created,
             )
@@ -424,6 +434,7 @@ def _trainings(
             "end_date",
             "location",
             "cancelled",
+            "cancel_reason",
             "revision",
             "created_at",
             "updated_at",

@@ -45,6 +45,12 @@ def gather(db: Database, now: datetime) -> Club:
         )
 
 
+def gather_applications(db: Database) -> tuple[Application, ...]:
+    """The applications alone: the navigation of a page rendered on its own (a preview)."""
+    with db.snapshot() as tx:
+        return _applications(tx)
+
+
 def _texts(rows: list[tuple[Any, ...]]) -> dict[Any, dict[str, Text]]:
     """Texts by owner and locale, from rows (owner, locale, title, summary, content)."""
     by_owner: dict[Any, dict[str, Text]] = defaultdict(dict)
@@ -186,11 +192,13 @@ def _trainings(tx: Transaction) -> tuple[Training, ...]:
             revision=revision,
             created_at=created.replace(tzinfo=UTC),
             updated_at=(updated or created).replace(tzinfo=UTC),
+            cancel_reason=reason if cancelled else None,
         )
-        for id, start, end, location, cancelled, definition_id, revision, created, updated
+        for id, start, end, location, cancelled, definition_id, revision, created, updated, reason
         in tx.tuples(
             "SELECT id, start_date, end_date, location, cancelled, definition_id, revision,"
-            " created_at, updated_at FROM trainings WHERE active ORDER BY start_date, id"
+            " created_at, updated_at, cancel_reason FROM trainings WHERE active"
+            " ORDER BY start_date, id"
         )
     )
 

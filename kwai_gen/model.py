@@ -140,6 +140,7 @@ class Training:
     revision: int  # iCal SEQUENCE
     created_at: datetime
     updated_at: datetime
+    cancel_reason: str | None = None  # why it is cancelled (a holiday, a closed hall)
 
 
 @dataclass(frozen=True)

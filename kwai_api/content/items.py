@@ -14,10 +14,12 @@ from typing import Any
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import HTMLResponse, Response
 
 from kwai_api.content.application_routes import content_application, included_applications
 from kwai_api.core.database import Database, Row, Transaction
+from kwai_api.core.markup import to_html
+from kwai_api.core.settings import Settings
 from kwai_api.core.texts import TEXT_TABLES, TextInput, read_texts, replace_texts
 from kwai_api.jsonapi import openapi
 from kwai_api.jsonapi.access import require_user
@@ -28,6 +30,7 @@ from kwai_api.jsonapi.documents import (
     document,
     parse_id,
     read_document,
+    reference_id,
 )
 from kwai_api.jsonapi.requests import site_changed, site_languages, utc_now
 from kwai_api.jsonapi.texts import parse_texts
@@ -42,6 +45,22 @@ Find = Callable[[Database, int, Sequence[str]], tuple[Resource, list[Resource]]]
 
 # what the OpenAPI schema says of both kinds' relationship
 APPLICATION_RELATIONSHIP = {"application": openapi.identifier_schema("applications")}
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A story or page as it would be after a create or patch: its id (None when new), its
+    columns, its application's name and its texts, rendered as on save (locale, title, HTML
+    summary, HTML content)."""
+
+    id: int | None
+    values: dict[str, Any]
+    application: str
+    texts: tuple[tuple[str, str, str, str], ...]
+
+
+# render(settings, db, draft, language, now) -> the HTML of the page the site would publish
+Render = Callable[[Settings, Database, Draft, str, datetime], str]
 
 @dataclass(frozen=True)
 class Content:
@@ -147,6 +166,73 @@ class Content:
         site_changed(request)
         data, included = await run_in_threadpool(find, db, saved, languages)
         return document(data, included, status=201 if content_id is None else 200)
+
+    def draft(
+        self, db: Database, doc: dict[str, Any], changes: dict[str, Any],
+        languages: Sequence[str], check: Callable[[dict[str, Any]], None] = lambda values: None,
+    ) -> Draft:
+        """What saving `doc` would make (a new item, or `data.id` patched), checked as saving
+        checks it, without writing anything."""
+        data = doc["data"]
+        content_id = reference_id(data["id"]) if data.get("id") is not None else None
+        if data.get("id") is not None and content_id is None:
+            raise ApiError(404, self.missing)
+        attributes = Attributes(doc)
+        sent = parse_texts(attributes, languages) if content_id is None or attributes.has(
+            "texts") else None
+        with db.snapshot() as tx:
+            application = content_application(tx, doc, self.holds)
+            current: Row = {}
+            if content_id is not None:
+                found = tx.fetchone(f"SELECT * FROM {self.table} WHERE id = ?", [content_id])
+                if found is None:
+                    raise ApiError(404, self.missing)
+                current = found
+            elif application is None:
+                raise ApiError(422, "application is required",
+                               pointer="/data/relationships/application")
+            values = {**current, **changes}
+            check(values)
+            application_id = application if application is not None else current["application_id"]
+            name = tx.fetchone("SELECT name FROM applications WHERE id = ?", [application_id])
+            if sent is None:  # a patch without texts keeps the stored ones
+                stored = read_texts(tx, self.texts, [content_id or 0], languages)[content_id or 0]
+        if sent is None:
+            texts = tuple((t["locale"], t["title"], t["html_summary"], t["html_content"])
+                          for t in stored)
+        else:  # rendered by the pipeline that renders them on save
+            texts = tuple((t.locale, t.title, to_html(t.summary, t.format),
+                           to_html(t.content, t.format)) for t in sent)
+        return Draft(content_id, values, name["name"] if name else "", texts)
+
+    async def preview_request(
+        self, request: Request, changes: Callable[[Attributes, bool], dict[str, Any]],
+        render: Render, check: Callable[[dict[str, Any]], None] = lambda values: None,
+    ) -> Response:
+        """Answer a preview: the page the site would publish for a draft document (a new item,
+        or the stored one with `data.id` as patched), in `?lang=`; nothing is stored."""
+        await require_user(request)
+        doc = await read_document(request)
+        check_type(doc, self.type)
+        languages = site_languages(request)
+        lang = request.query_params.get("lang") or languages[0]
+        if lang not in languages:
+            raise ApiError(400, f"lang should be one of {', '.join(languages)}", parameter="lang")
+        creating = doc["data"].get("id") is None
+        asked = changes(Attributes(doc), creating)
+        db, settings, now = request.app.state.db, request.app.state.settings, utc_now(request)
+
+        def work() -> str:
+            shown = self.draft(db, doc, asked, languages, check)
+            try:
+                return render(settings, db, shown, lang, now)
+            except (OverflowError, ValueError) as error:  # a date no calendar can show
+                raise ApiError(422, f"the draft cannot be shown: {error}",
+                               pointer="/data/attributes") from None
+
+        html = await run_in_threadpool(work)
+        return HTMLResponse(html, headers={"Cache-Control": "no-store",
+                                           "X-Robots-Tag": "noindex"})
 
     async def delete_request(self, request: Request) -> Response:
         """Answer a DELETE of the content the path names: 204."""

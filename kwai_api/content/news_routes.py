@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
@@ -22,8 +22,9 @@ from kwai_api.content.application_routes import (
     application_parameter,
     bounded,
 )
-from kwai_api.content.items import APPLICATION_RELATIONSHIP, Content, MakeResource
+from kwai_api.content.items import APPLICATION_RELATIONSHIP, Content, Draft, MakeResource
 from kwai_api.core.database import Database, Row, Transaction
+from kwai_api.core.settings import Settings
 from kwai_api.jsonapi import openapi
 from kwai_api.jsonapi.access import optional_user
 from kwai_api.jsonapi.documents import (
@@ -39,6 +40,8 @@ from kwai_api.jsonapi.documents import (
 )
 from kwai_api.jsonapi.requests import month_period, site_languages, utc_now
 from kwai_api.jsonapi.texts import TEXTS_SCHEMA
+from kwai_gen.model import Story, Text
+from kwai_gen.preview import preview_story
 
 TYPE = "news_items"
 STORIES = Content(TYPE, "news_stories", "news_story_texts", "news", "there is no such news item")
@@ -225,9 +228,34 @@ async def delete_story(request: Request) -> Response:
     return await STORIES.delete_request(request)
 
 
+def render_story(settings: Settings, db: Database, draft: Draft, lang: str, now: datetime) -> str:
+    """The page the site would publish for a draft story (saved now)."""
+    values = draft.values
+    story = Story(
+        id=draft.id or 0,
+        application=draft.application,
+        publish_date=values["publish_date"].replace(tzinfo=UTC),
+        end_date=values["end_date"] and values["end_date"].replace(tzinfo=UTC),
+        priority=values["promotion"],
+        texts={locale: Text(locale, *text) for locale, *text in draft.texts},
+        updated_at=now.replace(tzinfo=UTC),
+    )
+    return preview_story(settings, db, story, lang)
+
+
+async def preview_story_route(request: Request) -> Response:
+    """POST /news_items/preview: the story page the site would publish for a draft, as HTML."""
+
+    def check(values: dict[str, Any]) -> None:
+        _check_period(values, Attributes({}))
+
+    return await STORIES.preview_request(request, _story_changes, render_story, check)
+
+
 routes: list[BaseRoute] = [
     Route("/news_items", get_stories, methods=["GET"]),
     Route("/news_items", post_story, methods=["POST"]),
+    Route("/news_items/preview", preview_story_route, methods=["POST"]),
     Route("/news_items/{id}", get_story, methods=["GET"]),
     Route("/news_items/{id}", patch_story, methods=["PATCH"]),
     Route("/news_items/{id}", delete_story, methods=["DELETE"]),
@@ -269,6 +297,12 @@ openapi_paths: dict[str, Any] = {
         "post": openapi.operation("Create a news item",
                                   {201: "the news item", **openapi.WRITE_ERRORS},
                                   body=_BODY, auth=True),
+    },
+    "/news_items/preview": {
+        "post": openapi.html_operation(
+            "The story page the site would publish for a draft (a new item, or data.id as"
+            " patched) in ?lang=, as HTML; nothing is stored",
+            body=_BODY, parameters=[openapi.query("lang", openapi.string())]),
     },
     "/news_items/{id}": {
         "get": openapi.operation("One news item (anonymous: only a live one)",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
@@ -17,8 +17,9 @@ from kwai_api.content.application_routes import (
     application_parameter,
     bounded,
 )
-from kwai_api.content.items import APPLICATION_RELATIONSHIP, Content
+from kwai_api.content.items import APPLICATION_RELATIONSHIP, Content, Draft
 from kwai_api.core.database import Database, Row
+from kwai_api.core.settings import Settings
 from kwai_api.jsonapi import openapi
 from kwai_api.jsonapi.access import optional_user
 from kwai_api.jsonapi.documents import (
@@ -33,6 +34,8 @@ from kwai_api.jsonapi.documents import (
 )
 from kwai_api.jsonapi.requests import site_languages
 from kwai_api.jsonapi.texts import TEXTS_SCHEMA
+from kwai_gen import model
+from kwai_gen.preview import preview_page
 
 TYPE = "pages"
 PAGES = Content(TYPE, "pages", "page_texts", "pages", "there is no such page")
@@ -153,9 +156,27 @@ async def delete_page(request: Request) -> Response:
     return await PAGES.delete_request(request)
 
 
+def render_page(settings: Settings, db: Database, draft: Draft, lang: str, now: datetime) -> str:
+    """The page the site would publish for a draft page of an application (saved now)."""
+    page = model.Page(
+        id=draft.id or 0,
+        application=draft.application,
+        priority=draft.values["priority"],
+        texts={locale: model.Text(locale, *text) for locale, *text in draft.texts},
+        updated_at=now.replace(tzinfo=UTC),
+    )
+    return preview_page(settings, db, page, lang)
+
+
+async def preview_page_route(request: Request) -> Response:
+    """POST /pages/preview: the page the site would publish for a draft, as HTML."""
+    return await PAGES.preview_request(request, _page_changes, render_page)
+
+
 routes: list[BaseRoute] = [
     Route("/pages", get_pages, methods=["GET"]),
     Route("/pages", post_page, methods=["POST"]),
+    Route("/pages/preview", preview_page_route, methods=["POST"]),
     Route("/pages/{id}", get_page, methods=["GET"]),
     Route("/pages/{id}", patch_page, methods=["PATCH"]),
     Route("/pages/{id}", delete_page, methods=["DELETE"]),
@@ -187,6 +208,12 @@ openapi_paths: dict[str, Any] = {
         ),
         "post": openapi.operation("Create a page", {201: "the page", **openapi.WRITE_ERRORS},
                                   body=_BODY, auth=True),
+    },
+    "/pages/preview": {
+        "post": openapi.html_operation(
+            "The page the site would publish for a draft (a new page, or data.id as patched)"
+            " in ?lang=, as HTML; nothing is stored",
+            body=_BODY, parameters=[openapi.query("lang", openapi.string())]),
     },
     "/pages/{id}": {
         "get": openapi.operation("One page (anonymous: only an enabled one)",

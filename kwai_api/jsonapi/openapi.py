@@ -138,6 +138,16 @@ def operation(
     return op
 
 
+def html_operation(
+    summary: str, body: dict[str, Any], parameters: list[dict[str, Any]] | None = None
+) -> dict[str, Any]:
+    """An authenticated operation that takes a JSON:API document and answers an HTML page."""
+    op = operation(summary, {200: "the page", 400: "bad parameter", 404: "unknown id",
+                             **WRITE_ERRORS}, parameters=parameters, body=body, auth=True)
+    op["responses"]["200"]["content"] = {"text/html": {"schema": {"type": "string"}}}
+    return op
+
+
 def build(modules: tuple[Any, ...]) -> dict[str, Any]:
     """The whole OpenAPI 3.1 document of the v1 API."""
     paths: dict[str, Any] = {}

@@ -32,6 +32,7 @@ from kwai_api.mail import routes as mail
 from kwai_api.server import backup_routes as backups
 from kwai_api.server import build_routes as site
 from kwai_api.server.files import SiteFiles
+from kwai_api.trainings import cancellation_routes as cancellations
 from kwai_api.trainings import coach_routes as coaches
 from kwai_api.trainings import team_routes as teams
 from kwai_api.trainings import training_routes as trainings
@@ -50,6 +51,7 @@ API_MODULES = (
     coaches,  # before trainings: /trainings/coaches is not /trainings/{id}
     teams,
     trainings,
+    cancellations,
     site,
     mail,
     backups,

@@ -28,8 +28,9 @@ from kwai_api.jsonapi.documents import (
 from kwai_api.jsonapi.requests import site_changed, site_languages, utc_now
 from kwai_api.jsonapi.texts import TEXTS_SCHEMA
 from kwai_api.trainings import definition_routes as definitions
-from kwai_api.trainings.definition_routes import row_exists
+from kwai_api.trainings.definition_routes import COACH_TYPE, coach_resource, row_exists
 from kwai_api.trainings.training_writes import (
+    REASON_LENGTH,
     TrainingFilter,
     create_training,
     delete_training,
@@ -40,7 +41,6 @@ from kwai_api.trainings.training_writes import (
 )
 
 TYPE = "trainings"
-COACH_TYPE = "training_coaches"
 
 
 # --- queries ---------------------------------------------------------------------------------
@@ -137,10 +137,6 @@ def get_training(
     return found
 
 
-def coach_resource(row: Row) -> dict[str, Any]:
-    """A `training_coaches` resource (a coach as trainings name it)."""
-    return resource(COACH_TYPE, row["id"],
-                    {"name": row["name"], "active": row["active"], "bio": row["bio"]})
 
 
 def _coach_entry(row: Row, public: bool) -> dict[str, Any]:
@@ -165,6 +161,7 @@ def training_resource(row: Row, found: TrainingList, public: bool) -> dict[str, 
             "end_date": timestamp(row["end_date"]),
             "location": row["location"],
             "cancelled": row["cancelled"],
+            "cancel_reason": row["cancel_reason"],
             "active": row["active"],
         },
         "remark": None if public else row["remark"],
@@ -298,7 +295,9 @@ _FILTERS = [
     *oa.PAGE_PARAMETERS,
 ]
 _EVENT = oa.obj({"start_date": oa.TIMESTAMP, "end_date": oa.TIMESTAMP, "location": oa.string(),
-                 "cancelled": {"type": "boolean"}, "active": {"type": "boolean"}})
+                 "cancelled": {"type": "boolean"},
+                 "cancel_reason": oa.nullable(oa.string(maxLength=REASON_LENGTH)),
+                 "active": {"type": "boolean"}})
 _COACH = oa.obj({"id": oa.string(), "head": {"type": "boolean"}, "present": {"type": "boolean"},
                  "payed": {"type": "boolean"}}, ("id",))
 _ATTRIBUTES = {"contents": TEXTS_SCHEMA, "event": _EVENT,

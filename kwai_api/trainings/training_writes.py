@@ -155,7 +155,21 @@ def _event(attributes: Attributes, create: bool) -> dict[str, Any]:
     for name in ("cancelled", "active"):
         if sent.has(name):
             fields[name] = sent.get(name, bool, required=True)
+    if sent.has("cancel_reason"):
+        fields["cancel_reason"] = read_reason(sent, "cancel_reason")
     return fields
+
+
+REASON_LENGTH = 200
+
+
+def read_reason(attributes: Attributes, name: str) -> str | None:
+    """Why trainings are cancelled: one line the agenda and the calendars show, else 422."""
+    reason = (attributes.text(name) or "").strip()
+    if len(reason) > REASON_LENGTH or any(ord(c) < 32 or 127 <= ord(c) < 160 for c in reason):
+        raise ApiError(422, f"{name} should be one line of at most {REASON_LENGTH} characters",
+                       pointer=attributes.pointer(name))
+    return reason or None
 
 
 def _coaches(content: dict[str, Any], attributes: Attributes) -> Any:
@@ -274,6 +288,8 @@ def _columns(tx: Transaction, given: TrainingInput, current: Row) -> dict[str, A
     if values["end_date"] <= values["start_date"]:
         raise ApiError(422, "end_date should be after start_date",
                        pointer="/data/attributes/event/end_date")
+    if not values["cancelled"]:
+        values["cancel_reason"] = None
     if given.remark is not MISSING:
         values["remark"] = given.remark
     if given.definition is not MISSING:
@@ -283,16 +299,16 @@ def _columns(tx: Transaction, given: TrainingInput, current: Row) -> dict[str, A
     return values
 
 
-_WRITTEN = ("definition_id", "start_date", "end_date", "location", "cancelled", "active",
-            "remark")
+_WRITTEN = ("definition_id", "start_date", "end_date", "location", "cancelled", "cancel_reason",
+            "active", "remark")
 
 
 def create_training(db: Database, given: TrainingInput, now: datetime, author_id: int) -> int:
     """Store a new training with its texts, coaches and teams; returns its id."""
 
     def work(tx: Transaction) -> int:
-        defaults = {"definition_id": None, "location": "", "cancelled": False, "active": True,
-                    "remark": None}
+        defaults = {"definition_id": None, "location": "", "cancelled": False,
+                    "cancel_reason": None, "active": True, "remark": None}
         values = _columns(tx, given, defaults)
         training_id = int(tx.insert(
             f"INSERT INTO trainings ({', '.join(_WRITTEN)}, created_at, updated_at)"
@@ -307,7 +323,10 @@ def create_training(db: Database, given: TrainingInput, now: datetime, author_id
 
 def update_training(db: Database, training_id: int, given: TrainingInput, now: datetime,
                     author_id: int) -> None:
-    """Apply a document to a training, bumping its revision (the iCal SEQUENCE)."""
+    """Apply a document to a training, bumping its revision (the iCal SEQUENCE).
+
+    The training is then edited by hand: a later change of its definition leaves it alone.
+    """
 
     def work(tx: Transaction) -> None:
         current = tx.fetchone("SELECT * FROM trainings WHERE id = ?", [training_id])
@@ -316,7 +335,7 @@ def update_training(db: Database, training_id: int, given: TrainingInput, now: d
         values = _columns(tx, given, current)
         tx.execute(
             f"UPDATE trainings SET {', '.join(f'{c} = ?' for c in _WRITTEN)},"
-            " revision = revision + 1, updated_at = ? WHERE id = ?",
+            " revision = revision + 1, edited_by_hand = true, updated_at = ? WHERE id = ?",
             [values[c] for c in _WRITTEN] + [now, training_id],
         )
         _store_links(tx, training_id, given, now, author_id)

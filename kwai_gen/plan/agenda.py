@@ -198,7 +198,8 @@ def _calendar_event(training: Training, frame: Frame) -> CalendarEvent:
         f"{c.name} ({labels['head_coach']})" if c.head else c.name for c in training.coaches
     )
     teams = ", ".join(team.name for team in training.teams)
-    lines = [f"{labels['teams']}: {teams}" if teams else "",
+    lines = [f"{labels['cancelled']}: {training.cancel_reason}" if training.cancel_reason else "",
+             f"{labels['teams']}: {teams}" if teams else "",
              f"{labels['coaches']}: {coaches}" if coaches else ""]
     return CalendarEvent(
         uid=f"training-{training.id}@{urlsplit(site.url).hostname or 'kwai'}",

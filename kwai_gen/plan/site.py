@@ -41,7 +41,7 @@ def plan(club: Club, site: SiteInfo) -> list[Output]:
         frame = make_frame(club, site, lang)
         outputs.append(_home(club, frame))
         outputs += _sections(club, frame)
-        outputs += [_page(page, club, frame) for page in club.pages]
+        outputs += [page_output(page, club, frame) for page in club.pages]
         outputs += [_content_page(page, frame) for page in club.content_pages]
         outputs.append(_coaches(club, frame))
         outputs.append(frame.page("search/", "search.html", title=frame.labels["search"]))
@@ -105,7 +105,7 @@ def _sections(club: Club, frame: Frame) -> list[Output]:
     return outputs
 
 
-def _page(page: Page, club: Club, frame: Frame) -> Output:
+def page_output(page: Page, club: Club, frame: Frame) -> Output:
     """One page of an application, with a link back to its application."""
     app = next((a for a in club.applications if a.name == page.application), None)
     shown = document(page, frame.site, frame.lang)

@@ -78,6 +78,7 @@ class AgendaItem:
     coaches: tuple[TrainingCoach, ...]  # the head coach first
     lang: str | None = None
     team_ids: tuple[int, ...] = ()  # for the agenda's team filter
+    cancel_reason: str = ""  # why it is cancelled, as staff wrote it
 
 
 @dataclass(frozen=True)
@@ -194,6 +195,7 @@ def agenda_item(training: Training, site: SiteInfo, lang: str) -> AgendaItem:
         coaches=training.coaches,
         lang=marked if text.title else None,
         team_ids=tuple(team.id for team in training.teams),
+        cancel_reason=training.cancel_reason or "",
     )
 
 

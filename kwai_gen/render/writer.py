@@ -142,22 +142,39 @@ def warm(job: RenderJob) -> None:
 def _run_pelican(job: RenderJob, release: releases.Release) -> _Outcome:
     from pelican import Pelican, signals
     from pelican.log import console
+
+    console.quiet = True
+    signals.get_generators.connect(_kwai_generator)
+    settings = pelican_settings(
+        job.site, job.theme, job.content, release.staging,
+        KWAI_WRITE=lambda env, pages: write_outputs(env, job, release, pages),
+        KWAI_OUTCOME=[],
+    )
+    Pelican(settings).run()
+    outcomes: list[_Outcome] = settings["KWAI_OUTCOME"]
+    if not outcomes:
+        raise BuildFailed("the kwai generator did not run")
+    return outcomes[0]
+
+
+def pelican_settings(
+    site: SiteInfo, theme: Path, content: Path, output: Path, **extra: Any
+) -> dict[str, Any]:
+    """Pelican's settings for the site: what it reads, the theme and our Jinja2 filters."""
     from pelican.settings import read_settings
 
     from kwai_gen.render.filters import FILTERS
 
-    console.quiet = True
-    signals.get_generators.connect(_kwai_generator)
-    settings = read_settings(
+    return read_settings(
         None,
         override={
-            "PATH": str(job.content),
-            "THEME": str(job.theme),
-            "OUTPUT_PATH": str(release.staging),
-            "SITEURL": job.site.url,
-            "SITENAME": job.site.name,
-            "DEFAULT_LANG": job.site.default_language,
-            "TIMEZONE": job.site.timezone,
+            "PATH": str(content),
+            "THEME": str(theme),
+            "OUTPUT_PATH": str(output),
+            "SITEURL": site.url,
+            "SITENAME": site.name,
+            "DEFAULT_LANG": site.default_language,
+            "TIMEZONE": site.timezone,
             "ARTICLE_PATHS": ["articles"],
             "PAGE_PATHS": ["pages"],
             "STATIC_PATHS": ["images"],
@@ -179,15 +196,9 @@ def _run_pelican(job: RenderJob, release: releases.Release) -> _Outcome:
             "CACHE_CONTENT": False,
             "JINJA_ENVIRONMENT": {"autoescape": select_autoescape(), "extensions": []},
             "JINJA_FILTERS": FILTERS,
-            "KWAI_WRITE": lambda env, pages: write_outputs(env, job, release, pages),
-            "KWAI_OUTCOME": [],
+            **extra,
         },
     )
-    Pelican(settings).run()
-    outcomes: list[_Outcome] = settings["KWAI_OUTCOME"]
-    if not outcomes:
-        raise BuildFailed("the kwai generator did not run")
-    return outcomes[0]
 
 
 def _kwai_generator(pelican: Any) -> type:

@@ -71,8 +71,9 @@ def test_one_definition(client: TestClient) -> None:
                        "description": "Elke week: volwassenen dinsdag.", "weekday": 2,
                        "start_time": "19:30:00", "end_time": "21:00:00",
                        "active": True, "location": "Sporthal De Kemp, Kemzeke", "remark": None,
-                       "created_at": "2025-10-22 08:00:00", "updated_at": None},
-        "relationships": {"team": {"data": {"type": "teams", "id": "3"}}}},
+                       "coaches": [], "created_at": "2025-10-22 08:00:00", "updated_at": None},
+        "relationships": {"team": {"data": {"type": "teams", "id": "3"}},
+                          "coaches": {"data": []}}},
         "included": [{"type": "teams", "id": "3", "attributes": {"name": "Volwassenen"}}]}
 
 

@@ -99,6 +99,7 @@ def test_training_shape_matches_the_database(
         "end_date": row["end_date"].strftime("%Y-%m-%d %H:%M:%S"),
         "location": "Sporthal De Kemp, Kemzeke",
         "cancelled": row["cancelled"],
+        "cancel_reason": row["cancel_reason"],
         "active": True,
     }
     assert attributes["coaches"] == [
