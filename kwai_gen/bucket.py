@@ -30,6 +30,7 @@ from kwai_gen.serving import (
     cache_control,
     content_type,
     gzipped,
+    is_gzip_form,
     is_text,
 )
 
@@ -75,9 +76,8 @@ def release_files(site: Path) -> Iterator[str]:
         relative = os.path.relpath(directory, site).replace(os.sep, "/")
         for name in sorted(names):
             path = name if relative == "." else f"{relative}/{name}"
-            if name.endswith(GZIP_SUFFIX) and is_text(path[: -len(GZIP_SUFFIX)]):
-                continue
-            yield path
+            if not is_gzip_form(path):
+                yield path
 
 
 def stored(site: Path, path: str) -> Upload:

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from kwai_gen.serving import GZIP_SUFFIX, gzipped, is_text
+from kwai_gen.serving import GZIP_SUFFIX, gzipped, is_gzip_form, is_text
 
 
 @dataclass
@@ -217,9 +217,9 @@ def _extras(root: Path, planned_tops: set[str]) -> list[str]:
                 found += [
                     os.path.join(directory, name)[prefix:].replace(os.sep, "/")
                     for name in names
-                    if not name.endswith(GZIP_SUFFIX)
+                    if not is_gzip_form(name)
                 ]
-        elif not entry.name.endswith(GZIP_SUFFIX):
+        elif not is_gzip_form(entry.name):
             found.append(entry.name)
     return found
 

@@ -27,6 +27,11 @@ def is_text(path: str) -> bool:
     return path.endswith(TEXT_SUFFIXES)
 
 
+def is_gzip_form(path: str) -> bool:
+    """True for the gzip form of a text file (`index.html.gz`), which follows its file."""
+    return path.endswith(GZIP_SUFFIX) and is_text(path[: -len(GZIP_SUFFIX)])
+
+
 def gzipped(content: bytes) -> bytes:
     """The gzip form of `content`, the same bytes for the same content (no time stamp)."""
     return gzip.compress(content, compresslevel=9, mtime=0)

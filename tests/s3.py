@@ -41,6 +41,7 @@ class S3Server:
         self._server: BaseWSGIServer | None = None
         self._thread: threading.Thread | None = None
         self._stopped = threading.Event()
+        self._stopping = threading.Lock()  # the request that stops it and the test may both stop
 
     def start(self) -> None:
         """Listen on a free port (the data of a stopped server is still there)."""
@@ -55,11 +56,12 @@ class S3Server:
     def stop(self) -> None:
         """Stop answering and close the port."""
         self._stopped.set()
-        if self._server is not None and self._thread is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._thread.join(timeout=10)
-            self._server = None
+        with self._stopping:
+            if self._server is not None and self._thread is not None:
+                self._server.shutdown()
+                self._server.server_close()
+                self._thread.join(timeout=10)
+                self._server = None
 
     def _app(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
         if not self._stopped.is_set() and environ["REQUEST_METHOD"] == "PUT":
