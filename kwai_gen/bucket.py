@@ -18,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -91,7 +91,7 @@ def stored(site: Path, path: str) -> Upload:
     return Upload(path, body, "gzip")
 
 
-def publish(client: Any, site: Path, target: str, say: Any = print) -> Outcome:
+def publish(client: Any, site: Path, target: str, say: Callable[[str], None] = print) -> Outcome:
     """Make the bucket hold the release at `site`: assets, then pages, then deletions."""
     bucket, prefix = split_target(target)
     site = site.resolve()  # one release, even if `current` switches meanwhile
