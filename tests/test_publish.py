@@ -30,6 +30,7 @@ TYPES = {
     ".xml": "application/xml; charset=utf-8",
     ".ics": "text/calendar; charset=utf-8",
     ".txt": "text/plain; charset=utf-8",
+    ".json": "application/json; charset=utf-8",
     ".css": "text/css; charset=utf-8",
     ".js": "text/javascript; charset=utf-8",
     ".svg": "image/svg+xml",
