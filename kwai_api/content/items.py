@@ -17,11 +17,13 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from kwai_api.content.application_routes import content_application, included_applications
+from kwai_api.content.image_routes import IMAGE_RELATIONSHIP, check_reference, image_relationship
 from kwai_api.core.database import Database, Row, Transaction
 from kwai_api.core.texts import TEXT_TABLES, TextInput, read_texts, replace_texts
 from kwai_api.jsonapi import openapi
 from kwai_api.jsonapi.access import require_user
 from kwai_api.jsonapi.documents import (
+    MISSING,
     ApiError,
     Attributes,
     check_type,
@@ -40,8 +42,18 @@ Save = Callable[[Database, int | None, dict[str, Any], Sequence[str], datetime, 
 # find(db, id, languages) -> (resource, included), as the staff see it
 Find = Callable[[Database, int, Sequence[str]], tuple[Resource, list[Resource]]]
 
-# what the OpenAPI schema says of both kinds' relationship
-APPLICATION_RELATIONSHIP = {"application": openapi.identifier_schema("applications")}
+# what the OpenAPI schema says of both kinds' relationships
+APPLICATION_RELATIONSHIP = {
+    "application": openapi.identifier_schema("applications"),
+    "image": IMAGE_RELATIONSHIP,
+}
+
+
+def lead_image(doc: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
+    """The changes with the lead image (relationship `image`) when the document sends one."""
+    image = image_relationship(doc, "image")
+    return changes if image is MISSING else {**changes, "image_id": image}
+
 
 @dataclass(frozen=True)
 class Content:
@@ -88,6 +100,7 @@ class Content:
 
         def work(tx: Transaction) -> int:
             application = content_application(tx, doc, self.holds)
+            check_reference(tx, changes, "image_id", "image")
             if content_id is None:
                 if application is None:
                     raise ApiError(422, "application is required",

@@ -61,7 +61,7 @@ _ATTRIBUTES = {
     "th": {"colspan", "rowspan", "scope"},
     "abbr": {"title"},
 }
-_SCHEMES = {"http", "https", "mailto", "tel"}
+_SCHEMES = {"http", "https", "mailto", "tel", "image"}  # image:ID embeds an upload
 
 
 def sanitize(html: str) -> str:
