@@ -138,8 +138,8 @@ class ImageStore:
 
 def widths(original: int) -> list[int]:
     """The published widths of an image `original` pixels wide: never upscaled."""
-    found = [width for width in WIDTHS if width < original]
-    return [*found, min(original, WIDTHS[-1])]
+    widest = min(original, WIDTHS[-1])
+    return [*(width for width in WIDTHS if width < widest), widest]
 
 
 def _decode(data: bytes) -> tuple[Image.Image, str]:
