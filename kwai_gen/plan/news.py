@@ -80,7 +80,7 @@ def story_page(story: Story, frame: Frame, section: Link) -> Output:
     def make() -> dict[str, Any]:
         full = entry(story, frame.site, frame.lang, section, full=True)
         return {"title": full.title, "description": full.summary, "og_type": "article",
-                "story": full}
+                "og_image": full.image, "story": full}
 
     return frame.deferred_page(
         story_path(story, frame.site), "story.html", (story, section), make,
