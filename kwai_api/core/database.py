@@ -145,8 +145,12 @@ class Database:
             cursor.execute("ROLLBACK")
             cursor.close()
 
-    def backup(self, target: Path) -> None:
-        """Write a consistent copy of the database to `target` (works while serving)."""
+    def backup(self, target: Path, also: Callable[[], None] | None = None) -> None:
+        """Write a consistent copy of the database to `target` (works while serving).
+
+        `also` runs while writes still wait: files the database refers to are copied then, so
+        the copies agree with each other.
+        """
         target = Path(target).resolve()
         if target.exists():
             raise DatabaseError(f"{target} exists already; choose a new file")
@@ -160,6 +164,8 @@ class Database:
                 )
             finally:
                 cursor.execute("DETACH backup_target")
+            if also is not None:
+                also()
 
     def close(self) -> None:
         """Close every cursor and the connection."""

@@ -25,7 +25,7 @@ from typing import Any
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from kwai_api.core.database import Transaction
+from kwai_api.core.database import Database, DatabaseError, Transaction
 from kwai_api.core.errors import ApiError
 
 WIDTHS = (480, 960, 1600)  # the widths published for `srcset`; never wider than the upload
@@ -134,6 +134,22 @@ class ImageStore:
         for folder in (self.originals, self.sizes):
             if folder.is_dir():
                 shutil.copytree(folder, target / folder.name)
+
+
+def images_beside(target: Path) -> Path:
+    """Where a backup of the database at `target` keeps the image store: club.images/ beside
+    club.duckdb."""
+    return target.with_name(f"{target.stem}.images")
+
+
+def backup(db: Database, store: ImageStore, target: Path) -> Path:
+    """Copy the database to `target` and the image store beside it, consistently; the latter's
+    directory. Neither may exist yet."""
+    images = images_beside(target)
+    if images.exists():
+        raise DatabaseError(f"{images} exists already; choose a new name")
+    db.backup(target, also=lambda: store.copy_to(images))
+    return images
 
 
 def widths(original: int) -> list[int]:
