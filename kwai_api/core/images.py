@@ -16,7 +16,6 @@ from __future__ import annotations
 import hashlib
 import io
 import os
-import re
 import shutil
 import warnings
 from dataclasses import dataclass
@@ -40,8 +39,6 @@ FORMATS = {
     "HEIF": ("image/heic", "JPEG", "jpg"),
 }
 ACCEPTED = "JPEG, PNG, WebP or HEIC"
-# How Markdown embeds an uploaded image: ![alt text](image:12)
-REFERENCE = re.compile(r"image:(\d{1,9})(?![0-9])")
 
 
 @dataclass(frozen=True)
@@ -69,11 +66,6 @@ class Stored:
 def public_url(file: str) -> str:
     """The site-absolute URL of a sized file."""
     return f"/{PUBLIC_DIR}/{file}"
-
-
-def references(html: str) -> set[int]:
-    """The ids of the uploaded images a text embeds."""
-    return {int(found) for found in REFERENCE.findall(html)}
 
 
 class ImageStore:
