@@ -9,7 +9,8 @@
 #
 # Only changed files are sent: unchanged files keep their size and modification time from
 # release to release (they are hard links), which is what rsync and `aws s3 sync` compare.
-# HTML, feeds and calendars get a short cache lifetime, assets a long one.
+# HTML, feeds and calendars get a short cache lifetime, assets a long one (uploaded images,
+# named by their content, a year).
 #
 # Settings as for `kwai` (kwai.toml or KWAI_SETTINGS_FILE, KWAI_* variables);
 # KWAI_PUBLISH_SKIP_BUILD=1 syncs the live release without building first.
@@ -37,9 +38,15 @@ case "$target" in
   s3://*)
     command -v aws >/dev/null || fail "the aws command is needed for $target"
     short=(--exclude '*' --include '*.html' --include '*.xml' --include '*.ics' --include '*.txt')
-    # Assets first, so no new page ever points at an asset that is not there yet.
+    # Assets first, so no new page ever points at an asset that is not there yet. Uploaded
+    # images are named by their content: they never change, so they are cached for a year.
+    if [ -d "$live/images/u" ]; then
+      aws s3 sync "$live/images/u/" "${target%/}/images/u/" \
+        --cache-control "public, max-age=31536000, immutable"
+    fi
     aws s3 sync "$live/" "$target" --exclude '*.html' --exclude '*.xml' \
-      --exclude '*.ics' --exclude '*.txt' --cache-control "public, $long_cache"
+      --exclude '*.ics' --exclude '*.txt' --exclude 'images/u/*' \
+      --cache-control "public, $long_cache"
     aws s3 sync "$live/" "$target" "${short[@]}" --cache-control "public, $short_cache"
     # Everything is uploaded by now; this pass only removes what the release no longer has.
     aws s3 sync "$live/" "$target" --delete
