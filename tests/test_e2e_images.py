@@ -77,9 +77,9 @@ def test_a_story_with_a_phone_photo_goes_live_without_metadata_and_survives_a_ba
         story_id = story.json()["data"]["id"]
         current = club / "site" / "current"
 
-        def story_page() -> str | None:
+        def story_page() -> str:
             found = list((current / "news").glob(f"{story_id}-*.html"))
-            return found[0].read_text() if found else None
+            return found[0].read_text() if found else ""
 
         page = wait_until("the story", story_page)
         sizes = [(int(w), u) for w, u in image["attributes"]["urls"].items()]
@@ -101,6 +101,10 @@ def test_a_story_with_a_phone_photo_goes_live_without_metadata_and_survives_a_ba
             with Image.open(io.BytesIO(served.content)) as picture:
                 assert picture.width == width and not picture.getexif()
 
+        renamed = {"data": {"type": "images", "attributes": {"alt": "De groet voor de kamp"}}}
+        assert api.patch(f"/images/{image['id']}", json=renamed).status_code == 200
+        wait_until("the new alt text", lambda: 'alt="De groet voor de kamp"' in story_page())
+
         backup = kwai(club, "db", "backup", str(tmp_path / "backup" / "club.duckdb"), env=env)
         assert backup.returncode == 0, backup.stderr
         assert len(list((tmp_path / "backup" / "club.images" / "sizes").iterdir())) == 3
@@ -110,6 +114,16 @@ def test_a_story_with_a_phone_photo_goes_live_without_metadata_and_survives_a_ba
         built = kwai(club, "build", "--now", now, env=env)
         assert built.returncode == 0, built.stderr
         served_site = files(current.resolve())
+
+        refused = api.delete(f"/images/{image['id']}")
+        assert refused.status_code == 409 and f"news_items {story_id}" in refused.text
+        no_image = {"data": {"type": "news_items", "relationships": {"image": {"data": None}}}}
+        assert api.patch(f"/news_items/{story_id}", json=no_image).status_code == 200
+        wait_until("the story without its image", lambda: "lead-image" not in story_page())
+        assert "<h1>Clubkampioenschap met foto</h1>" in story_page()
+        assert not (current / "images" / "u").exists()
+        assert api.delete(f"/images/{image['id']}").status_code == 204
+        assert not list((club / "images" / "sizes").iterdir())
 
     restored = tmp_path / "restored"  # the restore the README describes, into an empty directory
     restored.mkdir()

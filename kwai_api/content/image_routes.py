@@ -164,13 +164,14 @@ def delete_image(db: Database, images: ImageStore, image_id: int) -> None:
         used = uses(tx, image_id)
         if used:
             raise ApiError(409, f"the image is still shown by {', '.join(used)}")
-        files = [row["original"]] + [
+        sizes = [
             r["file"]
             for r in tx.fetchall("SELECT file FROM image_sizes WHERE image_id = ?", [image_id])
         ]
         tx.execute("DELETE FROM image_sizes WHERE image_id = ?", [image_id])
         tx.execute("DELETE FROM images WHERE id = ?", [image_id])
-        images.remove_unused(tx, files)  # under the write lock, so a backup never misses one
+        # under the write lock, so that a backup never misses a file its database names
+        images.remove_unused(tx, row["original"], sizes)
 
     db.write(work)
 

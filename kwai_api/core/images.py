@@ -17,6 +17,7 @@ import hashlib
 import io
 import os
 import shutil
+import tempfile
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -106,17 +107,13 @@ class ImageStore:
             original_name, content_type, picture.width, picture.height, len(data), tuple(sizes)
         )
 
-    def remove_unused(self, tx: Transaction, files: list[str]) -> None:
+    def remove_unused(self, tx: Transaction, original: str, sizes: list[str]) -> None:
         """Remove the files of a deleted image that no other image shares (same upload twice)."""
-        for name in files:
-            used = tx.fetchone(
-                "SELECT 1 FROM images WHERE original = ?"
-                " UNION ALL SELECT 1 FROM image_sizes WHERE file = ?",
-                [name, name],
-            )
-            if used is None:
-                folder = self.sizes if name.endswith(".webp") and "-" in name else self.originals
-                (folder / name).unlink(missing_ok=True)
+        if tx.fetchone("SELECT 1 FROM images WHERE original = ?", [original]) is None:
+            (self.originals / original).unlink(missing_ok=True)
+        for name in sizes:
+            if tx.fetchone("SELECT 1 FROM image_sizes WHERE file = ?", [name]) is None:
+                self.sized(name).unlink(missing_ok=True)
 
     def copy_to(self, target: Path) -> None:
         """Copy every file of the store into a new directory `target` (a backup)."""
@@ -196,8 +193,10 @@ def _write_once(path: Path, content: bytes) -> None:
     if path.exists():
         return
     path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    temporary.write_bytes(content)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    with os.fdopen(handle, "wb") as file:
+        file.write(content)
+    os.chmod(temporary, 0o644)  # mkstemp's 0600 would keep a web server from reading a copy
     os.replace(temporary, path)
 
 
