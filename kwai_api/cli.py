@@ -234,7 +234,10 @@ def mail_send_command(args: argparse.Namespace) -> None:
     from kwai_api.mail import sender as mailer
 
     def local(db: Database) -> dict[str, int]:
-        return asyncio.run(mailer.dispatch(db, settings))
+        try:
+            return asyncio.run(mailer.dispatch(db, settings))
+        except mailer.MailServerUnreachable as error:
+            raise CommandError(f"{error} (the mail stays queued)") from None
 
     def remote(url: str) -> dict[str, int]:
         return dict(_ask_server(settings, url, "/mails/dispatch").get("meta", {}))

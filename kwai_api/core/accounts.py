@@ -12,7 +12,11 @@ from kwai_api.core.database import Database, Transaction
 from kwai_api.core.passwords import hash_password
 
 MIN_PASSWORD_LENGTH = 8
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# A dot-atom local part (no quoting, no commas or spaces) at a domain of dotted ASCII labels.
+_EMAIL = re.compile(
+    r"^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+    r"@([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{2,63}$"
+)
 
 
 class UserError(ValueError):
@@ -37,8 +41,17 @@ def normalize_email(email: str) -> str:
 
 
 def check_email(email: str) -> str:
-    """The normalized address, or InvalidEmail."""
+    """The normalized address as a mail server takes it (domain in IDNA), or InvalidEmail.
+
+    An address that could not be mailed is refused now, not when its mail dies later.
+    """
     normalized = normalize_email(email)
+    local, _, domain = normalized.rpartition("@")
+    try:
+        domain = domain.encode("idna").decode("ascii")
+    except UnicodeError:
+        raise InvalidEmail(f"{email!r} is not an email address") from None
+    normalized = f"{local}@{domain}"
     if len(normalized) > 254 or not _EMAIL.match(normalized):
         raise InvalidEmail(f"{email!r} is not an email address")
     return normalized

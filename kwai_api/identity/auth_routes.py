@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import uuid
 from datetime import datetime, timedelta
 from typing import Any
 
+from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
@@ -37,6 +40,15 @@ from kwai_api.jsonapi.documents import (
 )
 from kwai_api.mail.outbox import queue_mail
 
+logger = logging.getLogger("kwai.auth")
+
+# Answers that carry tokens must not be kept by any cache, shared or the browser's.
+NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
+
+# At most this many recovery mails per account and window, whoever asks.
+RECOVERIES_PER_WINDOW = 3
+RECOVERY_WINDOW = timedelta(hours=1)
+
 # One message for every failed login: the answer must not tell which part was wrong.
 LOGIN_FAILED = "the email address or the password is wrong"
 REFRESH_FAILED = "the refresh token is invalid, expired or revoked"
@@ -60,12 +72,13 @@ async def login(request: Request) -> Response:
     wait = throttle.begin_login(email, address)
     if wait > 0:
         raise _throttled(wait)
+    await asyncio.sleep(throttle.account_delay(email))
     state = request.app.state
     pair = await run_in_threadpool(log_in, state.db, state.settings, email, password, utcnow())
     if pair is None:
         raise ApiError(401, LOGIN_FAILED, headers={"WWW-Authenticate": "Bearer"})
     throttle.login_succeeded(email, address)
-    return json_response(pair.as_dict())
+    return json_response(pair.as_dict(), headers=NO_STORE)
 
 
 def log_in(
@@ -110,7 +123,7 @@ async def access_token(request: Request) -> Response:
     pair = await run_in_threadpool(rotate, state.db, state.settings, refresh_token)
     if pair is None:
         raise ApiError(401, REFRESH_FAILED, pointer="/refresh_token")
-    return json_response(pair.as_dict())
+    return json_response(pair.as_dict(), headers=NO_STORE)
 
 
 async def current_user(request: Request) -> Response:
@@ -133,8 +146,13 @@ async def recover(request: Request) -> Response:
     if wait > 0:
         raise _throttled(wait)
     state = request.app.state
-    await run_in_threadpool(request_recovery, state.db, state.settings, email, utcnow())
-    return json_response({"meta": {"detail": RECOVER_ANSWER}})
+    # The work happens after the answer is sent, so a known address answers as fast as an
+    # unknown one: the timing tells nobody who has an account.
+    work = BackgroundTask(run_in_threadpool, request_recovery, state.db, state.settings, email,
+                          utcnow())
+    response = json_response({"meta": {"detail": RECOVER_ANSWER}})
+    response.background = work
+    return response
 
 
 def request_recovery(db: Database, settings: Settings, email: str, now: datetime) -> str | None:
@@ -145,6 +163,13 @@ def request_recovery(db: Database, settings: Settings, email: str, now: datetime
         [normalize_email(email)],
     )
     if user is None:
+        return None
+    recent = db.fetchvalue(
+        "SELECT count(*) FROM user_recoveries WHERE user_id = ? AND created_at > ?",
+        [user["id"], now - RECOVERY_WINDOW],
+    )
+    if recent >= RECOVERIES_PER_WINDOW:  # one inbox must not be flooded from many addresses
+        logger.info("recovery for user %s not mailed: %s already this hour", user["id"], recent)
         return None
     recovery = str(uuid.uuid4())
     hours = settings.security.recovery_hours
@@ -159,12 +184,13 @@ def request_recovery(db: Database, settings: Settings, email: str, now: datetime
 
     def work(tx: Transaction) -> None:
         tx.execute(
-            "INSERT INTO user_recoveries (uuid, user_id, expired_at, mailed_at, created_at)"
-            " VALUES (?, ?, ?, ?, ?)",
-            [recovery, user["id"], expires, now, now],
+            "INSERT INTO user_recoveries (uuid, user_id, expired_at, created_at)"
+            " VALUES (?, ?, ?, ?)",
+            [recovery, user["id"], expires, now],
         )
         name = f"{user['first_name']} {user['last_name']}"
-        queue_mail(tx, settings, "recovery", user["email"], name, user["language"], context, now)
+        queue_mail(tx, settings, "recovery", user["email"], name, user["language"], context, now,
+                   about=("recovery", recovery))
 
     db.write(work)
     return recovery
@@ -194,9 +220,11 @@ def reset_password(db: Database, recovery: str, password: str, now: datetime) ->
             "UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?",
             [password_hash, now, row["user_id"]],
         )
+        # Every other link of this user is spent too: one reset ends all recoveries.
         tx.execute(
-            "UPDATE user_recoveries SET confirmed_at = ?, updated_at = ? WHERE id = ?",
-            [now, now, row["id"]],
+            "UPDATE user_recoveries SET confirmed_at = ?, updated_at = ?"
+            " WHERE user_id = ? AND confirmed_at IS NULL",
+            [now, now, row["user_id"]],
         )
         revoke_user_tokens(tx, row["user_id"])
 

@@ -76,7 +76,8 @@ def _queue_invitation_mail(
         "valid_days": settings.security.invitation_days,
     }
     name = f"{row['first_name']} {row['last_name']}"
-    queue_mail(tx, settings, "invitation", row["email"], name, row["language"], context, now)
+    queue_mail(tx, settings, "invitation", row["email"], name, row["language"], context, now,
+               about=("invitation", row["uuid"]))
 
 
 def _refuse_taken(tx: Transaction, email: str, now: datetime, pointer: str) -> None:
@@ -149,10 +150,10 @@ def invite(
         invitation = str(uuid.uuid4())
         tx.execute(
             "INSERT INTO user_invitations (uuid, email, first_name, last_name, remark, language,"
-            " invited_by, expired_at, mailed_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " invited_by, expired_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [invitation, values["email"], values["first_name"], values["last_name"],
              values["remark"], values["language"], admin.id,
-             now + timedelta(days=settings.security.invitation_days), now, now],
+             now + timedelta(days=settings.security.invitation_days), now],
         )
         row = _find(tx, invitation)
         _queue_invitation_mail(tx, settings, row, now)
@@ -210,10 +211,9 @@ def resend(db: Database, settings: Settings, invitation: str, now: datetime) -> 
             raise ApiError(422, f"{row['email']} already has an account")
         renewed = str(uuid.uuid4())
         tx.execute(
-            "UPDATE user_invitations SET uuid = ?, expired_at = ?, mailed_at = ?, updated_at = ?"
-            " WHERE uuid = ?",
-            [renewed, now + timedelta(days=settings.security.invitation_days), now, now,
-             invitation],
+            "UPDATE user_invitations SET uuid = ?, expired_at = ?, mailed_at = NULL,"
+            " updated_at = ? WHERE uuid = ?",
+            [renewed, now + timedelta(days=settings.security.invitation_days), now, invitation],
         )
         row = _find(tx, renewed)
         _queue_invitation_mail(tx, settings, row, now)

@@ -1,4 +1,10 @@
-"""Slow down password guessing: per-account exponential backoff and per-address rate limits.
+"""Slow down password guessing without letting strangers lock an owner out of their account.
+
+Failures lock an account only for the address they came from (exponential backoff per account
+and address), so guesses from elsewhere never make the owner's right password answer 429. An
+account that sees many failures from anywhere is slowed down, not refused: every login to it
+waits a moment, which makes guessing from many addresses slow and costs the owner a second.
+Addresses are rate limited for logins and recovery mails alike.
 
 The state lives in memory on `app.state` (one process serves the API). Every decision reads an
 injectable clock, so tests move time instead of sleeping. Routes call these from the event loop,
@@ -95,6 +101,10 @@ class RateLimit:
         while len(self._events) > self.max_keys:
             self._events.popitem(last=False)
 
+    def count(self, key: str, now: float) -> int:
+        """How many events the key had within the window."""
+        return len(self._recent(key, now))
+
     def undo(self, key: str) -> None:
         """Take back the key's latest event (it turned out to be legitimate)."""
         events = self._events.get(key)
@@ -109,11 +119,13 @@ class RateLimit:
 
 
 class Throttle:
-    """The throttles of the identity routes: login per account and per address, recovery mails."""
+    """The throttles of the identity routes: login per account and address, recovery mails."""
 
-    def __init__(self, clock: Clock = time.monotonic) -> None:
+    def __init__(self, clock: Clock = time.monotonic, account_delay_seconds: float = 1.0) -> None:
         self.clock = clock
-        self.accounts = Backoff()
+        self.pairs = Backoff()  # failures of one account from one address
+        self.account_failures = RateLimit(limit=20, window_seconds=600)
+        self.account_delay_seconds = account_delay_seconds
         self.login_addresses = RateLimit(limit=30, window_seconds=600)
         self.recover_addresses = RateLimit(limit=10, window_seconds=3600)
 
@@ -124,17 +136,26 @@ class Throttle:
         slip past the check while their passwords are still being verified.
         """
         now = self.clock()
-        wait = max(self.accounts.wait(account, now), self.login_addresses.wait(address, now))
+        pair = f"{account}\n{address}"
+        wait = max(self.pairs.wait(pair, now), self.login_addresses.wait(address, now))
         if wait > 0:
             return wait
-        self.accounts.failed(account, now)
+        self.pairs.failed(pair, now)
         self.login_addresses.record(address, now)
+        self.account_failures.record(account, now)
         return 0.0
 
+    def account_delay(self, account: str) -> float:
+        """Seconds every login to the account waits while it is under attack (never a refusal)."""
+        now = self.clock()
+        busy = self.account_failures.count(account, now) > self.account_failures.limit
+        return self.account_delay_seconds if busy else 0.0
+
     def login_succeeded(self, account: str, address: str) -> None:
-        """Forget the account's failures and do not count this login against its address."""
-        self.accounts.forget(account)
+        """Forget the failures of this account from this address; the login was no guess."""
+        self.pairs.forget(f"{account}\n{address}")
         self.login_addresses.undo(address)
+        self.account_failures.undo(account)
 
     def begin_recover(self, address: str) -> float:
         """Seconds to wait before this address may ask for another recovery mail; else 0."""

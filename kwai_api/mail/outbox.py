@@ -117,8 +117,13 @@ def queue_mail(
     language: str | None,
     context: dict[str, Any],
     now: datetime,
+    about: tuple[str, str] | None = None,
 ) -> str:
-    """Render a mail and queue it in the caller's transaction; return the mail's uuid."""
+    """Render a mail and queue it in the caller's transaction; return the mail's uuid.
+
+    `about` names what the mail is about (`("invitation", uuid)`, `("recovery", uuid)`), so the
+    sender can check at send time that it still holds.
+    """
     mail = render_mail(settings, template, language, context)
     mail_uuid = str(uuid_module.uuid4())
     sender = sender_address(settings)
@@ -126,9 +131,9 @@ def queue_mail(
     name = " ".join(recipient_name.split())
     tx.execute(
         "INSERT INTO mails (uuid, sender, recipient, recipient_name, subject, text_body,"
-        " html_body, message_id, status, attempts, next_attempt_at, created_at, updated_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'queued', 0, ?, ?, ?)",
+        " html_body, message_id, status, attempts, next_attempt_at, created_at, updated_at,"
+        " about, about_uuid) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'queued', 0, ?, ?, ?, ?, ?)",
         [mail_uuid, sender, recipient.strip(), name, mail.subject, mail.text, mail.html,
-         message_id(mail_uuid, sender), now, now, now],
+         message_id(mail_uuid, sender), now, now, now, *(about or (None, None))],
     )
     return mail_uuid

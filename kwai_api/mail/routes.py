@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
@@ -9,7 +10,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from kwai_api.core.database import Database, Row
+from kwai_api.core.database import Database, Row, Transaction
 from kwai_api.jsonapi import openapi
 from kwai_api.jsonapi.access import has_job_secret, require_admin
 from kwai_api.jsonapi.documents import (
@@ -18,20 +19,69 @@ from kwai_api.jsonapi.documents import (
     document,
     json_response,
     page,
+    parse_uuid,
     resource,
     timestamp,
 )
-from kwai_api.mail.sender import dispatch
+from kwai_api.jsonapi.requests import utc_now
+from kwai_api.mail.sender import MailServerUnreachable, dispatch
 
-STATUSES = ("queued", "sending", "sent", "dead")
+STATUSES = ("queued", "sending", "sent", "dead", "cancelled")
 
 
 async def run_dispatch(request: Request) -> Response:
-    """POST /mails/dispatch: send the due mail now (an admin, or cron with the job secret)."""
+    """POST /mails/dispatch: send the due mail now (an admin, or cron with the job secret).
+
+    Through the server's mail job when it runs, so a run never overlaps the scheduled one; 503
+    when the mail server cannot be reached (the attempts are counted all the same).
+    """
     if not has_job_secret(request):
         await require_admin(request)
-    counts = await dispatch(request.app.state.db, request.app.state.settings)
+    jobs = getattr(request.app.state, "jobs", None)
+    try:
+        if jobs is not None:
+            counts = await jobs.send_mail()
+        else:
+            counts = await dispatch(request.app.state.db, request.app.state.settings)
+    except MailServerUnreachable as error:
+        raise ApiError(503, str(error)) from None
     return json_response({"meta": counts})
+
+
+def mail_server_state(request: Request) -> str:
+    """Whether the last mail run reached the mail server: "ok", "unknown" or why not."""
+    jobs = getattr(request.app.state, "jobs", None)
+    return str(getattr(jobs, "mail_server", "unknown"))
+
+
+async def retry_mail(request: Request) -> Response:
+    """POST /mails/{uuid}/retry: queue a dead or cancelled mail again, with fresh attempts."""
+    await require_admin(request)
+    mail_uuid = parse_uuid(request.path_params["uuid"])
+    row = await run_in_threadpool(requeue, request.app.state.db, mail_uuid, utc_now(request))
+    return document(mail_resource(row))
+
+
+def requeue(db: Database, mail_uuid: str, now: datetime) -> Row:
+    """Put a mail that was given up on back in the queue; 404 unknown, 409 not given up on."""
+
+    def work(tx: Transaction) -> Row:
+        row = tx.fetchone("SELECT status FROM mails WHERE uuid = ?", [mail_uuid])
+        if row is None:
+            raise ApiError(404, "no such mail")
+        if row["status"] not in ("dead", "cancelled"):
+            raise ApiError(
+                409, f"this mail is {row['status']}; only dead or cancelled mail is retried"
+            )
+        queued = tx.fetchone(
+            "UPDATE mails SET status = 'queued', attempts = 0, next_attempt_at = ?,"
+            f" updated_at = ?, about = NULL WHERE uuid = ? RETURNING {_MAIL_COLUMNS}",
+            [now, now, mail_uuid],
+        )
+        assert queued is not None  # the row was read in this transaction
+        return queued
+
+    return db.write(work)
 
 
 async def list_mails(request: Request) -> Response:
@@ -43,7 +93,8 @@ async def list_mails(request: Request) -> Response:
                        parameter="filter[status]")
     paging = page(request)
     count, rows = await run_in_threadpool(mails, request.app.state.db, status, paging)
-    return document([mail_resource(row) for row in rows], meta=paging.meta(count))
+    meta = {**paging.meta(count), "mail_server": mail_server_state(request)}
+    return document([mail_resource(row) for row in rows], meta=meta)
 
 
 def mails(db: Database, status: str | None, paging: Page) -> tuple[int, list[Row]]:
@@ -51,11 +102,15 @@ def mails(db: Database, status: str | None, paging: Page) -> tuple[int, list[Row
     where, params = (" WHERE status = ?", [status]) if status else ("", [])
     count = db.fetchvalue(f"SELECT count(*) FROM mails{where}", params)
     rows = db.fetchall(
-        "SELECT uuid, recipient, subject, status, attempts, last_error, next_attempt_at,"
-        f" sent_at, created_at FROM mails{where} ORDER BY created_at DESC, id DESC{paging.sql()}",
+        f"SELECT {_MAIL_COLUMNS} FROM mails{where} ORDER BY created_at DESC, id DESC{paging.sql()}",
         params,
     )
     return count, rows
+
+
+_MAIL_COLUMNS = (
+    "uuid, recipient, subject, status, attempts, last_error, next_attempt_at, sent_at, created_at"
+)
 
 
 def mail_resource(row: Row) -> dict[str, Any]:
@@ -75,6 +130,7 @@ def mail_resource(row: Row) -> dict[str, Any]:
 routes: list[BaseRoute] = [
     Route("/mails/dispatch", run_dispatch, methods=["POST"]),
     Route("/mails", list_mails, methods=["GET"]),
+    Route("/mails/{uuid}/retry", retry_mail, methods=["POST"]),
 ]
 
 JOB_SECRET = {
@@ -89,7 +145,8 @@ openapi_paths: dict[str, Any] = {
     "/mails/dispatch": {
         "post": openapi.operation(
             "Send the due mail now; meta holds the counts sent, retry and dead",
-            {200: "the run's counts", 401: "not authenticated", 403: "not an administrator"},
+            {200: "the run's counts", 401: "not authenticated", 403: "not an administrator",
+             503: "the mail server could not be reached (the attempts were counted)"},
             parameters=[JOB_SECRET],
             auth=True,
         ),
@@ -103,6 +160,15 @@ openapi_paths: dict[str, Any] = {
                 openapi.query("filter[status]", openapi.string(enum=list(STATUSES))),
                 *openapi.PAGE_PARAMETERS,
             ],
+            auth=True,
+        ),
+    },
+    "/mails/{uuid}/retry": {
+        "post": openapi.operation(
+            "Queue a dead or cancelled mail again, with fresh attempts",
+            {200: "the mail, queued", 401: "not authenticated", 403: "not an administrator",
+             404: "unknown mail", 409: "the mail was not given up on"},
+            parameters=[openapi.path_param("uuid")],
             auth=True,
         ),
     },

@@ -59,6 +59,15 @@ SECURITY_HEADERS = [
 ]
 
 
+# The API answers data, never a page: nothing may load or run from its answers.
+API_CSP = b"default-src 'none'; frame-ancestors 'none'; base-uri 'none'"
+# The site loads everything from itself; JSON-LD and the pages' JSON data blocks are not scripts.
+SITE_CSP = (
+    b"default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'self';"
+    b" form-action 'self'; frame-ancestors 'none'"
+)
+
+
 class SecurityHeaders:
     """Add the headers every answer should carry (API and site alike)."""
 
@@ -70,11 +79,14 @@ class SecurityHeaders:
             await self.app(scope, receive, send)
             return
 
+        csp = API_CSP if scope["path"].startswith("/api/") else SITE_CSP
+        extra = [*SECURITY_HEADERS, (b"content-security-policy", csp)]
+
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 names = {name for name, _ in message.get("headers", [])}
                 message["headers"] = list(message.get("headers", [])) + [
-                    (name, value) for name, value in SECURITY_HEADERS if name not in names
+                    (name, value) for name, value in extra if name not in names
                 ]
             await send(message)
 
@@ -175,6 +187,7 @@ async def health(request: Request) -> Response:
         "scheduler": "running" if jobs is not None and jobs.running else "stopped",
         "last_build": site.latest_build_summary(state.db),
         "last_mail_run": jobs.last_mail_run if jobs is not None else None,
+        "mail_server": jobs.mail_server if jobs is not None else "unknown",
     }
     return json_response({"meta": content}, status=200 if database == "ok" else 503)
 

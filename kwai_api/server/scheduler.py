@@ -47,6 +47,7 @@ class Jobs:
         self.worker = RenderWorker()
         self.running = False
         self.last_mail_run: str | None = None
+        self.mail_server = "unknown"  # "ok" or why the last run could not reach it
         self.last_build: BuildResult | None = None
         self._dirty_since: datetime | None = None
         self._build_lock = asyncio.Lock()
@@ -69,7 +70,7 @@ class Jobs:
             id="safety-net",
             kwargs={"trigger": "schedule"},
         )
-        self.scheduler.add_job(self.send_mail, "interval", minutes=1, id="mail")
+        self.scheduler.add_job(self._scheduled_mail, "interval", minutes=1, id="mail")
         self.scheduler.add_job(self.rebuild, "date", id="start", kwargs={"trigger": "start"})
         self.running = True
 
@@ -143,10 +144,23 @@ class Jobs:
             return result
 
     async def send_mail(self) -> dict[str, Any]:
-        """Dispatch the mail that is due; one run at a time."""
+        """Dispatch the mail that is due; one run at a time. Raises MailServerUnreachable."""
         from kwai_api.mail import sender as mailer
 
         async with self._mail_lock:
-            counts = await mailer.dispatch(self.db, self.settings)
-            self.last_mail_run = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S")
+            try:
+                counts = await mailer.dispatch(self.db, self.settings)
+            except mailer.MailServerUnreachable as error:
+                self.mail_server = str(error)
+                raise
+            finally:
+                self.last_mail_run = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S")
+            self.mail_server = "ok"
             return counts
+
+    async def _scheduled_mail(self) -> None:
+        """The mail job: an unreachable server was logged and recorded; try again next time."""
+        from kwai_api.mail import sender as mailer
+
+        with contextlib.suppress(mailer.MailServerUnreachable):
+            await self.send_mail()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import email
 from email.message import EmailMessage
 from email.policy import default
@@ -21,6 +22,7 @@ class Mailbox:
         self.refuse: set[str] = set()
         self.rcpt_replies: list[str] = []
         self.data_replies: list[str] = []
+        self.delay_seconds = 0.0  # a slow server: each message takes this long to accept
 
     async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str,
                           options: list[str]) -> str:
@@ -32,6 +34,8 @@ class Mailbox:
         return "250 OK"
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        if self.delay_seconds:
+            await asyncio.sleep(self.delay_seconds)
         if self.data_replies:
             return self.data_replies.pop(0)
         message = email.message_from_bytes(envelope.content, policy=default)

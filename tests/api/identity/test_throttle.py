@@ -87,7 +87,7 @@ def test_rate_limit_undo_takes_back_an_event() -> None:
 def test_login_attempts_count_before_the_password_is_checked() -> None:
     clock = Clock()
     throttle = Throttle(clock)
-    for _ in range(throttle.accounts.free + 1):
+    for _ in range(throttle.pairs.free + 1):
         assert throttle.begin_login("ann@example.org", "10.0.0.1") == 0
     # No outcome was reported yet: the attempts in flight already count as failures.
     assert throttle.begin_login("ann@example.org", "10.0.0.1") == 1
@@ -97,10 +97,10 @@ def test_login_attempts_count_before_the_password_is_checked() -> None:
 
 def test_a_successful_login_clears_the_account() -> None:
     throttle = Throttle(Clock())
-    for _ in range(throttle.accounts.free):
+    for _ in range(throttle.pairs.free):
         throttle.begin_login("ann@example.org", "10.0.0.1")
     throttle.login_succeeded("ann@example.org", "10.0.0.1")
-    assert throttle.accounts.wait("ann@example.org", 1000) == 0
+    assert throttle.pairs.wait("ann@example.org\n10.0.0.1", 1000) == 0
     assert throttle.begin_login("ann@example.org", "10.0.0.1") == 0
 
 
@@ -130,3 +130,24 @@ def test_recovery_requests_are_limited_per_address() -> None:
                                                  (900.0, "900")])
 def test_retry_after_is_whole_seconds_and_at_least_one(seconds: float, header: str) -> None:
     assert retry_after(seconds) == header
+
+
+def test_guesses_from_other_addresses_never_lock_the_owner_out() -> None:
+    clock = Clock()
+    throttle = Throttle(clock)
+    for n in range(60):  # a stranger guessing from ever new addresses
+        assert throttle.begin_login("ann@example.org", f"10.0.{n}.1") == 0
+    assert throttle.begin_login("ann@example.org", "192.168.1.5") == 0  # the owner, at home
+    # ... who is slowed down a moment while the account is under attack, not refused
+    assert throttle.account_delay("ann@example.org") == throttle.account_delay_seconds > 0
+    clock.advance(throttle.account_failures.window_seconds)
+    assert throttle.account_delay("ann@example.org") == 0
+
+
+def test_one_address_guessing_one_account_is_locked_out_alone() -> None:
+    throttle = Throttle(Clock())
+    for _ in range(throttle.pairs.free):
+        assert throttle.begin_login("ann@example.org", "10.0.0.1") == 0
+    assert throttle.begin_login("ann@example.org", "10.0.0.1") == 0  # the first locked try
+    assert throttle.begin_login("ann@example.org", "10.0.0.1") > 0
+    assert throttle.begin_login("ann@example.org", "10.0.0.2") == 0

@@ -71,11 +71,11 @@ def test_job_secret_runs_the_dispatcher(
     response = client.post("/api/v1/mails/dispatch", headers=job)
     assert response.status_code == 200, response.text
     assert response.headers["content-type"] == "application/vnd.api+json"
-    assert response.json() == {"meta": {"sent": 1, "retry": 0, "dead": 0}}
+    assert response.json() == {"meta": {"sent": 1, "retry": 0, "dead": 0, "cancelled": 0}}
     assert [m["Message-ID"] for m in mailbox.messages] == [f"<{uuid}@example.org>"]
     assert db.fetchvalue("SELECT status FROM mails WHERE uuid = ?", [uuid]) == "sent"
     again = client.post("/api/v1/mails/dispatch", headers=job)
-    assert again.json()["meta"] == {"sent": 0, "retry": 0, "dead": 0}
+    assert again.json()["meta"] == {"sent": 0, "retry": 0, "dead": 0, "cancelled": 0}
     assert len(mailbox.messages) == 1
 
 
@@ -88,7 +88,7 @@ def test_admin_runs_the_dispatcher(
     queue(db, settings, "nobody@example.com")
     response = client.post("/api/v1/mails/dispatch", headers=admin)
     assert response.status_code == 200, response.text
-    assert response.json()["meta"] == {"sent": 1, "retry": 0, "dead": 1}
+    assert response.json()["meta"] == {"sent": 1, "retry": 0, "dead": 1, "cancelled": 0}
 
 
 @pytest.mark.parametrize(("headers", "status"), [
@@ -131,7 +131,7 @@ def test_admin_lists_the_outbox_and_finds_the_dead(
     everything = client.get("/api/v1/mails", headers=admin)
     assert everything.status_code == 200, everything.text
     body = everything.json()
-    assert body["meta"] == {"count": 3, "offset": None, "limit": None}
+    assert body["meta"] == {"count": 3, "offset": None, "limit": None, "mail_server": "unknown"}
     assert [item["id"] for item in body["data"]] == [waiting, sent, dead]  # newest first
     assert {item["type"] for item in body["data"]} == {"mails"}
 
@@ -163,7 +163,8 @@ def test_outbox_pages(
              for n in range(3)]
     response = client.get("/api/v1/mails?page[offset]=1&page[limit]=1", headers=admin)
     assert response.status_code == 200
-    assert response.json()["meta"] == {"count": 3, "offset": 1, "limit": 1}
+    meta = response.json()["meta"]
+    assert meta == {"count": 3, "offset": 1, "limit": 1, "mail_server": "unknown"}
     assert [item["id"] for item in response.json()["data"]] == [uuids[1]]
 
 
@@ -186,7 +187,37 @@ def test_outbox_needs_a_login(client: TestClient):
 
 def test_openapi_describes_the_mail_routes(client: TestClient):
     paths = client.get("/api/v1/openapi.json").json()["paths"]
-    assert set(paths["/mails/dispatch"]["post"]["responses"]) == {"200", "401", "403"}
+    assert set(paths["/mails/dispatch"]["post"]["responses"]) == {"200", "401", "403", "503"}
     assert set(paths["/mails"]["get"]["responses"]) == {"200", "400", "401", "403"}
     names = {p["name"] for p in paths["/mails"]["get"]["parameters"]}
     assert names == {"filter[status]", "page[offset]", "page[limit]"}
+
+
+def test_an_admin_retries_a_dead_mail(
+    client: TestClient, db: Database, settings: Settings, admin: dict[str, str], mailbox: Mailbox
+):
+    uuid = queue(db, settings, "jan@example.com")
+    db.execute("UPDATE mails SET status = 'dead', attempts = 8 WHERE uuid = ?", [uuid])
+    answer = client.post(f"/api/v1/mails/{uuid}/retry", headers=admin)
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["data"]["attributes"]["status"] == "queued"
+    assert answer.json()["data"]["attributes"]["attempts"] == 0
+    again = client.post(f"/api/v1/mails/{uuid}/retry", headers=admin)
+    assert again.status_code == 409
+    assert client.post(f"/api/v1/mails/{uuid}/retry").status_code == 401
+    unknown = "00000000-0000-0000-0000-000000000000"
+    assert client.post(f"/api/v1/mails/{unknown}/retry", headers=admin).status_code == 404
+    assert client.post("/api/v1/mails/dispatch", headers=admin).json()["meta"]["sent"] == 1
+    assert len(mailbox.messages) == 1
+
+
+def test_dispatch_answers_503_when_the_mail_server_is_down(
+    client: TestClient, db: Database, settings: Settings, admin: dict[str, str],
+    server: SmtpServer,
+):
+    server.stop()
+    queue(db, settings, "jan@example.com")
+    answer = client.post("/api/v1/mails/dispatch", headers=admin)
+    assert answer.status_code == 503
+    assert "cannot reach the mail server" in answer.json()["errors"][0]["detail"]
+    assert db.fetchvalue("SELECT attempts FROM mails") == 1

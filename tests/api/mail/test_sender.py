@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import socket
+import time
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import datetime, timedelta
@@ -15,7 +16,7 @@ import pytest
 from kwai_api.core.database import Database, Row
 from kwai_api.core.settings import Settings
 from kwai_api.mail.outbox import queue_mail
-from kwai_api.mail.sender import dispatch
+from kwai_api.mail.sender import MailServerUnreachable, dispatch
 from tests.support.smtp import SmtpServer
 
 NOW = datetime(2026, 11, 26, 12, 0, 0)
@@ -50,6 +51,14 @@ def run(empty_db: Database, settings: Settings, now: datetime) -> dict[str, int]
     return asyncio.run(dispatch(empty_db, settings, now=now))
 
 
+def unreachable(empty_db: Database, settings: Settings, now: datetime) -> dict[str, int]:
+    """One run at `now` that cannot reach the server: it says so, with what it counted."""
+    with pytest.raises(MailServerUnreachable) as raised:
+        run(empty_db, settings, now)
+    assert "cannot reach the mail server" in str(raised.value)
+    return raised.value.counts
+
+
 def mail(empty_db: Database, uuid: str) -> Row:
     """The outbox row of a mail."""
     row = empty_db.fetchone("SELECT * FROM mails WHERE uuid = ?", [uuid])
@@ -57,9 +66,9 @@ def mail(empty_db: Database, uuid: str) -> Row:
     return row
 
 
-def counts(sent: int = 0, retry: int = 0, dead: int = 0) -> dict[str, int]:
+def counts(sent: int = 0, retry: int = 0, dead: int = 0, cancelled: int = 0) -> dict[str, int]:
     """A dispatcher result."""
-    return {"sent": sent, "retry": retry, "dead": dead}
+    return {"sent": sent, "retry": retry, "dead": dead, "cancelled": cancelled}
 
 
 @pytest.mark.parametrize(("language", "greeting", "subject"), [
@@ -102,9 +111,10 @@ def test_server_down_the_mail_waits_then_arrives_once(
 ):
     server.stop()
     uuid = queue(empty_db, mail_settings)
-    assert run(empty_db, mail_settings, NOW) == counts(retry=1)
+    assert unreachable(empty_db, mail_settings, NOW) == counts(retry=1)
     row = mail(empty_db, uuid)
-    assert (row["status"], row["attempts"], row["last_error"]) == ("queued", 0, None)
+    assert (row["status"], row["attempts"]) == ("queued", 1)  # the attempt counts
+    assert "cannot reach the mail server" in row["last_error"]
     assert row["next_attempt_at"] == NOW + MINUTE
     assert run(empty_db, mail_settings, NOW + 30 * timedelta(seconds=1)) == counts()  # not due yet
 
@@ -122,9 +132,9 @@ def test_a_server_that_never_answers_is_a_temporary_failure(empty_db: Database, 
         port = silent.getsockname()[1]
         quick = replace(settings, email=replace(settings.email, port=port, timeout=0.2))
         uuid = queue(empty_db, quick)
-        assert run(empty_db, quick, NOW) == counts(retry=1)
+        assert unreachable(empty_db, quick, NOW) == counts(retry=1)
     row = mail(empty_db, uuid)
-    assert (row["status"], row["attempts"], row["next_attempt_at"]) == ("queued", 0, NOW + MINUTE)
+    assert (row["status"], row["attempts"], row["next_attempt_at"]) == ("queued", 1, NOW + MINUTE)
 
 
 @pytest.mark.parametrize("email_settings", [
@@ -136,9 +146,9 @@ def test_a_session_that_cannot_start_keeps_the_mail_waiting(
 ):
     wrong = replace(mail_settings, email=replace(mail_settings.email, **email_settings))
     uuid = queue(empty_db, wrong)
-    assert run(empty_db, wrong, NOW) == counts(retry=1)
+    assert unreachable(empty_db, wrong, NOW) == counts(retry=1)
     row = mail(empty_db, uuid)
-    assert (row["status"], row["attempts"], row["next_attempt_at"]) == ("queued", 0, NOW + MINUTE)
+    assert (row["status"], row["attempts"], row["next_attempt_at"]) == ("queued", 1, NOW + MINUTE)
     assert server.mailbox.messages == []
     assert run(empty_db, mail_settings, NOW + MINUTE) == counts(sent=1)
 
@@ -287,3 +297,124 @@ def test_an_unsendable_address_is_dead_and_the_run_goes_on(
 def test_nothing_due_means_no_connection(empty_db: Database, settings: Settings):
     # settings point at port 1, where nothing listens: a connection attempt would count a retry
     assert run(empty_db, settings, NOW) == counts()
+
+
+def test_an_unreachable_server_makes_mail_dead_after_the_documented_attempts(
+    empty_db: Database, mail_settings: Settings, server: SmtpServer
+):
+    server.stop()
+    limited = replace(mail_settings, email=replace(mail_settings.email, max_attempts=3))
+    uuid = queue(empty_db, limited)
+    assert unreachable(empty_db, limited, NOW) == counts(retry=1)
+    assert unreachable(empty_db, limited, NOW + MINUTE) == counts(retry=1)
+    assert unreachable(empty_db, limited, NOW + 3 * MINUTE) == counts(dead=1)
+    row = mail(empty_db, uuid)
+    assert (row["status"], row["attempts"]) == ("dead", 3)
+    assert run(empty_db, limited, NOW + 600 * MINUTE) == counts()  # nothing due: no connection
+
+
+def test_overlapping_runs_on_a_slow_server_send_each_mail_once(
+    empty_db: Database, mail_settings: Settings, server: SmtpServer,
+    monkeypatch: pytest.MonkeyPatch,
+):
+    """Two runs that overlap for longer than a backoff (the scheduler and cron) never share."""
+    uuids = [queue(empty_db, mail_settings, recipient=f"member{n}@example.com") for n in range(6)]
+    server.mailbox.delay_seconds = 0.02  # 20 s on the clock below
+    started = time.monotonic()
+
+    def fast_clock() -> datetime:  # a millisecond here is a second there: runs last minutes
+        return NOW + timedelta(seconds=(time.monotonic() - started) * 1000)
+
+    monkeypatch.setattr("kwai_api.mail.sender.utcnow", fast_clock)
+
+    async def later() -> dict[str, int]:
+        await asyncio.sleep(0.07)  # the second starts while the first is still sending
+        return await dispatch(empty_db, mail_settings)
+
+    async def both() -> list[dict[str, int]]:
+        return list(await asyncio.gather(dispatch(empty_db, mail_settings), later()))
+
+    results = asyncio.run(both())
+    assert sum(result["sent"] for result in results) == 6
+    received = sorted(m["Message-ID"] for m in server.mailbox.messages)
+    assert received == sorted(f"<{uuid}@example.org>" for uuid in uuids)
+
+
+def test_superseded_mail_is_cancelled_not_sent(
+    empty_db: Database, mail_settings: Settings, server: SmtpServer
+):
+    """Mail about an invitation or recovery that no longer holds never leaves."""
+    context = {"first_name": "Jan", "last_name": "Peeters", "link": LINK,
+               "expires_at": NOW + timedelta(days=7), "valid_days": 7}
+
+    def invitation(email: str, **columns: Any) -> str:
+        uuid = f"00000000-0000-0000-0000-{len(email):012d}"
+        values = {"uuid": uuid, "email": email, "first_name": "Jan", "last_name": "Peeters",
+                  "expired_at": NOW + timedelta(days=7), **columns}
+        marks = ", ".join("?" * len(values))
+        empty_db.execute(f"INSERT INTO user_invitations ({', '.join(values)}) VALUES ({marks})",
+                         list(values.values()))
+        return empty_db.write(lambda tx: queue_mail(
+            tx, mail_settings, "invitation", email, "Jan", None, context, NOW,
+            about=("invitation", uuid)))
+
+    withdrawn = invitation("a@example.com", revoked=True)
+    accepted = invitation("bb@example.com", confirmed_at=NOW)
+    expired = invitation("ccc@example.com", expired_at=NOW - MINUTE)
+    fine = invitation("dddd@example.com")
+    assert mail(empty_db, fine)["status"] == "queued"
+    resent = empty_db.write(lambda tx: queue_mail(
+        tx, mail_settings, "invitation", "e@example.com", "Jan", None, context, NOW,
+        about=("invitation", "ffffffff-0000-0000-0000-000000000000")))
+    assert run(empty_db, mail_settings, NOW) == counts(sent=1, cancelled=4)
+    assert [m["To"] for m in server.mailbox.messages] == ["Jan <dddd@example.com>"]
+    assert mail(empty_db, fine)["status"] == "sent"
+    for uuid, why in [(withdrawn, "withdrawn"), (accepted, "accepted"), (expired, "expired"),
+                      (resent, "sent again")]:
+        row = mail(empty_db, uuid)
+        assert row["status"] == "cancelled"
+        assert why in row["last_error"]
+    mailed = empty_db.fetchone(
+        "SELECT mailed_at FROM user_invitations WHERE email = 'dddd@example.com'"
+    )
+    assert mailed is not None and mailed["mailed_at"] == NOW
+
+
+def test_a_timeout_in_data_is_retried_and_never_lost(
+    empty_db: Database, mail_settings: Settings, server: SmtpServer
+):
+    """The server takes longer than the timeout to accept: ambiguous, so the mail is tried again.
+
+    It may then arrive twice (the documented window), always under one Message-ID.
+    """
+    quick = replace(mail_settings, email=replace(mail_settings.email, timeout=0.3))
+    server.mailbox.delay_seconds = 1.0
+    uuid = queue(empty_db, quick)
+    assert run(empty_db, quick, NOW) == counts(retry=1)
+    row = mail(empty_db, uuid)
+    assert (row["status"], row["attempts"]) == ("queued", 1)
+    server.mailbox.delay_seconds = 0.0
+    assert run(empty_db, quick, NOW + MINUTE) == counts(sent=1)
+    assert run(empty_db, quick, NOW + 600 * MINUTE) == counts()
+    ids = {m["Message-ID"] for m in server.mailbox.messages}
+    assert ids == {f"<{uuid}@example.org>"} and 1 <= len(server.mailbox.messages) <= 2
+
+
+def test_a_crash_between_send_and_mark_sends_at_most_once_more(
+    empty_db: Database, mail_settings: Settings, server: SmtpServer, monkeypatch: pytest.MonkeyPatch
+):
+    uuid = queue(empty_db, mail_settings)
+
+    def crash(*args: Any, **kwargs: Any) -> None:
+        raise Crash()
+
+    monkeypatch.setattr("kwai_api.mail.sender._sent", crash)
+    with pytest.raises(Crash):
+        run(empty_db, mail_settings, NOW)
+    monkeypatch.undo()
+    assert len(server.mailbox.messages) == 1
+    assert run(empty_db, mail_settings, NOW) == counts()  # held until its next attempt
+    assert run(empty_db, mail_settings, NOW + MINUTE) == counts(sent=1)
+    assert run(empty_db, mail_settings, NOW + 600 * MINUTE) == counts()
+    assert [m["Message-ID"] for m in server.mailbox.messages] == [f"<{uuid}@example.org>"] * 2
+    assert mail(empty_db, uuid)["status"] == "sent"
