@@ -114,3 +114,24 @@ def test_a_rebuild_links_the_same_image_files_and_an_edit_does_not_rewrite_them(
     store = ImageStore(settings.images.path)
     assert all(os.path.samefile(store.sized(name), live(settings) / "images" / "u" / name)
                for name in first)
+
+
+def test_a_page_leads_with_an_image_and_a_coach_shows_a_portrait(
+    settings: Settings, db: Database
+) -> None:
+    lead, portrait = add_image(settings, db, alt="The dojo"), add_image(settings, db, width=500)
+    club = gather(db, NOW)
+    page, coach = club.pages[0], next(c for c in club.coaches if c.active)
+    db.execute("UPDATE pages SET image_id = ? WHERE id = ?", [lead, page.id])
+    db.execute("UPDATE coaches SET photo_id = ? WHERE id = ?", [portrait, coach.id])
+
+    build_site(settings, db, now=NOW)
+
+    html = (live(settings) / page_path(page, site_info(settings))).read_text()
+    shown = next(tag for tag in img_tags(html) if "srcset" in tag)
+    assert 'alt="The dojo"' in shown and 'width="1200" height="800"' in shown
+    assert '<meta property="og:image" content="' in html
+    coaches = (live(settings) / "coaches" / "index.html").read_text()
+    photo_tag = next(tag for tag in img_tags(coaches) if "coach-photo" in tag)
+    assert 'width="500"' in photo_tag and 'loading="lazy"' in photo_tag
+    assert len(list((live(settings) / "images" / "u").iterdir())) == 3 + 2
