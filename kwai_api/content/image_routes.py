@@ -18,28 +18,24 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from kwai_api.core.database import Database, Row, Transaction
-from kwai_api.core.images import ACCEPTED, ImageStore, Stored, check_image, public_url, uses
+from kwai_api.core.images import ACCEPTED, ImageStore, Stored, public_url, uses
 from kwai_api.core.settings import Settings
 from kwai_api.jsonapi import openapi
 from kwai_api.jsonapi.access import require_user
 from kwai_api.jsonapi.documents import (
-    MISSING,
     ApiError,
     Attributes,
     check_type,
     document,
-    identifier,
     page,
     parse_id,
     read_document,
-    reference_id,
-    relationship,
     resource,
     timestamp,
 )
+from kwai_api.jsonapi.images import TYPE
 from kwai_api.jsonapi.requests import site_changed, utc_now
 
-TYPE = "images"
 MISSING_IMAGE = "there is no such image"
 _COLUMNS = "id, content_type, width, height, bytes, alt, remark, created_at, updated_at"
 
@@ -47,29 +43,6 @@ _COLUMNS = "id, content_type, width, height, bytes, alt, remark, created_at, upd
 def store(settings: Settings) -> ImageStore:
     """The image store of these settings."""
     return ImageStore(settings.images.path)
-
-
-def image_relationship(doc: dict[str, Any], name: str) -> int | None:
-    """The image id a document's relationship `name` sends: an id, None to remove, or MISSING."""
-    value = relationship(doc, name)
-    if value is MISSING or value is None:
-        return value  # type: ignore[no-any-return]
-    pointer = f"/data/relationships/{name}"
-    found = reference_id(value["id"])
-    if value.get("type") != TYPE or found is None:
-        raise ApiError(422, f"relationship {name} should name an image", pointer=pointer)
-    return found
-
-
-def image_identifier(image_id: int | None) -> dict[str, str] | None:
-    """The relationship data of a lead image or portrait."""
-    return identifier(TYPE, image_id) if image_id is not None else None
-
-
-def check_reference(tx: Transaction, changes: dict[str, Any], column: str, name: str) -> None:
-    """422 when the changes point a column at an image that does not exist."""
-    if column in changes:
-        check_image(tx, changes[column], f"/data/relationships/{name}")
 
 
 def image_resource(row: Row, sizes: list[Row], site_url: str) -> dict[str, Any]:
@@ -289,7 +262,6 @@ routes: list[BaseRoute] = [
     Route("/images/{id}", delete_image_request, methods=["DELETE"]),
 ]
 
-IMAGE_RELATIONSHIP = openapi.nullable(openapi.identifier_schema(TYPE))
 _ID = [openapi.path_param("id")]
 _UPLOAD = openapi.operation(
     f"Upload an image ({ACCEPTED}); it is stored without metadata and resized",

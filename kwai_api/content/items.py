@@ -17,7 +17,6 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from kwai_api.content.application_routes import content_application, included_applications
-from kwai_api.content.image_routes import IMAGE_RELATIONSHIP, check_reference, image_relationship
 from kwai_api.core.database import Database, Row, Transaction
 from kwai_api.core.texts import TEXT_TABLES, TextInput, read_texts, replace_texts
 from kwai_api.jsonapi import openapi
@@ -31,6 +30,7 @@ from kwai_api.jsonapi.documents import (
     parse_id,
     read_document,
 )
+from kwai_api.jsonapi.images import IMAGE_RELATIONSHIP, check_reference, image_relationship
 from kwai_api.jsonapi.requests import site_changed, site_languages, utc_now
 from kwai_api.jsonapi.texts import parse_texts
 

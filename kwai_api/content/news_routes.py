@@ -22,7 +22,6 @@ from kwai_api.content.application_routes import (
     application_parameter,
     bounded,
 )
-from kwai_api.content.image_routes import image_identifier
 from kwai_api.content.items import APPLICATION_RELATIONSHIP, Content, MakeResource, lead_image
 from kwai_api.core.database import Database, Row, Transaction
 from kwai_api.jsonapi import openapi
@@ -38,6 +37,7 @@ from kwai_api.jsonapi.documents import (
     resource,
     timestamp,
 )
+from kwai_api.jsonapi.images import image_identifier
 from kwai_api.jsonapi.requests import month_period, site_languages, utc_now
 from kwai_api.jsonapi.texts import TEXTS_SCHEMA
 

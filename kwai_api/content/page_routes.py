@@ -17,7 +17,6 @@ from kwai_api.content.application_routes import (
     application_parameter,
     bounded,
 )
-from kwai_api.content.image_routes import image_identifier
 from kwai_api.content.items import APPLICATION_RELATIONSHIP, Content, lead_image
 from kwai_api.core.database import Database, Row
 from kwai_api.jsonapi import openapi
@@ -32,6 +31,7 @@ from kwai_api.jsonapi.documents import (
     resource,
     timestamp,
 )
+from kwai_api.jsonapi.images import image_identifier
 from kwai_api.jsonapi.requests import site_languages
 from kwai_api.jsonapi.texts import TEXTS_SCHEMA
 
