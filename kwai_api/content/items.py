@@ -30,7 +30,12 @@ from kwai_api.jsonapi.documents import (
     parse_id,
     read_document,
 )
-from kwai_api.jsonapi.images import IMAGE_RELATIONSHIP, check_reference, image_relationship
+from kwai_api.jsonapi.images import (
+    IMAGE_RELATIONSHIP,
+    check_embeds,
+    check_reference,
+    image_relationship,
+)
 from kwai_api.jsonapi.requests import site_changed, site_languages, utc_now
 from kwai_api.jsonapi.texts import parse_texts
 
@@ -101,6 +106,8 @@ class Content:
         def work(tx: Transaction) -> int:
             application = content_application(tx, doc, self.holds)
             check_reference(tx, changes, "image_id", "image")
+            if texts is not None:
+                check_embeds(tx, texts)
             if content_id is None:
                 if application is None:
                     raise ApiError(422, "application is required",

@@ -282,3 +282,15 @@ def test_an_image_embedded_in_markdown_cannot_be_deleted(
     assert f"news_items {story['id']}" in error(
         client.delete(f"{URL}/{image}", headers=admin), 409)["detail"]
     assert client.delete(f"{URL}/{other}", headers=admin).status_code == 204
+
+
+def test_a_text_cannot_embed_an_image_that_does_not_exist(
+    client: TestClient, admin: dict[str, str], db: Database
+) -> None:
+    document = story_document(db)
+    document["data"]["attributes"]["texts"][0]["summary"] = "Kijk: ![De mat](image:4242)"
+
+    response = client.post("/api/v1/news_items", json=document, headers=admin)
+
+    assert error(response, 422)["source"] == {"pointer": "/data/attributes/texts/0/summary"}
+    assert "4242" in error(response, 422)["detail"]
