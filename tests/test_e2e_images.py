@@ -97,6 +97,7 @@ def test_a_story_with_a_phone_photo_goes_live_without_metadata_and_survives_a_ba
         for width, address in sizes:
             served = httpx.get(address, timeout=10)
             assert served.status_code == 200
+            assert served.headers["cache-control"] == "public, max-age=31536000, immutable"
             assert has_metadata(served.content) == []
             with Image.open(io.BytesIO(served.content)) as picture:
                 assert picture.width == width and not picture.getexif()

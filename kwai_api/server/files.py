@@ -8,8 +8,11 @@ from starlette.responses import FileResponse, HTMLResponse, Response
 from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
 
+from kwai_api.core.images import PUBLIC_DIR
+
 HTML_MAX_AGE = 60  # pages change with every edit
 ASSET_MAX_AGE = 7 * 24 * 3600  # assets change with the theme
+UPLOAD_CACHE = "public, max-age=31536000, immutable"  # uploaded images: new content, new name
 
 
 class SiteFiles(StaticFiles):
@@ -34,4 +37,6 @@ class SiteFiles(StaticFiles):
             name = str(response.path)
             max_age = HTML_MAX_AGE if name.endswith((".html", ".xml", ".ics")) else ASSET_MAX_AGE
             response.headers["cache-control"] = f"public, max-age={max_age}"
+            if path.startswith(f"{PUBLIC_DIR}/"):
+                response.headers["cache-control"] = UPLOAD_CACHE
         return response
