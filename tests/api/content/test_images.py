@@ -10,6 +10,7 @@ import pytest
 from PIL import Image
 from starlette.testclient import TestClient
 
+from kwai_api.core import images
 from kwai_api.core.database import Database
 from kwai_api.core.settings import Settings
 from kwai_api.server.app import create_app
@@ -121,6 +122,17 @@ def test_what_is_not_an_image_is_refused(client: TestClient, admin: dict[str, st
     assert "GIF" in error(upload(client, admin, gif), 415)["detail"]
     truncated = photo(800, 600)[:3000]
     assert error(upload(client, admin, truncated), 422)["source"] == {"pointer": "/file"}
+
+
+def test_a_picture_with_too_many_pixels_is_refused(
+    client: TestClient, admin: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(images, "MAX_PIXELS", 50 * 50)  # as a 60-megapixel picture would be
+
+    refused = error(upload(client, admin, photo(60, 50)), 422)
+
+    assert refused["source"] == {"pointer": "/file"} and "pixels" in refused["detail"]
+    assert upload(client, admin, photo(50, 50)).status_code == 201
 
 
 def test_a_form_without_a_file_or_no_form_is_refused(
