@@ -87,6 +87,17 @@ def _parser() -> argparse.ArgumentParser:
     create.add_argument("--password", help="prompted for when not given")
     create.add_argument("--admin", action="store_true")
     create.set_defaults(run=user_create_command)
+    listing = user.add_parser("list", help="list the accounts")
+    listing.add_argument("--admins", action="store_true", help="only administrators")
+    listing.add_argument("--revoked", action="store_true", help="only revoked accounts")
+    listing.set_defaults(run=user_list_command)
+    for name, changes, text in (
+        ("revoke", {"revoked": True}, "block an account and end its sessions"),
+        ("grant-admin", {"admin": True}, "make an account an administrator"),
+    ):
+        command = user.add_parser(name, help=text)
+        command.add_argument("email")
+        command.set_defaults(run=user_change_command, changes=changes)
     return parser
 
 
@@ -156,12 +167,17 @@ def _ask_server(
     path: str,
     body: dict[str, Any] | None = None,
     timeout: float = 600,
+    method: str = "POST",
+    params: dict[str, str] | None = None,
 ) -> dict[str, Any]:
-    """POST to the running server with the job secret; its JSON answer, or a CommandError."""
+    """Ask the running server with the job secret (POST by default); its JSON answer, or a
+    CommandError."""
     try:
-        response = httpx.post(
+        response = httpx.request(
+            method,
             f"{url}/api/v1{path}",
             json=body,
+            params=params,
             headers={
                 "X-Kwai-Job-Secret": settings.security.job_secret,
                 "Content-Type": "application/vnd.api+json",
@@ -186,12 +202,20 @@ def _ask_server(
 def build_command(args: argparse.Namespace) -> None:
     """kwai build [--full] [--now]."""
     settings = Settings.load()
-    from kwai_gen.build import BuildFailed, build_site
+    from kwai_gen.build import BuildFailed, RenderWorker, build_site, close_interrupted
 
     def local(db: Database) -> None:
+        close_interrupted(settings, db)  # this command alone builds while it holds the database
         _progress("building the site...")
         try:
-            result = build_site(settings, db, now=args.now, full=args.full, trigger="command")
+            result = build_site(
+                settings,
+                db,
+                now=args.now,
+                full=args.full,
+                trigger="command",
+                worker=RenderWorker(settings.build),
+            )
         except BuildFailed as error:
             raise CommandError(f"the build failed, the live site is unchanged: {error}") from None
         _report_build(result.release, result.written, result.unchanged, result.deleted)
@@ -288,13 +312,71 @@ def user_create_command(args: argparse.Namespace) -> None:
             raise CommandError("the passwords differ")
     from kwai_api.core.accounts import create_user
 
+    def remote(url: str) -> dict[str, Any]:
+        attributes = {"email": args.email, "first_name": args.first_name,
+                      "last_name": args.last_name, "password": password, "admin": args.admin}
+        answer = _ask_server(settings, url, "/users",
+                             {"data": {"type": "users", "attributes": attributes}})
+        return dict(answer["data"]["attributes"])
+
     user = _with_database(
         settings,
         lambda db: create_user(
             db, args.email, args.first_name, args.last_name, password, admin=args.admin
         ),
+        remote,
     )
     print(f"created {'admin ' if args.admin else ''}user {user['email']}")
+
+
+def user_list_command(args: argparse.Namespace) -> None:
+    """kwai user list [--admins] [--revoked]."""
+    settings = Settings.load()
+    from kwai_api.core.accounts import list_users
+
+    admin, revoked = (True if args.admins else None), (True if args.revoked else None)
+
+    def remote(url: str) -> list[dict[str, Any]]:
+        params = {f"filter[{name}]": "true" for name, value in
+                  (("admin", admin), ("revoked", revoked)) if value}
+        answer = _ask_server(settings, url, "/users", method="GET", params=params)
+        return [item["attributes"] for item in answer["data"]]
+
+    users = _with_database(settings, lambda db: list_users(db, revoked, admin)[1], remote)
+    for user in users:
+        flags = [flag for flag in ("admin", "revoked") if user[flag]]
+        name = f"{user['first_name']} {user['last_name']}"
+        print("\t".join([user["email"], name, ", ".join(flags)]).rstrip())
+
+
+def user_change_command(args: argparse.Namespace) -> None:
+    """kwai user revoke EMAIL · kwai user grant-admin EMAIL."""
+    settings = Settings.load()
+    from kwai_api.core.accounts import change_user, list_users
+    from kwai_api.core.clock import utcnow
+    from kwai_api.core.errors import ApiError
+
+    def local(db: Database) -> None:
+        found = list_users(db, email=args.email)[1]
+        if not found:
+            raise CommandError(f"there is no user {args.email}")
+        try:
+            change_user(db, found[0]["uuid"], args.changes, None, utcnow())
+        except ApiError as error:
+            raise CommandError(error.detail) from None
+
+    def remote(url: str) -> None:
+        answer = _ask_server(settings, url, "/users", method="GET",
+                             params={"filter[email]": args.email})
+        if not answer["data"]:
+            raise CommandError(f"there is no user {args.email}")
+        uuid = answer["data"][0]["id"]
+        _ask_server(settings, url, f"/users/{uuid}", method="PATCH",
+                    body={"data": {"type": "users", "id": uuid, "attributes": args.changes}})
+
+    _with_database(settings, local, remote)
+    print(f"{args.email}: " + ", ".join(f"{key} = {str(v).lower()}"
+                                        for key, v in args.changes.items()))
 
 
 def serve_command(args: argparse.Namespace) -> None:

@@ -90,14 +90,23 @@ PAGES = {
     "events": [("Judokamp", "Judo camp", "Elk jaar in de zomer.", "Every summer.")],
 }
 
-TEAMS = ["Kleuters", "Jeugd", "Volwassenen", "Competitie", "Veteranen"]
+# name, remark (the staff's note)
+TEAMS = [
+    ("Kleuters", "4 tot 6 jaar"),
+    ("Jeugd", "7 tot 14 jaar"),
+    ("Volwassenen", "vanaf 15 jaar"),
+    ("Competitie", "na selectie door de trainer"),
+    ("Veteranen", "vanaf 35 jaar"),
+]
+# name, Dutch bio, English bio
 COACHES = [
-    ("Jigoro Peeters", "6e dan, hoofdtrainer sinds 1990."),
-    ("An Van den Broeck", "4e dan, jeugdtrainer en scheidsrechter."),
-    ("Karim El Amrani", "3e dan, competitietrainer."),
-    ("Sofie Maes", "2e dan, trainer van de kleuters."),
-    ("Tom Claes", "1e dan, assistent-trainer."),
-    ("Lotte De Smet", "2e dan, kata-specialist."),
+    ("Jigoro Peeters", "6e dan, hoofdtrainer sinds 1990.", "6th dan, head coach since 1990."),
+    ("An Van den Broeck", "4e dan, jeugdtrainer en scheidsrechter.",
+     "4th dan, youth coach and referee."),
+    ("Karim El Amrani", "3e dan, competitietrainer.", "3rd dan, competition coach."),
+    ("Sofie Maes", "2e dan, trainer van de kleuters.", "2nd dan, coach of the toddlers."),
+    ("Tom Claes", "1e dan, assistent-trainer.", "1st dan, assistant coach."),
+    ("Lotte De Smet", "2e dan, kata-specialist.", "2nd dan, kata specialist."),
 ]
 # name, weekday, start, end, team index
 DEFINITIONS = [
@@ -274,8 +283,9 @@ def _applications(tx: Transaction, created: datetime) -> dict[str, int]:
         )
         for locale, (title, short) in (("nl", nl), ("en", en)):
             tx.execute(
-                "INSERT INTO application_texts VALUES (?, ?, ?, ?, ?)",
-                [app_id, locale, title, short, f"<p>{short}.</p>"],
+                "INSERT INTO application_texts (application_id, locale, title, short_description,"
+                " description, format) VALUES (?, ?, ?, ?, ?, 'md')",
+                [app_id, locale, title, short, f"**{title}**: {short}."],
             )
         ids[name] = app_id
     return ids
@@ -366,21 +376,27 @@ def _stories(
 
 
 def _coaches(tx: Transaction, created: datetime) -> list[int]:
-    return [
-        tx.insert(
-            "INSERT INTO coaches (name, bio, created_at) VALUES (?, ?, ?) RETURNING id",
-            [name, bio, created],
-        )
-        for name, bio in COACHES
+    ids = [
+        tx.insert("INSERT INTO coaches (name, created_at) VALUES (?, ?) RETURNING id",
+                  [name, created])
+        for name, _, _ in COACHES
     ]
+    tx.insert_rows(
+        "coach_texts", ("coach_id", "locale", "bio", "created_at"),
+        [(coach_id, locale, bio, created)
+         for coach_id, (_, nl, en) in zip(ids, COACHES, strict=True)
+         for locale, bio in (("nl", nl), ("en", en))],
+    )
+    return ids
 
 
 def _teams(tx: Transaction, created: datetime) -> list[int]:
     return [
         tx.insert(
-            "INSERT INTO teams (name, created_at) VALUES (?, ?) RETURNING id", [name, created]
+            "INSERT INTO teams (name, remark, created_at) VALUES (?, ?, ?) RETURNING id",
+            [name, remark, created],
         )
-        for name in TEAMS
+        for name, remark in TEAMS
     ]
 
 

@@ -15,9 +15,9 @@ from typing import Any
 
 from kwai_api.core.database import Database
 from kwai_api.core.images import ImageStore
-from kwai_api.core.settings import Settings
+from kwai_api.core.settings import BuildSettings, Settings
 from kwai_gen import release as releases
-from kwai_gen.forked import ChildFailed, Forked
+from kwai_gen.forked import ChildFailed, ChildTimedOut, Forked
 from kwai_gen.gather import gather
 from kwai_gen.plan.outputs import SiteInfo
 from kwai_gen.render.writer import BuildFailed, RenderJob, RenderResult, render, warm
@@ -27,6 +27,7 @@ __all__ = [
     "BuildResult",
     "RenderWorker",
     "build_site",
+    "close_interrupted",
     "prune_releases",
     "site_info",
 ]
@@ -52,8 +53,12 @@ class RenderWorker:
     The child starts with the gathered club already in its memory (no copy through a pipe) and
     with Pelican already imported, runs one build and exits: Pelican's global state and memory
     growth never stay in the process that answers requests, and a crash in rendering cannot take
-    the server down. The child never touches the database.
+    the server down. The child never touches the database. A child past the time limit or the
+    memory ceiling of `limits` is killed (with every process it started) and its build fails.
     """
+
+    def __init__(self, limits: BuildSettings | None = None) -> None:
+        self.limits = limits or BuildSettings()
 
     def warm_up(self) -> None:
         """Import the renderer now, so that each forked child finds it loaded."""
@@ -64,11 +69,49 @@ class RenderWorker:
     def render(self, job: RenderJob) -> RenderResult:
         """Render in a fresh child and wait for its result (call from a thread)."""
         warm(job)
+        limits = self.limits
         # Not a daemon: the child starts processes of its own (the cloner, a second renderer).
+        child = Forked(
+            render, job, daemon=False, own_group=True, memory_bytes=limits.memory_mb << 20
+        )
         try:
-            return Forked(render, job, daemon=False).result()
+            return child.result(timeout=limits.timeout_seconds)
+        except KeyboardInterrupt:
+            releases.abandon_all(job.output)  # the child was killed with the command
+            raise
         except ChildFailed as error:
-            raise BuildFailed(str(error)) from None
+            releases.abandon_all(job.output)  # a killed child could not clean up after itself
+            if isinstance(error, ChildTimedOut):
+                message = (
+                    f"the build took longer than its time limit of {limits.timeout_seconds:g} s"
+                    " ([build] timeout_seconds) and was stopped"
+                )
+            elif "MemoryError" in str(error):
+                message = (
+                    f"the build needed more than its memory ceiling of {limits.memory_mb} MB"
+                    " ([build] memory_mb) and was stopped"
+                )
+            else:
+                message = str(error)
+            raise BuildFailed(message) from None
+
+
+def close_interrupted(settings: Settings, db: Database) -> int:
+    """Record builds left running by a server that died as interrupted; remove what they left.
+
+    Called when the server starts, before any build of its own: none of them is running.
+    """
+    releases.abandon_all(settings.site.output)
+    return db.write(
+        lambda tx: len(
+            tx.tuples(
+                "UPDATE site_builds SET status = 'interrupted', finished_at = ?,"
+                " error = 'the server stopped during the build' WHERE status = 'running'"
+                " RETURNING id",
+                [datetime.now(UTC).replace(tzinfo=None)],
+            )
+        )
+    )
 
 
 def prune_releases(settings: Settings) -> None:

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from kwai_api.core.database import Database, Transaction
+from kwai_api.core.markup import to_html
 from kwai_gen.images import embed_images
 from kwai_gen.model import (
     Application,
@@ -40,13 +41,7 @@ def gather(db: Database, now: datetime) -> Club:
             stories=_stories(tx, naive_now, images),
             pages=_pages(tx, images),
             trainings=_trainings(tx, images),
-            coaches=tuple(
-                Coach(r["id"], r["name"], r["bio"], r["active"],
-                      images.find(r["photo_id"]) if r["active"] else None)
-                for r in tx.fetchall(
-                    "SELECT id, name, bio, active, photo_id FROM coaches ORDER BY name, id"
-                )
-            ),
+            coaches=_coaches(tx, images),
             teams=tuple(
                 Team(r["id"], r["name"])
                 for r in tx.fetchall("SELECT id, name FROM teams ORDER BY name, id")
@@ -99,14 +94,29 @@ def _texts(
     return by_owner
 
 
-def _applications(tx: Transaction) -> tuple[Application, ...]:
-    # summary = the short description, content = the description
-    texts = _texts(
-        tx.tuples(
-            "SELECT application_id, locale, title, short_description, description"
-            " FROM application_texts ORDER BY application_id, locale"
+def _coaches(tx: Transaction, images: _Images) -> tuple[Coach, ...]:
+    """Every coach by name, with the bio of each language and the portrait of an active one."""
+    bios: dict[int, dict[str, str]] = defaultdict(dict)
+    for coach_id, locale, bio in tx.tuples("SELECT coach_id, locale, bio FROM coach_texts"):
+        bios[coach_id][locale] = bio
+    return tuple(
+        Coach(r["id"], r["name"], r["bio"], r["active"], bios.get(r["id"], {}),
+              photo=images.find(r["photo_id"]) if r["active"] else None)
+        for r in tx.fetchall(
+            "SELECT id, name, bio, active, photo_id FROM coaches ORDER BY name, id"
         )
     )
+
+
+def _applications(tx: Transaction) -> tuple[Application, ...]:
+    # summary = the short description, content = the description, both rendered like stories'
+    texts = _texts([
+        (owner, locale, title, to_html(summary, form), to_html(content, form))
+        for owner, locale, title, summary, content, form in tx.tuples(
+            "SELECT application_id, locale, title, short_description, description,"
+            " coalesce(format, 'md') FROM application_texts ORDER BY application_id, locale"
+        )
+    ])
     return tuple(
         Application(
             r["id"], r["name"], r["weight"], r["news"], r["pages"], r["events"], texts[r["id"]]

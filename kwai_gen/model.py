@@ -6,7 +6,7 @@ Texts are keyed by locale; `text_for` picks the page's language or falls back to
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from kwai_api.core.images import public_url
@@ -129,13 +129,22 @@ class ContentPage:
 
 @dataclass(frozen=True)
 class Coach:
-    """A coach: a person with a name and a short bio."""
+    """A coach: a person with a name and a short bio per language (plain text)."""
 
     id: int
     name: str
-    bio: str
+    bio: str  # written before bios had a language: shown where no language has one
     active: bool
+    bios: dict[str, str] = field(default_factory=dict)  # by locale
+    lang: str | None = None  # the language `bio` is in; None: the site's default
     photo: Image | None = None  # a portrait
+
+    def in_language(self, language: str, languages: tuple[str, ...]) -> Coach:
+        """The coach with the bio a `language` page shows (falling back like texts do)."""
+        for other in (language, *languages, *sorted(self.bios)):
+            if self.bios.get(other):
+                return replace(self, bio=self.bios[other], lang=other)
+        return self
 
 
 @dataclass(frozen=True)

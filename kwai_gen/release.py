@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import filecmp
+import itertools
 import json
 import os
 import shutil
@@ -207,9 +208,26 @@ def publish(release: Release, manifest: dict[str, str], search_stale: bool = Fal
 
 
 def abandon(release: Release) -> None:
-    """Remove a failed build's staging directory; the live site is untouched."""
+    """Remove what a failed build wrote; the live site is untouched."""
     shutil.rmtree(release.staging, ignore_errors=True)
+    if live_release(release.root) != release.final.resolve():  # failed before the switch
+        shutil.rmtree(release.final, ignore_errors=True)
+        Path(f"{release.final}.manifest.json").unlink(missing_ok=True)
+        Path(f"{release.final}.search-stale").unlink(missing_ok=True)
 
+
+def abandon_all(root: Path) -> None:
+    """Remove every build directory under `root`: a killed build could not remove its own.
+
+    Only for the one process that builds (the owner of the database) when none is running.
+    """
+    for building in (root / "releases").glob(".*.building"):
+        shutil.rmtree(building, ignore_errors=True)
+
+
+# A replaced release stays at least this long, whatever `keep`: `kwai serve` resolves the live
+# release once per request and opens the file a moment later, and that file must still be there.
+REPLACED_KEPT_SECONDS = 60.0
 
 # A build directory left this long ago belongs to a build that was killed, not one running.
 ABANDONED_AFTER_SECONDS = 3600
@@ -223,9 +241,21 @@ def prune(root: Path, keep: int) -> None:
         if time.time() - building.stat().st_mtime > ABANDONED_AFTER_SECONDS:
             shutil.rmtree(building, ignore_errors=True)
     found = sorted(p for p in releases.iterdir() if p.is_dir() and not p.name.startswith("."))
+    # Each release was replaced when the next one was published (its manifest written then).
+    replaced_at = {older: _published_at(newer) for older, newer in itertools.pairwise(found)}
     for old in found[: max(0, len(found) - keep)]:
         if live is not None and old.resolve() == live:
             continue
+        if time.time() - replaced_at.get(old, 0.0) < REPLACED_KEPT_SECONDS:
+            continue  # a request that resolved `current` just before the switch may read it
         shutil.rmtree(old, ignore_errors=True)
         Path(f"{old}.manifest.json").unlink(missing_ok=True)
         Path(f"{old}.search-stale").unlink(missing_ok=True)
+
+
+def _published_at(release: Path) -> float:
+    """When `release` went live (the time its manifest was written); 0 when unknown."""
+    try:
+        return Path(f"{release}.manifest.json").stat().st_mtime
+    except FileNotFoundError:
+        return 0.0

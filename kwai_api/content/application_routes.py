@@ -6,9 +6,7 @@ attributes are the club's default locale, falling back to another locale when th
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
-from datetime import datetime
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
@@ -16,13 +14,21 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
+from kwai_api.content.application_writes import (
+    MAX_INT,
+    SLUG,
+    bounded,
+    delete_application,
+    read_application,
+    save_application,
+)
 from kwai_api.core.database import Database, Row, Transaction
+from kwai_api.core.markup import to_html
 from kwai_api.jsonapi import openapi
-from kwai_api.jsonapi.access import require_user
+from kwai_api.jsonapi.access import require_admin, require_user
 from kwai_api.jsonapi.documents import (
     MISSING,
     ApiError,
-    Attributes,
     check_type,
     document,
     identifier,
@@ -34,10 +40,11 @@ from kwai_api.jsonapi.documents import (
     timestamp,
 )
 from kwai_api.jsonapi.requests import site_changed, site_languages, utc_now
+from kwai_api.jsonapi.texts import TEXTS_SCHEMA
+
+__all__ = ["MAX_INT", "bounded"]  # news items and pages bound their integers alike
 
 TYPE = "applications"
-MAX_INT = 2**31 - 1  # the INTEGER columns' range
-_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _COLUMNS = "id, name, remark, news, pages, events, weight, created_at, updated_at"
 
 
@@ -53,24 +60,42 @@ def _localized(texts: Sequence[Row], languages: Sequence[str]) -> Row | None:
 def _with_texts(
     reader: Database | Transaction, rows: list[Row], languages: Sequence[str]
 ) -> list[Row]:
-    """Add the default locale's title and descriptions to application rows."""
+    """Add the default locale's title and descriptions, and every locale's texts, to rows."""
     texts: dict[int, list[Row]] = {row["id"]: [] for row in rows}
     for text in reader.fetchall(
-        "SELECT application_id, locale, title, short_description, description"
+        "SELECT application_id, locale, title, short_description, description,"
+        " coalesce(format, 'md') AS format"
         " FROM application_texts WHERE list_contains(?, application_id)",
         [list(texts)],
     ):
         texts[text["application_id"]].append(text)
+    rank = {locale: n for n, locale in enumerate(languages)}
     result = []
     for row in rows:
         text = _localized(texts[row["id"]], languages) or {}
+        ordered = sorted(texts[row["id"]], key=lambda t: (rank.get(t["locale"], len(rank)),
+                                                         t["locale"]))
         result.append({
             **row,
             "title": text.get("title", row["name"]),
             "short_description": text.get("short_description", ""),
             "description": text.get("description", ""),
+            "texts": [_text_resource(t) for t in ordered],
         })
     return result
+
+
+def _text_resource(text: Row) -> dict[str, Any]:
+    """One locale's text, shaped like a story's: the source and the sanitized HTML."""
+    return {
+        "locale": text["locale"],
+        "format": text["format"],
+        "title": text["title"],
+        "summary": text["short_description"],
+        "content": text["description"],
+        "html_summary": to_html(text["short_description"], text["format"]),
+        "html_content": to_html(text["description"], text["format"]),
+    }
 
 
 def list_applications(db: Database, languages: Sequence[str]) -> list[Row]:
@@ -100,6 +125,7 @@ def application_resource(row: Row) -> dict[str, Any]:
         "pages": row["pages"],
         "events": row["events"],
         "weight": row["weight"],
+        "texts": row["texts"],
         "created_at": timestamp(row["created_at"]),
         "updated_at": timestamp(row["updated_at"]),
     })
@@ -164,82 +190,6 @@ def content_application(tx: Transaction, doc: dict[str, Any], holds: str) -> int
     return int(row["id"])
 
 
-def bounded(attributes: Attributes, name: str, minimum: int = -MAX_INT) -> int | None:
-    """An integer attribute within the INTEGER column range, else 422."""
-    value = attributes.get(name, int, nullable=False)
-    if value is not None and not minimum <= value <= MAX_INT:
-        raise ApiError(422, f"{name} should be between {minimum} and {MAX_INT}",
-                       pointer=attributes.pointer(name))
-    return value
-
-
-def edit_application(
-    db: Database, application_id: int, doc: dict[str, Any], languages: Sequence[str],
-    now: datetime,
-) -> Row:
-    """Apply the sent attributes; title and descriptions go to the default locale's texts."""
-    attributes = Attributes(doc)
-    changes: dict[str, Any] = {}
-    if attributes.has("name"):
-        changes["name"] = attributes.text("name", required=True)
-        if not _SLUG.match(changes["name"]):
-            raise ApiError(422, "name should be a slug: lowercase letters, digits and dashes",
-                           pointer=attributes.pointer("name"))
-    if attributes.has("remark"):
-        changes["remark"] = attributes.text("remark")
-    for flag in ("news", "pages", "events"):
-        if attributes.has(flag):
-            changes[flag] = attributes.get(flag, bool, nullable=False)
-    if attributes.has("weight"):
-        changes["weight"] = bounded(attributes, "weight")
-    texts: dict[str, Any] = {}
-    if attributes.has("title"):
-        texts["title"] = attributes.text("title", required=True)
-    for name in ("short_description", "description"):
-        if attributes.has(name):
-            texts[name] = attributes.text(name) or ""
-
-    def work(tx: Transaction) -> Row:
-        current = find_application(tx, application_id, languages)
-        if current is None:
-            raise ApiError(404, "there is no such application")
-        if "name" in changes and tx.fetchone(
-            "SELECT id FROM applications WHERE name = ? AND id <> ?",
-            [changes["name"], application_id],
-        ):
-            raise ApiError(409, f"another application is named {changes['name']!r}",
-                           pointer=attributes.pointer("name"))
-        assignments = ", ".join(f"{column} = ?" for column in [*changes, "updated_at"])
-        tx.execute(f"UPDATE applications SET {assignments} WHERE id = ?",
-                   [*changes.values(), now, application_id])
-        if texts:
-            _write_texts(tx, current, languages[0], texts)
-        found = find_application(tx, application_id, languages)
-        assert found is not None
-        return found
-
-    return db.write(work)
-
-
-def _write_texts(tx: Transaction, current: Row, locale: str, texts: dict[str, Any]) -> None:
-    """Update the locale's text row, creating it from the shown (fallback) text when missing."""
-    row = tx.fetchone(
-        "SELECT title, short_description, description FROM application_texts"
-        " WHERE application_id = ? AND locale = ?",
-        [current["id"], locale],
-    )
-    base = row or {name: current[name] for name in ("title", "short_description", "description")}
-    merged = {**base, **texts}
-    tx.execute("DELETE FROM application_texts WHERE application_id = ? AND locale = ?",
-               [current["id"], locale])
-    tx.execute(
-        "INSERT INTO application_texts (application_id, locale, title, short_description,"
-        " description) VALUES (?, ?, ?, ?, ?)",
-        [current["id"], locale, merged["title"], merged["short_description"],
-         merged["description"]],
-    )
-
-
 async def get_applications(request: Request) -> Response:
     """GET /portal/applications: every application, by weight."""
     rows = await run_in_threadpool(list_applications, request.app.state.db,
@@ -259,28 +209,53 @@ async def get_application(request: Request) -> Response:
     return document(application_resource(row))
 
 
-async def patch_application(request: Request) -> Response:
-    """PATCH /portal/applications/{id}: edit what the document sends."""
-    await require_user(request)  # every authenticated user may edit content
-    application_id = parse_id(request.path_params["id"])
+async def _save(request: Request, application_id: int | None) -> Response:
+    """Create (no id) or edit an application from the request's document."""
     doc = await read_document(request)
     check_type(doc, TYPE, application_id)
-    row = await run_in_threadpool(
-        edit_application, request.app.state.db, application_id, doc, site_languages(request),
-        utc_now(request),
-    )
+    languages = site_languages(request)
+    changes, texts = read_application(doc, languages, create=application_id is None)
+    db = request.app.state.db
+    saved = await run_in_threadpool(save_application, db, application_id, changes, texts,
+                                    utc_now(request))
     site_changed(request)
-    return document(application_resource(row))
+    row = await run_in_threadpool(find_application, db, saved, languages)
+    if row is None:  # deleted by another request in between
+        raise ApiError(404, "there is no such application")
+    return document(application_resource(row), status=201 if application_id is None else 200)
+
+
+async def post_application(request: Request) -> Response:
+    """POST /portal/applications (admin): a new section of the portal."""
+    await require_admin(request)
+    return await _save(request, None)
+
+
+async def patch_application(request: Request) -> Response:
+    """PATCH /portal/applications/{id}: edit what the document sends, in any language."""
+    await require_user(request)  # every authenticated user may edit content
+    return await _save(request, parse_id(request.path_params["id"]))
+
+
+async def delete_route(request: Request) -> Response:
+    """DELETE /portal/applications/{id} (admin): 409 while stories or pages use it."""
+    await require_admin(request)
+    application_id = parse_id(request.path_params["id"])
+    await run_in_threadpool(delete_application, request.app.state.db, application_id)
+    site_changed(request)
+    return Response(status_code=204)
 
 
 routes: list[BaseRoute] = [
     Route("/portal/applications", get_applications, methods=["GET"]),
+    Route("/portal/applications", post_application, methods=["POST"]),
     Route("/portal/applications/{id}", get_application, methods=["GET"]),
     Route("/portal/applications/{id}", patch_application, methods=["PATCH"]),
+    Route("/portal/applications/{id}", delete_route, methods=["DELETE"]),
 ]
 
 _ATTRIBUTES: dict[str, Any] = {
-    "name": openapi.string(pattern=_SLUG.pattern),
+    "name": openapi.string(pattern=SLUG.pattern),
     "title": openapi.string(),
     "short_description": openapi.string(),
     "description": openapi.string(),
@@ -289,22 +264,37 @@ _ATTRIBUTES: dict[str, Any] = {
     "pages": {"type": "boolean"},
     "events": {"type": "boolean"},
     "weight": {"type": "integer", "minimum": -MAX_INT, "maximum": MAX_INT},
+    "texts": TEXTS_SCHEMA,
 }
 _ID = [openapi.path_param("id")]
 
 openapi_paths: dict[str, Any] = {
     "/portal/applications": {
         "get": openapi.operation("The portal's applications, by weight", {200: "applications"}),
+        "post": openapi.operation(
+            "Create an application (admin)",
+            {201: "the application", 403: "not an admin", **openapi.WRITE_ERRORS,
+             409: "name taken or another type"},
+            body=openapi.document_schema(TYPE, _ATTRIBUTES, ("name",)),
+            auth=True,
+        ),
     },
     "/portal/applications/{id}": {
         "get": openapi.operation("One application", {200: "the application", 404: "unknown"},
                                  parameters=_ID),
         "patch": openapi.operation(
-            "Edit an application (title and descriptions in the default locale)",
+            "Edit an application (flat texts: the default locale; `texts`: any locale)",
             {200: "the application", 404: "unknown", **openapi.WRITE_ERRORS,
              409: "name taken or other type/id"},
             parameters=_ID,
             body=openapi.document_schema(TYPE, _ATTRIBUTES),
+            auth=True,
+        ),
+        "delete": openapi.operation(
+            "Delete an application no story or page uses (admin)",
+            {204: "deleted", 401: "not authenticated", 403: "not an admin", 404: "unknown",
+             409: "stories or pages use it"},
+            parameters=_ID,
             auth=True,
         ),
     },

@@ -9,7 +9,9 @@ from typing import Any
 
 from kwai_api.core.clock import utcnow
 from kwai_api.core.database import Database, Transaction
+from kwai_api.core.errors import ApiError
 from kwai_api.core.passwords import hash_password
+from kwai_api.core.tokens import revoke_user_tokens
 
 MIN_PASSWORD_LENGTH = 8
 # A dot-atom local part (no quoting, no commas or spaces) at a domain of dotted ASCII labels.
@@ -121,3 +123,76 @@ def create_user(
             tx, address, first_name.strip(), last_name.strip(), password_hash, at, admin=admin
         )
     )
+
+
+# -- managing accounts: the rules an admin (or `kwai user ...`) follows ------------------------
+
+USER_COLUMNS = (
+    "id, uuid, email, first_name, last_name, admin, revoked, language, remark, last_login,"
+    " created_at, updated_at"
+)
+
+
+def list_users(
+    reader: Database | Transaction,
+    revoked: bool | None = None,
+    admin: bool | None = None,
+    email: str | None = None,
+    limits: str = "",
+) -> tuple[int, list[dict[str, Any]]]:
+    """The users that match the filters (None: any), by name, and how many match in all."""
+    where = (
+        "($1 IS NULL OR revoked = $1) AND ($2 IS NULL OR admin = $2)"
+        " AND ($3 IS NULL OR lower(email) = $3)"
+    )
+    params = [revoked, admin, None if email is None else normalize_email(email)]
+    count = reader.fetchone(f"SELECT count(*) AS n FROM users WHERE {where}", params)
+    rows = reader.fetchall(
+        f"SELECT {USER_COLUMNS} FROM users WHERE {where}"
+        f" ORDER BY last_name, first_name, id{limits}",
+        params,
+    )
+    return (count["n"] if count else 0), rows
+
+
+def find_user(reader: Database | Transaction, user_uuid: str) -> dict[str, Any]:
+    """The user with this uuid, else 404."""
+    row = reader.fetchone(f"SELECT {USER_COLUMNS} FROM users WHERE uuid = ?", [user_uuid])
+    if row is None:
+        raise ApiError(404, "there is no such user")
+    return row
+
+
+def change_user(
+    db: Database, user_uuid: str, changes: dict[str, Any], by: int | None, now: datetime
+) -> dict[str, Any]:
+    """Apply an admin's changes to a user (`by`: the admin's id; None: the `kwai` command).
+
+    The club keeps one active admin at least, an admin does not lock themselves out, and a
+    revoked user's sessions end at once.
+    """
+
+    def work(tx: Transaction) -> dict[str, Any]:
+        user = find_user(tx, user_uuid)
+        demoted = changes.get("admin") is False or changes.get("revoked") is True
+        if demoted and user["admin"] and not user["revoked"]:
+            others = tx.fetchone(
+                "SELECT count(*) AS n FROM users WHERE admin AND NOT revoked AND id <> ?",
+                [user["id"]],
+            )
+            if not (others and others["n"]):
+                field = "admin" if changes.get("admin") is False else "revoked"
+                raise ApiError(409, "this is the last administrator; make another one first",
+                               pointer=f"/data/attributes/{field}")
+        if changes.get("revoked") is True and user["id"] == by:
+            raise ApiError(409, "an administrator cannot revoke themselves",
+                           pointer="/data/attributes/revoked")
+        if changes:
+            assignments = ", ".join(f"{column} = ?" for column in [*changes, "updated_at"])
+            tx.execute(f"UPDATE users SET {assignments} WHERE id = ?",
+                       [*changes.values(), now, user["id"]])
+        if changes.get("revoked") is True:
+            revoke_user_tokens(tx, user["id"])
+        return find_user(tx, user_uuid)
+
+    return db.write(work)

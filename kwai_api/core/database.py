@@ -28,6 +28,10 @@ class DatabaseLocked(DatabaseError):
     """Another process (usually a running `kwai serve`) holds the database file."""
 
 
+class BackupNotWritten(DatabaseError):
+    """The backup file could not be written (a directory the server may not write, a full disk)."""
+
+
 class Transaction:
     """The cursor of one write transaction; only `Database.write` hands these out."""
 
@@ -157,13 +161,19 @@ class Database:
         target.parent.mkdir(parents=True, exist_ok=True)
         with self._write_lock:
             cursor = self._cursor()
-            cursor.execute("ATTACH ? AS backup_target", [str(target)])
+            try:
+                cursor.execute("ATTACH ? AS backup_target", [str(target)])
+            except duckdb.Error as error:
+                raise BackupNotWritten(f"cannot write {target}: {error}") from None
             try:
                 cursor.execute(
                     f"COPY FROM DATABASE {_database_name(self._connection)} TO backup_target"
                 )
-            finally:
+            except duckdb.Error as error:
                 cursor.execute("DETACH backup_target")
+                target.unlink(missing_ok=True)  # a partial copy is no backup
+                raise BackupNotWritten(f"cannot write {target}: {error}") from None
+            cursor.execute("DETACH backup_target")
             if also is not None:
                 also()
 

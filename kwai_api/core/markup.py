@@ -56,7 +56,8 @@ _TAGS = {
 }
 _ATTRIBUTES = {
     "a": {"href", "title"},
-    "img": {"src", "alt", "title", "width", "height"},
+    # srcset and sizes: an embedded upload offers its published sizes (`loading` is added below)
+    "img": {"src", "alt", "title", "width", "height", "srcset", "sizes", "decoding"},
     "td": {"colspan", "rowspan"},
     "th": {"colspan", "rowspan", "scope"},
     "abbr": {"title"},

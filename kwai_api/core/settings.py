@@ -92,6 +92,8 @@ class BuildSettings:
     max_wait_seconds: float = 5.0
     search_delay_seconds: float = 10.0
     safety_net_minutes: int = 10
+    timeout_seconds: float = 300.0  # a build running longer is killed and recorded as failed
+    memory_mb: int = 2048  # a build allocating more than this is stopped and recorded as failed
 
 
 @dataclass(frozen=True)
@@ -200,6 +202,9 @@ def _validated(settings: Settings) -> Settings:
         raise SettingsError("setting [security] secret_keys needs at least one key")
     if settings.images.max_bytes <= 0:
         raise SettingsError("setting [images] max_bytes should be a positive number of bytes")
+    for limit in ("timeout_seconds", "memory_mb"):
+        if getattr(settings.build, limit) <= 0:
+            raise SettingsError(f"setting [build] {limit} should be positive")
     if not site.url.startswith(("http://", "https://")):
         raise SettingsError("setting [site] url should be an absolute http(s) URL")
     return settings

@@ -31,12 +31,10 @@ from kwai_api.jsonapi import openapi
 from kwai_api.jsonapi.access import require_user
 from kwai_api.jsonapi.documents import (
     ApiError,
-    document,
     form_field,
     json_response,
     parse_uuid,
     read_form,
-    resource,
 )
 from kwai_api.mail.outbox import queue_mail
 
@@ -124,18 +122,6 @@ async def access_token(request: Request) -> Response:
     if pair is None:
         raise ApiError(401, REFRESH_FAILED, pointer="/refresh_token")
     return json_response(pair.as_dict(), headers=NO_STORE)
-
-
-async def current_user(request: Request) -> Response:
-    """GET /auth/user: the user of the access token."""
-    user = await require_user(request)
-    attributes = {
-        "email": user.email,
-        "first_name": user.first_name,
-        "last_name": user.last_name,
-        "admin": user.admin,
-    }
-    return document(resource("users", user.uuid, attributes))
 
 
 async def recover(request: Request) -> Response:
@@ -256,7 +242,6 @@ routes: list[BaseRoute] = [
     Route("/auth/login", login, methods=["POST"]),
     Route("/auth/logout", logout, methods=["POST"]),
     Route("/auth/access_token", access_token, methods=["POST"]),
-    Route("/auth/user", current_user, methods=["GET"]),
     Route("/auth/recover", recover, methods=["POST"]),
     Route("/auth/reset", reset, methods=["POST"]),
 ]
@@ -286,9 +271,6 @@ openapi_paths: dict[str, Any] = {
         {200: "A new token pair", 401: "Invalid, expired, revoked or reused refresh token",
          **_FORM_ERRORS},
         form=_form("refresh_token"),
-    )},
-    "/auth/user": {"get": openapi.operation(
-        "The current user", {200: "The user", 401: "Not authenticated"}, auth=True,
     )},
     "/auth/recover": {"post": openapi.operation(
         "Ask for a mail to choose a new password (the same answer for any address)",

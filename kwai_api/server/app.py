@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 from starlette.applications import Starlette
@@ -13,7 +13,7 @@ from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import BaseRoute, Mount, Route
+from starlette.routing import BaseRoute, Match, Mount, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from kwai_api.content import application_routes as applications
@@ -23,26 +23,34 @@ from kwai_api.content import page_routes as pages
 from kwai_api.content import portal_routes as portal
 from kwai_api.core.database import Database, open_database
 from kwai_api.core.settings import Settings
+from kwai_api.identity import account_routes as account
 from kwai_api.identity import auth_routes as auth
 from kwai_api.identity import invitation_routes as invitations
+from kwai_api.identity import user_routes as users
 from kwai_api.jsonapi import openapi
 from kwai_api.jsonapi.documents import ApiError, error_response, json_response
 from kwai_api.mail import routes as mail
 from kwai_api.server import backup_routes as backups
 from kwai_api.server import build_routes as site
 from kwai_api.server.files import SiteFiles
+from kwai_api.trainings import coach_routes as coaches
+from kwai_api.trainings import team_routes as teams
 from kwai_api.trainings import training_routes as trainings
 
 logger = logging.getLogger("kwai.api")
 
 API_MODULES = (
     auth,
+    account,
     invitations,
+    users,
     portal,
     news,
     pages,
     applications,
     images,
+    coaches,  # before trainings: /trainings/coaches is not /trainings/{id}
+    teams,
     trainings,
     site,
     mail,
@@ -155,9 +163,22 @@ async def openapi_schema(request: Request) -> Response:
     return JSONResponse(openapi.build(API_MODULES))
 
 
-async def not_found(request: Request) -> Response:
-    """Unknown API paths get a JSON:API 404."""
-    raise ApiError(404, "no such route")
+def unmatched(routes: list[BaseRoute]) -> Callable[[Request], Awaitable[Response]]:
+    """The answer when no route takes a request: 405 with `Allow` for a known path, else 404."""
+
+    async def answer(request: Request) -> Response:
+        allowed = sorted({
+            method
+            for route in routes
+            if isinstance(route, Route) and route.matches(request.scope)[0] == Match.PARTIAL
+            for method in route.methods or ()
+        })
+        if allowed:
+            raise ApiError(405, f"{request.method} is not allowed here; use {', '.join(allowed)}",
+                           headers={"Allow": ", ".join(allowed)})
+        raise ApiError(404, "no such route")
+
+    return answer
 
 
 def api_routes() -> list[BaseRoute]:
@@ -168,7 +189,8 @@ def api_routes() -> list[BaseRoute]:
     routes.append(Route("/openapi.json", openapi_schema, methods=["GET"]))
     routes.append(Route("/health", health, methods=["GET"]))
     routes.append(
-        Route("/{path:path}", not_found, methods=["GET", "POST", "PATCH", "PUT", "DELETE"])
+        Route("/{path:path}", unmatched(list(routes)),
+              methods=["GET", "POST", "PATCH", "PUT", "DELETE"])
     )
     return routes
 

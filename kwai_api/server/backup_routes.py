@@ -14,7 +14,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from kwai_api.core.database import DatabaseError
+from kwai_api.core.database import BackupNotWritten, DatabaseError
 from kwai_api.core.images import ImageStore, backup, images_beside
 from kwai_api.jsonapi import openapi as oa
 from kwai_api.jsonapi.access import has_job_secret
@@ -32,6 +32,8 @@ async def create(request: Request) -> Response:
     try:
         store = ImageStore(request.app.state.settings.images.path)
         await run_in_threadpool(backup, request.app.state.db, store, path)
+    except BackupNotWritten as error:
+        raise ApiError(422, str(error), pointer=attributes.pointer("path")) from None
     except DatabaseError as error:
         raise ApiError(409, str(error), pointer=attributes.pointer("path")) from None
     except OSError as error:

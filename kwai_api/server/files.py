@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from contextvars import ContextVar
 
 from starlette.responses import FileResponse, HTMLResponse, Response
 from starlette.staticfiles import StaticFiles
@@ -13,6 +14,11 @@ from kwai_api.core.images import PUBLIC_DIR
 HTML_MAX_AGE = 60  # pages change with every edit
 ASSET_MAX_AGE = 7 * 24 * 3600  # assets change with the theme
 UPLOAD_CACHE = "public, max-age=31536000, immutable"  # uploaded images: new content, new name
+
+# The release directory `current` pointed at when the request came in. Every lookup of one
+# request (the file, a directory's index.html, the 404 page) reads this one release, so a
+# build switching `current` meanwhile never mixes two releases into an error.
+_release: ContextVar[str] = ContextVar("release")
 
 
 class SiteFiles(StaticFiles):
@@ -26,13 +32,18 @@ class SiteFiles(StaticFiles):
 
     async def get_response(self, path: str, scope: Scope) -> Response:
         """The file, with a cache lifetime by kind; a plain page while no site is built."""
-        if not os.path.isdir(str(self.directory)):
+        release = os.path.realpath(str(self.directory))
+        if not os.path.isdir(release):
             return HTMLResponse(
                 "<!doctype html><title>kwai</title><p>The site has not been built yet: "
                 "run <code>kwai build</code>.</p>",
                 status_code=503,
             )
-        response = await super().get_response(path, scope)
+        token = _release.set(release)
+        try:
+            response = await super().get_response(path, scope)
+        finally:
+            _release.reset(token)
         if isinstance(response, FileResponse):
             name = str(response.path)
             max_age = HTML_MAX_AGE if name.endswith((".html", ".xml", ".ics")) else ASSET_MAX_AGE
@@ -40,3 +51,16 @@ class SiteFiles(StaticFiles):
             if path.startswith(f"{PUBLIC_DIR}/"):
                 response.headers["cache-control"] = UPLOAD_CACHE
         return response
+
+    def lookup_path(self, path: str) -> tuple[str, os.stat_result | None]:
+        """The real path and stat of `path` inside this request's release (or "", None)."""
+        release = _release.get(None) or os.path.realpath(str(self.directory))
+        if path.startswith(("/", "\\")):
+            return "", None
+        full_path = os.path.realpath(os.path.join(release, path))
+        if os.path.commonpath([full_path, release]) != release:
+            return "", None  # a path that climbs out of the release
+        try:
+            return full_path, os.stat(full_path)
+        except (FileNotFoundError, NotADirectoryError):
+            return "", None

@@ -22,7 +22,14 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from kwai_api.core.database import Database
 from kwai_api.core.settings import Settings
-from kwai_gen.build import BuildFailed, BuildResult, RenderWorker, build_site, prune_releases
+from kwai_gen.build import (
+    BuildFailed,
+    BuildResult,
+    RenderWorker,
+    build_site,
+    close_interrupted,
+    prune_releases,
+)
 
 logger = logging.getLogger("kwai.jobs")
 
@@ -44,7 +51,7 @@ class Jobs:
         self.settings = settings
         self.db = db
         self.scheduler = AsyncIOScheduler(timezone=UTC)
-        self.worker = RenderWorker()
+        self.worker = RenderWorker(settings.build)
         self.running = False
         self.last_mail_run: str | None = None
         self.mail_server = "unknown"  # "ok" or why the last run could not reach it
@@ -61,6 +68,9 @@ class Jobs:
 
     async def start(self) -> None:
         """Start the scheduler: a first build, the safety net, the mail job."""
+        interrupted = await anyio.to_thread.run_sync(close_interrupted, self.settings, self.db)
+        if interrupted:
+            logger.warning("%d build(s) interrupted by the server's stop were closed", interrupted)
         await anyio.to_thread.run_sync(self.worker.warm_up)
         self.scheduler.start()
         self.scheduler.add_job(

@@ -77,8 +77,14 @@ def _grouped(rows: list[Row], key: str) -> dict[int, list[Row]]:
     return groups
 
 
-def select_trainings(tx: Transaction, where: TrainingFilter, limits: Page) -> TrainingList:
-    """A page of trainings, newest first, with their texts, coaches, teams and definitions."""
+def select_trainings(
+    tx: Transaction, where: TrainingFilter, limits: Page, language: str = ""
+) -> TrainingList:
+    """A page of trainings, newest first, with their texts, coaches, teams and definitions.
+
+    A coach's `bio` is the one in `language` (the club's default), else the one without a
+    language.
+    """
     for table, row_id, name in (("coaches", where.coach, "coach"),
                                 ("teams", where.team, "team"),
                                 ("training_definitions", where.definition, "definition")):
@@ -97,10 +103,12 @@ def select_trainings(tx: Transaction, where: TrainingFilter, limits: Page) -> Tr
     found.texts = _grouped(tx.fetchall(
         f"SELECT * FROM training_texts WHERE {within} ORDER BY locale", [ids]), "training_id")
     found.coaches = _grouped(tx.fetchall(
-        "SELECT tc.training_id, tc.head, tc.present, tc.payed, c.id, c.name, c.active, c.bio"
-        " FROM training_coaches tc"
-        f" JOIN coaches c ON c.id = tc.coach_id WHERE {within} ORDER BY NOT tc.head, c.name",
-        [ids]), "training_id")
+        "SELECT tc.training_id, tc.head, tc.present, tc.payed, c.id, c.name, c.active,"
+        " coalesce(ct.bio, c.bio) AS bio FROM training_coaches tc"
+        " JOIN coaches c ON c.id = tc.coach_id"
+        " LEFT JOIN coach_texts ct ON ct.coach_id = c.id AND ct.locale = ?"
+        f" WHERE {within} ORDER BY NOT tc.head, c.name",
+        [language, ids]), "training_id")
     found.teams = _grouped(tx.fetchall(
         "SELECT tt.training_id, t.id, t.name FROM training_teams tt"
         f" JOIN teams t ON t.id = tt.team_id WHERE {within} ORDER BY t.name", [ids]),
@@ -110,24 +118,23 @@ def select_trainings(tx: Transaction, where: TrainingFilter, limits: Page) -> Tr
     return found
 
 
-def list_trainings(db: Database, where: TrainingFilter, limits: Page) -> TrainingList:
-    """A page of trainings read from one snapshot."""
+def list_trainings(
+    db: Database, where: TrainingFilter, limits: Page, language: str = ""
+) -> TrainingList:
+    """A page of trainings read from one snapshot (coach bios in `language`)."""
     with db.snapshot() as tx:
-        return select_trainings(tx, where, limits)
+        return select_trainings(tx, where, limits, language)
 
 
-def get_training(db: Database, training_id: int, public: bool = False) -> TrainingList:
+def get_training(
+    db: Database, training_id: int, public: bool = False, language: str = ""
+) -> TrainingList:
     """One training, else 404; an inactive one does not exist for the public."""
-    found = list_trainings(db, TrainingFilter(active=public, ids=[training_id]), Page(None, None))
+    found = list_trainings(db, TrainingFilter(active=public, ids=[training_id]),
+                           Page(None, None), language)
     if not found.rows:
         raise ApiError(404, f"training {training_id} does not exist")
     return found
-
-
-def list_people(db: Database, table: str, limits: Page) -> tuple[int, list[Row]]:
-    """The coaches or teams, by name."""
-    count = db.fetchvalue(f"SELECT count(*) FROM {table}")
-    return count, db.fetchall(f"SELECT * FROM {table} ORDER BY name, id" + limits.sql())
 
 
 def coach_resource(row: Row) -> dict[str, Any]:
@@ -187,15 +194,17 @@ async def list_route(request: Request) -> Response:
     """GET /trainings: newest first; filter[year]/filter[month] count on the club's clock."""
     public = await optional_user(request) is None
     where, limits = read_filter(request, public), page(request)
-    return _listed(await run_in_threadpool(list_trainings, request.app.state.db, where, limits),
-                   limits, public)
+    found = await run_in_threadpool(list_trainings, request.app.state.db, where, limits,
+                                    site_languages(request)[0])
+    return _listed(found, limits, public)
 
 
 async def get_route(request: Request) -> Response:
     """GET /trainings/{id}; for the public, an inactive training does not exist."""
     training_id = parse_id(request.path_params["id"])
     public = await optional_user(request) is None
-    found = await run_in_threadpool(get_training, request.app.state.db, training_id, public)
+    found = await run_in_threadpool(get_training, request.app.state.db, training_id, public,
+                                    site_languages(request)[0])
     return _one(found, public)
 
 
@@ -208,7 +217,8 @@ async def create_route(request: Request) -> Response:
     db = request.app.state.db
     training_id = await run_in_threadpool(create_training, db, given, utc_now(request), user.id)
     site_changed(request)
-    return _one(await run_in_threadpool(get_training, db, training_id), status=201)
+    return _one(await run_in_threadpool(get_training, db, training_id, False,
+                                        site_languages(request)[0]), status=201)
 
 
 async def update_route(request: Request) -> Response:
@@ -221,7 +231,8 @@ async def update_route(request: Request) -> Response:
     db = request.app.state.db
     await run_in_threadpool(update_training, db, training_id, given, utc_now(request), user.id)
     site_changed(request)
-    return _one(await run_in_threadpool(get_training, db, training_id))
+    return _one(await run_in_threadpool(get_training, db, training_id, False,
+                                        site_languages(request)[0]))
 
 
 async def delete_route(request: Request) -> Response:
@@ -233,20 +244,6 @@ async def delete_route(request: Request) -> Response:
     return Response(status_code=204)
 
 
-async def coaches_route(request: Request) -> Response:
-    """GET /trainings/coaches: every coach, by name."""
-    limits = page(request)
-    count, rows = await run_in_threadpool(list_people, request.app.state.db, "coaches", limits)
-    return document([coach_resource(row) for row in rows], meta=limits.meta(count))
-
-
-async def teams_route(request: Request) -> Response:
-    """GET /trainings/teams: every team, by name."""
-    limits = page(request)
-    count, rows = await run_in_threadpool(list_people, request.app.state.db, "teams", limits)
-    return document([definitions.team_resource(row) for row in rows], meta=limits.meta(count))
-
-
 async def definition_list_route(request: Request) -> Response:
     """GET /training_definitions/{id}/trainings: the same filters as GET /trainings."""
     definition_id = parse_id(request.path_params["id"])
@@ -254,7 +251,9 @@ async def definition_list_route(request: Request) -> Response:
     where, limits = read_filter(request, public, definition_id), page(request)
     db = request.app.state.db
     await run_in_threadpool(definitions.get_definition, db, definition_id)
-    return _listed(await run_in_threadpool(list_trainings, db, where, limits), limits, public)
+    found = await run_in_threadpool(list_trainings, db, where, limits,
+                                    site_languages(request)[0])
+    return _listed(found, limits, public)
 
 
 async def generate_route(request: Request) -> Response:
@@ -271,15 +270,13 @@ async def generate_route(request: Request) -> Response:
         site_changed(request)
     limits = Page(None, None)
     found = await run_in_threadpool(list_trainings, db, TrainingFilter(active=None, ids=ids),
-                                    limits)
+                                    limits, site_languages(request)[0])
     return _listed(found, limits, public=False, status=201 if ids else 200)
 
 
 routes: list[BaseRoute] = [
     Route("/trainings", list_route, methods=["GET"]),
     Route("/trainings", create_route, methods=["POST"]),
-    Route("/trainings/coaches", coaches_route, methods=["GET"]),
-    Route("/trainings/teams", teams_route, methods=["GET"]),
     Route("/trainings/{id}", get_route, methods=["GET"]),
     Route("/trainings/{id}", update_route, methods=["PATCH"]),
     Route("/trainings/{id}", delete_route, methods=["DELETE"]),
@@ -311,7 +308,6 @@ _LINKS = {"teams": {"type": "array", "items": oa.identifier_schema("teams")},
 _ID = [oa.path_param("id")]
 _LIST = {200: "the trainings", 400: "bad filter or page parameter", 401: "bad token",
          404: "unknown filter id"}
-_PEOPLE = {200: "the list", 400: "bad page parameter"}
 _RANGE = [oa.query("start", oa.string(format="date")), oa.query("end", oa.string(format="date"))]
 
 openapi_paths: dict[str, Any] = {
@@ -322,10 +318,6 @@ openapi_paths: dict[str, Any] = {
                              body=oa.document_schema(TYPE, _ATTRIBUTES, ("contents", "event"),
                                                      _LINKS)),
     },
-    "/trainings/coaches": {"get": oa.operation("List coaches", _PEOPLE,
-                                               parameters=oa.PAGE_PARAMETERS)},
-    "/trainings/teams": {"get": oa.operation("List teams", _PEOPLE,
-                                             parameters=oa.PAGE_PARAMETERS)},
     "/trainings/{id}": {
         "get": oa.operation("One training (anonymous: only an active one)",
                             {200: "the training", 401: "bad token", 404: "unknown"},

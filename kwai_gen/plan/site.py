@@ -133,7 +133,8 @@ def _coaches(club: Club, frame: Frame) -> Output:
     return frame.page(
         "coaches/", "coaches.html",
         title=frame.labels["coaches"],
-        coaches=tuple(c for c in club.coaches if c.active),
+        coaches=tuple(c.in_language(frame.lang, frame.site.languages) for c in club.coaches
+                      if c.active),
         agenda_url=frame.url(f"{AGENDA}/"),
     )
 

@@ -123,14 +123,14 @@ def section_link(app: Application, site: SiteInfo, lang: str, summary: bool = Fa
 def section_document(app: Application, site: SiteInfo, lang: str) -> Document:
     """An application's title and description in full.
 
-    Application descriptions are stored as staff typed them (not rendered on save like stories
-    and pages), so they are sanitized here: plain text comes out escaped, HTML without scripts.
+    Gathering renders descriptions (Markdown) to sanitized HTML; they are sanitized here again
+    so that no club, however it was made, can put a script on a section page.
     """
     text, marked = local_text(app.texts, site, lang)
     return Document(
         url=section_url(site, lang, app.name),
         title=text.title or app.name,
-        summary=text.summary,
+        summary=sanitize(text.summary),
         content=sanitize(text.content),
         updated=None,
         lang=marked,
@@ -163,8 +163,8 @@ def document(page: Page, site: SiteInfo, lang: str) -> Document:
     return Document(
         url=href(site, lang, page_path(page, site)),
         title=text.title,
-        summary=text.summary,
-        content=text.content,
+        summary=sanitize(text.summary),
+        content=sanitize(text.content),
         updated=page.updated_at,
         lang=marked,
         image=page.image,

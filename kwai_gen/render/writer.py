@@ -9,6 +9,7 @@ live file is hard-linked instead of rendered.
 
 from __future__ import annotations
 
+import functools
 import gc
 import hashlib
 import os
@@ -23,7 +24,7 @@ from jinja2 import select_autoescape
 
 from kwai_api.core.images import PUBLIC_DIR
 from kwai_gen import release as releases
-from kwai_gen.forked import ChildFailed, Forked
+from kwai_gen.forked import ChildFailed, Forked, die_with_parent
 from kwai_gen.model import Club, ContentPage, Text
 from kwai_gen.plan.outputs import Output, SiteInfo
 from kwai_gen.render.digest import Digester
@@ -373,6 +374,7 @@ def _index(site: Path) -> None:
         capture_output=True,
         text=True,
         check=False,
+        preexec_fn=functools.partial(die_with_parent, os.getpid()),
     )
     if result.returncode != 0:
         raise BuildFailed(f"the search index failed: {result.stderr.strip() or result.stdout}")

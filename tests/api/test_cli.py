@@ -89,6 +89,10 @@ def test_commands_go_through_a_running_server(tmp_path: Path) -> None:
         backup = kwai(tmp_path, "db", "backup", str(tmp_path / "copy.duckdb"))
         assert backup.returncode == 0, backup.stderr
         assert (tmp_path / "copy.duckdb").exists()
+        unwritable = kwai(tmp_path, "db", "backup", "/sys/kwai-copy.duckdb")  # even for root
+        assert unwritable.returncode == 1 and unwritable.stderr.count("\n") == 1
+        assert "cannot write /sys/kwai-copy.duckdb" in unwritable.stderr
+        assert "unexpected" not in unwritable.stderr
         mail = kwai(tmp_path, "mail", "send")
         assert mail.returncode == 0, mail.stderr
     copy = open_database(tmp_path / "copy.duckdb")

@@ -134,7 +134,12 @@ def test_builds_are_deterministic(tmp_path: Path, settings: Settings, db: Databa
     assert files(first) == files(second), comparison.diff_files
 
 
-def test_old_releases_are_pruned(tmp_path: Path, db: Database) -> None:
+def test_old_releases_are_pruned(
+    tmp_path: Path, db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import kwai_gen.release
+
+    monkeypatch.setattr(kwai_gen.release, "REPLACED_KEPT_SECONDS", 0.0)
     settings = make_settings(tmp_path, KWAI_SITE_KEEP_RELEASES="2")
     for minutes in range(4):
         build_site(settings, db, now=NOW + timedelta(minutes=minutes))

@@ -301,6 +301,26 @@ def test_the_agenda_shows_teams_coaches_and_the_head_coach(site: Site) -> None:
     assert training.teams[0].name in html and training.location in html
 
 
+def test_the_coaches_page_shows_each_bio_in_the_page_language(site: Site) -> None:
+    dutch, english = site.html("coaches/index.html"), site.html("en/coaches/index.html")
+
+    assert "<p>4e dan, jeugdtrainer en scheidsrechter.</p>" in dutch
+    assert "<p>4th dan, youth coach and referee.</p>" in english  # no lang mark: it is English
+
+
+def test_a_bio_missing_in_a_language_falls_back_marked(site: Site, tmp_path: Path) -> None:
+    first, *others = site.club.coaches
+    dutch_only = replace(first, bios={"nl": "Alleen in het Nederlands."})
+    built = build(replace(site.club, coaches=(dutch_only, *others)), site.info, tmp_path)
+
+    assert '<p lang="nl">Alleen in het Nederlands.</p>' in built.html("en/coaches/index.html")
+
+
+def test_section_descriptions_are_rendered_markdown(site: Site) -> None:
+    assert "<strong>De club</strong>: Wie we zijn" in site.html("club/index.html")
+    assert "**" not in site.html("club/index.html")
+
+
 def test_the_home_page_shows_sections_news_and_trainings(site: Site) -> None:
     home = site.html("index.html")
     assert site.pages["index.html"].h1 == [site.info.name]
@@ -377,4 +397,4 @@ def test_section_descriptions_cannot_carry_scripts(site: Site, tmp_path: Path) -
     built = build(club, site.info, tmp_path)
     html = built.html("club/index.html")
     assert "<p>Hallo</p>" in html and "<script>alert" not in html and "onclick" not in html
-    assert "Wij &amp; &lt;b&gt;jij&lt;/b&gt;" in built.html("index.html")  # the card's text
+    assert "Wij &amp; jij</span>" in built.html("index.html")  # the card's text, tags stripped

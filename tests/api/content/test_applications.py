@@ -50,6 +50,18 @@ def test_lists_every_application_by_weight_in_the_default_locale(
         "pages": True,
         "events": False,
         "weight": 1,
+        "texts": [
+            {"locale": "nl", "format": "md", "title": "De club",
+             "summary": "Wie we zijn en waar je ons vindt",
+             "content": "**De club**: Wie we zijn en waar je ons vindt.",
+             "html_summary": "<p>Wie we zijn en waar je ons vindt</p>",
+             "html_content": "<p><strong>De club</strong>: Wie we zijn en waar je ons vindt.</p>"},
+            {"locale": "en", "format": "md", "title": "The club",
+             "summary": "Who we are and where to find us",
+             "content": "**The club**: Who we are and where to find us.",
+             "html_summary": "<p>Who we are and where to find us</p>",
+             "html_content": "<p><strong>The club</strong>: Who we are and where to find us.</p>"},
+        ],
         "created_at": row["created_at"].strftime("%Y-%m-%d %H:%M:%S"),
         "updated_at": None,
     }

@@ -306,3 +306,31 @@ def test_a_text_cannot_embed_an_image_that_does_not_exist(
 
     assert error(response, 422)["source"] == {"pointer": "/data/attributes/texts/0/summary"}
     assert "4242" in error(response, 422)["detail"]
+
+
+def test_a_coach_shows_a_portrait_which_cannot_be_deleted(
+    client: TestClient, admin: dict[str, str], builds: Builds
+) -> None:
+    image = upload(client, admin, photo(600, 600)).json()["data"]["id"]
+    photo_of = {"photo": {"data": {"type": "images", "id": image}}}
+    coaches = "/api/v1/trainings/coaches"
+
+    created = client.post(coaches, headers=admin, json={"data": {
+        "type": "coaches", "attributes": {"name": "Ann Peeters"}, "relationships": photo_of}})
+
+    assert created.status_code == 201, created.text
+    coach = created.json()["data"]
+    assert coach["relationships"]["photo"] == {"data": {"type": "images", "id": image}}
+    assert client.get(f"{coaches}/{coach['id']}").json()["data"]["relationships"] == {
+        "photo": {"data": {"type": "images", "id": image}}}
+    assert f"coaches {coach['id']}" in error(
+        client.delete(f"{URL}/{image}", headers=admin), 409)["detail"]
+    unknown = {"data": {"type": "coaches", "relationships": {
+        "photo": {"data": {"type": "images", "id": "777"}}}}}
+    refused = client.patch(f"{coaches}/{coach['id']}", json=unknown, headers=admin)
+    assert error(refused, 422)["source"] == {"pointer": "/data/relationships/photo"}
+    removed = {"data": {"type": "coaches", "relationships": {"photo": {"data": None}}}}
+    patched = client.patch(f"{coaches}/{coach['id']}", json=removed, headers=admin)
+    assert patched.json()["data"]["relationships"]["photo"] == {"data": None}
+    assert builds.changes >= 2
+    assert client.delete(f"{URL}/{image}", headers=admin).status_code == 204

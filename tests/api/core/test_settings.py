@@ -48,6 +48,8 @@ def test_file_and_environment(tmp_path: Path) -> None:
         ({"KWAI_SITE_URL": "example.org"}, "[site] url"),
         ({"KWAI_IMAGES_MAX_BYTES": "0"}, "[images] max_bytes"),
         ({"KWAI_IMAGES_MAX_BYTES": "big"}, "[images] max_bytes"),
+        ({"KWAI_BUILD_TIMEOUT_SECONDS": "0"}, "[build] timeout_seconds"),
+        ({"KWAI_BUILD_MEMORY_MB": "-1"}, "[build] memory_mb"),
     ],
 )
 def test_invalid_values_name_the_key(env: dict[str, str], named: str) -> None:

@@ -63,8 +63,10 @@ def test_login_gives_a_token_pair_that_authenticates(client: TestClient, db: Dat
     data = user.json()["data"]
     assert data["type"] == "users"
     assert data["id"] == db.fetchvalue("SELECT uuid FROM users WHERE email = ?", [ADMIN_EMAIL])
-    assert data["attributes"] == {
+    assert {key: data["attributes"][key] for key in ("email", "first_name", "last_name",
+                                                     "admin", "revoked")} == {
         "email": ADMIN_EMAIL, "first_name": "Kwai", "last_name": "Admin", "admin": True,
+        "revoked": False,
     }
     expiration = db.fetchvalue("SELECT max(expired_at) FROM tokens WHERE kind = 'access'")
     assert body["expiration"] == expiration.strftime("%Y-%m-%d %H:%M:%S")

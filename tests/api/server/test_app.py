@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from starlette.testclient import TestClient
 
 from kwai_api.core.database import Database
@@ -25,6 +26,22 @@ def test_unknown_routes_get_a_json_api_404(client: TestClient) -> None:
     assert response.headers["content-type"] == "application/vnd.api+json"
     assert response.json()["errors"][0]["status"] == "404"
     assert response.json()["detail"]
+
+
+@pytest.mark.parametrize(("method", "path", "allow"), [
+    ("PUT", "/trainings/coaches/1", "DELETE, GET, HEAD, PATCH"),
+    ("DELETE", "/trainings", "GET, HEAD, POST"),
+    ("GET", "/auth/login", "POST"),
+    ("POST", "/auth/user", "GET, HEAD, PATCH"),
+])
+def test_a_known_route_with_a_wrong_method_is_405_with_allow(
+    client: TestClient, method: str, path: str, allow: str
+) -> None:
+    response = client.request(method, f"/api/v1{path}")
+
+    assert response.status_code == 405
+    assert response.headers["allow"] == allow
+    assert response.json()["errors"][0]["status"] == "405"
 
 
 def test_bodies_over_the_limit_are_refused(tmp_path: Path, db: Database) -> None:

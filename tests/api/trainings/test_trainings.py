@@ -76,6 +76,9 @@ def test_list_is_newest_first_with_meta_and_included(client: TestClient, db: Dat
     included = {(item["type"], item["id"]) for item in content["included"]}
     assert len(included) == len(content["included"])  # deduplicated
     assert ("training_coaches", "1") in included
+    coach = next(item for item in content["included"] if item["type"] == "training_coaches"
+                 and item["id"] == "1")
+    assert coach["attributes"]["bio"] == "6e dan, hoofdtrainer sinds 1990."  # the default language
     assert ("teams", "5") in included
     assert ("training_definitions", "7") in included
 
@@ -236,25 +239,6 @@ def test_inactive_trainings_only_with_active_false(
     assert one["attributes"]["event"]["active"] is False
     assert one["relationships"]["definition"]["data"] is None
     assert one["attributes"]["contents"] == [] and one["relationships"]["teams"]["data"] == []
-
-
-def test_coaches_and_teams_lists(client: TestClient) -> None:
-    coaches = client.get(f"{API}/trainings/coaches")
-    assert coaches.status_code == 200
-    assert coaches.json()["meta"] == {"count": 6, "offset": None, "limit": None}
-    first = coaches.json()["data"][0]
-    assert first == {"type": "training_coaches", "id": "2", "attributes": {
-        "name": "An Van den Broeck", "active": True,
-        "bio": "4e dan, jeugdtrainer en scheidsrechter."}}
-    names = [item["attributes"]["name"] for item in coaches.json()["data"]]
-    assert names == sorted(names)
-    teams = client.get(f"{API}/trainings/teams", params={"page[limit]": 2})
-    assert teams.json()["meta"] == {"count": 5, "offset": None, "limit": 2}
-    assert teams.json()["data"] == [
-        {"type": "teams", "id": "4", "attributes": {"name": "Competitie"}},
-        {"type": "teams", "id": "2", "attributes": {"name": "Jeugd"}},
-    ]
-    assert client.get(f"{API}/trainings/teams", params={"page[offset]": "x"}).status_code == 400
 
 
 # --- what anonymous callers see ------------------------------------------------------------
