@@ -16,18 +16,24 @@ from kwai_gen.model import Image
 # An embed in sanitized HTML; nh3 writes attributes quoted with double quotes.
 _EMBED = re.compile(r'<img\b[^>]*?\bsrc="image:(\d{1,9})"[^>]*>')
 _ALT = re.compile(r'\balt="([^"]*)"')
-TEXT_SIZES = "(min-width: 48rem) 43rem, calc(100vw - 4rem)"  # the width of a story's text
+# How wide the theme (kwai.css) shows an image in each place: its `sizes` attribute there.
+SIZES = {
+    "text": "(min-width: 48rem) 43rem, calc(100vw - 4rem)",  # a story's or page's text column
+    "card": "8rem",
+    "portrait": "6rem",
+}
 
 
 def img_html(
-    image: Image, sizes: str, alt: str | None = None, lazy: bool = True, css: str = ""
+    image: Image, place: str, alt: str | None = None, lazy: bool = True, css: str = ""
 ) -> str:
-    """An `<img>` offering every published size, with its width and height against reflow."""
+    """An `<img>` offering every published size for a `place` of SIZES, with its width and
+    height against reflow."""
     shown = image.sizes[min(1, len(image.sizes) - 1)]  # for browsers without srcset
     attributes = {
         "src": shown.url,
         "srcset": image.srcset,
-        "sizes": sizes,
+        "sizes": SIZES[place],
         "width": str(image.largest.width),
         "height": str(image.largest.height),
         "alt": image.alt if alt is None else alt,
@@ -52,6 +58,6 @@ def embed_images(text: str, find: Callable[[int], Image | None]) -> str:
         image = find(int(match.group(1)))
         if image is None:
             return html.escape(alt)
-        return img_html(image, TEXT_SIZES, alt=alt or image.alt)
+        return img_html(image, "text", alt=alt or image.alt)
 
     return _EMBED.sub(replace, text)

@@ -84,10 +84,10 @@ def language_name(context: Context, code: str) -> str:
 
 
 def picture(
-    image: Image, sizes: str, lazy: bool = True, css: str = "", alt: str | None = None
+    image: Image, place: str, lazy: bool = True, css: str = "", alt: str | None = None
 ) -> Markup:
-    """An uploaded image in its published sizes (`sizes` says how wide the page shows it)."""
-    return Markup(img_html(image, sizes, alt=alt, lazy=lazy, css=css))
+    """An uploaded image in its published sizes, for a place ("text", "card", "portrait")."""
+    return Markup(img_html(image, place, alt=alt, lazy=lazy, css=css))
 
 
 FILTERS: dict[str, Callable[..., Any]] = {
