@@ -48,7 +48,7 @@ Save = Callable[[Database, int | None, dict[str, Any], Sequence[str], datetime, 
 Find = Callable[[Database, int, Sequence[str]], tuple[Resource, list[Resource]]]
 
 # what the OpenAPI schema says of both kinds' relationships
-APPLICATION_RELATIONSHIP = {
+CONTENT_RELATIONSHIPS = {
     "application": openapi.identifier_schema("applications"),
     "image": IMAGE_RELATIONSHIP,
 }

@@ -22,7 +22,7 @@ from kwai_api.content.application_routes import (
     application_parameter,
     bounded,
 )
-from kwai_api.content.items import APPLICATION_RELATIONSHIP, Content, MakeResource, lead_image
+from kwai_api.content.items import CONTENT_RELATIONSHIPS, Content, MakeResource, lead_image
 from kwai_api.core.database import Database, Row, Transaction
 from kwai_api.jsonapi import openapi
 from kwai_api.jsonapi.access import optional_user
@@ -249,7 +249,7 @@ _BODY = openapi.document_schema(
         "remark": openapi.nullable(openapi.string()),
         "texts": TEXTS_SCHEMA,
     },
-    relationships=APPLICATION_RELATIONSHIP,
+    relationships=CONTENT_RELATIONSHIPS,
 )
 _ID = [openapi.path_param("id")]
 _FILTERS = [
