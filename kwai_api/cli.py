@@ -283,9 +283,11 @@ def migrate_command(args: argparse.Namespace) -> None:
 
 
 def backup_command(args: argparse.Namespace) -> None:
-    """kwai db backup PATH (works while the server runs: it writes the copy)."""
+    """kwai db backup PATH: the database to PATH and the images beside it (works while the
+    server runs: it writes the copies)."""
     settings = Settings.load()
     target = args.path.resolve()
+    from kwai_api.core.images import ImageStore, backup, images_beside
 
     def remote(url: str) -> None:
         _ask_server(
@@ -295,8 +297,9 @@ def backup_command(args: argparse.Namespace) -> None:
             {"data": {"type": "backups", "attributes": {"path": str(target)}}},
         )
 
-    _with_database(settings, lambda db: db.backup(target), remote)
-    print(f"wrote {target}")
+    _with_database(settings, lambda db: backup(db, ImageStore(settings.images.path), target),
+                   remote)
+    print(f"wrote {target} and {images_beside(target)}")
 
 
 def user_create_command(args: argparse.Namespace) -> None:
@@ -415,7 +418,8 @@ def demo_command(args: argparse.Namespace) -> None:
     def prepare(db: Database) -> None:
         if db.fetchvalue("SELECT count(*) FROM applications") == 0:
             _progress(f"creating the demo club (seed {args.seed})...")
-            create_club(db, seed=args.seed, timezone=settings.site.timezone)
+            create_club(db, seed=args.seed, timezone=settings.site.timezone,
+                        images=settings.images.path)
         _progress("building the site...")
         try:
             build_site(settings, db, trigger="demo")

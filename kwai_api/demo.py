@@ -5,14 +5,20 @@ Used by `kwai demo`, by the tests (a small club on a fixed date) and by the benc
 
 from __future__ import annotations
 
+import io
 import random
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from PIL import Image, ImageDraw
+
+from kwai_api.content.image_routes import insert_image
 from kwai_api.core.clock import to_utc
 from kwai_api.core.database import Database, Transaction
+from kwai_api.core.images import ImageStore
 from kwai_api.core.passwords import hash_password
 from kwai_api.core.texts import TEXT_COLUMNS, TextInput, text_rows
 from kwai_api.core.weekly import occurrences
@@ -202,8 +208,12 @@ def create_club(
     anchor: date | None = None,
     size: ClubSize | None = None,
     timezone: str = "Europe/Brussels",
+    images: Path | None = None,
 ) -> None:
-    """Fill an empty, migrated database with a demo club around `anchor` (default: today)."""
+    """Fill an empty, migrated database with a demo club around `anchor` (default: today).
+
+    With `images` (an image store's directory), a few photos are drawn and shown on the site.
+    """
     size = size or ClubSize()
     anchor = anchor or datetime.now(UTC).date()
     rng = random.Random(seed)
@@ -222,6 +232,44 @@ def create_club(
         _admin(tx, created)
 
     db.write(work)
+    if images is not None:
+        _pictures(db, ImageStore(images), anchor, created)
+
+
+def _pictures(db: Database, store: ImageStore, anchor: date, created: datetime) -> None:
+    """Draw three pictures: lead images of the newest story and of a page, a coach's portrait."""
+    mats = Image.new("RGB", (1600, 1000), "#2f6b3a")
+    draw = ImageDraw.Draw(mats)
+    for row in range(0, 1000, 200):
+        for column in range(-200 * (row // 200 % 2), 1600, 400):
+            draw.rectangle((column + 4, row + 4, column + 396, row + 196), fill="#d9c36a")
+    draw.ellipse((600, 300, 1000, 700), outline="#b22222", width=24)
+    sky = Image.linear_gradient("L").resize((1600, 1000)).convert("RGB")
+    sky = Image.merge("RGB", (sky.getchannel(0).point(lambda v: 255 - v // 3),
+                              sky.getchannel(0).point(lambda v: 120 + v // 3),
+                              sky.getchannel(0).point(lambda v: 60 + v // 2)))
+    ImageDraw.Draw(sky).ellipse((1050, 520, 1350, 820), fill="#fff2b0")
+    portrait = Image.new("RGB", (600, 600), "#1b3a5c")
+    ImageDraw.Draw(portrait).ellipse((150, 80, 450, 380), fill="#e8c4a0")
+    ImageDraw.Draw(portrait).ellipse((60, 360, 540, 840), fill="#f4f4f4")
+    ids = []
+    for picture, alt in ((mats, "Judoka's op de mat"), (sky, "Zonsondergang achter de dojo"),
+                         (portrait, "Portret")):
+        output = io.BytesIO()
+        picture.save(output, format="PNG")
+        ids.append(insert_image(db, store.store(output.getvalue()), alt, None, created))
+    at = datetime.combine(anchor, time(8, 0))
+
+    def show(tx: Transaction) -> None:
+        tx.execute("UPDATE news_stories SET image_id = ? WHERE id = (SELECT id FROM news_stories"
+                   " WHERE enabled AND publish_date <= ? ORDER BY publish_date DESC LIMIT 1)",
+                   [ids[0], at])
+        tx.execute("UPDATE pages SET image_id = ? WHERE id = (SELECT min(id) FROM pages)",
+                   [ids[1]])
+        tx.execute("UPDATE coaches SET photo_id = ? WHERE id = (SELECT min(id) FROM coaches)",
+                   [ids[2]])
+
+    db.write(show)
 
 
 def _ids(tx: Transaction, sequence: str, count: int) -> list[int]:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from kwai_api.core.database import Database
+from kwai_api.core.images import ImageStore
 from kwai_api.core.settings import BuildSettings, Settings
 from kwai_gen import release as releases
 from kwai_gen.forked import ChildFailed, ChildTimedOut, Forked
@@ -186,6 +187,7 @@ def build_site(
             full=full,
             search=settings.site.search,
             index_now=index_now,
+            image_files=ImageStore(settings.images.path).sizes,
         )
         result = worker.render(job) if worker is not None else render(job)
     except Exception as error:

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
 from kwai_api.core.database import Database, Transaction
 from kwai_api.core.markup import to_html
+from kwai_gen.images import embed_images
 from kwai_gen.model import (
     Application,
     Club,
     Coach,
+    Image,
+    ImageSize,
     Page,
     Story,
     Team,
@@ -30,19 +34,21 @@ def gather(db: Database, now: datetime) -> Club:
     """Read everything the public site shows at `now` (aware or naive UTC) from one snapshot."""
     naive_now = now.astimezone(UTC).replace(tzinfo=None) if now.tzinfo else now
     with db.snapshot() as tx:
-        return Club(
+        images = _Images(tx)
+        club = Club(
             now=utc(naive_now),
             applications=_applications(tx),
-            stories=_stories(tx, naive_now),
-            pages=_pages(tx),
-            trainings=_trainings(tx),
-            coaches=_coaches(tx),
+            stories=_stories(tx, naive_now, images),
+            pages=_pages(tx, images),
+            trainings=_trainings(tx, images),
+            coaches=_coaches(tx, images),
             teams=tuple(
                 Team(r["id"], r["name"])
                 for r in tx.fetchall("SELECT id, name FROM teams ORDER BY name, id")
             ),
             next_change=_next_change(tx, naive_now),
         )
+        return replace(club, images=images.shown())
 
 
 def gather_applications(db: Database) -> tuple[Application, ...]:
@@ -51,22 +57,60 @@ def gather_applications(db: Database) -> tuple[Application, ...]:
         return _applications(tx)
 
 
-def _texts(rows: list[tuple[Any, ...]]) -> dict[Any, dict[str, Text]]:
-    """Texts by owner and locale, from rows (owner, locale, title, summary, content)."""
+class _Images:
+    """Every uploaded image, and those that public content shows (the site publishes these)."""
+
+    def __init__(self, tx: Transaction) -> None:
+        sizes: dict[int, list[ImageSize]] = defaultdict(list)
+        for image_id, width, height, file in tx.tuples(
+            "SELECT image_id, width, height, file FROM image_sizes ORDER BY image_id, width"
+        ):
+            sizes[image_id].append(ImageSize(width, height, file))
+        self.library = {
+            id: Image(id, alt, width, height, tuple(sizes[id]))
+            for id, alt, width, height in tx.tuples(
+                "SELECT id, alt, width, height FROM images ORDER BY id"
+            )
+            if sizes[id]
+        }
+        self.used: set[int] = set()
+
+    def find(self, image_id: int | None) -> Image | None:
+        """The image with this id (None for none or an unknown one), marked as shown."""
+        image = self.library.get(image_id) if image_id is not None else None
+        if image is not None:
+            self.used.add(image.id)
+        return image
+
+    def shown(self) -> tuple[Image, ...]:
+        """The images found so far, by id."""
+        return tuple(self.library[id] for id in sorted(self.used))
+
+
+def _texts(
+    rows: list[tuple[Any, ...]], images: _Images | None = None
+) -> dict[Any, dict[str, Text]]:
+    """Texts by owner and locale, from rows (owner, locale, title, summary, content); with
+    `images`, the uploads they embed are shown in their published sizes."""
     by_owner: dict[Any, dict[str, Text]] = defaultdict(dict)
     for owner, locale, title, summary, content in rows:
+        if images is not None:
+            summary, content = (embed_images(html, images.find) for html in (summary, content))
         by_owner[owner][locale] = Text(locale, title, summary, content)
     return by_owner
 
 
-def _coaches(tx: Transaction) -> tuple[Coach, ...]:
-    """Every coach by name, with the bio of each language."""
+def _coaches(tx: Transaction, images: _Images) -> tuple[Coach, ...]:
+    """Every coach by name, with the bio of each language and the portrait of an active one."""
     bios: dict[int, dict[str, str]] = defaultdict(dict)
     for coach_id, locale, bio in tx.tuples("SELECT coach_id, locale, bio FROM coach_texts"):
         bios[coach_id][locale] = bio
     return tuple(
-        Coach(r["id"], r["name"], r["bio"], r["active"], bios.get(r["id"], {}))
-        for r in tx.fetchall("SELECT id, name, bio, active FROM coaches ORDER BY name, id")
+        Coach(r["id"], r["name"], r["bio"], r["active"], bios.get(r["id"], {}),
+              photo=images.find(r["photo_id"]) if r["active"] else None)
+        for r in tx.fetchall(
+            "SELECT id, name, bio, active, photo_id FROM coaches ORDER BY name, id"
+        )
     )
 
 
@@ -92,17 +136,19 @@ def _applications(tx: Transaction) -> tuple[Application, ...]:
 _PUBLIC_STORY = "s.enabled AND s.publish_date <= ? AND (s.end_date IS NULL OR s.end_date > ?)"
 
 
-def _stories(tx: Transaction, now: datetime) -> tuple[Story, ...]:
+def _stories(tx: Transaction, now: datetime, images: _Images) -> tuple[Story, ...]:
     texts = _texts(
         tx.tuples(
             "SELECT t.story_id, t.locale, t.title, t.html_summary, t.html_content"
             f" FROM news_story_texts t JOIN news_stories s ON s.id = t.story_id"
             f" WHERE {_PUBLIC_STORY} ORDER BY t.story_id, t.locale",
             [now, now],
-        )
+        ),
+        images,
     )
     rows = tx.fetchall(
         "SELECT s.id, a.name AS application, s.publish_date, s.end_date, s.updated_at,"
+        " s.image_id,"
         " s.created_at, CASE WHEN s.promotion > 0 AND (s.promotion_end_date IS NULL"
         "   OR s.promotion_end_date > ?) THEN s.promotion ELSE 0 END AS priority"
         " FROM news_stories s JOIN applications a ON a.id = s.application_id"
@@ -118,19 +164,21 @@ def _stories(tx: Transaction, now: datetime) -> tuple[Story, ...]:
             priority=r["priority"],
             texts=texts[r["id"]],
             updated_at=utc(r["updated_at"] or r["created_at"]),
+            image=images.find(r["image_id"]),
         )
         for r in rows
         if texts[r["id"]]
     )
 
 
-def _pages(tx: Transaction) -> tuple[Page, ...]:
+def _pages(tx: Transaction, images: _Images) -> tuple[Page, ...]:
     texts = _texts(
         tx.tuples(
             "SELECT t.page_id, t.locale, t.title, t.html_summary, t.html_content"
             " FROM page_texts t JOIN pages p ON p.id = t.page_id"
             " WHERE p.enabled ORDER BY t.page_id, t.locale"
-        )
+        ),
+        images,
     )
     return tuple(
         Page(
@@ -139,9 +187,11 @@ def _pages(tx: Transaction) -> tuple[Page, ...]:
             r["priority"],
             texts[r["id"]],
             utc(r["updated_at"] or r["created_at"]),
+            images.find(r["image_id"]),
         )
         for r in tx.fetchall(
-            "SELECT p.id, a.name AS application, p.priority, p.updated_at, p.created_at"
+            "SELECT p.id, a.name AS application, p.priority, p.updated_at, p.created_at,"
+            " p.image_id"
             " FROM pages p JOIN applications a ON a.id = p.application_id"
             " WHERE p.enabled ORDER BY a.weight, a.name, p.priority DESC, p.id"
         )
@@ -149,13 +199,14 @@ def _pages(tx: Transaction) -> tuple[Page, ...]:
     )
 
 
-def _trainings(tx: Transaction) -> tuple[Training, ...]:
+def _trainings(tx: Transaction, images: _Images) -> tuple[Training, ...]:
     texts = _texts(
         tx.tuples(
             "SELECT t.training_id, t.locale, t.title, t.html_summary, t.html_content"
             " FROM training_texts t JOIN trainings r ON r.id = t.training_id"
             " WHERE r.active ORDER BY t.training_id, t.locale"
-        )
+        ),
+        images,
     )
     # A coach (as head or not) and a team are the same object in every training they are in.
     people: dict[tuple[int, str, bool], TrainingCoach] = {}

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
+from kwai_api.core.images import public_url
+
 
 @dataclass(frozen=True)
 class Text:
@@ -39,6 +41,41 @@ def text_for(texts: dict[str, Text], language: str, languages: tuple[str, ...]) 
 
 
 @dataclass(frozen=True)
+class ImageSize:
+    """One published width of an uploaded image."""
+
+    width: int
+    height: int
+    file: str  # its name in the image store and under /images/u/ (a digest of its content)
+
+    @property
+    def url(self) -> str:
+        """The site-absolute URL of the file."""
+        return public_url(self.file)
+
+
+@dataclass(frozen=True)
+class Image:
+    """An uploaded image the site shows: a lead image, a portrait or one embedded in a text."""
+
+    id: int
+    alt: str
+    width: int
+    height: int
+    sizes: tuple[ImageSize, ...]  # narrowest first
+
+    @property
+    def largest(self) -> ImageSize:
+        """The widest published size (the Open Graph image)."""
+        return self.sizes[-1]
+
+    @property
+    def srcset(self) -> str:
+        """Every size for the `srcset` attribute."""
+        return ", ".join(f"{size.url} {size.width}w" for size in self.sizes)
+
+
+@dataclass(frozen=True)
 class Application:
     """A section of the portal (club, judo, trainings, news...)."""
 
@@ -62,6 +99,7 @@ class Story:
     priority: int  # > 0 while promoted
     texts: dict[str, Text]
     updated_at: datetime
+    image: Image | None = None  # the lead image
 
     @property
     def promoted(self) -> bool:
@@ -78,6 +116,7 @@ class Page:
     priority: int
     texts: dict[str, Text]
     updated_at: datetime
+    image: Image | None = None  # the lead image
 
 
 @dataclass(frozen=True)
@@ -98,6 +137,7 @@ class Coach:
     active: bool
     bios: dict[str, str] = field(default_factory=dict)  # by locale
     lang: str | None = None  # the language `bio` is in; None: the site's default
+    photo: Image | None = None  # a portrait
 
     def in_language(self, language: str, languages: tuple[str, ...]) -> Coach:
         """The coach with the bio a `language` page shows (falling back like texts do)."""
@@ -156,4 +196,5 @@ class Club:
     coaches: tuple[Coach, ...] = ()  # by name
     teams: tuple[Team, ...] = ()  # by name
     next_change: datetime | None = None  # when the public site changes by time alone
+    images: tuple[Image, ...] = ()  # every uploaded image the site shows, by id
     extra: dict[str, object] = field(default_factory=dict)

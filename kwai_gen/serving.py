@@ -8,6 +8,8 @@ from __future__ import annotations
 import gzip
 import mimetypes
 
+from kwai_api.core.images import PUBLIC_DIR
+
 # Text compresses to a fifth or less; images, fonts and Pagefind's chunks are compressed already.
 TEXT_SUFFIXES = (".html", ".xml", ".ics", ".css", ".js", ".json", ".txt", ".svg")
 # What changes with every edit: pages, feeds, calendars, the sitemap, the search entry point.
@@ -45,6 +47,8 @@ def cache_control(path: str, versioned: bool) -> str:
     """
     if path.endswith(PAGE_SUFFIXES):
         return f"public, max-age={PAGE_MAX_AGE}"
+    if path.startswith(f"{PUBLIC_DIR}/"):  # uploaded images: new content, new name
+        return f"public, max-age={VERSIONED_MAX_AGE}, immutable"
     if versioned and path.startswith(VERSIONED_PREFIX):
         return f"public, max-age={VERSIONED_MAX_AGE}, immutable"
     return f"public, max-age={ASSET_MAX_AGE}"

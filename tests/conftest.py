@@ -28,6 +28,7 @@ def make_settings(tmp: Path, **env: str) -> Settings:
         "KWAI_SITE_OUTPUT": str(tmp / "site"),
         "KWAI_SITE_SEARCH": "false",
         "KWAI_EMAIL_PORT": "1",
+        "KWAI_IMAGES_PATH": str(tmp / "images"),
     }
     base.update(env)
     return Settings.load(env=base, demo=True)

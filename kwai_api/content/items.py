@@ -24,6 +24,7 @@ from kwai_api.core.texts import TEXT_TABLES, TextInput, read_texts, replace_text
 from kwai_api.jsonapi import openapi
 from kwai_api.jsonapi.access import require_user
 from kwai_api.jsonapi.documents import (
+    MISSING,
     ApiError,
     Attributes,
     check_type,
@@ -31,6 +32,12 @@ from kwai_api.jsonapi.documents import (
     parse_id,
     read_document,
     reference_id,
+)
+from kwai_api.jsonapi.images import (
+    IMAGE_RELATIONSHIP,
+    check_embeds,
+    check_reference,
+    image_relationship,
 )
 from kwai_api.jsonapi.requests import site_changed, site_languages, utc_now
 from kwai_api.jsonapi.texts import parse_texts
@@ -43,8 +50,18 @@ Save = Callable[[Database, int | None, dict[str, Any], Sequence[str], datetime, 
 # find(db, id, languages) -> (resource, included), as the staff see it
 Find = Callable[[Database, int, Sequence[str]], tuple[Resource, list[Resource]]]
 
-# what the OpenAPI schema says of both kinds' relationship
-APPLICATION_RELATIONSHIP = {"application": openapi.identifier_schema("applications")}
+# what the OpenAPI schema says of both kinds' relationships
+CONTENT_RELATIONSHIPS = {
+    "application": openapi.identifier_schema("applications"),
+    "image": IMAGE_RELATIONSHIP,
+}
+
+
+def lead_image(doc: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
+    """The changes with the lead image (relationship `image`) when the document sends one."""
+    image = image_relationship(doc, "image")
+    return changes if image is MISSING else {**changes, "image_id": image}
+
 
 
 @dataclass(frozen=True)
@@ -107,6 +124,9 @@ class Content:
 
         def work(tx: Transaction) -> int:
             application = content_application(tx, doc, self.holds)
+            check_reference(tx, changes, "image_id", "image")
+            if texts is not None:
+                check_embeds(tx, texts)
             if content_id is None:
                 if application is None:
                     raise ApiError(422, "application is required",

@@ -22,7 +22,7 @@ from kwai_api.content.application_routes import (
     application_parameter,
     bounded,
 )
-from kwai_api.content.items import APPLICATION_RELATIONSHIP, Content, Draft, MakeResource
+from kwai_api.content.items import CONTENT_RELATIONSHIPS, Content, Draft, MakeResource, lead_image
 from kwai_api.core.database import Database, Row, Transaction
 from kwai_api.core.settings import Settings
 from kwai_api.jsonapi import openapi
@@ -38,6 +38,7 @@ from kwai_api.jsonapi.documents import (
     resource,
     timestamp,
 )
+from kwai_api.jsonapi.images import image_identifier
 from kwai_api.jsonapi.requests import month_period, site_languages, utc_now
 from kwai_api.jsonapi.texts import TEXTS_SCHEMA
 from kwai_gen.model import Story, Text
@@ -50,7 +51,7 @@ LIVE = "s.enabled AND s.publish_date <= ? AND (s.end_date IS NULL OR s.end_date 
 PROMOTED = "s.promotion > 0 AND (s.promotion_end_date IS NULL OR s.promotion_end_date > ?)"
 _COLUMNS = (
     "s.id, s.application_id, s.enabled, s.publish_date, s.end_date, s.promotion,"
-    " s.promotion_end_date, s.remark, s.created_at, s.updated_at"
+    " s.promotion_end_date, s.remark, s.image_id, s.created_at, s.updated_at"
 )
 
 
@@ -140,7 +141,10 @@ def story_resource(row: Row, texts: list[dict[str, Any]]) -> dict[str, Any]:
             "created_at": timestamp(row["created_at"]),
             "updated_at": timestamp(row["updated_at"]),
         },
-        {"application": application_identifier(row["application_id"])},
+        {
+            "application": application_identifier(row["application_id"]),
+            "image": image_identifier(row["image_id"]),
+        },
     )
 
 
@@ -177,7 +181,7 @@ def save_story(
 ) -> int:
     """Create (story_id None) or update a story from a document; returns its id."""
     attributes = Attributes(doc)
-    changes = _story_changes(attributes, creating=story_id is None)
+    changes = lead_image(doc, _story_changes(attributes, creating=story_id is None))
     return STORIES.save(db, story_id, doc, changes, languages, now, author_id,
                         check=lambda story: _check_period(story, attributes))
 
@@ -273,7 +277,7 @@ _BODY = openapi.document_schema(
         "remark": openapi.nullable(openapi.string()),
         "texts": TEXTS_SCHEMA,
     },
-    relationships=APPLICATION_RELATIONSHIP,
+    relationships=CONTENT_RELATIONSHIPS,
 )
 _ID = [openapi.path_param("id")]
 _FILTERS = [

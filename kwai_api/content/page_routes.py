@@ -17,7 +17,7 @@ from kwai_api.content.application_routes import (
     application_parameter,
     bounded,
 )
-from kwai_api.content.items import APPLICATION_RELATIONSHIP, Content, Draft
+from kwai_api.content.items import CONTENT_RELATIONSHIPS, Content, Draft, lead_image
 from kwai_api.core.database import Database, Row
 from kwai_api.core.settings import Settings
 from kwai_api.jsonapi import openapi
@@ -32,6 +32,7 @@ from kwai_api.jsonapi.documents import (
     resource,
     timestamp,
 )
+from kwai_api.jsonapi.images import image_identifier
 from kwai_api.jsonapi.requests import site_languages
 from kwai_api.jsonapi.texts import TEXTS_SCHEMA
 from kwai_gen import model
@@ -39,7 +40,10 @@ from kwai_gen.preview import preview_page
 
 TYPE = "pages"
 PAGES = Content(TYPE, "pages", "page_texts", "pages", "there is no such page")
-_COLUMNS = "p.id, p.application_id, p.enabled, p.priority, p.remark, p.created_at, p.updated_at"
+_COLUMNS = (
+    "p.id, p.application_id, p.enabled, p.priority, p.remark, p.image_id, p.created_at,"
+    " p.updated_at"
+)
 _ORDER = "a.weight, a.name, p.application_id, p.priority DESC, p.id"
 
 
@@ -93,7 +97,10 @@ def page_resource(row: Row, texts: list[dict[str, Any]]) -> dict[str, Any]:
             "created_at": timestamp(row["created_at"]),
             "updated_at": timestamp(row["updated_at"]),
         },
-        {"application": application_identifier(row["application_id"])},
+        {
+            "application": application_identifier(row["application_id"]),
+            "image": image_identifier(row["image_id"]),
+        },
     )
 
 
@@ -114,7 +121,7 @@ def save_page(
     now: datetime, author_id: int,
 ) -> int:
     """Create (page_id None) or update a page from a document; returns its id."""
-    changes = _page_changes(Attributes(doc), creating=page_id is None)
+    changes = lead_image(doc, _page_changes(Attributes(doc), creating=page_id is None))
     return PAGES.save(db, page_id, doc, changes, languages, now, author_id)
 
 
@@ -190,7 +197,7 @@ _BODY = openapi.document_schema(
         "remark": openapi.nullable(openapi.string()),
         "texts": TEXTS_SCHEMA,
     },
-    relationships=APPLICATION_RELATIONSHIP,
+    relationships=CONTENT_RELATIONSHIPS,
 )
 _ID = [openapi.path_param("id")]
 _FILTERS = [

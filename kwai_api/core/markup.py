@@ -56,12 +56,13 @@ _TAGS = {
 }
 _ATTRIBUTES = {
     "a": {"href", "title"},
-    "img": {"src", "alt", "title", "width", "height"},
+    # srcset and sizes: an embedded upload offers its published sizes (`loading` is added below)
+    "img": {"src", "alt", "title", "width", "height", "srcset", "sizes", "decoding"},
     "td": {"colspan", "rowspan"},
     "th": {"colspan", "rowspan", "scope"},
     "abbr": {"title"},
 }
-_SCHEMES = {"http", "https", "mailto", "tel"}
+_SCHEMES = {"http", "https", "mailto", "tel", "image"}  # image:ID embeds an upload
 
 
 def sanitize(html: str) -> str:

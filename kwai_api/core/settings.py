@@ -109,6 +109,12 @@ class ApiSettings:
 
 
 @dataclass(frozen=True)
+class ImagesSettings:
+    path: Path = Path("images")  # uploads without their metadata, and their resized files
+    max_bytes: int = 15_000_000  # the largest upload accepted
+
+
+@dataclass(frozen=True)
 class BuildSettings:
     quiet_seconds: float = 0.1
     max_wait_seconds: float = 5.0
@@ -141,6 +147,7 @@ class Settings:
     email: EmailSettings = field(default_factory=EmailSettings)
     api: ApiSettings = field(default_factory=ApiSettings)
     build: BuildSettings = field(default_factory=BuildSettings)
+    images: ImagesSettings = field(default_factory=ImagesSettings)
     demo: bool = False
 
     @classmethod
@@ -242,6 +249,8 @@ def _validated(settings: Settings) -> Settings:
         raise SettingsError("setting [email] security should be none, starttls or tls")
     if not settings.security.secret_keys:
         raise SettingsError("setting [security] secret_keys needs at least one key")
+    if settings.images.max_bytes <= 0:
+        raise SettingsError("setting [images] max_bytes should be a positive number of bytes")
     for limit in ("timeout_seconds", "memory_mb"):
         if getattr(settings.build, limit) <= 0:
             raise SettingsError(f"setting [build] {limit} should be positive")

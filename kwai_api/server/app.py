@@ -17,6 +17,7 @@ from starlette.routing import BaseRoute, Match, Mount, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from kwai_api.content import application_routes as applications
+from kwai_api.content import image_routes as images
 from kwai_api.content import news_routes as news
 from kwai_api.content import page_routes as pages
 from kwai_api.content import portal_routes as portal
@@ -48,6 +49,7 @@ API_MODULES = (
     news,
     pages,
     applications,
+    images,
     coaches,  # before trainings: /trainings/coaches is not /trainings/{id}
     teams,
     trainings,
@@ -56,6 +58,8 @@ API_MODULES = (
     mail,
     backups,
 )
+
+FORM_OVERHEAD = 64_000  # room for an upload's other form fields and multipart boundaries
 
 SECURITY_HEADERS = [
     (b"x-content-type-options", b"nosniff"),
@@ -100,19 +104,24 @@ class SecurityHeaders:
 
 
 class BodyLimit:
-    """Refuse request bodies over the limit with 413 before reading them all."""
+    """Refuse request bodies over the limit with 413 before reading them all.
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    `uploads` maps a path that takes files to its own, larger limit.
+    """
+
+    def __init__(self, app: ASGIApp, max_bytes: int, uploads: dict[str, int] | None = None) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.uploads = uploads or {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         length = dict(scope.get("headers", [])).get(b"content-length", b"0")
-        too_large = ApiError(413, f"the body is larger than {self.max_bytes} bytes")
-        if not length.isdigit() or int(length) > self.max_bytes:
+        max_bytes = self.uploads.get(scope["path"], self.max_bytes)
+        too_large = ApiError(413, f"the body is larger than {max_bytes} bytes")
+        if not length.isdigit() or int(length) > max_bytes:
             error = too_large if length.isdigit() else ApiError(400, "bad Content-Length header")
             await error_response([error])(scope, receive, send)
             return
@@ -122,7 +131,7 @@ class BodyLimit:
             nonlocal received
             message = await receive()
             received += len(message.get("body", b""))
-            if received > self.max_bytes:
+            if received > max_bytes:
                 raise too_large
             return message
 
@@ -234,7 +243,12 @@ def create_app(settings: Settings, db: Database | None = None, scheduler: bool =
 
     middleware = [
         Middleware(SecurityHeaders),
-        Middleware(BodyLimit, max_bytes=settings.api.max_body_bytes),
+        Middleware(
+            BodyLimit,
+            max_bytes=settings.api.max_body_bytes,
+            # an image upload: the file, its form fields and the multipart boundaries
+            uploads={"/api/v1/images": settings.images.max_bytes + FORM_OVERHEAD},
+        ),
     ]
     if settings.api.cors_origins:
         middleware.append(

@@ -1,7 +1,7 @@
 """Coaches: who gives the trainings, with a bio per language (the site's coaches page shows them).
 
 The flat `bio` attribute is the default language's bio, as it always was; `texts` holds every
-language's. A coach's photo is a relationship the images work adds to `coach_resource`.
+language's. A coach's portrait is the relationship `photo` (an uploaded image).
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from kwai_api.core.database import Database, Row, Transaction
 from kwai_api.jsonapi import openapi as oa
 from kwai_api.jsonapi.access import optional_user, require_user
 from kwai_api.jsonapi.documents import (
+    MISSING,
     ApiError,
     Attributes,
     Page,
@@ -29,6 +30,12 @@ from kwai_api.jsonapi.documents import (
     read_document,
     resource,
     timestamp,
+)
+from kwai_api.jsonapi.images import (
+    IMAGE_RELATIONSHIP,
+    check_reference,
+    image_identifier,
+    image_relationship,
 )
 from kwai_api.jsonapi.requests import site_changed, site_languages, utc_now
 
@@ -80,8 +87,6 @@ def get_coach(db: Database, coach_id: int, languages: Sequence[str]) -> Row:
 
 def coach_resource(row: Row, public: bool = False) -> dict[str, Any]:
     """A `coaches` resource; the public does not see the staff's remark."""
-    # The coach's photo will be a relationship (`photo`, an image), passed as resource()'s
-    # fourth argument; the images work adds it here.
     return resource(
         TYPE,
         row["id"],
@@ -94,6 +99,7 @@ def coach_resource(row: Row, public: bool = False) -> dict[str, Any]:
             "created_at": timestamp(row["created_at"]),
             "updated_at": timestamp(row["updated_at"]),
         },
+        {"photo": image_identifier(row["photo_id"])},
     )
 
 
@@ -138,6 +144,9 @@ def read_coach(content: dict[str, Any], create: bool) -> dict[str, Any]:
         changes["active"] = attributes.get("active", bool, nullable=False)
     if attributes.has("remark"):
         changes["remark"] = attributes.text("remark")
+    photo = image_relationship(content, "photo")
+    if photo is not MISSING:
+        changes["photo_id"] = photo
     return changes
 
 
@@ -158,6 +167,7 @@ def create_coach(db: Database, changes: dict[str, Any], bios: dict[str, str], no
     """Store a new coach with its bios; returns its id."""
 
     def work(tx: Transaction) -> int:
+        check_reference(tx, changes, "photo_id", "photo")
         columns = list(changes)
         coach_id = int(
             tx.insert(
@@ -180,6 +190,7 @@ def update_coach(
     def work(tx: Transaction) -> None:
         if tx.fetchone("SELECT id FROM coaches WHERE id = ?", [coach_id]) is None:
             raise ApiError(404, f"coach {coach_id} does not exist")
+        check_reference(tx, changes, "photo_id", "photo")
         assignments = ", ".join(f"{column} = ?" for column in [*changes, "updated_at"])
         tx.execute(
             f"UPDATE coaches SET {assignments} WHERE id = ?", [*changes.values(), now, coach_id]
@@ -284,6 +295,7 @@ _ATTRIBUTES = {
     "bio": oa.string(),
     "texts": {"type": "array", "items": _TEXT},
 }
+_RELATIONSHIPS = {"photo": IMAGE_RELATIONSHIP}
 _ID = [oa.path_param("id")]
 
 openapi_paths: dict[str, Any] = {
@@ -297,7 +309,7 @@ openapi_paths: dict[str, Any] = {
             "Add a coach",
             {201: "created", **oa.WRITE_ERRORS},
             auth=True,
-            body=oa.document_schema(TYPE, _ATTRIBUTES, ("name",)),
+            body=oa.document_schema(TYPE, _ATTRIBUTES, ("name",), _RELATIONSHIPS),
         ),
     },
     "/trainings/coaches/{id}": {
@@ -309,7 +321,7 @@ openapi_paths: dict[str, Any] = {
             {200: "changed", 404: "unknown", **oa.WRITE_ERRORS},
             parameters=_ID,
             auth=True,
-            body=oa.document_schema(TYPE, _ATTRIBUTES),
+            body=oa.document_schema(TYPE, _ATTRIBUTES, relationships=_RELATIONSHIPS),
         ),
         "delete": oa.operation(
             "Remove a coach no training names",

@@ -83,7 +83,8 @@ def story_page(story: Story, frame: Frame, section: Link) -> Output:
     def make() -> dict[str, Any]:
         full = entry(story, frame.site, frame.lang, section, full=True)
         return {"title": full.title, "description": full.summary, "og_type": "article",
-                "story": full, "jsonld": article_jsonld(full, frame.site)}
+                "og_image": full.image, "story": full,
+                "jsonld": article_jsonld(full, frame.site)}
 
     return frame.deferred_page(
         story_path(story, frame.site), "story.html", (story, section), make,

@@ -114,6 +114,7 @@ def page_output(page: Page, club: Club, frame: Frame) -> Output:
         title=shown.title,
         description=shown.summary,
         modified=page.updated_at,
+        og_image=shown.image,
         document=shown,
         section=section_link(app, frame.site, frame.lang) if app else None,
     )

@@ -11,7 +11,16 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from kwai_api.core.markup import sanitize
-from kwai_gen.model import Application, Page, Story, Text, Training, TrainingCoach, text_for
+from kwai_gen.model import (
+    Application,
+    Image,
+    Page,
+    Story,
+    Text,
+    Training,
+    TrainingCoach,
+    text_for,
+)
 from kwai_gen.plan.outputs import SiteInfo
 from kwai_gen.plan.urls import AGENDA, application_dir, href, page_path, story_path
 
@@ -49,6 +58,7 @@ class Entry:
     section: Link  # its application
     promoted: bool
     lang: str | None = None
+    image: Image | None = None  # the lead image
 
 
 @dataclass(frozen=True)
@@ -61,6 +71,7 @@ class Document:
     content: str  # HTML
     updated: datetime | None
     lang: str | None = None
+    image: Image | None = None  # the lead image
 
 
 @dataclass(frozen=True)
@@ -158,6 +169,7 @@ def entry(
         section=section,
         promoted=story.promoted,
         lang=marked,
+        image=story.image,
     )
 
 
@@ -171,6 +183,7 @@ def document(page: Page, site: SiteInfo, lang: str) -> Document:
         content=sanitize(text.content),
         updated=page.updated_at,
         lang=marked,
+        image=page.image,
     )
 
 

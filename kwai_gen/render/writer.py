@@ -22,6 +22,7 @@ from typing import Any
 
 from jinja2 import select_autoescape
 
+from kwai_api.core.images import PUBLIC_DIR
 from kwai_gen import release as releases
 from kwai_gen.forked import ChildFailed, Forked, die_with_parent
 from kwai_gen.model import Club, ContentPage, Text
@@ -49,6 +50,7 @@ class RenderJob:
     # Write a stale search index now; else the live index is kept and the release is marked
     # stale, for a later build to index (the server publishes edits first, indexes after).
     index_now: bool = True
+    image_files: Path | None = None  # the image store's sized files, published under /images/u/
 
 
 @dataclass(frozen=True)
@@ -95,6 +97,7 @@ def _render(job: RenderJob) -> RenderResult:
     try:
         try:
             outcome = _run_pelican(job, release)
+            _publish_images(job, release)
         finally:
             if index_copy is not None:
                 index_copy.result()
@@ -120,6 +123,31 @@ def _render(job: RenderJob) -> RenderResult:
         searched=searched,
         search_stale=stale and not searched,
     )
+
+
+def _publish_images(job: RenderJob, release: releases.Release) -> None:
+    """Link the sized files of the images the site shows into the release.
+
+    Their names are digests of their content, so the same file is linked into every release:
+    an edit never rewrites an image, and a sync sends only new ones.
+    """
+    if job.image_files is None or not job.club.images:
+        return
+    target = release.staging / PUBLIC_DIR
+    target.mkdir(parents=True, exist_ok=True)
+    for image in job.club.images:
+        for size in image.sizes:
+            source = job.image_files / size.file
+            try:
+                os.link(source, target / size.file)
+            except FileExistsError:
+                pass
+            except FileNotFoundError:
+                raise BuildFailed(
+                    f"the file {size.file} of image {image.id} is missing from the image store"
+                ) from None
+            except OSError:  # the store is on another file system
+                shutil.copyfile(source, target / size.file)
 
 
 def warm(job: RenderJob) -> None:

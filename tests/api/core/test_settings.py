@@ -15,6 +15,8 @@ def test_defaults_run_a_demo() -> None:
     assert settings.site.default_language == "nl"
     assert settings.database.path.name == "kwai.duckdb"
     assert settings.email.security == "none"
+    assert settings.images.path.name == "images"
+    assert settings.images.max_bytes == 15_000_000
 
 
 def test_file_and_environment(tmp_path: Path) -> None:
@@ -23,9 +25,12 @@ def test_file_and_environment(tmp_path: Path) -> None:
         '[database]\npath = "data/club.duckdb"\n'
         '[site]\nname = "Judo Gent"\nlanguages = ["en", "nl"]\n'
         '[email]\nfrom = "club@example.org"\nport = 587\n'
+        '[images]\npath = "photos"\nmax_bytes = 5000000\n'
     )
     settings = Settings.load(env={"KWAI_SETTINGS_FILE": str(path), "KWAI_EMAIL_PORT": "2525"})
     assert settings.database.path == tmp_path / "data" / "club.duckdb"  # relative to the file
+    assert settings.images.path == tmp_path / "photos"  # relative to the file, like the database
+    assert settings.images.max_bytes == 5_000_000
     assert settings.site.name == "Judo Gent"
     assert settings.site.default_language == "en"
     assert settings.email.sender == "club@example.org"
@@ -41,6 +46,8 @@ def test_file_and_environment(tmp_path: Path) -> None:
         ({"KWAI_SITE_TIMEZONE": "Mars/Olympus"}, "[site] timezone"),
         ({"KWAI_EMAIL_SECURITY": "ssl3"}, "[email] security"),
         ({"KWAI_SITE_URL": "example.org"}, "[site] url"),
+        ({"KWAI_IMAGES_MAX_BYTES": "0"}, "[images] max_bytes"),
+        ({"KWAI_IMAGES_MAX_BYTES": "big"}, "[images] max_bytes"),
         ({"KWAI_BUILD_TIMEOUT_SECONDS": "0"}, "[build] timeout_seconds"),
         ({"KWAI_BUILD_MEMORY_MB": "-1"}, "[build] memory_mb"),
     ],
