@@ -26,7 +26,7 @@ pytestmark = pytest.mark.timeout(300)
 
 T = TypeVar("T")
 REASON = "Zaal gesloten voor onderhoud"
-CANCELLED_ITEM = re.compile(r'<li class="training is-cancelled">(.*?)</li>', re.DOTALL)
+CANCELLED_ITEM = re.compile(r'<li class="training is-cancelled"[^>]*>(.*?)</li>', re.DOTALL)
 
 
 def wait_until(what: str, check: Callable[[], T | None], seconds: float = 30) -> T:
