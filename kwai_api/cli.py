@@ -14,12 +14,13 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import httpx
 
+from kwai_api.core.clock import naive_utc
 from kwai_api.core.database import Database, DatabaseError, DatabaseLocked, migrate, open_database
 from kwai_api.core.settings import Settings, SettingsError, require_production_secrets
 
@@ -95,7 +96,7 @@ def _timestamp(value: str) -> datetime:
         parsed = datetime.fromisoformat(value)
     except ValueError:
         raise argparse.ArgumentTypeError(f'{value!r} is not "YYYY-MM-DD HH:MM:SS"') from None
-    return parsed.astimezone(UTC) if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    return naive_utc(parsed)
 
 
 def _progress(message: str) -> None:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
+from kwai_api.core.clock import aware_utc, naive_utc
 from kwai_api.core.database import Database, Transaction
 from kwai_gen.model import (
     Application,
@@ -19,15 +20,12 @@ from kwai_gen.model import (
     TrainingCoach,
 )
 
-
-def utc(value: datetime) -> datetime:
-    """Mark a naive UTC timestamp from the database as UTC."""
-    return value.replace(tzinfo=UTC)
+utc = aware_utc  # a stored (naive UTC) timestamp as the generator keeps it
 
 
 def gather(db: Database, now: datetime) -> Club:
     """Read everything the public site shows at `now` (aware or naive UTC) from one snapshot."""
-    naive_now = now.astimezone(UTC).replace(tzinfo=None) if now.tzinfo else now
+    naive_now = naive_utc(now)
     with db.snapshot() as tx:
         return Club(
             now=utc(naive_now),
@@ -165,8 +163,8 @@ def _trainings(tx: Transaction) -> tuple[Training, ...]:
     return tuple(
         Training(
             id=id,
-            start=start.replace(tzinfo=UTC),
-            end=end.replace(tzinfo=UTC),
+            start=utc(start),
+            end=utc(end),
             location=location,
             cancelled=cancelled,
             texts=texts.get(id, {}),
@@ -174,8 +172,8 @@ def _trainings(tx: Transaction) -> tuple[Training, ...]:
             teams=tuple(teams.get(id, ())),
             definition_id=definition_id,
             revision=revision,
-            created_at=created.replace(tzinfo=UTC),
-            updated_at=(updated or created).replace(tzinfo=UTC),
+            created_at=utc(created),
+            updated_at=utc(updated or created),
         )
         for id, start, end, location, cancelled, definition_id, revision, created, updated
         in tx.tuples(

@@ -12,7 +12,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from kwai_api.core.accounts import WeakPassword, check_password, normalize_email
-from kwai_api.core.clock import utcnow
+from kwai_api.core.clock import system_clock
 from kwai_api.core.database import Database, Transaction
 from kwai_api.core.passwords import hash_password, needs_rehash, verify_password
 from kwai_api.core.settings import Settings
@@ -61,7 +61,7 @@ async def login(request: Request) -> Response:
     if wait > 0:
         raise _throttled(wait)
     state = request.app.state
-    pair = await run_in_threadpool(log_in, state.db, state.settings, email, password, utcnow())
+    pair = await run_in_threadpool(log_in, state.db, state.settings, email, password, system_clock())
     if pair is None:
         raise ApiError(401, LOGIN_FAILED, headers={"WWW-Authenticate": "Bearer"})
     throttle.login_succeeded(email, address)
@@ -133,7 +133,7 @@ async def recover(request: Request) -> Response:
     if wait > 0:
         raise _throttled(wait)
     state = request.app.state
-    await run_in_threadpool(request_recovery, state.db, state.settings, email, utcnow())
+    await run_in_threadpool(request_recovery, state.db, state.settings, email, system_clock())
     return json_response({"meta": {"detail": RECOVER_ANSWER}})
 
 
@@ -175,7 +175,7 @@ async def reset(request: Request) -> Response:
     form = await read_form(request)
     recovery = parse_uuid(form_field(form, "uuid"))
     password = form_field(form, "password")
-    await run_in_threadpool(reset_password, request.app.state.db, recovery, password, utcnow())
+    await run_in_threadpool(reset_password, request.app.state.db, recovery, password, system_clock())
     return Response(status_code=204)
 
 

@@ -20,7 +20,7 @@ from kwai_api.core.accounts import (
     email_in_use,
     insert_user,
 )
-from kwai_api.core.clock import utcnow
+from kwai_api.core.clock import system_clock
 from kwai_api.core.database import Database, Transaction
 from kwai_api.core.passwords import hash_password
 from kwai_api.core.settings import Settings
@@ -135,7 +135,7 @@ async def create_invitation(request: Request) -> Response:
         raise ApiError(422, f"language should be one of {', '.join(settings.site.languages)}",
                        pointer=attributes.pointer("language"))
     db = request.app.state.db
-    row = await run_in_threadpool(invite, db, settings, admin, values, utcnow())
+    row = await run_in_threadpool(invite, db, settings, admin, values, system_clock())
     return document(invitation_resource(row), status=201)
 
 
@@ -173,7 +173,7 @@ async def delete_invitation(request: Request) -> Response:
     """DELETE /auth/users/invitations/{uuid}: withdraw the invitation (its link stops working)."""
     await require_admin(request)
     invitation = parse_uuid(request.path_params["uuid"])
-    await run_in_threadpool(withdraw, request.app.state.db, invitation, utcnow())
+    await run_in_threadpool(withdraw, request.app.state.db, invitation, system_clock())
     return Response(status_code=204)
 
 
@@ -195,7 +195,7 @@ async def resend_invitation(request: Request) -> Response:
     await require_admin(request)
     invitation = parse_uuid(request.path_params["uuid"])
     state = request.app.state
-    row = await run_in_threadpool(resend, state.db, state.settings, invitation, utcnow())
+    row = await run_in_threadpool(resend, state.db, state.settings, invitation, system_clock())
     return document(invitation_resource(row))
 
 
@@ -238,7 +238,7 @@ async def create_account(request: Request) -> Response:
         "remark": attributes.text("remark"),
     }
     row = await run_in_threadpool(accept, request.app.state.db, invitation, password, values,
-                                  utcnow())
+                                  system_clock())
     names = ("email", "first_name", "last_name", "remark", "created_at")
     return document(resource(ACCOUNT_TYPE, row["uuid"], {n: row[n] for n in names}), status=201)
 

@@ -10,13 +10,14 @@ import json
 import uuid as uuid_module
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 from starlette.datastructures import FormData
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 
+from kwai_api.core.clock import naive_utc
 from kwai_api.core.errors import ApiError
 
 MEDIA_TYPE = "application/vnd.api+json"
@@ -53,9 +54,7 @@ def timestamp(value: datetime | date | None) -> str | None:
     if value is None:
         return None
     if isinstance(value, datetime):
-        if value.tzinfo is not None:
-            value = value.astimezone(UTC).replace(tzinfo=None)
-        return value.strftime(TIMESTAMP)
+        return naive_utc(value).strftime(TIMESTAMP)
     return value.isoformat()
 
 
@@ -82,7 +81,7 @@ def parse_timestamp(
         ) from None
     if parsed.tzinfo is not None:
         try:
-            parsed = parsed.astimezone(UTC).replace(tzinfo=None)
+            parsed = naive_utc(parsed)
         except OverflowError:  # an offset that pushes year 1 or 9999 out of range
             raise ApiError(
                 status, f"{value!r} is out of range", pointer=pointer, parameter=parameter

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from starlette.requests import Request
 
-from kwai_api.core.clock import to_utc, utcnow
+from kwai_api.core.clock import to_utc, system_clock
 from kwai_api.core.errors import ApiError
 from kwai_api.jsonapi.documents import integer_parameter
 
@@ -27,7 +27,7 @@ def site_languages(request: Request) -> tuple[str, ...]:
 def utc_now(request: Request) -> datetime:
     """The naive UTC time of a request; tests set `app.state.clock` to fix it."""
     clock = getattr(request.app.state, "clock", None)
-    return clock() if clock is not None else utcnow()
+    return clock() if clock is not None else system_clock()
 
 
 def month_period(

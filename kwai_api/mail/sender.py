@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from email.errors import MessageError
 from email.headerregistry import Address
 from email.message import EmailMessage
@@ -20,7 +20,7 @@ from email.utils import format_datetime, parseaddr
 import aiosmtplib
 from anyio import to_thread
 
-from kwai_api.core.clock import utcnow
+from kwai_api.core.clock import aware_utc, system_clock
 from kwai_api.core.database import Database, Row, Transaction
 from kwai_api.core.settings import EmailSettings, Settings
 
@@ -51,7 +51,7 @@ def backoff(attempts: int) -> timedelta:
 
 async def dispatch(db: Database, settings: Settings, now: datetime | None = None) -> dict[str, int]:
     """Send the mail due at `now` (naive UTC) over one connection; count sent, retry and dead."""
-    now = now or utcnow()
+    now = now or system_clock()
     max_attempts = settings.email.max_attempts
     counts = {"sent": 0, "retry": 0, "dead": 0}
     counts["dead"] += await to_thread.run_sync(_bury_exhausted, db, now, max_attempts)
@@ -134,7 +134,7 @@ def _message(mail: Row) -> EmailMessage:
     message["From"] = mail["sender"]
     message["To"] = Address(display_name=mail["recipient_name"], addr_spec=mail["recipient"])
     message["Subject"] = mail["subject"]
-    message["Date"] = format_datetime(mail["created_at"].replace(tzinfo=UTC))
+    message["Date"] = format_datetime(aware_utc(mail["created_at"]))
     message["Message-ID"] = mail["message_id"]
     message["Auto-Submitted"] = "auto-generated"  # no out-of-office replies to the club
     message.set_content(mail["text_body"])

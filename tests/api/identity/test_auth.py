@@ -9,7 +9,7 @@ from argon2 import PasswordHasher
 from starlette.testclient import TestClient
 
 from kwai_api.core.accounts import create_user
-from kwai_api.core.clock import utcnow
+from kwai_api.core.clock import system_clock
 from kwai_api.core.database import Database
 from kwai_api.core.passwords import needs_rehash
 from kwai_api.core.settings import Settings
@@ -142,7 +142,7 @@ def test_requests_without_a_valid_token_are_refused(
     token = tokens(client)["access_token"]
     tampered = token[:-3] + ("AAA" if not token.endswith("AAA") else "BBB")
     admin_id = db.fetchvalue("SELECT id FROM users WHERE email = ?", [ADMIN_EMAIL])
-    past = utcnow() - timedelta(minutes=settings.security.access_token_minutes + 1)
+    past = system_clock() - timedelta(minutes=settings.security.access_token_minutes + 1)
     expired = db.write(lambda tx: new_login(tx, settings, admin_id, past)).access_token
     for headers in (
         {},
@@ -306,7 +306,7 @@ def test_reset_sets_the_password_once_and_ends_every_session(
 def test_an_expired_recovery_is_gone(client: TestClient, db: Database) -> None:
     uuid = recovery_uuid(client, db)
     db.execute("UPDATE user_recoveries SET expired_at = ? WHERE uuid = ?",
-               [utcnow() - timedelta(seconds=1), uuid])
+               [system_clock() - timedelta(seconds=1), uuid])
     response = client.post(RESET, data={"uuid": uuid, "password": "a new password"})
     assert response.status_code == 410
     assert "expired" in response.json()["detail"]
