@@ -33,7 +33,8 @@ from kwai_api.jsonapi.documents import (
     resource,
     timestamp,
 )
-from kwai_api.jsonapi.requests import site_changed, site_languages, utc_now
+from kwai_api.jsonapi.requests import site_changed, site_languages
+from kwai_api.jsonapi.state import app_state
 
 TYPE = "applications"
 MAX_INT = 2**31 - 1  # the INTEGER columns' range
@@ -242,7 +243,7 @@ def _write_texts(tx: Transaction, current: Row, locale: str, texts: dict[str, An
 
 async def get_applications(request: Request) -> Response:
     """GET /portal/applications: every application, by weight."""
-    rows = await run_in_threadpool(list_applications, request.app.state.db,
+    rows = await run_in_threadpool(list_applications, app_state(request).db,
                                    site_languages(request))
     return document([application_resource(row) for row in rows],
                     meta={"count": len(rows), "offset": None, "limit": None})
@@ -252,7 +253,7 @@ async def get_application(request: Request) -> Response:
     """GET /portal/applications/{id}."""
     application_id = parse_id(request.path_params["id"])
     row = await run_in_threadpool(
-        find_application, request.app.state.db, application_id, site_languages(request)
+        find_application, app_state(request).db, application_id, site_languages(request)
     )
     if row is None:
         raise ApiError(404, "there is no such application")
@@ -265,9 +266,9 @@ async def patch_application(request: Request) -> Response:
     application_id = parse_id(request.path_params["id"])
     doc = await read_document(request)
     check_type(doc, TYPE, application_id)
+    state = app_state(request)
     row = await run_in_threadpool(
-        edit_application, request.app.state.db, application_id, doc, site_languages(request),
-        utc_now(request),
+        edit_application, state.db, application_id, doc, site_languages(request), state.clock()
     )
     site_changed(request)
     return document(application_resource(row))

@@ -37,7 +37,8 @@ from kwai_api.jsonapi.documents import (
     resource,
     timestamp,
 )
-from kwai_api.jsonapi.requests import month_period, site_languages, utc_now
+from kwai_api.jsonapi.requests import month_period, site_languages
+from kwai_api.jsonapi.state import app_state
 from kwai_api.jsonapi.texts import TEXTS_SCHEMA
 
 TYPE = "news_items"
@@ -87,7 +88,7 @@ class StoryFilter:
 
 def publish_period(request: Request) -> tuple[datetime, datetime] | None:
     """filter[publish_year] and filter[publish_month] as a UTC range of the club's local time."""
-    zone = request.app.state.settings.site.zone
+    zone = app_state(request).settings.site.zone
     return month_period(request, zone, "filter[publish_year]", "filter[publish_month]",
                         years=(1000, 9998))  # the range's ends stay valid dates in every time zone
 
@@ -182,7 +183,7 @@ def save_story(
 async def get_stories(request: Request) -> Response:
     """GET /news_items: filtered, newest first, paged."""
     user = await optional_user(request)
-    now = utc_now(request)
+    now = app_state(request).clock()
     filters = StoryFilter(
         now=now,
         live_at=None if user else now,
@@ -193,7 +194,7 @@ async def get_stories(request: Request) -> Response:
     )
     paging = page(request, DEFAULT_LIMIT)
     count, data, included = await run_in_threadpool(
-        list_stories, request.app.state.db, filters, paging, site_languages(request)
+        list_stories, app_state(request).db, filters, paging, site_languages(request)
     )
     return document(data, included, meta=paging.meta(count))
 
@@ -201,10 +202,9 @@ async def get_stories(request: Request) -> Response:
 async def get_story(request: Request) -> Response:
     """GET /news_items/{id}: anonymous callers get only a live story."""
     story_id = parse_id(request.path_params["id"])
-    user = await optional_user(request)
+    user, state = await optional_user(request), app_state(request)
     data, included = await run_in_threadpool(
-        find_story, request.app.state.db, story_id, site_languages(request),
-        None if user else utc_now(request),
+        find_story, state.db, story_id, site_languages(request), None if user else state.clock()
     )
     return document(data, included)
 

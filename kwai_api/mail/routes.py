@@ -21,6 +21,7 @@ from kwai_api.jsonapi.documents import (
     resource,
     timestamp,
 )
+from kwai_api.jsonapi.state import app_state
 from kwai_api.mail.sender import dispatch
 
 STATUSES = ("queued", "sending", "sent", "dead")
@@ -30,7 +31,8 @@ async def run_dispatch(request: Request) -> Response:
     """POST /mails/dispatch: send the due mail now (an admin, or cron with the job secret)."""
     if not has_job_secret(request):
         await require_admin(request)
-    counts = await dispatch(request.app.state.db, request.app.state.settings)
+    state = app_state(request)
+    counts = await dispatch(state.db, state.settings, state.clock())
     return json_response({"meta": counts})
 
 
@@ -42,7 +44,7 @@ async def list_mails(request: Request) -> Response:
         raise ApiError(400, f"filter[status] should be one of {', '.join(STATUSES)}",
                        parameter="filter[status]")
     paging = page(request)
-    count, rows = await run_in_threadpool(mails, request.app.state.db, status, paging)
+    count, rows = await run_in_threadpool(mails, app_state(request).db, status, paging)
     return document([mail_resource(row) for row in rows], meta=paging.meta(count))
 
 

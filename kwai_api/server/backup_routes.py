@@ -14,6 +14,7 @@ from kwai_api.core.database import DatabaseError
 from kwai_api.jsonapi import openapi as oa
 from kwai_api.jsonapi.access import has_job_secret
 from kwai_api.jsonapi.documents import ApiError, Attributes, document, read_document, resource
+from kwai_api.jsonapi.state import app_state
 
 
 async def create(request: Request) -> Response:
@@ -25,7 +26,7 @@ async def create(request: Request) -> Response:
     if not path.is_absolute():
         raise ApiError(422, "path should be absolute", pointer=attributes.pointer("path"))
     try:
-        await run_in_threadpool(request.app.state.db.backup, path)
+        await run_in_threadpool(app_state(request).db.backup, path)
     except DatabaseError as error:
         raise ApiError(409, str(error), pointer=attributes.pointer("path")) from None
     except OSError as error:

@@ -34,7 +34,8 @@ from kwai_api.jsonapi.documents import (
     resource,
     timestamp,
 )
-from kwai_api.jsonapi.requests import site_changed, utc_now
+from kwai_api.jsonapi.requests import site_changed
+from kwai_api.jsonapi.state import app_state
 
 TYPE = "training_definitions"
 _TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?$")
@@ -275,7 +276,7 @@ async def list_route(request: Request) -> Response:
     """GET /training_definitions: every definition, in weekly order."""
     public = await optional_user(request) is None
     limits = page(request)
-    found = await run_in_threadpool(list_definitions, request.app.state.db, limits)
+    found = await run_in_threadpool(list_definitions, app_state(request).db, limits)
     return document([definition_resource(r, public) for r in found.rows], found.included(),
                     meta=limits.meta(found.count))
 
@@ -284,7 +285,7 @@ async def get_route(request: Request) -> Response:
     """GET /training_definitions/{id}; anonymous callers do not see the remark."""
     definition_id = parse_id(request.path_params["id"])
     public = await optional_user(request) is None
-    found = await run_in_threadpool(get_definition, request.app.state.db, definition_id)
+    found = await run_in_threadpool(get_definition, app_state(request).db, definition_id)
     return _respond(found, public=public)
 
 
@@ -294,10 +295,10 @@ async def create_route(request: Request) -> Response:
     content = await read_document(request)
     check_type(content, TYPE)
     changes = read_definition(content, create=True)
-    db = request.app.state.db
-    definition_id = await run_in_threadpool(create_definition, db, changes, utc_now(request))
+    state = app_state(request)
+    definition_id = await run_in_threadpool(create_definition, state.db, changes, state.clock())
     site_changed(request)
-    return _respond(await run_in_threadpool(get_definition, db, definition_id), status=201)
+    return _respond(await run_in_threadpool(get_definition, state.db, definition_id), status=201)
 
 
 async def update_route(request: Request) -> Response:
@@ -307,17 +308,17 @@ async def update_route(request: Request) -> Response:
     content = await read_document(request)
     check_type(content, TYPE, definition_id)
     changes = read_definition(content, create=False)
-    db = request.app.state.db
-    await run_in_threadpool(update_definition, db, definition_id, changes, utc_now(request))
+    state = app_state(request)
+    await run_in_threadpool(update_definition, state.db, definition_id, changes, state.clock())
     site_changed(request)
-    return _respond(await run_in_threadpool(get_definition, db, definition_id))
+    return _respond(await run_in_threadpool(get_definition, state.db, definition_id))
 
 
 async def delete_route(request: Request) -> Response:
     """DELETE /training_definitions/{id}: its trainings stay, without a definition."""
     await require_user(request)
     definition_id = parse_id(request.path_params["id"])
-    await run_in_threadpool(delete_definition, request.app.state.db, definition_id)
+    await run_in_threadpool(delete_definition, app_state(request).db, definition_id)
     site_changed(request)
     return Response(status_code=204)
 
