@@ -15,7 +15,11 @@ from typing import Any, Generic, TypeVar
 T = TypeVar("T")
 
 
-class ChildFailed(Exception):
+class Explained(Exception):
+    """An error whose message already tells the whole story: a child passes it on as it is."""
+
+
+class ChildFailed(Explained):
     """The child raised, or stopped without an answer; the message says what happened."""
 
 
@@ -46,10 +50,10 @@ class Forked(Generic[T]):
 def _run(function: Callable[..., Any], args: tuple[Any, ...], sender: Connection) -> None:
     try:
         answer: tuple[bool, Any] = (False, function(*args))
-    except BaseException as error:  # everything goes back to the parent as one line
+    except BaseException as error:  # everything goes back to the parent as its message
         answer = (
             True,
-            str(error) if isinstance(error, ChildFailed) else f"{type(error).__name__}: {error}",
+            str(error) if isinstance(error, Explained) else f"{type(error).__name__}: {error}",
         )
     sender.send(answer)
     sender.close()
