@@ -141,7 +141,7 @@ class Jobs:
             self.last_build = result
             self._pruner.submit(prune_releases, self.settings)
             if result.next_change is not None and now is None:  # on the timers' clock
-                until = result.next_change - aware_utc(result.now) + timedelta(seconds=1)
+                until = result.next_change - aware_utc(self.clock()) + timedelta(seconds=1)
                 self._schedule("due", datetime.now(UTC) + until)
             if result.search_stale:  # one search build after a burst of edits has calmed down
                 delay = timedelta(seconds=self.settings.build.search_delay_seconds)
