@@ -8,6 +8,7 @@ from typing import Any
 
 from kwai_api.core.clock import aware_utc, naive_utc
 from kwai_api.core.database import Database, Transaction
+from kwai_api.core.visibility import LIVE_STORY, PROMOTED_STORY
 from kwai_gen.model import (
     Application,
     Club,
@@ -71,24 +72,20 @@ def _applications(tx: Transaction) -> tuple[Application, ...]:
     )
 
 
-_PUBLIC_STORY = "s.enabled AND s.publish_date <= ? AND (s.end_date IS NULL OR s.end_date > ?)"
-
-
 def _stories(tx: Transaction, now: datetime) -> tuple[Story, ...]:
     texts = _texts(
         tx.tuples(
             "SELECT t.story_id, t.locale, t.title, t.html_summary, t.html_content"
             f" FROM news_story_texts t JOIN news_stories s ON s.id = t.story_id"
-            f" WHERE {_PUBLIC_STORY} ORDER BY t.story_id, t.locale",
+            f" WHERE {LIVE_STORY} ORDER BY t.story_id, t.locale",
             [now, now],
         )
     )
     rows = tx.fetchall(
         "SELECT s.id, a.name AS application, s.publish_date, s.end_date, s.updated_at,"
-        " s.created_at, CASE WHEN s.promotion > 0 AND (s.promotion_end_date IS NULL"
-        "   OR s.promotion_end_date > ?) THEN s.promotion ELSE 0 END AS priority"
+        f" s.created_at, CASE WHEN {PROMOTED_STORY} THEN s.promotion ELSE 0 END AS priority"
         " FROM news_stories s JOIN applications a ON a.id = s.application_id"
-        f" WHERE {_PUBLIC_STORY} ORDER BY s.publish_date DESC, s.id DESC",
+        f" WHERE {LIVE_STORY} ORDER BY s.publish_date DESC, s.id DESC",
         [now, now, now],
     )
     return tuple(

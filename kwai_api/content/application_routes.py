@@ -17,6 +17,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from kwai_api.core.database import Database, Row, Transaction
+from kwai_api.core.visibility import shown_locale
 from kwai_api.jsonapi import openapi
 from kwai_api.jsonapi.access import require_user
 from kwai_api.jsonapi.documents import (
@@ -45,10 +46,8 @@ _COLUMNS = "id, name, remark, news, pages, events, weight, created_at, updated_a
 def _localized(texts: Sequence[Row], languages: Sequence[str]) -> Row | None:
     """The text in the first of `languages` that has one, else any (alphabetically first)."""
     by_locale = {t["locale"]: t for t in texts}
-    for locale in [*languages, *sorted(by_locale)]:
-        if locale in by_locale:
-            return by_locale[locale]
-    return None
+    locale = shown_locale(by_locale, languages)
+    return by_locale[locale] if locale is not None else None
 
 
 def _with_texts(

@@ -24,6 +24,7 @@ from kwai_api.content.application_routes import (
 )
 from kwai_api.content.items import APPLICATION_RELATIONSHIP, Content, MakeResource
 from kwai_api.core.database import Database, Row, Transaction
+from kwai_api.core.visibility import LIVE_STORY, PROMOTED_STORY
 from kwai_api.jsonapi import openapi
 from kwai_api.jsonapi.access import optional_user
 from kwai_api.jsonapi.documents import (
@@ -44,8 +45,6 @@ from kwai_api.jsonapi.texts import TEXTS_SCHEMA
 TYPE = "news_items"
 STORIES = Content(TYPE, "news_stories", "news_story_texts", "news", "there is no such news item")
 DEFAULT_LIMIT = 10
-LIVE = "s.enabled AND s.publish_date <= ? AND (s.end_date IS NULL OR s.end_date > ?)"
-PROMOTED = "s.promotion > 0 AND (s.promotion_end_date IS NULL OR s.promotion_end_date > ?)"
 _COLUMNS = (
     "s.id, s.application_id, s.enabled, s.publish_date, s.end_date, s.promotion,"
     " s.promotion_end_date, s.remark, s.created_at, s.updated_at"
@@ -68,7 +67,7 @@ class StoryFilter:
         clauses: list[str] = ["true"]
         params: list[Any] = []
         if self.live_at is not None:
-            clauses.append(LIVE)
+            clauses.append(LIVE_STORY)
             params += [self.live_at, self.live_at]
         if self.enabled is not None:
             clauses.append("s.enabled = ?")
@@ -81,7 +80,7 @@ class StoryFilter:
             clauses.append("s.application_id = ?")
             params.append(application)
         if self.promoted is not None:
-            clauses.append(PROMOTED if self.promoted else f"NOT ({PROMOTED})")
+            clauses.append(PROMOTED_STORY if self.promoted else f"NOT ({PROMOTED_STORY})")
             params.append(self.now)
         return " AND ".join(clauses), params
 
@@ -117,7 +116,7 @@ def find_story(
     db: Database, story_id: int, languages: Sequence[str], live_at: datetime | None = None
 ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """One news item and its application; 404 when unknown or (for `live_at`) not live."""
-    clause, params = (LIVE, [live_at, live_at]) if live_at is not None else ("true", [])
+    clause, params = (LIVE_STORY, [live_at, live_at]) if live_at is not None else ("true", [])
     return STORIES.find(db, f"SELECT {_COLUMNS} FROM news_stories s WHERE s.id = ? AND {clause}",
                         [story_id, *params], story_resource, languages)
 
