@@ -172,7 +172,7 @@ def _ask_server(
     except httpx.HTTPError as error:
         raise CommandError(f"could not reach the kwai server at {url}: {error}") from None
     try:
-        answer = response.json()
+        answer: dict[str, Any] = response.json()
     except ValueError:
         answer = {}
     if response.status_code >= 400:

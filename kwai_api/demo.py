@@ -9,6 +9,7 @@ import random
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from kwai_api.core.database import Database, Transaction
@@ -233,7 +234,9 @@ def _applications(tx: Transaction, created: datetime) -> dict[str, int]:
     return ids
 
 
-def _text_rows(owner: int, texts: list[tuple[str, str, str, str]], at: datetime) -> list[tuple]:
+def _text_rows(
+    owner: int, texts: list[tuple[str, str, str, str]], at: datetime
+) -> list[tuple[Any, ...]]:
     """Text rows of one owner from (locale, title, summary, content) in Markdown."""
     return text_rows(owner, [TextInput(*text) for text in texts], at)
 

@@ -146,8 +146,8 @@ def _trainings(tx: Transaction) -> tuple[Training, ...]:
     ):
         key = tuple(coach)
         if key not in people:
-            people[key] = TrainingCoach(*coach)  # type: ignore[arg-type]
-        coaches[training_id].append(people[key])  # type: ignore[index]
+            people[key] = TrainingCoach(*coach)
+        coaches[training_id].append(people[key])
     known_teams: dict[int, Team] = {}
     teams: dict[int, list[Team]] = defaultdict(list)
     for training_id, team_id, name in tx.tuples(

@@ -112,7 +112,7 @@ def builds(client: TestClient) -> Builds:
     state = app_state(client.app)
     state.clock = lambda: NOW
     jobs = Builds()
-    state.jobs = jobs  # type: ignore[assignment]  (counts, never builds)
+    state.jobs = jobs  # type: ignore[assignment]  # counts, never builds
     return jobs
 
 

@@ -166,7 +166,7 @@ def content_application(tx: Transaction, doc: dict[str, Any], holds: str) -> int
 
 def bounded(attributes: Attributes, name: str, minimum: int = -MAX_INT) -> int | None:
     """An integer attribute within the INTEGER column range, else 422."""
-    value = attributes.get(name, int, nullable=False)
+    value: int | None = attributes.get(name, int, nullable=False)
     if value is not None and not minimum <= value <= MAX_INT:
         raise ApiError(422, f"{name} should be between {minimum} and {MAX_INT}",
                        pointer=attributes.pointer(name))

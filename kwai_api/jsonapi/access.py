@@ -8,7 +8,8 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 
 from kwai_api.core.errors import ApiError
-from kwai_api.core.tokens import CurrentUser, authenticate
+from kwai_api.core.tokens import CurrentUser as CurrentUser  # who the routes are asked by
+from kwai_api.core.tokens import authenticate
 from kwai_api.jsonapi.state import app_state
 
 
@@ -24,7 +25,8 @@ def bearer_token(request: Request) -> str | None:
 async def optional_user(request: Request) -> CurrentUser | None:
     """The user of a valid bearer token; None without a token; 401 for a bad token."""
     if "kwai.user" in request.scope:
-        return request.scope["kwai.user"]
+        known: CurrentUser | None = request.scope["kwai.user"]
+        return known
     token = bearer_token(request)
     user = None
     if token is not None:

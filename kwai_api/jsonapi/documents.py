@@ -18,7 +18,7 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 
 from kwai_api.core.clock import naive_utc
-from kwai_api.core.errors import ApiError
+from kwai_api.core.errors import ApiError as ApiError  # the routes raise it with documents
 
 MEDIA_TYPE = "application/vnd.api+json"
 TIMESTAMP = "%Y-%m-%d %H:%M:%S"
@@ -313,8 +313,8 @@ class Attributes:
 
     def text(self, name: str, required: bool = False, default: str | None = None) -> str | None:
         """A string attribute."""
-        value = self.get(name, str, required=required, default=default)
-        if required and not value.strip():
+        value: str | None = self.get(name, str, required=required, default=default)
+        if required and not (value or "").strip():
             raise ApiError(422, f"{name} is required", pointer=self.pointer(name))
         return value
 

@@ -46,7 +46,8 @@ class Failure:
 
 def backoff(attempts: int) -> timedelta:
     """How long to wait after the `attempts`-th attempt: 1 minute, doubling, at most 6 hours."""
-    return min(FIRST_DELAY * 2 ** min(max(attempts - 1, 0), 16), LONGEST_DELAY)
+    delay: timedelta = min(FIRST_DELAY * 2 ** min(max(attempts - 1, 0), 16), LONGEST_DELAY)
+    return delay
 
 
 async def dispatch(db: Database, settings: Settings, now: datetime | None = None) -> dict[str, int]:
