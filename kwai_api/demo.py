@@ -11,6 +11,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from PIL import Image, ImageDraw
@@ -295,7 +296,9 @@ def _applications(tx: Transaction, created: datetime) -> dict[str, int]:
     return ids
 
 
-def _text_rows(owner: int, texts: list[tuple[str, str, str, str]], at: datetime) -> list[tuple]:
+def _text_rows(
+    owner: int, texts: list[tuple[str, str, str, str]], at: datetime
+) -> list[tuple[Any, ...]]:
     """Text rows of one owner from (locale, title, summary, content) in Markdown."""
     return text_rows(owner, [TextInput(*text) for text in texts], at)
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
+from kwai_api.core.clock import aware_utc, naive_utc
 from kwai_api.core.database import Database, Transaction
 from kwai_api.core.markup import to_html
+from kwai_api.core.visibility import LIVE_STORY, PROMOTED_STORY
 from kwai_gen.images import embed_images
 from kwai_gen.model import (
     Application,
@@ -24,15 +26,12 @@ from kwai_gen.model import (
     TrainingCoach,
 )
 
-
-def utc(value: datetime) -> datetime:
-    """Mark a naive UTC timestamp from the database as UTC."""
-    return value.replace(tzinfo=UTC)
+utc = aware_utc  # a stored (naive UTC) timestamp as the generator keeps it
 
 
 def gather(db: Database, now: datetime) -> Club:
     """Read everything the public site shows at `now` (aware or naive UTC) from one snapshot."""
-    naive_now = now.astimezone(UTC).replace(tzinfo=None) if now.tzinfo else now
+    naive_now = naive_utc(now)
     with db.snapshot() as tx:
         images = _Images(tx)
         club = Club(
@@ -133,15 +132,12 @@ def _applications(tx: Transaction) -> tuple[Application, ...]:
     )
 
 
-_PUBLIC_STORY = "s.enabled AND s.publish_date <= ? AND (s.end_date IS NULL OR s.end_date > ?)"
-
-
 def _stories(tx: Transaction, now: datetime, images: _Images) -> tuple[Story, ...]:
     texts = _texts(
         tx.tuples(
             "SELECT t.story_id, t.locale, t.title, t.html_summary, t.html_content"
             f" FROM news_story_texts t JOIN news_stories s ON s.id = t.story_id"
-            f" WHERE {_PUBLIC_STORY} ORDER BY t.story_id, t.locale",
+            f" WHERE {LIVE_STORY} ORDER BY t.story_id, t.locale",
             [now, now],
         ),
         images,
@@ -149,10 +145,9 @@ def _stories(tx: Transaction, now: datetime, images: _Images) -> tuple[Story, ..
     rows = tx.fetchall(
         "SELECT s.id, a.name AS application, s.publish_date, s.end_date, s.updated_at,"
         " s.image_id,"
-        " s.created_at, CASE WHEN s.promotion > 0 AND (s.promotion_end_date IS NULL"
-        "   OR s.promotion_end_date > ?) THEN s.promotion ELSE 0 END AS priority"
+        f" s.created_at, CASE WHEN {PROMOTED_STORY} THEN s.promotion ELSE 0 END AS priority"
         " FROM news_stories s JOIN applications a ON a.id = s.application_id"
-        f" WHERE {_PUBLIC_STORY} ORDER BY s.publish_date DESC, s.id DESC",
+        f" WHERE {LIVE_STORY} ORDER BY s.publish_date DESC, s.id DESC",
         [now, now, now],
     )
     return tuple(
@@ -218,8 +213,8 @@ def _trainings(tx: Transaction, images: _Images) -> tuple[Training, ...]:
     ):
         key = tuple(coach)
         if key not in people:
-            people[key] = TrainingCoach(*coach)  # type: ignore[arg-type]
-        coaches[training_id].append(people[key])  # type: ignore[index]
+            people[key] = TrainingCoach(*coach)
+        coaches[training_id].append(people[key])
     known_teams: dict[int, Team] = {}
     teams: dict[int, list[Team]] = defaultdict(list)
     for training_id, team_id, name in tx.tuples(
@@ -232,8 +227,8 @@ def _trainings(tx: Transaction, images: _Images) -> tuple[Training, ...]:
     return tuple(
         Training(
             id=id,
-            start=start.replace(tzinfo=UTC),
-            end=end.replace(tzinfo=UTC),
+            start=utc(start),
+            end=utc(end),
             location=location,
             cancelled=cancelled,
             texts=texts.get(id, {}),
@@ -241,8 +236,8 @@ def _trainings(tx: Transaction, images: _Images) -> tuple[Training, ...]:
             teams=tuple(teams.get(id, ())),
             definition_id=definition_id,
             revision=revision,
-            created_at=created.replace(tzinfo=UTC),
-            updated_at=(updated or created).replace(tzinfo=UTC),
+            created_at=utc(created),
+            updated_at=utc(updated or created),
             cancel_reason=reason if cancelled else None,
         )
         for id, start, end, location, cancelled, definition_id, revision, created, updated, reason

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from kwai_api.core.images import public_url
+from kwai_api.core.visibility import shown_locale
 
 
 @dataclass(frozen=True)
@@ -31,13 +32,11 @@ class Localized:
 
 
 def text_for(texts: dict[str, Text], language: str, languages: tuple[str, ...]) -> Localized:
-    """The text in `language`, else the first available in the site's language order."""
+    """The text in `language`, else the one shown_locale falls back to (the API's rule too)."""
     if language in texts:
         return Localized(texts[language], False)
-    for other in (*languages, *sorted(texts)):
-        if other in texts:
-            return Localized(texts[other], True)
-    return Localized(Text(locale=language, title=""), True)
+    other = shown_locale(texts, languages)
+    return Localized(texts[other] if other else Text(locale=language, title=""), True)
 
 
 @dataclass(frozen=True)

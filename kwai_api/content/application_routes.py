@@ -24,6 +24,7 @@ from kwai_api.content.application_writes import (
 )
 from kwai_api.core.database import Database, Row, Transaction
 from kwai_api.core.markup import to_html
+from kwai_api.core.visibility import shown_locale
 from kwai_api.jsonapi import openapi
 from kwai_api.jsonapi.access import require_admin, require_user
 from kwai_api.jsonapi.documents import (
@@ -39,7 +40,8 @@ from kwai_api.jsonapi.documents import (
     resource,
     timestamp,
 )
-from kwai_api.jsonapi.requests import site_changed, site_languages, utc_now
+from kwai_api.jsonapi.requests import site_changed, site_languages
+from kwai_api.jsonapi.state import app_state
 from kwai_api.jsonapi.texts import TEXTS_SCHEMA
 
 __all__ = ["MAX_INT", "bounded"]  # news items and pages bound their integers alike
@@ -51,10 +53,8 @@ _COLUMNS = "id, name, remark, news, pages, events, weight, created_at, updated_a
 def _localized(texts: Sequence[Row], languages: Sequence[str]) -> Row | None:
     """The text in the first of `languages` that has one, else any (alphabetically first)."""
     by_locale = {t["locale"]: t for t in texts}
-    for locale in [*languages, *sorted(by_locale)]:
-        if locale in by_locale:
-            return by_locale[locale]
-    return None
+    locale = shown_locale(by_locale, languages)
+    return by_locale[locale] if locale is not None else None
 
 
 def _with_texts(
@@ -192,7 +192,7 @@ def content_application(tx: Transaction, doc: dict[str, Any], holds: str) -> int
 
 async def get_applications(request: Request) -> Response:
     """GET /portal/applications: every application, by weight."""
-    rows = await run_in_threadpool(list_applications, request.app.state.db,
+    rows = await run_in_threadpool(list_applications, app_state(request).db,
                                    site_languages(request))
     return document([application_resource(row) for row in rows],
                     meta={"count": len(rows), "offset": None, "limit": None})
@@ -202,7 +202,7 @@ async def get_application(request: Request) -> Response:
     """GET /portal/applications/{id}."""
     application_id = parse_id(request.path_params["id"])
     row = await run_in_threadpool(
-        find_application, request.app.state.db, application_id, site_languages(request)
+        find_application, app_state(request).db, application_id, site_languages(request)
     )
     if row is None:
         raise ApiError(404, "there is no such application")
@@ -215,11 +215,11 @@ async def _save(request: Request, application_id: int | None) -> Response:
     check_type(doc, TYPE, application_id)
     languages = site_languages(request)
     changes, texts = read_application(doc, languages, create=application_id is None)
-    db = request.app.state.db
-    saved = await run_in_threadpool(save_application, db, application_id, changes, texts,
-                                    utc_now(request))
+    state = app_state(request)
+    saved = await run_in_threadpool(save_application, state.db, application_id, changes, texts,
+                                    state.clock())
     site_changed(request)
-    row = await run_in_threadpool(find_application, db, saved, languages)
+    row = await run_in_threadpool(find_application, state.db, saved, languages)
     if row is None:  # deleted by another request in between
         raise ApiError(404, "there is no such application")
     return document(application_resource(row), status=201 if application_id is None else 200)
@@ -241,7 +241,7 @@ async def delete_route(request: Request) -> Response:
     """DELETE /portal/applications/{id} (admin): 409 while stories or pages use it."""
     await require_admin(request)
     application_id = parse_id(request.path_params["id"])
-    await run_in_threadpool(delete_application, request.app.state.db, application_id)
+    await run_in_threadpool(delete_application, app_state(request).db, application_id)
     site_changed(request)
     return Response(status_code=204)
 

@@ -25,7 +25,7 @@ _FLAGS = ("news", "pages", "events")
 
 def bounded(attributes: Attributes, name: str, minimum: int = -MAX_INT) -> int | None:
     """An integer attribute within the INTEGER column range, else 422."""
-    value = attributes.get(name, int, nullable=False)
+    value: int | None = attributes.get(name, int, nullable=False)
     if value is not None and not minimum <= value <= MAX_INT:
         raise ApiError(
             422,

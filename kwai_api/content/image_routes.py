@@ -34,7 +34,8 @@ from kwai_api.jsonapi.documents import (
     timestamp,
 )
 from kwai_api.jsonapi.images import TYPE
-from kwai_api.jsonapi.requests import site_changed, utc_now
+from kwai_api.jsonapi.requests import site_changed
+from kwai_api.jsonapi.state import app_state
 
 MISSING_IMAGE = "there is no such image"
 _COLUMNS = "id, content_type, width, height, bytes, alt, remark, created_at, updated_at"
@@ -168,7 +169,7 @@ async def _upload(request: Request) -> tuple[bytes, str, str | None]:
     """The uploaded file's bytes, alt text and remark from a multipart form, else 4xx."""
     if request.headers.get("content-type", "").split(";")[0].strip() != "multipart/form-data":
         raise ApiError(415, "send the image as multipart/form-data, in the field file")
-    limit = request.app.state.settings.images.max_bytes
+    limit = app_state(request).settings.images.max_bytes
     try:
         form = await request.form(max_files=1, max_fields=10)
     except ClientDisconnect:
@@ -196,10 +197,11 @@ async def post_image(request: Request) -> Response:
     """POST /images: store an upload (multipart, field `file`); 201 with its sizes' URLs."""
     await require_user(request)
     data, alt, remark = await _upload(request)
-    settings: Settings = request.app.state.settings
+    settings: Settings = app_state(request).settings
     stored = await run_in_threadpool(store(settings).store, data)
-    db = request.app.state.db
-    image_id = await run_in_threadpool(insert_image, db, stored, alt, remark, utc_now(request))
+    state = app_state(request)
+    db = state.db
+    image_id = await run_in_threadpool(insert_image, db, stored, alt, remark, state.clock())
     found = await run_in_threadpool(find_image, db, image_id, settings.site.url.rstrip("/"))
     return document(found, status=201)
 
@@ -209,7 +211,7 @@ async def get_images(request: Request) -> Response:
     await require_user(request)
     paging = page(request)
     count, data = await run_in_threadpool(
-        list_images, request.app.state.db, paging.offset, paging.limit, _site_url(request)
+        list_images, app_state(request).db, paging.offset, paging.limit, _site_url(request)
     )
     return document(data, meta=paging.meta(count))
 
@@ -218,7 +220,7 @@ async def get_image(request: Request) -> Response:
     """GET /images/{id}."""
     await require_user(request)
     image_id = parse_id(request.path_params["id"])
-    found = await run_in_threadpool(find_image, request.app.state.db, image_id, _site_url(request))
+    found = await run_in_threadpool(find_image, app_state(request).db, image_id, _site_url(request))
     return document(found)
 
 
@@ -234,8 +236,8 @@ async def patch_image(request: Request) -> Response:
         changes["alt"] = (attributes.text("alt") or "").strip()
     if attributes.has("remark"):
         changes["remark"] = attributes.text("remark")
-    db = request.app.state.db
-    await run_in_threadpool(update_image, db, image_id, changes, utc_now(request))
+    db = app_state(request).db
+    await run_in_threadpool(update_image, db, image_id, changes, app_state(request).clock())
     site_changed(request)
     return document(await run_in_threadpool(find_image, db, image_id, _site_url(request)))
 
@@ -245,13 +247,13 @@ async def delete_image_request(request: Request) -> Response:
     await require_user(request)
     image_id = parse_id(request.path_params["id"])
     await run_in_threadpool(
-        delete_image, request.app.state.db, store(request.app.state.settings), image_id
+        delete_image, app_state(request).db, store(app_state(request).settings), image_id
     )
     return Response(status_code=204)
 
 
 def _site_url(request: Request) -> str:
-    return str(request.app.state.settings.site.url).rstrip("/")
+    return str(app_state(request).settings.site.url).rstrip("/")
 
 
 routes: list[BaseRoute] = [

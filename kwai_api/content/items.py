@@ -39,7 +39,8 @@ from kwai_api.jsonapi.images import (
     check_reference,
     image_relationship,
 )
-from kwai_api.jsonapi.requests import site_changed, site_languages, utc_now
+from kwai_api.jsonapi.requests import site_changed, site_languages
+from kwai_api.jsonapi.state import app_state
 from kwai_api.jsonapi.texts import parse_texts
 
 Resource = dict[str, Any]
@@ -179,10 +180,9 @@ class Content:
         user = await require_user(request)
         doc = await read_document(request)
         check_type(doc, self.type, content_id)
-        db, languages = request.app.state.db, site_languages(request)
-        saved = await run_in_threadpool(
-            save, db, content_id, doc, languages, utc_now(request), user.id
-        )
+        state, languages = app_state(request), site_languages(request)
+        db, now = state.db, state.clock()
+        saved = await run_in_threadpool(save, db, content_id, doc, languages, now, user.id)
         site_changed(request)
         data, included = await run_in_threadpool(find, db, saved, languages)
         return document(data, included, status=201 if content_id is None else 200)
@@ -240,7 +240,8 @@ class Content:
             raise ApiError(400, f"lang should be one of {', '.join(languages)}", parameter="lang")
         creating = doc["data"].get("id") is None
         asked = changes(Attributes(doc), creating)
-        db, settings, now = request.app.state.db, request.app.state.settings, utc_now(request)
+        state = app_state(request)
+        db, settings, now = state.db, state.settings, state.clock()
 
         def work() -> str:
             shown = self.draft(db, doc, asked, languages, check)
@@ -258,6 +259,6 @@ class Content:
         """Answer a DELETE of the content the path names: 204."""
         await require_user(request)
         content_id = parse_id(request.path_params["id"])
-        await run_in_threadpool(self.delete, request.app.state.db, content_id)
+        await run_in_threadpool(self.delete, app_state(request).db, content_id)
         site_changed(request)
         return Response(status_code=204)

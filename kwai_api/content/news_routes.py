@@ -25,6 +25,7 @@ from kwai_api.content.application_routes import (
 from kwai_api.content.items import CONTENT_RELATIONSHIPS, Content, Draft, MakeResource, lead_image
 from kwai_api.core.database import Database, Row, Transaction
 from kwai_api.core.settings import Settings
+from kwai_api.core.visibility import LIVE_STORY, PROMOTED_STORY
 from kwai_api.jsonapi import openapi
 from kwai_api.jsonapi.access import optional_user
 from kwai_api.jsonapi.documents import (
@@ -39,7 +40,8 @@ from kwai_api.jsonapi.documents import (
     timestamp,
 )
 from kwai_api.jsonapi.images import image_identifier
-from kwai_api.jsonapi.requests import month_period, site_languages, utc_now
+from kwai_api.jsonapi.requests import month_period, site_languages
+from kwai_api.jsonapi.state import app_state
 from kwai_api.jsonapi.texts import TEXTS_SCHEMA
 from kwai_gen.model import Story, Text
 from kwai_gen.preview import preview_story
@@ -47,8 +49,6 @@ from kwai_gen.preview import preview_story
 TYPE = "news_items"
 STORIES = Content(TYPE, "news_stories", "news_story_texts", "news", "there is no such news item")
 DEFAULT_LIMIT = 10
-LIVE = "s.enabled AND s.publish_date <= ? AND (s.end_date IS NULL OR s.end_date > ?)"
-PROMOTED = "s.promotion > 0 AND (s.promotion_end_date IS NULL OR s.promotion_end_date > ?)"
 _COLUMNS = (
     "s.id, s.application_id, s.enabled, s.publish_date, s.end_date, s.promotion,"
     " s.promotion_end_date, s.remark, s.image_id, s.created_at, s.updated_at"
@@ -71,7 +71,7 @@ class StoryFilter:
         clauses: list[str] = ["true"]
         params: list[Any] = []
         if self.live_at is not None:
-            clauses.append(LIVE)
+            clauses.append(LIVE_STORY)
             params += [self.live_at, self.live_at]
         if self.enabled is not None:
             clauses.append("s.enabled = ?")
@@ -84,14 +84,14 @@ class StoryFilter:
             clauses.append("s.application_id = ?")
             params.append(application)
         if self.promoted is not None:
-            clauses.append(PROMOTED if self.promoted else f"NOT ({PROMOTED})")
+            clauses.append(PROMOTED_STORY if self.promoted else f"NOT ({PROMOTED_STORY})")
             params.append(self.now)
         return " AND ".join(clauses), params
 
 
 def publish_period(request: Request) -> tuple[datetime, datetime] | None:
     """filter[publish_year] and filter[publish_month] as a UTC range of the club's local time."""
-    zone = request.app.state.settings.site.zone
+    zone = app_state(request).settings.site.zone
     return month_period(request, zone, "filter[publish_year]", "filter[publish_month]",
                         years=(1000, 9998))  # the range's ends stay valid dates in every time zone
 
@@ -120,7 +120,7 @@ def find_story(
     db: Database, story_id: int, languages: Sequence[str], live_at: datetime | None = None
 ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """One news item and its application; 404 when unknown or (for `live_at`) not live."""
-    clause, params = (LIVE, [live_at, live_at]) if live_at is not None else ("true", [])
+    clause, params = (LIVE_STORY, [live_at, live_at]) if live_at is not None else ("true", [])
     return STORIES.find(db, f"SELECT {_COLUMNS} FROM news_stories s WHERE s.id = ? AND {clause}",
                         [story_id, *params], story_resource, languages)
 
@@ -189,7 +189,7 @@ def save_story(
 async def get_stories(request: Request) -> Response:
     """GET /news_items: filtered, newest first, paged."""
     user = await optional_user(request)
-    now = utc_now(request)
+    now = app_state(request).clock()
     filters = StoryFilter(
         now=now,
         live_at=None if user else now,
@@ -200,7 +200,7 @@ async def get_stories(request: Request) -> Response:
     )
     paging = page(request, DEFAULT_LIMIT)
     count, data, included = await run_in_threadpool(
-        list_stories, request.app.state.db, filters, paging, site_languages(request)
+        list_stories, app_state(request).db, filters, paging, site_languages(request)
     )
     return document(data, included, meta=paging.meta(count))
 
@@ -208,10 +208,9 @@ async def get_stories(request: Request) -> Response:
 async def get_story(request: Request) -> Response:
     """GET /news_items/{id}: anonymous callers get only a live story."""
     story_id = parse_id(request.path_params["id"])
-    user = await optional_user(request)
+    user, state = await optional_user(request), app_state(request)
     data, included = await run_in_threadpool(
-        find_story, request.app.state.db, story_id, site_languages(request),
-        None if user else utc_now(request),
+        find_story, state.db, story_id, site_languages(request), None if user else state.clock()
     )
     return document(data, included)
 

@@ -34,6 +34,7 @@ from kwai_api.jsonapi.documents import (
 )
 from kwai_api.jsonapi.images import image_identifier
 from kwai_api.jsonapi.requests import site_languages
+from kwai_api.jsonapi.state import app_state
 from kwai_api.jsonapi.texts import TEXTS_SCHEMA
 from kwai_gen import model
 from kwai_gen.preview import preview_page
@@ -131,7 +132,7 @@ async def get_pages(request: Request) -> Response:
     enabled = boolean_parameter(request, "filter[enabled]", None)
     paging = page(request)
     count, data, included = await run_in_threadpool(
-        list_pages, request.app.state.db, user is None, enabled,
+        list_pages, app_state(request).db, user is None, enabled,
         request.query_params.get("filter[application]"), paging, site_languages(request),
     )
     return document(data, included, meta=paging.meta(count))
@@ -142,7 +143,7 @@ async def get_page(request: Request) -> Response:
     page_id = parse_id(request.path_params["id"])
     user = await optional_user(request)
     data, included = await run_in_threadpool(
-        find_page, request.app.state.db, page_id, site_languages(request), user is None
+        find_page, app_state(request).db, page_id, site_languages(request), user is None
     )
     return document(data, included)
 

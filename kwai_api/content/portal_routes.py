@@ -16,7 +16,8 @@ from kwai_api.content.news_routes import StoryFilter, list_stories
 from kwai_api.core.database import Database, Row
 from kwai_api.jsonapi import openapi
 from kwai_api.jsonapi.documents import Page, document, page, resource, timestamp
-from kwai_api.jsonapi.requests import site_languages, utc_now
+from kwai_api.jsonapi.requests import site_languages
+from kwai_api.jsonapi.state import app_state
 
 TYPE = "stories"
 DEFAULT_LIMIT = 10
@@ -50,9 +51,9 @@ def story_resource(row: Row, texts: list[dict[str, Any]]) -> dict[str, Any]:
 
 async def get_news(request: Request) -> Response:
     """GET /portal/news: the promoted live stories, newest first, 10 a page by default."""
-    paging = page(request, DEFAULT_LIMIT)
+    paging, state = page(request, DEFAULT_LIMIT), app_state(request)
     count, data, included = await run_in_threadpool(
-        promoted_stories, request.app.state.db, utc_now(request), paging, site_languages(request)
+        promoted_stories, state.db, state.clock(), paging, site_languages(request)
     )
     return document(data, included, meta=paging.meta(count))
 

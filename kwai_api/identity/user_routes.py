@@ -38,7 +38,8 @@ from kwai_api.jsonapi.documents import (
     resource,
     timestamp,
 )
-from kwai_api.jsonapi.requests import site_languages, utc_now
+from kwai_api.jsonapi.requests import site_languages
+from kwai_api.jsonapi.state import app_state
 
 TYPE = "users"
 
@@ -113,7 +114,7 @@ async def list_route(request: Request) -> Response:
     admin = boolean_parameter(request, "filter[admin]", None)
     email = request.query_params.get("filter[email]") or None
     count, rows = await run_in_threadpool(
-        _listed, request.app.state.db, revoked, admin, email, limits.sql()
+        _listed, app_state(request).db, revoked, admin, email, limits.sql()
     )
     return document([user_resource(row) for row in rows], meta=limits.meta(count))
 
@@ -123,7 +124,7 @@ async def get_route(request: Request) -> Response:
     await _admin_or_job(request)
     user_uuid = parse_uuid(request.path_params["uuid"])
     return document(
-        user_resource(await run_in_threadpool(find_user, request.app.state.db, user_uuid))
+        user_resource(await run_in_threadpool(find_user, app_state(request).db, user_uuid))
     )
 
 
@@ -140,11 +141,11 @@ async def update_route(request: Request) -> Response:
     changes = read_user(content, site_languages(request))
     row = await run_in_threadpool(
         change_user,
-        request.app.state.db,
+        app_state(request).db,
         user_uuid,
         changes,
         by.id if by else None,
-        utc_now(request),
+        app_state(request).clock(),
     )
     return document(user_resource(row))
 
@@ -163,11 +164,11 @@ async def create_route(request: Request) -> Response:
     admin = attributes.get("admin", bool, default=False, nullable=False)
     try:
         row = await run_in_threadpool(
-            create_user, request.app.state.db, **given, admin=admin, now=utc_now(request)
+            create_user, app_state(request).db, **given, admin=admin, now=app_state(request).clock()
         )
     except UserError as error:
         raise ApiError(409 if isinstance(error, EmailInUse) else 422, str(error)) from None
-    created = await run_in_threadpool(find_user, request.app.state.db, row["uuid"])
+    created = await run_in_threadpool(find_user, app_state(request).db, row["uuid"])
     return document(user_resource(created), status=201)
 
 

@@ -8,7 +8,9 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 
 from kwai_api.core.errors import ApiError
-from kwai_api.core.tokens import CurrentUser, authenticate
+from kwai_api.core.tokens import CurrentUser as CurrentUser  # who the routes are asked by
+from kwai_api.core.tokens import authenticate
+from kwai_api.jsonapi.state import app_state
 
 
 def bearer_token(request: Request) -> str | None:
@@ -23,13 +25,13 @@ def bearer_token(request: Request) -> str | None:
 async def optional_user(request: Request) -> CurrentUser | None:
     """The user of a valid bearer token; None without a token; 401 for a bad token."""
     if "kwai.user" in request.scope:
-        return request.scope["kwai.user"]
+        known: CurrentUser | None = request.scope["kwai.user"]
+        return known
     token = bearer_token(request)
     user = None
     if token is not None:
-        user = await run_in_threadpool(
-            authenticate, request.app.state.db, request.app.state.settings, token
-        )
+        state = app_state(request)
+        user = await run_in_threadpool(authenticate, state.db, state.settings, token, state.clock())
         if user is None:
             raise ApiError(
                 401,
@@ -61,7 +63,7 @@ async def require_admin(request: Request) -> CurrentUser:
 def has_job_secret(request: Request) -> bool:
     """True when the request carries the local job secret (cron asking the server)."""
     secret = request.headers.get("x-kwai-job-secret", "")
-    expected = request.app.state.settings.security.job_secret
+    expected = app_state(request).settings.security.job_secret
     return bool(secret) and hmac.compare_digest(secret.encode(), expected.encode())
 
 

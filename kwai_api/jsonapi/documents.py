@@ -10,14 +10,15 @@ import json
 import uuid as uuid_module
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 from starlette.datastructures import FormData
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 
-from kwai_api.core.errors import ApiError
+from kwai_api.core.clock import naive_utc
+from kwai_api.core.errors import ApiError as ApiError  # the routes raise it with documents
 
 MEDIA_TYPE = "application/vnd.api+json"
 TIMESTAMP = "%Y-%m-%d %H:%M:%S"
@@ -53,9 +54,7 @@ def timestamp(value: datetime | date | None) -> str | None:
     if value is None:
         return None
     if isinstance(value, datetime):
-        if value.tzinfo is not None:
-            value = value.astimezone(UTC).replace(tzinfo=None)
-        return value.strftime(TIMESTAMP)
+        return naive_utc(value).strftime(TIMESTAMP)
     return value.isoformat()
 
 
@@ -82,7 +81,7 @@ def parse_timestamp(
         ) from None
     if parsed.tzinfo is not None:
         try:
-            parsed = parsed.astimezone(UTC).replace(tzinfo=None)
+            parsed = naive_utc(parsed)
         except OverflowError:  # an offset that pushes year 1 or 9999 out of range
             raise ApiError(
                 status, f"{value!r} is out of range", pointer=pointer, parameter=parameter
@@ -314,8 +313,8 @@ class Attributes:
 
     def text(self, name: str, required: bool = False, default: str | None = None) -> str | None:
         """A string attribute."""
-        value = self.get(name, str, required=required, default=default)
-        if required and not value.strip():
+        value: str | None = self.get(name, str, required=required, default=default)
+        if required and not (value or "").strip():
             raise ApiError(422, f"{name} is required", pointer=self.pointer(name))
         return value
 

@@ -23,8 +23,11 @@ IMAGE_RELATIONSHIP = openapi.nullable(openapi.identifier_schema(TYPE))  # its Op
 def image_relationship(doc: dict[str, Any], name: str) -> int | None:
     """The image id a document's relationship `name` sends: an id, None to remove, or MISSING."""
     value = relationship(doc, name)
-    if value is MISSING or value is None:
-        return value  # type: ignore[no-any-return]
+    if value is None:
+        return None
+    if value is MISSING:
+        missing: int | None = MISSING
+        return missing
     found = reference_id(value["id"])
     if value.get("type") != TYPE or found is None:
         raise ApiError(422, f"relationship {name} should name an image",

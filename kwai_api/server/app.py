@@ -29,6 +29,7 @@ from kwai_api.identity import invitation_routes as invitations
 from kwai_api.identity import user_routes as users
 from kwai_api.jsonapi import openapi
 from kwai_api.jsonapi.documents import ApiError, error_response, json_response
+from kwai_api.jsonapi.state import AppState, app_state, install
 from kwai_api.mail import routes as mail
 from kwai_api.server import backup_routes as backups
 from kwai_api.server import build_routes as site
@@ -199,13 +200,13 @@ def api_routes() -> list[BaseRoute]:
 
 async def health(request: Request) -> Response:
     """Database reachable, scheduler running, last build and mail run (no auth)."""
-    state = request.app.state
+    state = app_state(request)
     try:
         state.db.fetchvalue("SELECT 1")
         database = "ok"
     except Exception as error:  # a broken database is what this route reports
         database = f"error: {error}"
-    jobs = getattr(state, "jobs", None)
+    jobs = state.jobs
     content: dict[str, Any] = {
         "database": database,
         "scheduler": "running" if jobs is not None and jobs.running else "stopped",
@@ -226,20 +227,24 @@ def create_app(settings: Settings, db: Database | None = None, scheduler: bool =
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         owned = db is None
-        app.state.db = open_database(settings.database.path) if owned else db
-        app.state.jobs = None
+        if owned:
+            install(app, AppState(settings, open_database(settings.database.path)))
+        state = app_state(app)
+        state.jobs = None
+        jobs = None
         if scheduler:
             from kwai_api.server.scheduler import Jobs
 
-            app.state.jobs = Jobs(settings, app.state.db)
-            await app.state.jobs.start()
+            jobs = Jobs(settings, state.db, clock=lambda: state.clock())
+            state.jobs = jobs
+            await jobs.start()
         try:
             yield
         finally:
-            if app.state.jobs is not None:
-                await app.state.jobs.stop()
+            if jobs is not None:
+                await jobs.stop()
             if owned:
-                app.state.db.close()
+                state.db.close()
 
     middleware = [
         Middleware(SecurityHeaders),
@@ -272,7 +277,6 @@ def create_app(settings: Settings, db: Database | None = None, scheduler: bool =
         },
         lifespan=lifespan,
     )
-    app.state.settings = settings
     if db is not None:
-        app.state.db = db
+        install(app, AppState(settings, db))
     return app

@@ -19,6 +19,7 @@ from kwai_api.core.images import ImageStore, backup, images_beside
 from kwai_api.jsonapi import openapi as oa
 from kwai_api.jsonapi.access import has_job_secret
 from kwai_api.jsonapi.documents import ApiError, Attributes, document, read_document, resource
+from kwai_api.jsonapi.state import app_state
 
 
 async def create(request: Request) -> Response:
@@ -30,8 +31,8 @@ async def create(request: Request) -> Response:
     if not path.is_absolute():
         raise ApiError(422, "path should be absolute", pointer=attributes.pointer("path"))
     try:
-        store = ImageStore(request.app.state.settings.images.path)
-        await run_in_threadpool(backup, request.app.state.db, store, path)
+        state = app_state(request)
+        await run_in_threadpool(backup, state.db, ImageStore(state.settings.images.path), path)
     except BackupNotWritten as error:
         raise ApiError(422, str(error), pointer=attributes.pointer("path")) from None
     except DatabaseError as error:

@@ -32,7 +32,8 @@ from kwai_api.jsonapi.documents import (
     reference_id,
     relationship,
 )
-from kwai_api.jsonapi.requests import site_changed, utc_now
+from kwai_api.jsonapi.requests import site_changed
+from kwai_api.jsonapi.state import app_state
 from kwai_api.trainings.definition_routes import row_exists
 from kwai_api.trainings.training_routes import list_trainings
 from kwai_api.trainings.training_writes import (
@@ -138,8 +139,8 @@ async def cancel_route(request: Request) -> Response:
     content = await read_document(request)
     check_type(content, TYPE)
     asked = read_cancellation(content)
-    db, zone = request.app.state.db, request.app.state.settings.site.zone
-    ids = await run_in_threadpool(cancel_period, db, asked, utc_now(request), zone)
+    db, zone = app_state(request).db, app_state(request).settings.site.zone
+    ids = await run_in_threadpool(cancel_period, db, asked, app_state(request).clock(), zone)
     if ids:
         site_changed(request)
     found = await run_in_threadpool(

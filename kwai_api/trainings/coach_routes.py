@@ -37,7 +37,8 @@ from kwai_api.jsonapi.images import (
     image_identifier,
     image_relationship,
 )
-from kwai_api.jsonapi.requests import site_changed, site_languages, utc_now
+from kwai_api.jsonapi.requests import site_changed, site_languages
+from kwai_api.jsonapi.state import app_state
 
 TYPE = "coaches"
 
@@ -227,7 +228,7 @@ async def list_route(request: Request) -> Response:
     public = await optional_user(request) is None
     limits = page(request)
     count, rows = await run_in_threadpool(
-        list_coaches, request.app.state.db, limits, site_languages(request)
+        list_coaches, app_state(request).db, limits, site_languages(request)
     )
     return document([coach_resource(row, public) for row in rows], meta=limits.meta(count))
 
@@ -237,7 +238,7 @@ async def get_route(request: Request) -> Response:
     coach_id = parse_id(request.path_params["id"])
     public = await optional_user(request) is None
     row = await run_in_threadpool(
-        get_coach, request.app.state.db, coach_id, site_languages(request)
+        get_coach, app_state(request).db, coach_id, site_languages(request)
     )
     return document(coach_resource(row, public))
 
@@ -249,8 +250,8 @@ async def create_route(request: Request) -> Response:
     check_type(content, TYPE)
     languages = site_languages(request)
     changes, bios = read_coach(content, create=True), read_bios(Attributes(content), languages)
-    db = request.app.state.db
-    coach_id = await run_in_threadpool(create_coach, db, changes, bios, utc_now(request))
+    db = app_state(request).db
+    coach_id = await run_in_threadpool(create_coach, db, changes, bios, app_state(request).clock())
     site_changed(request)
     row = await run_in_threadpool(get_coach, db, coach_id, languages)
     return document(coach_resource(row), status=201)
@@ -264,8 +265,8 @@ async def update_route(request: Request) -> Response:
     check_type(content, TYPE, coach_id)
     languages = site_languages(request)
     changes, bios = read_coach(content, create=False), read_bios(Attributes(content), languages)
-    db = request.app.state.db
-    await run_in_threadpool(update_coach, db, coach_id, changes, bios, utc_now(request))
+    db = app_state(request).db
+    await run_in_threadpool(update_coach, db, coach_id, changes, bios, app_state(request).clock())
     site_changed(request)
     return document(coach_resource(await run_in_threadpool(get_coach, db, coach_id, languages)))
 
@@ -274,7 +275,7 @@ async def delete_route(request: Request) -> Response:
     """DELETE /trainings/coaches/{id}: 409 while trainings name the coach."""
     await require_user(request)
     coach_id = parse_id(request.path_params["id"])
-    await run_in_threadpool(delete_coach, request.app.state.db, coach_id)
+    await run_in_threadpool(delete_coach, app_state(request).db, coach_id)
     site_changed(request)
     return Response(status_code=204)
 

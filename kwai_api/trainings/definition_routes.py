@@ -35,7 +35,8 @@ from kwai_api.jsonapi.documents import (
     resource,
     timestamp,
 )
-from kwai_api.jsonapi.requests import site_changed, utc_now
+from kwai_api.jsonapi.requests import site_changed
+from kwai_api.jsonapi.state import app_state
 from kwai_api.trainings.schedules import DefinitionCoach, carry_to_future
 
 TYPE = "training_definitions"
@@ -361,7 +362,7 @@ async def list_route(request: Request) -> Response:
     """GET /training_definitions: every definition, in weekly order."""
     public = await optional_user(request) is None
     limits = page(request)
-    found = await run_in_threadpool(list_definitions, request.app.state.db, limits)
+    found = await run_in_threadpool(list_definitions, app_state(request).db, limits)
     return document([definition_resource(r, public) for r in found.rows], found.included(),
                     meta=limits.meta(found.count))
 
@@ -370,7 +371,7 @@ async def get_route(request: Request) -> Response:
     """GET /training_definitions/{id}; anonymous callers do not see the remark."""
     definition_id = parse_id(request.path_params["id"])
     public = await optional_user(request) is None
-    found = await run_in_threadpool(get_definition, request.app.state.db, definition_id)
+    found = await run_in_threadpool(get_definition, app_state(request).db, definition_id)
     return _respond(found, public=public)
 
 
@@ -380,10 +381,10 @@ async def create_route(request: Request) -> Response:
     content = await read_document(request)
     check_type(content, TYPE)
     changes = read_definition(content, create=True)
-    db = request.app.state.db
-    definition_id = await run_in_threadpool(create_definition, db, changes, utc_now(request))
+    state = app_state(request)
+    definition_id = await run_in_threadpool(create_definition, state.db, changes, state.clock())
     site_changed(request)
-    return _respond(await run_in_threadpool(get_definition, db, definition_id), status=201)
+    return _respond(await run_in_threadpool(get_definition, state.db, definition_id), status=201)
 
 
 def _applies_to_future(request: Request, content: dict[str, Any]) -> bool:
@@ -407,10 +408,11 @@ async def update_route(request: Request) -> Response:
     content = await read_document(request)
     check_type(content, TYPE, definition_id)
     changes = read_definition(content, create=False)
-    carry = request.app.state.settings.site if _applies_to_future(request, content) else None
-    db = request.app.state.db
+    state = app_state(request)
+    carry = state.settings.site if _applies_to_future(request, content) else None
+    db = state.db
     changed = await run_in_threadpool(update_definition, db, definition_id, changes,
-                                      utc_now(request), carry)
+                                      state.clock(), carry)
     site_changed(request)
     found = await run_in_threadpool(get_definition, db, definition_id)
     if changed is None:
@@ -423,7 +425,7 @@ async def delete_route(request: Request) -> Response:
     """DELETE /training_definitions/{id}: its trainings stay, without a definition."""
     await require_user(request)
     definition_id = parse_id(request.path_params["id"])
-    await run_in_threadpool(delete_definition, request.app.state.db, definition_id)
+    await run_in_threadpool(delete_definition, app_state(request).db, definition_id)
     site_changed(request)
     return Response(status_code=204)
 

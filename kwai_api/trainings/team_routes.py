@@ -34,7 +34,8 @@ from kwai_api.jsonapi.documents import (
     resource,
     timestamp,
 )
-from kwai_api.jsonapi.requests import site_changed, utc_now
+from kwai_api.jsonapi.requests import site_changed
+from kwai_api.jsonapi.state import app_state
 from kwai_api.trainings import definition_routes as definitions
 
 TYPE = "teams"
@@ -172,7 +173,7 @@ async def list_route(request: Request) -> Response:
     """GET /trainings/teams: every team, by name."""
     public = await optional_user(request) is None
     limits = page(request)
-    count, rows = await run_in_threadpool(list_teams, request.app.state.db, limits)
+    count, rows = await run_in_threadpool(list_teams, app_state(request).db, limits)
     return document([team_resource(row, public) for row in rows], meta=limits.meta(count))
 
 
@@ -180,7 +181,7 @@ async def get_route(request: Request) -> Response:
     """GET /trainings/teams/{id}."""
     team_id = parse_id(request.path_params["id"])
     public = await optional_user(request) is None
-    row = await run_in_threadpool(get_team, request.app.state.db, team_id)
+    row = await run_in_threadpool(get_team, app_state(request).db, team_id)
     return document(team_resource(row, public))
 
 
@@ -190,8 +191,8 @@ async def _write(request: Request, team_id: int | None) -> Response:
     content = await read_document(request)
     check_type(content, TYPE, team_id)
     changes = read_team(content, create=team_id is None)
-    db = request.app.state.db
-    saved = await run_in_threadpool(save_team, db, team_id, changes, utc_now(request))
+    db = app_state(request).db
+    saved = await run_in_threadpool(save_team, db, team_id, changes, app_state(request).clock())
     site_changed(request)
     row = await run_in_threadpool(get_team, db, saved)
     return document(team_resource(row), status=201 if team_id is None else 200)
@@ -211,7 +212,7 @@ async def delete_route(request: Request) -> Response:
     """DELETE /trainings/teams/{id}: 409 while trainings or definitions name the team."""
     await require_user(request)
     team_id = parse_id(request.path_params["id"])
-    await run_in_threadpool(delete_team, request.app.state.db, team_id)
+    await run_in_threadpool(delete_team, app_state(request).db, team_id)
     site_changed(request)
     return Response(status_code=204)
 

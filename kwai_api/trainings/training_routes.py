@@ -25,7 +25,8 @@ from kwai_api.jsonapi.documents import (
     resource,
     timestamp,
 )
-from kwai_api.jsonapi.requests import site_changed, site_languages, utc_now
+from kwai_api.jsonapi.requests import site_changed, site_languages
+from kwai_api.jsonapi.state import app_state
 from kwai_api.jsonapi.texts import TEXTS_SCHEMA
 from kwai_api.trainings import definition_routes as definitions
 from kwai_api.trainings.definition_routes import COACH_TYPE, coach_resource, row_exists
@@ -191,7 +192,7 @@ async def list_route(request: Request) -> Response:
     """GET /trainings: newest first; filter[year]/filter[month] count on the club's clock."""
     public = await optional_user(request) is None
     where, limits = read_filter(request, public), page(request)
-    found = await run_in_threadpool(list_trainings, request.app.state.db, where, limits,
+    found = await run_in_threadpool(list_trainings, app_state(request).db, where, limits,
                                     site_languages(request)[0])
     return _listed(found, limits, public)
 
@@ -200,7 +201,7 @@ async def get_route(request: Request) -> Response:
     """GET /trainings/{id}; for the public, an inactive training does not exist."""
     training_id = parse_id(request.path_params["id"])
     public = await optional_user(request) is None
-    found = await run_in_threadpool(get_training, request.app.state.db, training_id, public,
+    found = await run_in_threadpool(get_training, app_state(request).db, training_id, public,
                                     site_languages(request)[0])
     return _one(found, public)
 
@@ -211,10 +212,10 @@ async def create_route(request: Request) -> Response:
     content = await read_document(request)
     check_type(content, TYPE)
     given = read_training(content, site_languages(request), create=True)
-    db = request.app.state.db
-    training_id = await run_in_threadpool(create_training, db, given, utc_now(request), user.id)
+    state = app_state(request)
+    training_id = await run_in_threadpool(create_training, state.db, given, state.clock(), user.id)
     site_changed(request)
-    return _one(await run_in_threadpool(get_training, db, training_id, False,
+    return _one(await run_in_threadpool(get_training, state.db, training_id, False,
                                         site_languages(request)[0]), status=201)
 
 
@@ -225,10 +226,10 @@ async def update_route(request: Request) -> Response:
     content = await read_document(request)
     check_type(content, TYPE, training_id)
     given = read_training(content, site_languages(request), create=False)
-    db = request.app.state.db
-    await run_in_threadpool(update_training, db, training_id, given, utc_now(request), user.id)
+    state = app_state(request)
+    await run_in_threadpool(update_training, state.db, training_id, given, state.clock(), user.id)
     site_changed(request)
-    return _one(await run_in_threadpool(get_training, db, training_id, False,
+    return _one(await run_in_threadpool(get_training, state.db, training_id, False,
                                         site_languages(request)[0]))
 
 
@@ -236,7 +237,7 @@ async def delete_route(request: Request) -> Response:
     """DELETE /trainings/{id}."""
     await require_user(request)
     training_id = parse_id(request.path_params["id"])
-    await run_in_threadpool(delete_training, request.app.state.db, training_id)
+    await run_in_threadpool(delete_training, app_state(request).db, training_id)
     site_changed(request)
     return Response(status_code=204)
 
@@ -246,7 +247,7 @@ async def definition_list_route(request: Request) -> Response:
     definition_id = parse_id(request.path_params["id"])
     public = await optional_user(request) is None
     where, limits = read_filter(request, public, definition_id), page(request)
-    db = request.app.state.db
+    db = app_state(request).db
     await run_in_threadpool(definitions.get_definition, db, definition_id)
     found = await run_in_threadpool(list_trainings, db, where, limits,
                                     site_languages(request)[0])
@@ -260,13 +261,13 @@ async def generate_route(request: Request) -> Response:
     by_query = "start" in request.query_params or "end" in request.query_params
     content = None if by_query else await read_document(request)
     first, last = read_range(request.query_params, content)
-    db, site = request.app.state.db, request.app.state.settings.site
-    ids = await run_in_threadpool(definitions.generate_trainings, db, definition_id, first, last,
-                                  site, utc_now(request), user.id)
+    state = app_state(request)
+    ids = await run_in_threadpool(definitions.generate_trainings, state.db, definition_id, first,
+                                  last, state.settings.site, state.clock(), user.id)
     if ids:
         site_changed(request)
     limits = Page(None, None)
-    found = await run_in_threadpool(list_trainings, db, TrainingFilter(active=None, ids=ids),
+    found = await run_in_threadpool(list_trainings, state.db, TrainingFilter(active=None, ids=ids),
                                     limits, site_languages(request)[0])
     return _listed(found, limits, public=False, status=201 if ids else 200)
 

@@ -26,6 +26,7 @@ from kwai_api.jsonapi.documents import (
     relationship,
 )
 from kwai_api.jsonapi.requests import month_period
+from kwai_api.jsonapi.state import app_state
 from kwai_api.jsonapi.texts import parse_texts
 from kwai_api.trainings.definition_routes import row_exists
 
@@ -90,7 +91,7 @@ def read_filter(request: Request, public: bool, definition: int | None = None) -
     holds the trainings that start in it on the club's wall clock. filter[start] and
     filter[end] are UTC timestamps, both inclusive.
     """
-    zone = request.app.state.settings.site.zone
+    zone = app_state(request).settings.site.zone
     period = month_period(request, zone, "filter[year]", "filter[month]", years=(1900, 2999))
     month_from, month_before = period or (None, None)
     since, until = _window(request)

@@ -83,7 +83,8 @@ def iso(context: Context, value: date | datetime) -> str:
 def language_name(context: Context, code: str) -> str:
     """The name of language `code` in the page's language: "Engels" on a Dutch page."""
     try:
-        return Locale.parse(context["lang"]).languages.get(code, code)
+        name: str = Locale.parse(context["lang"]).languages.get(code, code)
+        return name
     except (ValueError, LookupError):
         return code
 

@@ -59,7 +59,8 @@ def _timezone(name: str, first_year: int, last_year: int) -> bytes:
     component = Timezone.from_tzinfo(
         ZoneInfo(name), first_date=date(first_year, 1, 1), last_date=date(last_year, 12, 31)
     )
-    return component.to_ical()
+    ical: bytes = component.to_ical()
+    return ical
 
 
 @lru_cache(maxsize=65536)

@@ -16,22 +16,24 @@ import os
 import shutil
 import subprocess
 import sys
+import traceback
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from jinja2 import select_autoescape
+from jinja2 import TemplateSyntaxError, select_autoescape
 
 from kwai_api.core.images import PUBLIC_DIR
 from kwai_gen import release as releases
-from kwai_gen.forked import ChildFailed, Forked, die_with_parent
+from kwai_gen.forked import ChildFailed, Explained, Forked, die_with_parent
 from kwai_gen.model import Club, ContentPage, Text
 from kwai_gen.plan.outputs import Output, SiteInfo
 from kwai_gen.render.digest import Digester
 
 
-class BuildFailed(Exception):
-    """A build that could not finish; the live site is unchanged. The message says why."""
+class BuildFailed(Explained):
+    """A build that could not finish; the live site is unchanged. The message says why (for a
+    page that failed to render: the template, its line and the page)."""
 
     build_id: int | None = None  # the record of the failed build, once it is recorded
 
@@ -193,7 +195,7 @@ def pelican_settings(
 
     from kwai_gen.render.filters import FILTERS
 
-    return read_settings(
+    settings: dict[str, Any] = read_settings(
         None,
         override={
             "PATH": str(content),
@@ -227,6 +229,7 @@ def pelican_settings(
             **extra,
         },
     )
+    return settings
 
 
 def _kwai_generator(pelican: Any) -> type:
@@ -329,11 +332,14 @@ def _render_into(
     output: Output,
     outcome: _Outcome,
 ) -> None:
-    context = output.made()
-    if output.template in renderers:
-        content = renderers[output.template](context)
-    else:
-        content = env.get_template(output.template).render(**context).encode("utf-8")
+    try:
+        context = output.made()
+        if output.template in renderers:
+            content = renderers[output.template](context)
+        else:
+            content = env.get_template(output.template).render(**context).encode("utf-8")
+    except Exception as error:
+        raise BuildFailed(failed_page(error, output)) from error
     if release.same_as_live(output.path, content):
         release.reuse(output.path)
         return
@@ -341,6 +347,30 @@ def _render_into(
     outcome.written += 1
     if output.path.endswith(".html") and b"data-pagefind-body" in content:
         outcome.search_changed = True
+
+
+def failed_page(error: Exception, output: Output) -> str:
+    """What went wrong rendering a page: the template and line where it broke, and the page."""
+    where = output.template
+    if isinstance(error, TemplateSyntaxError) and error.lineno:
+        where = f"{error.name or error.filename or output.template}, line {error.lineno}"
+    else:  # Jinja2 puts the template's own lines into the traceback
+        frames = [f for f in traceback.extract_tb(error.__traceback__) if _is_template(f.filename)]
+        if frames:
+            where = f"{_template_name(frames[-1].filename)}, line {frames[-1].lineno}"
+    return f"{where}, page /{output.path}: {type(error).__name__}: {error}"
+
+
+def _is_template(filename: str) -> bool:
+    return not filename.endswith(".py") and not filename.startswith("<")
+
+
+def _template_name(filename: str) -> str:
+    """The template's name as the theme knows it: its path under templates/."""
+    parts = Path(filename).parts
+    if "templates" not in parts:
+        return Path(filename).name
+    return "/".join(parts[len(parts) - parts[::-1].index("templates"):])
 
 
 _theme_digests: dict[tuple[str, float], str] = {}
