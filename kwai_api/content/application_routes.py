@@ -18,7 +18,7 @@ from starlette.routing import BaseRoute, Route
 
 from kwai_api.core.database import Database, Row, Transaction
 from kwai_api.jsonapi import openapi
-from kwai_api.jsonapi.access import require_user
+from kwai_api.jsonapi.access import optional_user, public_view, require_user
 from kwai_api.jsonapi.documents import (
     MISSING,
     ApiError,
@@ -241,11 +241,13 @@ def _write_texts(tx: Transaction, current: Row, locale: str, texts: dict[str, An
 
 
 async def get_applications(request: Request) -> Response:
-    """GET /portal/applications: every application, by weight."""
+    """GET /portal/applications: every application, by weight (anonymous: without remarks)."""
+    user = await optional_user(request)
     rows = await run_in_threadpool(list_applications, request.app.state.db,
                                    site_languages(request))
-    return document([application_resource(row) for row in rows],
-                    meta={"count": len(rows), "offset": None, "limit": None})
+    data = [application_resource(row) for row in rows]
+    return document(data if user else public_view(data),
+                    meta={"count": len(rows), "offset": 0, "limit": None})
 
 
 async def get_application(request: Request) -> Response:
@@ -256,14 +258,15 @@ async def get_application(request: Request) -> Response:
     )
     if row is None:
         raise ApiError(404, "there is no such application")
-    return document(application_resource(row))
+    data = [application_resource(row)]
+    return document((data if await optional_user(request) else public_view(data))[0])
 
 
 async def patch_application(request: Request) -> Response:
     """PATCH /portal/applications/{id}: edit what the document sends."""
     await require_user(request)  # every authenticated user may edit content
     application_id = parse_id(request.path_params["id"])
-    doc = await read_document(request)
+    doc = await read_document(request, _BODY)
     check_type(doc, TYPE, application_id)
     row = await run_in_threadpool(
         edit_application, request.app.state.db, application_id, doc, site_languages(request),
@@ -290,6 +293,7 @@ _ATTRIBUTES: dict[str, Any] = {
     "events": {"type": "boolean"},
     "weight": {"type": "integer", "minimum": -MAX_INT, "maximum": MAX_INT},
 }
+_BODY = openapi.document_schema(TYPE, _ATTRIBUTES)
 _ID = [openapi.path_param("id")]
 
 openapi_paths: dict[str, Any] = {
@@ -304,7 +308,7 @@ openapi_paths: dict[str, Any] = {
             {200: "the application", 404: "unknown", **openapi.WRITE_ERRORS,
              409: "name taken or other type/id"},
             parameters=_ID,
-            body=openapi.document_schema(TYPE, _ATTRIBUTES),
+            body=_BODY,
             auth=True,
         ),
     },

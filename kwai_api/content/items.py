@@ -134,11 +134,15 @@ class Content:
         db.write(work)
 
     async def save_request(
-        self, request: Request, content_id: int | None, save: Save, find: Find
+        self, request: Request, content_id: int | None, save: Save, find: Find,
+        body: dict[str, Any],
     ) -> Response:
-        """Answer a POST (content_id None: 201) or PATCH (200) with the saved content."""
+        """Answer a POST (content_id None: 201) or PATCH (200) with the saved content.
+
+        `body` is the request schema: what it does not declare is refused.
+        """
         user = await require_user(request)
-        doc = await read_document(request)
+        doc = await read_document(request, body)
         check_type(doc, self.type, content_id)
         db, languages = request.app.state.db, site_languages(request)
         saved = await run_in_threadpool(

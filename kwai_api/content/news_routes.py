@@ -25,7 +25,7 @@ from kwai_api.content.application_routes import (
 from kwai_api.content.items import APPLICATION_RELATIONSHIP, Content, MakeResource
 from kwai_api.core.database import Database, Row, Transaction
 from kwai_api.jsonapi import openapi
-from kwai_api.jsonapi.access import optional_user
+from kwai_api.jsonapi.access import optional_user, public_view
 from kwai_api.jsonapi.documents import (
     ApiError,
     Attributes,
@@ -195,6 +195,8 @@ async def get_stories(request: Request) -> Response:
     count, data, included = await run_in_threadpool(
         list_stories, request.app.state.db, filters, paging, site_languages(request)
     )
+    if user is None:
+        data, included = public_view(data), public_view(included)
     return document(data, included, meta=paging.meta(count))
 
 
@@ -206,18 +208,20 @@ async def get_story(request: Request) -> Response:
         find_story, request.app.state.db, story_id, site_languages(request),
         None if user else utc_now(request),
     )
+    if user is None:
+        [data], included = public_view([data]), public_view(included)
     return document(data, included)
 
 
 async def post_story(request: Request) -> Response:
     """POST /news_items: 201 with the new news item."""
-    return await STORIES.save_request(request, None, save_story, find_story)
+    return await STORIES.save_request(request, None, save_story, find_story, _BODY)
 
 
 async def patch_story(request: Request) -> Response:
     """PATCH /news_items/{id}: change what the document sends; sent texts replace all texts."""
     story_id = parse_id(request.path_params["id"])
-    return await STORIES.save_request(request, story_id, save_story, find_story)
+    return await STORIES.save_request(request, story_id, save_story, find_story, _BODY)
 
 
 async def delete_story(request: Request) -> Response:
@@ -241,6 +245,8 @@ _BODY = openapi.document_schema(
         "publish_date": openapi.TIMESTAMP,
         "end_date": _TIME,
         "promotion": {"type": "integer", "minimum": 0, "maximum": MAX_INT},
+        "priority": {"type": "integer", "minimum": 0, "maximum": MAX_INT,
+                     "description": "the old API's name for promotion"},
         "promotion_end_date": _TIME,
         "remark": openapi.nullable(openapi.string()),
         "texts": TEXTS_SCHEMA,
@@ -262,7 +268,7 @@ openapi_paths: dict[str, Any] = {
         "get": openapi.operation(
             f"News items, newest first (page[limit] defaults to {DEFAULT_LIMIT}); anonymous"
             " callers get only live ones",
-            {200: "news items", 400: "bad filter or page", 401: "bad token",
+            {200: "news items", 400: "bad filter or page",
              404: "unknown filter[application]"},
             parameters=_FILTERS + openapi.PAGE_PARAMETERS,
         ),
@@ -272,7 +278,7 @@ openapi_paths: dict[str, Any] = {
     },
     "/news_items/{id}": {
         "get": openapi.operation("One news item (anonymous: only a live one)",
-                                 {200: "the news item", 401: "bad token", 404: "unknown"},
+                                 {200: "the news item", 404: "unknown"},
                                  parameters=_ID),
         "patch": openapi.operation("Edit a news item", {200: "the news item", 404: "unknown",
                                                         **openapi.WRITE_ERRORS},

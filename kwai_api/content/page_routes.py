@@ -20,7 +20,7 @@ from kwai_api.content.application_routes import (
 from kwai_api.content.items import APPLICATION_RELATIONSHIP, Content
 from kwai_api.core.database import Database, Row
 from kwai_api.jsonapi import openapi
-from kwai_api.jsonapi.access import optional_user
+from kwai_api.jsonapi.access import optional_user, public_view
 from kwai_api.jsonapi.documents import (
     Attributes,
     Page,
@@ -124,6 +124,8 @@ async def get_pages(request: Request) -> Response:
         list_pages, request.app.state.db, user is None, enabled,
         request.query_params.get("filter[application]"), paging, site_languages(request),
     )
+    if user is None:
+        data, included = public_view(data), public_view(included)
     return document(data, included, meta=paging.meta(count))
 
 
@@ -134,18 +136,20 @@ async def get_page(request: Request) -> Response:
     data, included = await run_in_threadpool(
         find_page, request.app.state.db, page_id, site_languages(request), user is None
     )
+    if user is None:
+        [data], included = public_view([data]), public_view(included)
     return document(data, included)
 
 
 async def post_page(request: Request) -> Response:
     """POST /pages: 201 with the new page."""
-    return await PAGES.save_request(request, None, save_page, find_page)
+    return await PAGES.save_request(request, None, save_page, find_page, _BODY)
 
 
 async def patch_page(request: Request) -> Response:
     """PATCH /pages/{id}: change what the document sends; sent texts replace all texts."""
     page_id = parse_id(request.path_params["id"])
-    return await PAGES.save_request(request, page_id, save_page, find_page)
+    return await PAGES.save_request(request, page_id, save_page, find_page, _BODY)
 
 
 async def delete_page(request: Request) -> Response:
@@ -181,7 +185,7 @@ openapi_paths: dict[str, Any] = {
     "/pages": {
         "get": openapi.operation(
             "Pages by application, then priority; anonymous callers get only enabled ones",
-            {200: "pages", 400: "bad filter or page", 401: "bad token",
+            {200: "pages", 400: "bad filter or page",
              404: "unknown filter[application]"},
             parameters=_FILTERS + openapi.PAGE_PARAMETERS,
         ),
@@ -190,7 +194,7 @@ openapi_paths: dict[str, Any] = {
     },
     "/pages/{id}": {
         "get": openapi.operation("One page (anonymous: only an enabled one)",
-                                 {200: "the page", 401: "bad token", 404: "unknown"},
+                                 {200: "the page", 404: "unknown"},
                                  parameters=_ID),
         "patch": openapi.operation("Edit a page", {200: "the page", 404: "unknown",
                                                    **openapi.WRITE_ERRORS},

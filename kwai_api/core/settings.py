@@ -193,6 +193,10 @@ def _validated(settings: Settings) -> Settings:
         raise SettingsError("setting [security] secret_keys needs at least one key")
     if not site.url.startswith(("http://", "https://")):
         raise SettingsError("setting [site] url should be an absolute http(s) URL")
+    if any(origin == "*" or not origin.startswith(("http://", "https://"))
+           for origin in settings.api.cors_origins):
+        raise SettingsError("setting [api] cors_origins lists origins such as https://example.org,"
+                            " never *")
     return settings
 
 

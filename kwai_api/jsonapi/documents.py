@@ -168,7 +168,7 @@ class Page:
 
     def meta(self, count: int) -> dict[str, Any]:
         """The list `meta` every list answer carries."""
-        return {"count": count, "offset": self.offset, "limit": self.limit}
+        return {"count": count, "offset": self.offset or 0, "limit": self.limit}
 
     def sql(self) -> str:
         """The LIMIT/OFFSET clause (values are validated integers)."""
@@ -222,8 +222,12 @@ async def body(request: Request) -> bytes:
         raise ApiError(400, "the request body was not received in full") from None
 
 
-async def read_document(request: Request) -> dict[str, Any]:
-    """The JSON:API document of a request: an object with a `data` object, else 4xx."""
+async def read_document(request: Request, schema: Mapping[str, Any]) -> dict[str, Any]:
+    """The JSON:API document of a request: an object with a `data` object, else 4xx.
+
+    `schema` is the route's request schema (`openapi.document_schema`): the document may set only
+    the attributes and relationships it declares, so that no edit is ever dropped unseen.
+    """
     if _media_type(request) not in _JSON_TYPES:
         raise ApiError(415, "send the document as application/vnd.api+json or application/json")
     raw = await body(request)
@@ -242,7 +246,28 @@ async def read_document(request: Request) -> dict[str, Any]:
         raise ApiError(422, "attributes should be an object", pointer="/data/attributes")
     if "relationships" in data and not isinstance(data["relationships"], dict):
         raise ApiError(422, "relationships should be an object", pointer="/data/relationships")
+    refuse_unknown(data, schema)
     return content
+
+
+def declared(schema: Mapping[str, Any], member: str) -> set[str]:
+    """The names a request schema declares under `data.attributes` or `data.relationships`."""
+    data = schema["properties"]["data"]["properties"]
+    return set(data.get(member, {}).get("properties", {}))
+
+
+def refuse_unknown(data: Mapping[str, Any], schema: Mapping[str, Any]) -> None:
+    """422 naming the first attribute or relationship the resource does not know."""
+    for member, kind in (("attributes", "attribute"), ("relationships", "relationship")):
+        known = declared(schema, member)
+        for name in data.get(member) or {}:
+            if name not in known:
+                accepted = ", ".join(sorted(known)) or "none"
+                raise ApiError(
+                    422,
+                    f"{name!r} is not a known {kind} (known: {accepted})",
+                    pointer=f"/data/{member}/{name}",
+                )
 
 
 async def read_form(request: Request) -> FormData:

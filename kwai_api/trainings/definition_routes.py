@@ -66,7 +66,7 @@ def definition_resource(row: Row, public: bool = False) -> dict[str, Any]:
         "end_time": row["end_time"].strftime("%H:%M:%S"),
         "active": row["active"],
         "location": row["location"],
-        "remark": None if public else row["remark"],
+        "remark": None if public else row["remark"] or "",
         "created_at": timestamp(row["created_at"]),
         "updated_at": timestamp(row["updated_at"]),
     }, {"team": team})
@@ -291,7 +291,7 @@ async def get_route(request: Request) -> Response:
 async def create_route(request: Request) -> Response:
     """POST /training_definitions: a new weekly slot."""
     await require_user(request)
-    content = await read_document(request)
+    content = await read_document(request, _NEW)
     check_type(content, TYPE)
     changes = read_definition(content, create=True)
     db = request.app.state.db
@@ -304,7 +304,7 @@ async def update_route(request: Request) -> Response:
     """PATCH /training_definitions/{id}: change the fields that are sent."""
     await require_user(request)
     definition_id = parse_id(request.path_params["id"])
-    content = await read_document(request)
+    content = await read_document(request, _CHANGE)
     check_type(content, TYPE, definition_id)
     changes = read_definition(content, create=False)
     db = request.app.state.db
@@ -342,27 +342,26 @@ _ATTRIBUTES = {
     "remark": oa.nullable(oa.string()),
 }
 _TEAM = {"team": oa.nullable(oa.identifier_schema("teams"))}
+_NEW = oa.document_schema(TYPE, _ATTRIBUTES, ("name", "weekday", "start_time", "end_time"), _TEAM)
+_CHANGE = oa.document_schema(TYPE, _ATTRIBUTES, relationships=_TEAM)
 _ID = [oa.path_param("id")]
 
 openapi_paths: dict[str, Any] = {
     "/training_definitions": {
         "get": oa.operation("List training definitions (anonymous: without remarks)",
-                            {200: "the definitions", 400: "bad page parameter",
-                             401: "bad token"},
+                            {200: "the definitions", 400: "bad page parameter"},
                             parameters=oa.PAGE_PARAMETERS),
         "post": oa.operation("Create a training definition", {201: "created", **oa.WRITE_ERRORS},
-                             body=oa.document_schema(
-                                 TYPE, _ATTRIBUTES, ("name", "weekday", "start_time", "end_time"),
-                                 _TEAM),
+                             body=_NEW,
                              auth=True),
     },
     "/training_definitions/{id}": {
         "get": oa.operation("One training definition (anonymous: without its remark)",
-                            {200: "the definition", 401: "bad token", 404: "unknown"},
+                            {200: "the definition", 404: "unknown"},
                             parameters=_ID),
         "patch": oa.operation("Change a training definition",
                               {200: "changed", 404: "unknown", **oa.WRITE_ERRORS}, parameters=_ID,
-                              body=oa.document_schema(TYPE, _ATTRIBUTES, relationships=_TEAM),
+                              body=_CHANGE,
                               auth=True),
         "delete": oa.operation("Delete a training definition (its trainings stay)",
                                {204: "deleted", 401: "not authenticated", 404: "unknown"},

@@ -52,7 +52,7 @@ def test_the_default_page_is_ten_with_meta(client: TestClient, db: Database) -> 
     body = client.get(URL).json()
 
     assert [item["id"] for item in body["data"]] == live[:10]
-    assert body["meta"] == {"count": len(live), "offset": None, "limit": 10}
+    assert body["meta"] == {"count": len(live), "offset": 0, "limit": 10}
 
 
 def test_pages_through_with_offset_and_limit(client: TestClient, db: Database) -> None:
@@ -243,10 +243,11 @@ def test_an_unknown_story_is_a_404(client: TestClient, key: str) -> None:
     assert client.get(f"{URL}/{key}").status_code == 404
 
 
-def test_a_bad_token_is_a_401_even_for_reads(client: TestClient) -> None:
+def test_a_bad_token_reads_like_no_token(client: TestClient) -> None:
     response = client.get(URL, headers={"Authorization": "Bearer nonsense"})
 
-    assert response.status_code == 401
+    assert response.status_code == 200
+    assert response.json() == client.get(URL).json()
 
 
 # -- writing -------------------------------------------------------------------------------

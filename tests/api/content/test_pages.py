@@ -51,7 +51,7 @@ def test_lists_enabled_pages_by_application_then_priority(
     response = client.get(URL)
 
     assert ids(response) == expected
-    assert response.json()["meta"] == {"count": len(expected), "offset": None, "limit": None}
+    assert response.json()["meta"] == {"count": len(expected), "offset": 0, "limit": None}
 
 
 def test_priority_orders_the_pages_of_an_application(client: TestClient, db: Database) -> None:

@@ -41,6 +41,7 @@ def test_file_and_environment(tmp_path: Path) -> None:
         ({"KWAI_SITE_TIMEZONE": "Mars/Olympus"}, "[site] timezone"),
         ({"KWAI_EMAIL_SECURITY": "ssl3"}, "[email] security"),
         ({"KWAI_SITE_URL": "example.org"}, "[site] url"),
+        ({"KWAI_API_CORS_ORIGINS": "*"}, "[api] cors_origins"),
     ],
 )
 def test_invalid_values_name_the_key(env: dict[str, str], named: str) -> None:
