@@ -17,6 +17,8 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from kwai_api.core.database import Database, Row, Transaction
+from kwai_api.core.settings import SiteSettings
+from kwai_api.core.site_paths import taken_by_site
 from kwai_api.jsonapi import openapi
 from kwai_api.jsonapi.access import optional_user, public_view, require_user
 from kwai_api.jsonapi.documents import (
@@ -174,16 +176,20 @@ def bounded(attributes: Attributes, name: str, minimum: int = -MAX_INT) -> int |
 
 
 def edit_application(
-    db: Database, application_id: int, doc: dict[str, Any], languages: Sequence[str],
-    now: datetime,
+    db: Database, application_id: int, doc: dict[str, Any], site: SiteSettings, now: datetime,
 ) -> Row:
     """Apply the sent attributes; title and descriptions go to the default locale's texts."""
     attributes = Attributes(doc)
+    languages = site.languages
     changes: dict[str, Any] = {}
     if attributes.has("name"):
         changes["name"] = attributes.text("name", required=True)
         if not _SLUG.match(changes["name"]):
             raise ApiError(422, "name should be a slug: lowercase letters, digits and dashes",
+                           pointer=attributes.pointer("name"))
+        clash = taken_by_site(changes["name"], languages, site.content)
+        if clash:
+            raise ApiError(422, f"/{changes['name']}/ is {clash}; choose another name",
                            pointer=attributes.pointer("name"))
     if attributes.has("remark"):
         changes["remark"] = attributes.text("remark")
@@ -269,7 +275,8 @@ async def patch_application(request: Request) -> Response:
     doc = await read_document(request, _BODY)
     check_type(doc, TYPE, application_id)
     row = await run_in_threadpool(
-        edit_application, request.app.state.db, application_id, doc, site_languages(request),
+        edit_application, request.app.state.db, application_id, doc,
+        request.app.state.settings.site,
         utc_now(request),
     )
     site_changed(request)

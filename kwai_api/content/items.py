@@ -52,6 +52,7 @@ class Content:
     texts: str  # its texts, one of texts.TEXT_TABLES
     holds: str  # the application flag that allows it: "news" or "pages"
     missing: str  # the 404 detail of an unknown id
+    dates: tuple[str, ...] = ()  # its timestamp attributes, kept within settings.dates
 
     def resources(
         self, tx: Transaction, rows: list[Row], make: MakeResource, languages: Sequence[str]
@@ -144,6 +145,10 @@ class Content:
         user = await require_user(request)
         doc = await read_document(request, body)
         check_type(doc, self.type, content_id)
+        window = request.app.state.settings.dates.content_window(utc_now(request))
+        attributes = Attributes(doc)
+        for name in self.dates:
+            attributes.when(name, window=window)
         db, languages = request.app.state.db, site_languages(request)
         saved = await run_in_threadpool(
             save, db, content_id, doc, languages, utc_now(request), user.id

@@ -41,7 +41,8 @@ from kwai_api.jsonapi.requests import month_period, site_languages, utc_now
 from kwai_api.jsonapi.texts import TEXTS_SCHEMA
 
 TYPE = "news_items"
-STORIES = Content(TYPE, "news_stories", "news_story_texts", "news", "there is no such news item")
+STORIES = Content(TYPE, "news_stories", "news_story_texts", "news", "there is no such news item",
+                  dates=("publish_date", "end_date", "promotion_end_date"))
 DEFAULT_LIMIT = 10
 LIVE = "s.enabled AND s.publish_date <= ? AND (s.end_date IS NULL OR s.end_date > ?)"
 PROMOTED = "s.promotion > 0 AND (s.promotion_end_date IS NULL OR s.promotion_end_date > ?)"

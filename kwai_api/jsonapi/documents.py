@@ -7,6 +7,7 @@ produce a 500.
 from __future__ import annotations
 
 import json
+import re
 import uuid as uuid_module
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -20,6 +21,8 @@ from starlette.responses import Response
 from kwai_api.core.errors import ApiError
 
 MEDIA_TYPE = "application/vnd.api+json"
+# characters XML 1.0 (feeds, sitemaps) cannot hold; tab, newline and carriage return can
+_UNPUBLISHABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 TIMESTAMP = "%Y-%m-%d %H:%M:%S"
 _JSON_TYPES = {MEDIA_TYPE, "application/json", "text/json", ""}
 _FORM_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data"}
@@ -55,7 +58,7 @@ def timestamp(value: datetime | date | None) -> str | None:
     if isinstance(value, datetime):
         if value.tzinfo is not None:
             value = value.astimezone(UTC).replace(tzinfo=None)
-        return value.strftime(TIMESTAMP)
+        return value.isoformat(" ", "seconds")  # strftime drops the zeros of year 1 to 999
     return value.isoformat()
 
 
@@ -338,16 +341,33 @@ class Attributes:
         return value
 
     def text(self, name: str, required: bool = False, default: str | None = None) -> str | None:
-        """A string attribute."""
+        """A string attribute the site can publish (no control character XML 1.0 refuses)."""
         value = self.get(name, str, required=required, default=default)
         if required and not value.strip():
             raise ApiError(422, f"{name} is required", pointer=self.pointer(name))
+        found = _UNPUBLISHABLE.search(value) if value else None
+        if found:
+            raise ApiError(
+                422,
+                f"{name} holds the control character U+{ord(found.group()):04X},"
+                " which a web page cannot show",
+                pointer=self.pointer(name),
+            )
         return value
 
-    def when(self, name: str, required: bool = False) -> datetime | None:
-        """A timestamp attribute, in naive UTC."""
+    def when(
+        self, name: str, required: bool = False, window: tuple[datetime, datetime] | None = None
+    ) -> datetime | None:
+        """A timestamp attribute, in naive UTC, within `window` (first, last) when given."""
         value = self.get(name, str, required=required)
-        return None if value is None else parse_timestamp(value, pointer=self.pointer(name))
+        if value is None:
+            return None
+        moment = parse_timestamp(value, pointer=self.pointer(name))
+        if window is not None and not window[0] <= moment <= window[1]:
+            first, last = (timestamp(end) for end in window)
+            raise ApiError(422, f"{name} should lie from {first} to {last}",
+                           pointer=self.pointer(name))
+        return moment
 
 
 MISSING: Any = object()  # a relationship the request did not send (PATCH leaves it as it is)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
@@ -199,12 +200,17 @@ async def get_route(request: Request) -> Response:
     return _one(found, public)
 
 
+def _window(request: Request) -> tuple[datetime, datetime]:
+    """The first and last moment a training may take place (settings.dates)."""
+    return request.app.state.settings.dates.training_window(utc_now(request))
+
+
 async def create_route(request: Request) -> Response:
     """POST /trainings."""
     user = await require_user(request)
     content = await read_document(request, _NEW)
     check_type(content, TYPE)
-    given = read_training(content, site_languages(request), create=True)
+    given = read_training(content, site_languages(request), create=True, window=_window(request))
     db = request.app.state.db
     training_id = await run_in_threadpool(create_training, db, given, utc_now(request), user.id)
     site_changed(request)
@@ -217,7 +223,8 @@ async def update_route(request: Request) -> Response:
     training_id = parse_id(request.path_params["id"])
     content = await read_document(request, _CHANGE)
     check_type(content, TYPE, training_id)
-    given = read_training(content, site_languages(request), create=False)
+    given = read_training(content, site_languages(request), create=False,
+                          window=_window(request))
     db = request.app.state.db
     await run_in_threadpool(update_training, db, training_id, given, utc_now(request), user.id)
     site_changed(request)
@@ -263,7 +270,7 @@ async def generate_route(request: Request) -> Response:
     definition_id = parse_id(request.path_params["id"])
     by_query = "start" in request.query_params or "end" in request.query_params
     content = None if by_query else await read_document(request, _RANGE_BODY)
-    first, last = read_range(request.query_params, content)
+    first, last = read_range(request.query_params, content, _window(request))
     db, site = request.app.state.db, request.app.state.settings.site
     ids = await run_in_threadpool(definitions.generate_trainings, db, definition_id, first, last,
                                   site, utc_now(request), user.id)

@@ -9,15 +9,14 @@ from __future__ import annotations
 
 from datetime import date
 
+from kwai_api.core.site_paths import SITE_DIRECTORIES
 from kwai_gen.model import Page, Story, Team, Text, text_for
 from kwai_gen.plan.outputs import SiteInfo
 from kwai_gen.plan.slugs import slugify
 
 # Top-level paths the site itself uses: an application with one of these names gets "-info"
-# appended to its directory so that it never overwrites them.
-RESERVED = frozenset(
-    {"news", "feeds", "coaches", "search", "theme", "images", "pagefind", "api", "auth", "404"}
-)
+# appended to its directory so that it never overwrites them (the API refuses such names).
+RESERVED = SITE_DIRECTORIES
 AGENDA = "trainings"  # the application whose page is merged into the agenda
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -42,6 +43,8 @@ def test_file_and_environment(tmp_path: Path) -> None:
         ({"KWAI_EMAIL_SECURITY": "ssl3"}, "[email] security"),
         ({"KWAI_SITE_URL": "example.org"}, "[site] url"),
         ({"KWAI_API_CORS_ORIGINS": "*"}, "[api] cors_origins"),
+        ({"KWAI_DATES_YEARS_AHEAD": "-1"}, "[dates]"),
+        ({"KWAI_DATES_TRAINING_YEARS": "three"}, "[dates] training_years"),
     ],
 )
 def test_invalid_values_name_the_key(env: dict[str, str], named: str) -> None:
@@ -65,3 +68,15 @@ def test_production_refuses_default_secrets() -> None:
     require_production_secrets(
         Settings.load(env={"KWAI_SECURITY_SECRET_KEYS": "s1,s2", "KWAI_SECURITY_JOB_SECRET": "j"})
     )
+
+
+def test_date_windows(tmp_path: Path) -> None:
+    path = tmp_path / "kwai.toml"
+    path.write_text("[dates]\nearliest_year = 1950\nyears_ahead = 10\n")
+    settings = Settings.load(path, env={"KWAI_DATES_TRAINING_YEARS": "1"})
+    now = datetime(2024, 2, 29, 18)
+    assert settings.dates.content_window(now) == (datetime(1950, 1, 1), datetime(2034, 2, 28, 18))
+    assert settings.dates.training_window(now) == (datetime(2023, 2, 28, 18),
+                                                   datetime(2025, 2, 28, 18))
+    default = Settings.load(env={}).dates
+    assert (default.earliest_year, default.years_ahead, default.training_years) == (1900, 50, 3)
