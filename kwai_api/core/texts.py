@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -28,6 +28,20 @@ class TextInput:
     summary: str = ""
     content: str = ""
     format: str = "md"
+    # the rendered summary and content; rendered by `rendered` before a write, else in text_rows
+    html: tuple[str, str] | None = None
+
+
+def rendered(text: TextInput) -> TextInput:
+    """The text with its HTML; render before the write transaction (MarkupError when costly)."""
+    return replace(text, html=html_of(text))
+
+
+def html_of(text: TextInput) -> tuple[str, str]:
+    """The rendered summary and content of a text."""
+    if text.html is not None:
+        return text.html
+    return to_html(text.summary, text.format), to_html(text.content, text.format)
 
 
 # The columns of every text table after its owner column.
@@ -57,8 +71,7 @@ def text_rows(
             t.title,
             t.summary,
             t.content,
-            to_html(t.summary, t.format),
-            to_html(t.content, t.format),
+            *html_of(t),
             author_id,
             now,
             now,

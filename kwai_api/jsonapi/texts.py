@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from kwai_api.core.errors import ApiError
-from kwai_api.core.markup import FORMATS
+from kwai_api.core.markup import FORMATS, MarkupError, to_html
 from kwai_api.core.texts import TextInput
 from kwai_api.jsonapi import openapi
 from kwai_api.jsonapi.documents import Attributes
@@ -17,7 +17,8 @@ def parse_texts(
 ) -> list[TextInput]:
     """The texts attribute `name`: at least one, one per known locale, each with a title; else 422.
 
-    News items and pages send `texts`; trainings send the same objects as `contents`.
+    News items and pages send `texts`; trainings send the same objects as `contents`. Each
+    text is rendered here, before the write transaction opens (call this off the event loop).
     """
     base = attributes.pointer(name)
     items = attributes.get(name, list, required=True)
@@ -47,6 +48,8 @@ def parse_texts(
             text.text(f"original_{part}") if text.has(f"original_{part}") else text.text(part)
             for part in ("summary", "content")
         )
+        html = tuple(_render(text, part, value or "", text_format)
+                     for part, value in (("summary", summary), ("content", content)))
         texts.append(
             TextInput(
                 locale,
@@ -54,11 +57,21 @@ def parse_texts(
                 summary or "",
                 content or "",
                 text_format,
+                (html[0], html[1]),
             )
         )
     if not texts:
         raise ApiError(422, "at least one text with a title is required", pointer=base)
     return texts
+
+
+def _render(text: Attributes, part: str, value: str, text_format: str) -> str:
+    """The HTML of a summary or content, rendered here, before any write; else 422 naming it."""
+    try:
+        return to_html(value, text_format)
+    except MarkupError as error:
+        name = f"original_{part}" if text.has(f"original_{part}") else part
+        raise ApiError(422, f"{name} {error}", pointer=text.pointer(name)) from None
 
 
 # the texts attribute that parse_texts reads

@@ -210,7 +210,8 @@ async def create_route(request: Request) -> Response:
     user = await require_user(request)
     content = await read_document(request, _NEW)
     check_type(content, TYPE)
-    given = read_training(content, site_languages(request), create=True, window=_window(request))
+    given = await run_in_threadpool(read_training, content, site_languages(request), True,
+                                    _window(request))
     db = request.app.state.db
     training_id = await run_in_threadpool(create_training, db, given, utc_now(request), user.id)
     site_changed(request)
@@ -223,8 +224,8 @@ async def update_route(request: Request) -> Response:
     training_id = parse_id(request.path_params["id"])
     content = await read_document(request, _CHANGE)
     check_type(content, TYPE, training_id)
-    given = read_training(content, site_languages(request), create=False,
-                          window=_window(request))
+    given = await run_in_threadpool(read_training, content, site_languages(request), False,
+                                    _window(request))
     db = request.app.state.db
     await run_in_threadpool(update_training, db, training_id, given, utc_now(request), user.id)
     site_changed(request)

@@ -3,17 +3,24 @@ lands on the site's own addresses, dates within a sane window, timestamps always
 
 from __future__ import annotations
 
+import shutil
+import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from starlette.testclient import TestClient
 
 from kwai_api.core.database import Database
+from kwai_api.demo import ADMIN_EMAIL, ADMIN_PASSWORD
 from kwai_api.jsonapi.documents import timestamp
 from tests.api.content.test_news import new_story
 from tests.api.trainings.test_trainings import body as new_training
 from tests.conftest import Builds, app_id
+from tests.support.server import running_server
 
 API = "/api/v1"
 
@@ -115,3 +122,28 @@ def test_every_timestamp_has_four_digit_years() -> None:
     assert timestamp(datetime(1, 1, 1)) == "0001-01-01 00:00:00"
     assert timestamp(datetime(987, 6, 5, 4, 3, 2, 1000)) == "0987-06-05 04:03:02"
     assert timestamp(datetime(2026, 11, 26, 12)) == "2026-11-26 12:00:00"
+
+
+def test_costly_markdown_is_refused_while_others_log_in(
+    tmp_path: Path, club_file: Path
+) -> None:
+    shutil.copyfile(club_file, tmp_path / "kwai.duckdb")
+    with running_server(tmp_path) as url:
+        def login() -> httpx.Response:
+            return httpx.post(f"{url}{API}/auth/login", timeout=60,
+                              data={"username": ADMIN_EMAIL, "password": ADMIN_PASSWORD})
+
+        staff = {"Authorization": f"Bearer {login().json()['access_token']}"}
+        story = httpx.get(f"{url}{API}/news_items", headers=staff, timeout=30).json()["data"][0]
+        texts = [{"locale": "nl", "title": "Traag", "content": "[a](" * 20_000}]
+        doc = {"data": {"type": "news_items", "id": story["id"], "attributes": {"texts": texts}}}
+        with ThreadPoolExecutor(1) as pool:
+            edit = pool.submit(httpx.patch, f"{url}{API}/news_items/{story['id']}", json=doc,
+                               headers=staff, timeout=120)
+            time.sleep(0.5)  # let the edit reach its rendering
+            assert login().status_code == 200
+            assert not edit.done()  # the login did not wait for the edit
+            answer = edit.result()
+        _refused(answer, "/data/attributes/texts/0/content")
+        after = httpx.get(f"{url}{API}/news_items/{story['id']}", headers=staff, timeout=30)
+        assert after.json()["data"]["attributes"]["texts"] == story["attributes"]["texts"]
