@@ -11,6 +11,7 @@ from kwai_gen.model import (
     Application,
     Club,
     Coach,
+    Move,
     Page,
     Story,
     Team,
@@ -44,6 +45,14 @@ def gather(db: Database, now: datetime) -> Club:
                 for r in tx.fetchall("SELECT id, name FROM teams ORDER BY name, id")
             ),
             next_change=_next_change(tx, naive_now),
+            moves=tuple(
+                Move(r["name"], r["application"])
+                for r in tx.fetchall(
+                    "SELECT m.name, a.name AS application FROM application_moves m"
+                    " JOIN applications a ON a.id = m.application_id"
+                    " WHERE m.name NOT IN (SELECT name FROM applications) ORDER BY m.name"
+                )
+            ),
         )
 
 
@@ -86,7 +95,7 @@ def _stories(tx: Transaction, now: datetime) -> tuple[Story, ...]:
         )
     )
     rows = tx.fetchall(
-        "SELECT s.id, a.name AS application, s.publish_date, s.end_date, s.updated_at,"
+        "SELECT s.id, s.slug, a.name AS application, s.publish_date, s.end_date, s.updated_at,"
         " s.created_at, CASE WHEN s.promotion > 0 AND (s.promotion_end_date IS NULL"
         "   OR s.promotion_end_date > ?) THEN s.promotion ELSE 0 END AS priority"
         " FROM news_stories s JOIN applications a ON a.id = s.application_id"
@@ -102,6 +111,7 @@ def _stories(tx: Transaction, now: datetime) -> tuple[Story, ...]:
             priority=r["priority"],
             texts=texts[r["id"]],
             updated_at=utc(r["updated_at"] or r["created_at"]),
+            slug=r["slug"],
         )
         for r in rows
         if texts[r["id"]]
@@ -123,9 +133,10 @@ def _pages(tx: Transaction) -> tuple[Page, ...]:
             r["priority"],
             texts[r["id"]],
             utc(r["updated_at"] or r["created_at"]),
+            r["slug"],
         )
         for r in tx.fetchall(
-            "SELECT p.id, a.name AS application, p.priority, p.updated_at, p.created_at"
+            "SELECT p.id, p.slug, a.name AS application, p.priority, p.updated_at, p.created_at"
             " FROM pages p JOIN applications a ON a.id = p.application_id"
             " WHERE p.enabled ORDER BY a.weight, a.name, p.priority DESC, p.id"
         )

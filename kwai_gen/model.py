@@ -62,6 +62,7 @@ class Story:
     priority: int  # > 0 while promoted
     texts: dict[str, Text]
     updated_at: datetime
+    slug: str | None = None  # kept from when it was first saved; None: made from the title
 
     @property
     def promoted(self) -> bool:
@@ -78,6 +79,15 @@ class Page:
     priority: int
     texts: dict[str, Text]
     updated_at: datetime
+    slug: str | None = None  # kept from when it was first saved; None: made from the title
+
+
+@dataclass(frozen=True)
+class Move:
+    """A former name of an application: its old addresses lead to the new ones."""
+
+    name: str
+    application: str  # the application's name now
 
 
 @dataclass(frozen=True)
@@ -146,4 +156,5 @@ class Club:
     coaches: tuple[Coach, ...] = ()  # by name
     teams: tuple[Team, ...] = ()  # by name
     next_change: datetime | None = None  # when the public site changes by time alone
+    moves: tuple[Move, ...] = ()  # former application names, by name
     extra: dict[str, object] = field(default_factory=dict)

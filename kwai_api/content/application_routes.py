@@ -215,6 +215,8 @@ def edit_application(
         ):
             raise ApiError(409, f"another application is named {changes['name']!r}",
                            pointer=attributes.pointer("name"))
+        if changes.get("name", current["name"]) != current["name"]:
+            _record_move(tx, application_id, current["name"], changes["name"], now)
         assignments = ", ".join(f"{column} = ?" for column in [*changes, "updated_at"])
         tx.execute(f"UPDATE applications SET {assignments} WHERE id = ?",
                    [*changes.values(), now, application_id])
@@ -225,6 +227,13 @@ def edit_application(
         return found
 
     return db.write(work)
+
+
+def _record_move(tx: Transaction, application_id: int, old: str, new: str, now: datetime) -> None:
+    """Remember a former name, so the site sends its old addresses to the new ones."""
+    tx.execute("DELETE FROM application_moves WHERE name IN (?, ?)", [old, new])
+    tx.execute("INSERT INTO application_moves (name, application_id, moved_at) VALUES (?, ?, ?)",
+               [old, application_id, now])
 
 
 def _write_texts(tx: Transaction, current: Row, locale: str, texts: dict[str, Any]) -> None:

@@ -18,6 +18,7 @@ from starlette.responses import Response
 
 from kwai_api.content.application_routes import content_application, included_applications
 from kwai_api.core.database import Database, Row, Transaction
+from kwai_api.core.slugs import title_slug
 from kwai_api.core.texts import TEXT_TABLES, TextInput, read_texts, replace_texts
 from kwai_api.jsonapi import openapi
 from kwai_api.jsonapi.access import require_user
@@ -94,6 +95,8 @@ class Content:
                     raise ApiError(422, "application is required",
                                    pointer="/data/relationships/application")
                 check(changes)
+                assert texts is not None  # a new row always has texts
+                changes["slug"] = title_slug({t.locale: t.title for t in texts}, languages)
                 new_id = tx.insert(
                     f"INSERT INTO {self.table} (application_id, {', '.join(changes)}, created_at)"
                     f" VALUES (?, {', '.join('?' for _ in changes)}, ?) RETURNING id",
@@ -105,6 +108,8 @@ class Content:
             if current is None:
                 raise ApiError(404, self.missing)
             check({**current, **changes})
+            if current["slug"] is None:  # a row from before slugs were kept: keep its address
+                changes["slug"] = self._title_slug(tx, content_id, languages)
             if application is not None:
                 changes["application_id"] = application
             assignments = ", ".join(f"{column} = ?" for column in [*changes, "updated_at"])
@@ -114,6 +119,14 @@ class Content:
             return content_id
 
         return db.write(work)
+
+    def _title_slug(self, tx: Transaction, content_id: int, languages: Sequence[str]) -> str:
+        """The slug of a row's stored title, which the site's address of it is made from."""
+        rows = tx.fetchall(
+            f"SELECT locale, title FROM {self.texts} WHERE {TEXT_TABLES[self.texts]} = ?",
+            [content_id],
+        )
+        return title_slug({r["locale"]: r["title"] for r in rows}, languages)
 
     def _write_texts(
         self, tx: Transaction, content_id: int, texts: list[TextInput] | None, now: datetime,

@@ -43,7 +43,7 @@ def _title_slug(texts: dict[str, Text], site: SiteInfo) -> str:
 
 def story_path(story: Story, site: SiteInfo) -> str:
     """A story's page: news/<id>-<slug>.html, the slug from its default-language title."""
-    return f"news/{story.id}-{_title_slug(story.texts, site)}.html"
+    return f"news/{story.id}-{story.slug or _title_slug(story.texts, site)}.html"
 
 
 def application_dir(name: str, site: SiteInfo) -> str:
@@ -59,7 +59,7 @@ def content_path(slug: str) -> str:
 
 def page_path(page: Page, site: SiteInfo) -> str:
     """A page of an application: <application>/<id>-<slug>.html."""
-    slug = _title_slug(page.texts, site)
+    slug = page.slug or _title_slug(page.texts, site)
     return f"{application_dir(page.application, site)}{page.id}-{slug}.html"
 
 

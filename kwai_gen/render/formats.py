@@ -7,6 +7,7 @@ from typing import Any
 
 from kwai_gen.render.feeds import render_atom
 from kwai_gen.render.ical import render_ical
+from kwai_gen.render.redirects import render_redirect
 from kwai_gen.render.sitemap import render_robots, render_sitemap
 
 RENDERERS: dict[str, Callable[[dict[str, Any]], bytes]] = {
@@ -14,4 +15,5 @@ RENDERERS: dict[str, Callable[[dict[str, Any]], bytes]] = {
     "ical": render_ical,
     "sitemap": render_sitemap,
     "robots": render_robots,
+    "redirect": render_redirect,
 }
