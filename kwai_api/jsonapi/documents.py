@@ -310,6 +310,15 @@ class Attributes:
         """The JSON pointer of an attribute."""
         return f"{self.base}/{name}"
 
+    def only(self, names: Iterable[str]) -> None:
+        """422 naming the first member that is not one of `names` (nothing is dropped unseen)."""
+        known = set(names)
+        for name in self.values:
+            if name not in known:
+                accepted = ", ".join(sorted(known))
+                raise ApiError(422, f"{name!r} is not known here (known: {accepted})",
+                               pointer=self.pointer(name))
+
     def has(self, name: str) -> bool:
         """True when the client sent the attribute (PATCH changes only what is sent)."""
         return name in self.values

@@ -11,6 +11,11 @@ from kwai_api.core.texts import TextInput
 from kwai_api.jsonapi import openapi
 from kwai_api.jsonapi.documents import Attributes
 
+# what a text object may hold: what clients write, the old API's names for the sources, and the
+# rendered HTML that reads answer with (a client may send a text back as it read it)
+TEXT_MEMBERS = ("locale", "format", "title", "summary", "content", "original_summary",
+                "original_content", "html_summary", "html_content")
+
 
 def parse_texts(
     attributes: Attributes, languages: Sequence[str], name: str = "texts"
@@ -27,6 +32,7 @@ def parse_texts(
         if not isinstance(item, dict):
             raise ApiError(422, "each text should be an object", pointer=f"{base}/{n}")
         text = Attributes({"attributes": item}, base=f"{base}/{n}")
+        text.only(TEXT_MEMBERS)
         locale = text.text("locale", required=True) or ""
         if locale not in languages:
             raise ApiError(

@@ -148,6 +148,7 @@ def _event(
     if event is None:
         return {}
     sent = Attributes({"attributes": event}, base=attributes.pointer("event"))
+    sent.only(("start_date", "end_date", "location", "cancelled", "active"))
     fields: dict[str, Any] = {}
     for name in ("start_date", "end_date"):
         if create or sent.has(name):
@@ -175,6 +176,7 @@ def _coaches(content: dict[str, Any], attributes: Attributes) -> Any:
             raise ApiError(422, "a coach should be an object {id, head, present, payed}",
                            pointer=base)
         coach = Attributes({"attributes": item}, base=base)
+        coach.only(("id", "head", "present", "payed"))
         ref = Ref(reference_id(coach.get("id", (str, int), required=True)), f"{base}/id")
         flags = {name: coach.get(name, bool, default=False) for name in ("head", "present",
                                                                          "payed")}

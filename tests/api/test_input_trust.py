@@ -147,3 +147,27 @@ def test_costly_markdown_is_refused_while_others_log_in(
         _refused(answer, "/data/attributes/texts/0/content")
         after = httpx.get(f"{url}{API}/news_items/{story['id']}", headers=staff, timeout=30)
         assert after.json()["data"]["attributes"]["texts"] == story["attributes"]["texts"]
+
+
+@pytest.mark.parametrize(("attributes", "pointer"), [
+    ({"contents": [{"locale": "nl", "title": "T", "text": "lost"}]}, "contents/0/text"),
+    ({"event": {"start": "2026-12-02 17:00:00"}}, "event/start"),
+    ({"coaches": [{"id": "2", "lead": True}]}, "coaches/0/lead"),
+])
+def test_a_member_a_nested_object_does_not_know_is_refused(
+    client: TestClient, db: Database, admin: dict[str, str], builds: Builds,
+    attributes: dict[str, Any], pointer: str,
+) -> None:
+    before = client.get(f"{API}/trainings/10", headers=admin).json()
+    doc = {"data": {"type": "trainings", "id": "10", "attributes": attributes}}
+    answer = client.patch(f"{API}/trainings/10", json=doc, headers=admin)
+    _refused(answer, f"/data/attributes/{pointer}")
+    assert client.get(f"{API}/trainings/10", headers=admin).json() == before
+
+
+def test_a_text_read_may_be_sent_back_as_it_is(
+    client: TestClient, admin: dict[str, str], builds: Builds
+) -> None:
+    read = client.get(f"{API}/trainings/10", headers=admin).json()["data"]["attributes"]
+    doc = {"data": {"type": "trainings", "id": "10", "attributes": {"contents": read["contents"]}}}
+    assert client.patch(f"{API}/trainings/10", json=doc, headers=admin).status_code == 200
