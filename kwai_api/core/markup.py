@@ -16,7 +16,7 @@ import nh3
 FORMATS = ("md", "html")
 MAX_CHARS = 100_000  # one summary or content
 INLINE_CHARS = 2_000  # below this, even the worst Markdown renders in a few milliseconds
-BUDGET_SECONDS = 2.0  # what one longer text may cost to render
+BUDGET_SECONDS = 5.0  # what one longer text may cost to render (a long page takes ~1 s)
 
 
 class MarkupError(ValueError):
