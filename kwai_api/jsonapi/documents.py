@@ -261,16 +261,9 @@ def declared(schema: Mapping[str, Any], member: str) -> set[str]:
 
 def refuse_unknown(data: Mapping[str, Any], schema: Mapping[str, Any]) -> None:
     """422 naming the first attribute or relationship the resource does not know."""
-    for member, kind in (("attributes", "attribute"), ("relationships", "relationship")):
-        known = declared(schema, member)
-        for name in data.get(member) or {}:
-            if name not in known:
-                accepted = ", ".join(sorted(known)) or "none"
-                raise ApiError(
-                    422,
-                    f"{name!r} is not a known {kind} (known: {accepted})",
-                    pointer=f"/data/{member}/{name}",
-                )
+    for member in ("attributes", "relationships"):
+        sent = Attributes({"attributes": data.get(member) or {}}, base=f"/data/{member}")
+        sent.only(declared(schema, member))
 
 
 async def read_form(request: Request) -> FormData:
@@ -315,8 +308,8 @@ class Attributes:
         known = set(names)
         for name in self.values:
             if name not in known:
-                accepted = ", ".join(sorted(known))
-                raise ApiError(422, f"{name!r} is not known here (known: {accepted})",
+                accepted = ", ".join(sorted(known)) or "nothing"
+                raise ApiError(422, f"{name!r} is not known here (it takes {accepted})",
                                pointer=self.pointer(name))
 
     def has(self, name: str) -> bool:
