@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from kwai_api.core.database import Database, Transaction
+from kwai_api.core.texts import publishable
 from kwai_gen.model import (
     Application,
     Club,
@@ -60,7 +61,9 @@ def _texts(rows: list[tuple[Any, ...]]) -> dict[Any, dict[str, Text]]:
     """Texts by owner and locale, from rows (owner, locale, title, summary, content)."""
     by_owner: dict[Any, dict[str, Text]] = defaultdict(dict)
     for owner, locale, title, summary, content in rows:
-        by_owner[owner][locale] = Text(locale, title, summary, content)
+        by_owner[owner][locale] = Text(
+            locale, publishable(title), publishable(summary), publishable(content)
+        )
     return by_owner
 
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -10,6 +11,15 @@ from typing import Any
 
 from kwai_api.core.database import Database, Transaction
 from kwai_api.core.markup import to_html
+
+# characters XML 1.0 (feeds, sitemaps) cannot hold; tab, newline and carriage return can
+UNPUBLISHABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def publishable(text: str) -> str:
+    """The text without the characters a page or feed cannot hold (rows from before the check)."""
+    return UNPUBLISHABLE.sub("", text)
+
 
 # table -> the column that names its owner
 TEXT_TABLES = {

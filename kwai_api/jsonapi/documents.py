@@ -7,7 +7,6 @@ produce a 500.
 from __future__ import annotations
 
 import json
-import re
 import uuid as uuid_module
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -19,10 +18,9 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 
 from kwai_api.core.errors import ApiError
+from kwai_api.core.texts import UNPUBLISHABLE
 
 MEDIA_TYPE = "application/vnd.api+json"
-# characters XML 1.0 (feeds, sitemaps) cannot hold; tab, newline and carriage return can
-_UNPUBLISHABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 TIMESTAMP = "%Y-%m-%d %H:%M:%S"
 _JSON_TYPES = {MEDIA_TYPE, "application/json", "text/json", ""}
 _FORM_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data"}
@@ -347,7 +345,7 @@ class Attributes:
         value = self.get(name, str, required=required, default=default)
         if required and not value.strip():
             raise ApiError(422, f"{name} is required", pointer=self.pointer(name))
-        found = _UNPUBLISHABLE.search(value) if value else None
+        found = UNPUBLISHABLE.search(value) if value else None
         if found:
             raise ApiError(
                 422,
