@@ -10,6 +10,7 @@ from typing import Any
 from kwai_api.core.clock import aware_utc, naive_utc
 from kwai_api.core.database import Database, Transaction
 from kwai_api.core.markup import to_html
+from kwai_api.core.texts import publishable
 from kwai_api.core.visibility import LIVE_STORY, PROMOTED_STORY
 from kwai_gen.images import embed_images
 from kwai_gen.model import (
@@ -18,6 +19,7 @@ from kwai_gen.model import (
     Coach,
     Image,
     ImageSize,
+    Move,
     Page,
     Story,
     Team,
@@ -46,6 +48,14 @@ def gather(db: Database, now: datetime) -> Club:
                 for r in tx.fetchall("SELECT id, name FROM teams ORDER BY name, id")
             ),
             next_change=_next_change(tx, naive_now),
+            moves=tuple(
+                Move(r["name"], r["application"])
+                for r in tx.fetchall(
+                    "SELECT m.name, a.name AS application FROM application_moves m"
+                    " JOIN applications a ON a.id = m.application_id"
+                    " WHERE m.name NOT IN (SELECT name FROM applications) ORDER BY m.name"
+                )
+            ),
         )
         return replace(club, images=images.shown())
 
@@ -95,7 +105,9 @@ def _texts(
     for owner, locale, title, summary, content in rows:
         if images is not None:
             summary, content = (embed_images(html, images.find) for html in (summary, content))
-        by_owner[owner][locale] = Text(locale, title, summary, content)
+        by_owner[owner][locale] = Text(
+            locale, publishable(title), publishable(summary), publishable(content)
+        )
     return by_owner
 
 
@@ -143,7 +155,7 @@ def _stories(tx: Transaction, now: datetime, images: _Images) -> tuple[Story, ..
         images,
     )
     rows = tx.fetchall(
-        "SELECT s.id, a.name AS application, s.publish_date, s.end_date, s.updated_at,"
+        "SELECT s.id, s.slug, a.name AS application, s.publish_date, s.end_date, s.updated_at,"
         " s.image_id,"
         f" s.created_at, CASE WHEN {PROMOTED_STORY} THEN s.promotion ELSE 0 END AS priority"
         " FROM news_stories s JOIN applications a ON a.id = s.application_id"
@@ -160,6 +172,7 @@ def _stories(tx: Transaction, now: datetime, images: _Images) -> tuple[Story, ..
             texts=texts[r["id"]],
             updated_at=utc(r["updated_at"] or r["created_at"]),
             image=images.find(r["image_id"]),
+            slug=r["slug"],
         )
         for r in rows
         if texts[r["id"]]
@@ -183,9 +196,10 @@ def _pages(tx: Transaction, images: _Images) -> tuple[Page, ...]:
             texts[r["id"]],
             utc(r["updated_at"] or r["created_at"]),
             images.find(r["image_id"]),
+            r["slug"],
         )
         for r in tx.fetchall(
-            "SELECT p.id, a.name AS application, p.priority, p.updated_at, p.created_at,"
+            "SELECT p.id, p.slug, a.name AS application, p.priority, p.updated_at, p.created_at,"
             " p.image_id"
             " FROM pages p JOIN applications a ON a.id = p.application_id"
             " WHERE p.enabled ORDER BY a.weight, a.name, p.priority DESC, p.id"

@@ -99,6 +99,7 @@ class Story:
     texts: dict[str, Text]
     updated_at: datetime
     image: Image | None = None  # the lead image
+    slug: str | None = None  # kept from when it was first saved; None: made from the title
 
     @property
     def promoted(self) -> bool:
@@ -116,6 +117,15 @@ class Page:
     texts: dict[str, Text]
     updated_at: datetime
     image: Image | None = None  # the lead image
+    slug: str | None = None  # kept from when it was first saved; None: made from the title
+
+
+@dataclass(frozen=True)
+class Move:
+    """A former name of an application: its old addresses lead to the new ones."""
+
+    name: str
+    application: str  # the application's name now
 
 
 @dataclass(frozen=True)
@@ -196,4 +206,5 @@ class Club:
     teams: tuple[Team, ...] = ()  # by name
     next_change: datetime | None = None  # when the public site changes by time alone
     images: tuple[Image, ...] = ()  # every uploaded image the site shows, by id
+    moves: tuple[Move, ...] = ()  # former application names, by name
     extra: dict[str, object] = field(default_factory=dict)

@@ -24,9 +24,10 @@ from kwai_api.content.application_writes import (
 )
 from kwai_api.core.database import Database, Row, Transaction
 from kwai_api.core.markup import to_html
+from kwai_api.core.site_paths import taken_by_site
 from kwai_api.core.visibility import shown_locale
 from kwai_api.jsonapi import openapi
-from kwai_api.jsonapi.access import require_admin, require_user
+from kwai_api.jsonapi.access import optional_user, public_view, require_admin, require_user
 from kwai_api.jsonapi.documents import (
     MISSING,
     ApiError,
@@ -191,11 +192,13 @@ def content_application(tx: Transaction, doc: dict[str, Any], holds: str) -> int
 
 
 async def get_applications(request: Request) -> Response:
-    """GET /portal/applications: every application, by weight."""
+    """GET /portal/applications: every application, by weight (anonymous: without remarks)."""
+    user = await optional_user(request)
     rows = await run_in_threadpool(list_applications, app_state(request).db,
                                    site_languages(request))
-    return document([application_resource(row) for row in rows],
-                    meta={"count": len(rows), "offset": None, "limit": None})
+    data = [application_resource(row) for row in rows]
+    return document(data if user else public_view(data),
+                    meta={"count": len(rows), "offset": 0, "limit": None})
 
 
 async def get_application(request: Request) -> Response:
@@ -206,16 +209,22 @@ async def get_application(request: Request) -> Response:
     )
     if row is None:
         raise ApiError(404, "there is no such application")
-    return document(application_resource(row))
+    data = [application_resource(row)]
+    return document((data if await optional_user(request) else public_view(data))[0])
 
 
 async def _save(request: Request, application_id: int | None) -> Response:
     """Create (no id) or edit an application from the request's document."""
-    doc = await read_document(request)
+    doc = await read_document(request, _NEW if application_id is None else _BODY)
     check_type(doc, TYPE, application_id)
     languages = site_languages(request)
     changes, texts = read_application(doc, languages, create=application_id is None)
     state = app_state(request)
+    if "name" in changes:
+        clash = taken_by_site(changes["name"], languages, state.settings.site.content)
+        if clash:
+            raise ApiError(422, f"/{changes['name']}/ is {clash}; choose another name",
+                           pointer="/data/attributes/name")
     saved = await run_in_threadpool(save_application, state.db, application_id, changes, texts,
                                     state.clock())
     site_changed(request)
@@ -266,6 +275,8 @@ _ATTRIBUTES: dict[str, Any] = {
     "weight": {"type": "integer", "minimum": -MAX_INT, "maximum": MAX_INT},
     "texts": TEXTS_SCHEMA,
 }
+_BODY = openapi.document_schema(TYPE, _ATTRIBUTES)
+_NEW = openapi.document_schema(TYPE, _ATTRIBUTES, ("name",))
 _ID = [openapi.path_param("id")]
 
 openapi_paths: dict[str, Any] = {
@@ -275,7 +286,7 @@ openapi_paths: dict[str, Any] = {
             "Create an application (admin)",
             {201: "the application", 403: "not an admin", **openapi.WRITE_ERRORS,
              409: "name taken or another type"},
-            body=openapi.document_schema(TYPE, _ATTRIBUTES, ("name",)),
+            body=_NEW,
             auth=True,
         ),
     },
@@ -287,7 +298,7 @@ openapi_paths: dict[str, Any] = {
             {200: "the application", 404: "unknown", **openapi.WRITE_ERRORS,
              409: "name taken or other type/id"},
             parameters=_ID,
-            body=openapi.document_schema(TYPE, _ATTRIBUTES),
+            body=_BODY,
             auth=True,
         ),
         "delete": openapi.operation(

@@ -123,6 +123,15 @@ def _check_name(tx: Transaction, name: str, application_id: int | None) -> None:
         )
 
 
+def _record_move(tx: Transaction, application_id: int, old: str, new: str, now: datetime) -> None:
+    """Remember a former name, so the site sends its old addresses to the new ones."""
+    tx.execute("DELETE FROM application_moves WHERE name IN (?, ?)", [old, new])
+    tx.execute(
+        "INSERT INTO application_moves (name, application_id, moved_at) VALUES (?, ?, ?)",
+        [old, application_id, now],
+    )
+
+
 def save_application(
     db: Database,
     application_id: int | None,
@@ -145,8 +154,11 @@ def save_application(
                 )
             )
         else:
-            if tx.fetchone("SELECT id FROM applications WHERE id = ?", [application_id]) is None:
+            current = tx.fetchone("SELECT name FROM applications WHERE id = ?", [application_id])
+            if current is None:
                 raise ApiError(404, "there is no such application")
+            if changes.get("name", current["name"]) != current["name"]:
+                _record_move(tx, application_id, current["name"], changes["name"], now)
             assignments = ", ".join(f"{column} = ?" for column in [*changes, "updated_at"])
             tx.execute(
                 f"UPDATE applications SET {assignments} WHERE id = ?",

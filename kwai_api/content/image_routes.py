@@ -228,7 +228,7 @@ async def patch_image(request: Request) -> Response:
     """PATCH /images/{id}: change the alt text or the remark."""
     await require_user(request)
     image_id = parse_id(request.path_params["id"])
-    doc = await read_document(request)
+    doc = await read_document(request, _CHANGE)
     check_type(doc, TYPE, image_id)
     attributes = Attributes(doc)
     changes: dict[str, Any] = {}
@@ -265,6 +265,9 @@ routes: list[BaseRoute] = [
 ]
 
 _ID = [openapi.path_param("id")]
+_CHANGE = openapi.document_schema(
+    TYPE, {"alt": openapi.string(), "remark": openapi.nullable(openapi.string())}
+)
 _UPLOAD = openapi.operation(
     f"Upload an image ({ACCEPTED}); it is stored without metadata and resized",
     {
@@ -304,9 +307,7 @@ openapi_paths: dict[str, Any] = {
             "Change an image's alt text or remark",
             {200: "the image", 404: "unknown", **openapi.WRITE_ERRORS},
             parameters=_ID,
-            body=openapi.document_schema(
-                TYPE, {"alt": openapi.string(), "remark": openapi.nullable(openapi.string())}
-            ),
+            body=_CHANGE,
             auth=True,
         ),
         "delete": openapi.operation(

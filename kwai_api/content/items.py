@@ -20,6 +20,7 @@ from kwai_api.content.application_routes import content_application, included_ap
 from kwai_api.core.database import Database, Row, Transaction
 from kwai_api.core.markup import to_html
 from kwai_api.core.settings import Settings
+from kwai_api.core.slugs import title_slug
 from kwai_api.core.texts import TEXT_TABLES, TextInput, read_texts, replace_texts
 from kwai_api.jsonapi import openapi
 from kwai_api.jsonapi.access import require_user
@@ -89,6 +90,7 @@ class Content:
     texts: str  # its texts, one of texts.TEXT_TABLES
     holds: str  # the application flag that allows it: "news" or "pages"
     missing: str  # the 404 detail of an unknown id
+    dates: tuple[str, ...] = ()  # its timestamp attributes, kept within settings.dates
 
     def resources(
         self, tx: Transaction, rows: list[Row], make: MakeResource, languages: Sequence[str]
@@ -133,6 +135,8 @@ class Content:
                     raise ApiError(422, "application is required",
                                    pointer="/data/relationships/application")
                 check(changes)
+                assert texts is not None  # a new row always has texts
+                changes["slug"] = title_slug({t.locale: t.title for t in texts}, languages)
                 new_id = tx.insert(
                     f"INSERT INTO {self.table} (application_id, {', '.join(changes)}, created_at)"
                     f" VALUES (?, {', '.join('?' for _ in changes)}, ?) RETURNING id",
@@ -144,6 +148,8 @@ class Content:
             if current is None:
                 raise ApiError(404, self.missing)
             check({**current, **changes})
+            if current["slug"] is None:  # a row from before slugs were kept: keep its address
+                changes["slug"] = self._title_slug(tx, content_id, languages)
             if application is not None:
                 changes["application_id"] = application
             assignments = ", ".join(f"{column} = ?" for column in [*changes, "updated_at"])
@@ -153,6 +159,14 @@ class Content:
             return content_id
 
         return db.write(work)
+
+    def _title_slug(self, tx: Transaction, content_id: int, languages: Sequence[str]) -> str:
+        """The slug of a row's stored title, which the site's address of it is made from."""
+        rows = tx.fetchall(
+            f"SELECT locale, title FROM {self.texts} WHERE {TEXT_TABLES[self.texts]} = ?",
+            [content_id],
+        )
+        return title_slug({r["locale"]: r["title"] for r in rows}, languages)
 
     def _write_texts(
         self, tx: Transaction, content_id: int, texts: list[TextInput] | None, now: datetime,
@@ -174,14 +188,22 @@ class Content:
         db.write(work)
 
     async def save_request(
-        self, request: Request, content_id: int | None, save: Save, find: Find
+        self, request: Request, content_id: int | None, save: Save, find: Find,
+        body: dict[str, Any],
     ) -> Response:
-        """Answer a POST (content_id None: 201) or PATCH (200) with the saved content."""
+        """Answer a POST (content_id None: 201) or PATCH (200) with the saved content.
+
+        `body` is the request schema: what it does not declare is refused.
+        """
         user = await require_user(request)
-        doc = await read_document(request)
+        doc = await read_document(request, body)
         check_type(doc, self.type, content_id)
         state, languages = app_state(request), site_languages(request)
         db, now = state.db, state.clock()
+        window = state.settings.dates.content_window(now)
+        attributes = Attributes(doc)
+        for name in self.dates:
+            attributes.when(name, window=window)
         saved = await run_in_threadpool(save, db, content_id, doc, languages, now, user.id)
         site_changed(request)
         data, included = await run_in_threadpool(find, db, saved, languages)
@@ -227,12 +249,13 @@ class Content:
 
     async def preview_request(
         self, request: Request, changes: Callable[[Attributes, bool], dict[str, Any]],
-        render: Render, check: Callable[[dict[str, Any]], None] = lambda values: None,
+        render: Render, body: dict[str, Any],
+        check: Callable[[dict[str, Any]], None] = lambda values: None,
     ) -> Response:
         """Answer a preview: the page the site would publish for a draft document (a new item,
         or the stored one with `data.id` as patched), in `?lang=`; nothing is stored."""
         await require_user(request)
-        doc = await read_document(request)
+        doc = await read_document(request, body)
         check_type(doc, self.type)
         languages = site_languages(request)
         lang = request.query_params.get("lang") or languages[0]

@@ -27,7 +27,7 @@ from kwai_api.core.database import Database, Row, Transaction
 from kwai_api.core.settings import Settings
 from kwai_api.core.visibility import LIVE_STORY, PROMOTED_STORY
 from kwai_api.jsonapi import openapi
-from kwai_api.jsonapi.access import optional_user
+from kwai_api.jsonapi.access import optional_user, public_view
 from kwai_api.jsonapi.documents import (
     ApiError,
     Attributes,
@@ -47,7 +47,8 @@ from kwai_gen.model import Story, Text
 from kwai_gen.preview import preview_story
 
 TYPE = "news_items"
-STORIES = Content(TYPE, "news_stories", "news_story_texts", "news", "there is no such news item")
+STORIES = Content(TYPE, "news_stories", "news_story_texts", "news", "there is no such news item",
+                  dates=("publish_date", "end_date", "promotion_end_date"))
 DEFAULT_LIMIT = 10
 _COLUMNS = (
     "s.id, s.application_id, s.enabled, s.publish_date, s.end_date, s.promotion,"
@@ -202,6 +203,8 @@ async def get_stories(request: Request) -> Response:
     count, data, included = await run_in_threadpool(
         list_stories, app_state(request).db, filters, paging, site_languages(request)
     )
+    if user is None:
+        data, included = public_view(data), public_view(included)
     return document(data, included, meta=paging.meta(count))
 
 
@@ -212,18 +215,20 @@ async def get_story(request: Request) -> Response:
     data, included = await run_in_threadpool(
         find_story, state.db, story_id, site_languages(request), None if user else state.clock()
     )
+    if user is None:
+        [data], included = public_view([data]), public_view(included)
     return document(data, included)
 
 
 async def post_story(request: Request) -> Response:
     """POST /news_items: 201 with the new news item."""
-    return await STORIES.save_request(request, None, save_story, find_story)
+    return await STORIES.save_request(request, None, save_story, find_story, _BODY)
 
 
 async def patch_story(request: Request) -> Response:
     """PATCH /news_items/{id}: change what the document sends; sent texts replace all texts."""
     story_id = parse_id(request.path_params["id"])
-    return await STORIES.save_request(request, story_id, save_story, find_story)
+    return await STORIES.save_request(request, story_id, save_story, find_story, _BODY)
 
 
 async def delete_story(request: Request) -> Response:
@@ -252,7 +257,7 @@ async def preview_story_route(request: Request) -> Response:
     def check(values: dict[str, Any]) -> None:
         _check_period(values, Attributes({}))
 
-    return await STORIES.preview_request(request, _story_changes, render_story, check)
+    return await STORIES.preview_request(request, _story_changes, render_story, _BODY, check)
 
 
 routes: list[BaseRoute] = [
@@ -272,6 +277,8 @@ _BODY = openapi.document_schema(
         "publish_date": openapi.TIMESTAMP,
         "end_date": _TIME,
         "promotion": {"type": "integer", "minimum": 0, "maximum": MAX_INT},
+        "priority": {"type": "integer", "minimum": 0, "maximum": MAX_INT,
+                     "description": "the old API's name for promotion"},
         "promotion_end_date": _TIME,
         "remark": openapi.nullable(openapi.string()),
         "texts": TEXTS_SCHEMA,
@@ -293,7 +300,7 @@ openapi_paths: dict[str, Any] = {
         "get": openapi.operation(
             f"News items, newest first (page[limit] defaults to {DEFAULT_LIMIT}); anonymous"
             " callers get only live ones",
-            {200: "news items", 400: "bad filter or page", 401: "bad token",
+            {200: "news items", 400: "bad filter or page",
              404: "unknown filter[application]"},
             parameters=_FILTERS + openapi.PAGE_PARAMETERS,
         ),
@@ -309,7 +316,7 @@ openapi_paths: dict[str, Any] = {
     },
     "/news_items/{id}": {
         "get": openapi.operation("One news item (anonymous: only a live one)",
-                                 {200: "the news item", 401: "bad token", 404: "unknown"},
+                                 {200: "the news item", 404: "unknown"},
                                  parameters=_ID),
         "patch": openapi.operation("Edit a news item", {200: "the news item", 404: "unknown",
                                                         **openapi.WRITE_ERRORS},

@@ -21,7 +21,7 @@ from kwai_api.content.items import CONTENT_RELATIONSHIPS, Content, Draft, lead_i
 from kwai_api.core.database import Database, Row
 from kwai_api.core.settings import Settings
 from kwai_api.jsonapi import openapi
-from kwai_api.jsonapi.access import optional_user
+from kwai_api.jsonapi.access import optional_user, public_view
 from kwai_api.jsonapi.documents import (
     Attributes,
     Page,
@@ -135,6 +135,8 @@ async def get_pages(request: Request) -> Response:
         list_pages, app_state(request).db, user is None, enabled,
         request.query_params.get("filter[application]"), paging, site_languages(request),
     )
+    if user is None:
+        data, included = public_view(data), public_view(included)
     return document(data, included, meta=paging.meta(count))
 
 
@@ -145,18 +147,20 @@ async def get_page(request: Request) -> Response:
     data, included = await run_in_threadpool(
         find_page, app_state(request).db, page_id, site_languages(request), user is None
     )
+    if user is None:
+        [data], included = public_view([data]), public_view(included)
     return document(data, included)
 
 
 async def post_page(request: Request) -> Response:
     """POST /pages: 201 with the new page."""
-    return await PAGES.save_request(request, None, save_page, find_page)
+    return await PAGES.save_request(request, None, save_page, find_page, _BODY)
 
 
 async def patch_page(request: Request) -> Response:
     """PATCH /pages/{id}: change what the document sends; sent texts replace all texts."""
     page_id = parse_id(request.path_params["id"])
-    return await PAGES.save_request(request, page_id, save_page, find_page)
+    return await PAGES.save_request(request, page_id, save_page, find_page, _BODY)
 
 
 async def delete_page(request: Request) -> Response:
@@ -178,7 +182,7 @@ def render_page(settings: Settings, db: Database, draft: Draft, lang: str, now: 
 
 async def preview_page_route(request: Request) -> Response:
     """POST /pages/preview: the page the site would publish for a draft, as HTML."""
-    return await PAGES.preview_request(request, _page_changes, render_page)
+    return await PAGES.preview_request(request, _page_changes, render_page, _BODY)
 
 
 routes: list[BaseRoute] = [
@@ -210,7 +214,7 @@ openapi_paths: dict[str, Any] = {
     "/pages": {
         "get": openapi.operation(
             "Pages by application, then priority; anonymous callers get only enabled ones",
-            {200: "pages", 400: "bad filter or page", 401: "bad token",
+            {200: "pages", 400: "bad filter or page",
              404: "unknown filter[application]"},
             parameters=_FILTERS + openapi.PAGE_PARAMETERS,
         ),
@@ -225,7 +229,7 @@ openapi_paths: dict[str, Any] = {
     },
     "/pages/{id}": {
         "get": openapi.operation("One page (anonymous: only an enabled one)",
-                                 {200: "the page", 401: "bad token", 404: "unknown"},
+                                 {200: "the page", 404: "unknown"},
                                  parameters=_ID),
         "patch": openapi.operation("Edit a page", {200: "the page", 404: "unknown",
                                                    **openapi.WRITE_ERRORS},

@@ -15,6 +15,7 @@ from kwai_api.content.application_routes import application_identifier
 from kwai_api.content.news_routes import StoryFilter, list_stories
 from kwai_api.core.database import Database, Row
 from kwai_api.jsonapi import openapi
+from kwai_api.jsonapi.access import public_view
 from kwai_api.jsonapi.documents import Page, document, page, resource, timestamp
 from kwai_api.jsonapi.requests import site_languages
 from kwai_api.jsonapi.state import app_state
@@ -39,7 +40,7 @@ def story_resource(row: Row, texts: list[dict[str, Any]]) -> dict[str, Any]:
         {
             "content": [
                 {"locale": t["locale"], "title": t["title"], "summary": t["html_summary"],
-                 "content": t["html_content"]}
+                 "content": t["html_content"] or None}
                 for t in texts
             ],
             "priority": row["promotion"],
@@ -55,7 +56,7 @@ async def get_news(request: Request) -> Response:
     count, data, included = await run_in_threadpool(
         promoted_stories, state.db, state.clock(), paging, site_languages(request)
     )
-    return document(data, included, meta=paging.meta(count))
+    return document(data, public_view(included), meta=paging.meta(count))
 
 
 routes: list[BaseRoute] = [Route("/portal/news", get_news, methods=["GET"])]

@@ -59,7 +59,7 @@ def update_profile(
 async def update_route(request: Request) -> Response:
     """PATCH /auth/user: one's own first_name, last_name and language."""
     user = await require_user(request)
-    content = await read_document(request)
+    content = await read_document(request, _READ)
     check_type(content, TYPE)
     attributes = Attributes(content)
     for name in _ADMIN_ONLY:
@@ -134,6 +134,10 @@ _PROFILE = {
     "language": oa.nullable(oa.string()),
 }
 
+_CHANGE = oa.document_schema(TYPE, _PROFILE)
+# What only an admin may change is read too, so that sending it is a 403 that names it.
+_READ = oa.document_schema(TYPE, {**_PROFILE, **{name: {} for name in _ADMIN_ONLY}})
+
 openapi_paths: dict[str, Any] = {
     "/auth/user": {
         "get": oa.operation(
@@ -142,7 +146,7 @@ openapi_paths: dict[str, Any] = {
         "patch": oa.operation(
             "Change one's own names and language",
             {200: "The user", **oa.WRITE_ERRORS, 403: "an attribute only an admin may change"},
-            body=oa.document_schema(TYPE, _PROFILE),
+            body=_CHANGE,
             auth=True,
         ),
     },

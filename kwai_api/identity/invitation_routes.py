@@ -116,7 +116,7 @@ def _list(db: Database, limit: str) -> tuple[list[dict[str, Any]], int]:
 async def create_invitation(request: Request) -> Response:
     """POST /auth/users/invitations: invite someone and queue the invitation mail."""
     admin = await require_admin(request)
-    content = await read_document(request)
+    content = await read_document(request, _INVITATION)
     check_type(content, TYPE)
     attributes = Attributes(content)
     state = app_state(request)
@@ -228,7 +228,7 @@ def resend(db: Database, settings: Settings, invitation: str, now: datetime) -> 
 
 async def create_account(request: Request) -> Response:
     """POST /auth/users: make an account with an invitation (the invitation is the credential)."""
-    content = await read_document(request)
+    content = await read_document(request, _ACCOUNT)
     check_type(content, ACCOUNT_TYPE)
     attributes = Attributes(content)
     invitation = _invitation_of(content)

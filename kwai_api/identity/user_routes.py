@@ -132,7 +132,7 @@ async def update_route(request: Request) -> Response:
     """PATCH /users/{uuid}: admin, revoked, names, language, remark."""
     by = await _admin_or_job(request)
     user_uuid = parse_uuid(request.path_params["uuid"])
-    content = await read_document(request)
+    content = await read_document(request, _CHANGE)
     check_type(content, TYPE, None)
     if "id" in content["data"] and str(content["data"]["id"]) != user_uuid:
         raise ApiError(
@@ -154,7 +154,7 @@ async def create_route(request: Request) -> Response:
     """POST /users (job secret only): `kwai user create` while the server holds the database."""
     if not has_job_secret(request):
         raise ApiError(403, "accounts are made by invitation; this route is for `kwai user`")
-    content = await read_document(request)
+    content = await read_document(request, _NEW)
     check_type(content, TYPE)
     attributes = Attributes(content)
     given = {
@@ -190,6 +190,12 @@ _ATTRIBUTES = {
     "revoked": {"type": "boolean"},
     "remark": oa.nullable(oa.string()),
 }
+_NEW = oa.document_schema(
+    TYPE,
+    {"email": oa.string(), "password": oa.string(), "admin": {"type": "boolean"}, **_PROFILE},
+    ("email", "first_name", "last_name", "password"),
+)
+_CHANGE = oa.document_schema(TYPE, _ATTRIBUTES)
 _UUID = [oa.path_param("uuid", oa.string(format="uuid"))]
 _ADMIN = {401: "not authenticated", 403: "not an admin"}
 
@@ -209,16 +215,7 @@ openapi_paths: dict[str, Any] = {
         "post": oa.operation(
             "Create an account (only `kwai user create`, with the job secret)",
             {201: "created", 403: "without the job secret", **oa.WRITE_ERRORS},
-            body=oa.document_schema(
-                TYPE,
-                {
-                    "email": oa.string(),
-                    "password": oa.string(),
-                    "admin": {"type": "boolean"},
-                    **_PROFILE,
-                },
-                ("email", "first_name", "last_name", "password"),
-            ),
+            body=_NEW,
         ),
     },
     "/users/{uuid}": {
@@ -239,7 +236,7 @@ openapi_paths: dict[str, Any] = {
             },
             parameters=_UUID,
             auth=True,
-            body=oa.document_schema(TYPE, _ATTRIBUTES),
+            body=_CHANGE,
         ),
     },
 }

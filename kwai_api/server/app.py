@@ -10,7 +10,6 @@ from typing import Any
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
-from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Match, Mount, Route
@@ -33,6 +32,7 @@ from kwai_api.jsonapi.state import AppState, app_state, install
 from kwai_api.mail import routes as mail
 from kwai_api.server import backup_routes as backups
 from kwai_api.server import build_routes as site
+from kwai_api.server.cors import ListedOrigins
 from kwai_api.server.files import SiteFiles
 from kwai_api.trainings import cancellation_routes as cancellations
 from kwai_api.trainings import coach_routes as coaches
@@ -257,12 +257,7 @@ def create_app(settings: Settings, db: Database | None = None, scheduler: bool =
     ]
     if settings.api.cors_origins:
         middleware.append(
-            Middleware(
-                CORSMiddleware,
-                allow_origins=list(settings.api.cors_origins),
-                allow_methods=["GET", "POST", "PATCH", "DELETE", "OPTIONS"],
-                allow_headers=["Authorization", "Content-Type", "X-Kwai-Job-Secret"],
-            )
+            Middleware(ListedOrigins, origins=settings.api.cors_origins)
         )
     app = Starlette(
         routes=[

@@ -26,7 +26,7 @@ async def create(request: Request) -> Response:
     """POST /db/backups: write a consistent copy to a new file (local job secret only)."""
     if not has_job_secret(request):
         raise ApiError(403, "backups are asked for by the kwai command with the job secret")
-    attributes = Attributes(await read_document(request))
+    attributes = Attributes(await read_document(request, _BODY))
     path = Path(attributes.text("path", required=True) or "")
     if not path.is_absolute():
         raise ApiError(422, "path should be absolute", pointer=attributes.pointer("path"))
@@ -46,6 +46,8 @@ async def create(request: Request) -> Response:
 
 
 routes: list[BaseRoute] = [Route("/db/backups", create, methods=["POST"])]
+_BODY = oa.document_schema("backups", {"path": oa.string()}, ("path",))
+
 openapi_paths: dict[str, Any] = {
     "/db/backups": {
         "post": oa.operation(
@@ -59,7 +61,7 @@ openapi_paths: dict[str, Any] = {
                 415: "unsupported media type",
                 422: "invalid path",
             },
-            body=oa.document_schema("backups", {"path": oa.string()}, ("path",)),
+            body=_BODY,
         )
     },
 }

@@ -75,7 +75,7 @@ async def create(request: Request) -> Response:
     user = await require_user_or_job(request)
     full, now = False, None
     if await body(request):
-        attributes = Attributes(await read_document(request))
+        attributes = Attributes(await read_document(request, _BUILD_BODY))
         full = bool(attributes.get("full", bool, default=False))
         when = attributes.get("now", str)
         now = parse_timestamp(when, pointer=attributes.pointer("now")) if when else None

@@ -70,10 +70,12 @@ def _references(content: dict[str, Any], name: str) -> tuple[tuple[int | None, s
     )
 
 
-def read_cancellation(content: dict[str, Any]) -> Cancellation:
-    """The cancellation a document asks for, else 422 naming the field."""
+def read_cancellation(
+    content: dict[str, Any], window: tuple[datetime, datetime]
+) -> Cancellation:
+    """The cancellation a document asks for (days within `window`), else 422 naming the field."""
     attributes = Attributes(content)
-    first, last = read_range({}, content)
+    first, last = read_range({}, content, window)
     cancelled = attributes.get("cancelled", bool, default=True, nullable=False)
     reason = read_reason(attributes, "reason")
     if reason is not None and not cancelled:
@@ -136,9 +138,10 @@ def cancel_period(db: Database, asked: Cancellation, now: datetime, zone: ZoneIn
 async def cancel_route(request: Request) -> Response:
     """POST /trainings/cancellations: the trainings that changed, with meta.count."""
     await require_user(request)
-    content = await read_document(request)
+    content = await read_document(request, _BODY)
     check_type(content, TYPE)
-    asked = read_cancellation(content)
+    state = app_state(request)
+    asked = read_cancellation(content, state.settings.dates.training_window(state.clock()))
     db, zone = app_state(request).db, app_state(request).settings.site.zone
     ids = await run_in_threadpool(cancel_period, db, asked, app_state(request).clock(), zone)
     if ids:
@@ -166,13 +169,15 @@ _LIMITS = {
     "definitions": {"type": "array", "items": oa.identifier_schema("training_definitions")},
 }
 
+_BODY = oa.document_schema(TYPE, _ATTRIBUTES, ("start", "end"), _LIMITS)
+
 openapi_paths: dict[str, Any] = {
     "/trainings/cancellations": {
         "post": oa.operation(
             "Cancel or uncancel every training of a period (optionally of some teams or"
             " definitions), with a reason; answers the trainings that changed",
             {200: "the trainings that changed (meta.count)", **oa.WRITE_ERRORS},
-            body=oa.document_schema(TYPE, _ATTRIBUTES, ("start", "end"), _LIMITS),
+            body=_BODY,
             auth=True,
         ),
     },

@@ -246,7 +246,7 @@ async def get_route(request: Request) -> Response:
 async def create_route(request: Request) -> Response:
     """POST /trainings/coaches."""
     await require_user(request)
-    content = await read_document(request)
+    content = await read_document(request, _NEW)
     check_type(content, TYPE)
     languages = site_languages(request)
     changes, bios = read_coach(content, create=True), read_bios(Attributes(content), languages)
@@ -261,7 +261,7 @@ async def update_route(request: Request) -> Response:
     """PATCH /trainings/coaches/{id}: the attributes sent, bios of the languages sent."""
     await require_user(request)
     coach_id = parse_id(request.path_params["id"])
-    content = await read_document(request)
+    content = await read_document(request, _CHANGE)
     check_type(content, TYPE, coach_id)
     languages = site_languages(request)
     changes, bios = read_coach(content, create=False), read_bios(Attributes(content), languages)
@@ -297,6 +297,8 @@ _ATTRIBUTES = {
     "texts": {"type": "array", "items": _TEXT},
 }
 _RELATIONSHIPS = {"photo": IMAGE_RELATIONSHIP}
+_NEW = oa.document_schema(TYPE, _ATTRIBUTES, ("name",), _RELATIONSHIPS)
+_CHANGE = oa.document_schema(TYPE, _ATTRIBUTES, relationships=_RELATIONSHIPS)
 _ID = [oa.path_param("id")]
 
 openapi_paths: dict[str, Any] = {
@@ -310,7 +312,7 @@ openapi_paths: dict[str, Any] = {
             "Add a coach",
             {201: "created", **oa.WRITE_ERRORS},
             auth=True,
-            body=oa.document_schema(TYPE, _ATTRIBUTES, ("name",), _RELATIONSHIPS),
+            body=_NEW,
         ),
     },
     "/trainings/coaches/{id}": {
@@ -322,7 +324,7 @@ openapi_paths: dict[str, Any] = {
             {200: "changed", 404: "unknown", **oa.WRITE_ERRORS},
             parameters=_ID,
             auth=True,
-            body=oa.document_schema(TYPE, _ATTRIBUTES, relationships=_RELATIONSHIPS),
+            body=_CHANGE,
         ),
         "delete": oa.operation(
             "Remove a coach no training names",

@@ -78,7 +78,7 @@ def definition_resource(row: Row, public: bool = False) -> dict[str, Any]:
         "end_time": row["end_time"].strftime("%H:%M:%S"),
         "active": row["active"],
         "location": row["location"],
-        "remark": None if public else row["remark"],
+        "remark": None if public else row["remark"] or "",
         "coaches": [{"id": str(c["id"]), "head": c["head"]} for c in coaches],
         "created_at": timestamp(row["created_at"]),
         "updated_at": timestamp(row["updated_at"]),
@@ -378,7 +378,7 @@ async def get_route(request: Request) -> Response:
 async def create_route(request: Request) -> Response:
     """POST /training_definitions: a new weekly slot."""
     await require_user(request)
-    content = await read_document(request)
+    content = await read_document(request, _NEW)
     check_type(content, TYPE)
     changes = read_definition(content, create=True)
     state = app_state(request)
@@ -405,7 +405,7 @@ async def update_route(request: Request) -> Response:
     its future trainings that nobody edited by hand change too (meta.trainings_changed)."""
     await require_user(request)
     definition_id = parse_id(request.path_params["id"])
-    content = await read_document(request)
+    content = await read_document(request, _CHANGE)
     check_type(content, TYPE, definition_id)
     changes = read_definition(content, create=False)
     state = app_state(request)
@@ -451,7 +451,13 @@ _ATTRIBUTES = {
     "coaches": {"type": "array", "items": oa.obj({"id": oa.string(), "head": {"type": "boolean"}},
                                                  ("id",))},
 }
-_TEAM = {"team": oa.nullable(oa.identifier_schema("teams"))}
+_TEAM = {
+    "team": oa.nullable(oa.identifier_schema("teams")),
+    # the coaches may come as a relationship too, as old clients send a training's
+    "coaches": {"type": "array", "items": oa.identifier_schema("coaches")},
+}
+_NEW = oa.document_schema(TYPE, _ATTRIBUTES, ("name", "weekday", "start_time", "end_time"), _TEAM)
+_CHANGE = oa.document_schema(TYPE, _ATTRIBUTES, relationships=_TEAM)
 _ID = [oa.path_param("id")]
 _APPLY = [oa.query("apply", oa.string(enum=["future"]),
                    "carry the change to the future trainings nobody edited by hand")]
@@ -459,24 +465,21 @@ _APPLY = [oa.query("apply", oa.string(enum=["future"]),
 openapi_paths: dict[str, Any] = {
     "/training_definitions": {
         "get": oa.operation("List training definitions (anonymous: without remarks)",
-                            {200: "the definitions", 400: "bad page parameter",
-                             401: "bad token"},
+                            {200: "the definitions", 400: "bad page parameter"},
                             parameters=oa.PAGE_PARAMETERS),
         "post": oa.operation("Create a training definition", {201: "created", **oa.WRITE_ERRORS},
-                             body=oa.document_schema(
-                                 TYPE, _ATTRIBUTES, ("name", "weekday", "start_time", "end_time"),
-                                 _TEAM),
+                             body=_NEW,
                              auth=True),
     },
     "/training_definitions/{id}": {
         "get": oa.operation("One training definition (anonymous: without its remark)",
-                            {200: "the definition", 401: "bad token", 404: "unknown"},
+                            {200: "the definition", 404: "unknown"},
                             parameters=_ID),
         "patch": oa.operation("Change a training definition (?apply=future: and its future"
                               " trainings nobody edited by hand; meta.trainings_changed)",
                               {200: "changed", 404: "unknown", **oa.WRITE_ERRORS},
                               parameters=_ID + _APPLY,
-                              body=oa.document_schema(TYPE, _ATTRIBUTES, relationships=_TEAM),
+                              body=_CHANGE,
                               auth=True),
         "delete": oa.operation("Delete a training definition (its trainings stay)",
                                {204: "deleted", 401: "not authenticated", 404: "unknown"},

@@ -188,7 +188,7 @@ async def get_route(request: Request) -> Response:
 async def _write(request: Request, team_id: int | None) -> Response:
     """Create (no id) or change a team from the request's document."""
     await require_user(request)
-    content = await read_document(request)
+    content = await read_document(request, _NEW if team_id is None else _CHANGE)
     check_type(content, TYPE, team_id)
     changes = read_team(content, create=team_id is None)
     db = app_state(request).db
@@ -227,6 +227,8 @@ routes: list[BaseRoute] = [
 
 _ATTRIBUTES = {"name": oa.string(minLength=1), "remark": oa.nullable(oa.string())}
 _LINKS = {"definitions": {"type": "array", "items": oa.identifier_schema(definitions.TYPE)}}
+_NEW = oa.document_schema(TYPE, _ATTRIBUTES, ("name",), _LINKS)
+_CHANGE = oa.document_schema(TYPE, _ATTRIBUTES, relationships=_LINKS)
 _ID = [oa.path_param("id")]
 
 openapi_paths: dict[str, Any] = {
@@ -240,7 +242,7 @@ openapi_paths: dict[str, Any] = {
             "Add a team",
             {201: "created", **oa.WRITE_ERRORS},
             auth=True,
-            body=oa.document_schema(TYPE, _ATTRIBUTES, ("name",), _LINKS),
+            body=_NEW,
         ),
     },
     "/trainings/teams/{id}": {
@@ -252,7 +254,7 @@ openapi_paths: dict[str, Any] = {
             {200: "changed", 404: "unknown", **oa.WRITE_ERRORS},
             parameters=_ID,
             auth=True,
-            body=oa.document_schema(TYPE, _ATTRIBUTES, relationships=_LINKS),
+            body=_CHANGE,
         ),
         "delete": oa.operation(
             "Remove a team no training or definition names",

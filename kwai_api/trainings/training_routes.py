@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
@@ -165,7 +166,7 @@ def training_resource(row: Row, found: TrainingList, public: bool) -> dict[str, 
             "cancel_reason": row["cancel_reason"],
             "active": row["active"],
         },
-        "remark": None if public else row["remark"],
+        "remark": None if public else row["remark"] or "",
         "coaches": [_coach_entry(c, public) for c in coaches],
         "created_at": timestamp(row["created_at"]),
         "updated_at": timestamp(row["updated_at"]),
@@ -206,12 +207,18 @@ async def get_route(request: Request) -> Response:
     return _one(found, public)
 
 
+def _window(request: Request) -> tuple[datetime, datetime]:
+    """The first and last moment a training may take place (settings.dates)."""
+    return app_state(request).settings.dates.training_window(app_state(request).clock())
+
+
 async def create_route(request: Request) -> Response:
     """POST /trainings."""
     user = await require_user(request)
-    content = await read_document(request)
+    content = await read_document(request, _NEW)
     check_type(content, TYPE)
-    given = read_training(content, site_languages(request), create=True)
+    given = await run_in_threadpool(read_training, content, site_languages(request), True,
+                                    _window(request))
     state = app_state(request)
     training_id = await run_in_threadpool(create_training, state.db, given, state.clock(), user.id)
     site_changed(request)
@@ -223,9 +230,10 @@ async def update_route(request: Request) -> Response:
     """PATCH /trainings/{id}: texts, coaches and teams are replaced when sent."""
     user = await require_user(request)
     training_id = parse_id(request.path_params["id"])
-    content = await read_document(request)
+    content = await read_document(request, _CHANGE)
     check_type(content, TYPE, training_id)
-    given = read_training(content, site_languages(request), create=False)
+    given = await run_in_threadpool(read_training, content, site_languages(request), False,
+                                    _window(request))
     state = app_state(request)
     await run_in_threadpool(update_training, state.db, training_id, given, state.clock(), user.id)
     site_changed(request)
@@ -259,8 +267,8 @@ async def generate_route(request: Request) -> Response:
     user = await require_user(request)
     definition_id = parse_id(request.path_params["id"])
     by_query = "start" in request.query_params or "end" in request.query_params
-    content = None if by_query else await read_document(request)
-    first, last = read_range(request.query_params, content)
+    content = None if by_query else await read_document(request, _RANGE_BODY)
+    first, last = read_range(request.query_params, content, _window(request))
     state = app_state(request)
     ids = await run_in_threadpool(definitions.generate_trainings, state.db, definition_id, first,
                                   last, state.settings.site, state.clock(), user.id)
@@ -304,9 +312,15 @@ _COACH = oa.obj({"id": oa.string(), "head": {"type": "boolean"}, "present": {"ty
 _ATTRIBUTES = {"contents": TEXTS_SCHEMA, "event": _EVENT,
                "remark": oa.nullable(oa.string()), "coaches": {"type": "array", "items": _COACH}}
 _LINKS = {"teams": {"type": "array", "items": oa.identifier_schema("teams")},
+          # clients of the old API link coaches here, without their flags
+          "coaches": {"type": "array", "items": oa.identifier_schema("coaches")},
           "definition": oa.nullable(oa.identifier_schema(definitions.TYPE))}
+_NEW = oa.document_schema(TYPE, _ATTRIBUTES, ("contents", "event"), _LINKS)
+_CHANGE = oa.document_schema(TYPE, _ATTRIBUTES, relationships=_LINKS)
+_RANGE_BODY = oa.document_schema("trainings", {"start": oa.string(format="date"),
+                                               "end": oa.string(format="date")})
 _ID = [oa.path_param("id")]
-_LIST = {200: "the trainings", 400: "bad filter or page parameter", 401: "bad token",
+_LIST = {200: "the trainings", 400: "bad filter or page parameter",
          404: "unknown filter id"}
 _RANGE = [oa.query("start", oa.string(format="date")), oa.query("end", oa.string(format="date"))]
 
@@ -315,17 +329,16 @@ openapi_paths: dict[str, Any] = {
         "get": oa.operation("List trainings, newest first (anonymous: only active ones,"
                             " without remarks or attendance)", _LIST, parameters=_FILTERS),
         "post": oa.operation("Create a training", {201: "created", **oa.WRITE_ERRORS}, auth=True,
-                             body=oa.document_schema(TYPE, _ATTRIBUTES, ("contents", "event"),
-                                                     _LINKS)),
+                             body=_NEW),
     },
     "/trainings/{id}": {
         "get": oa.operation("One training (anonymous: only an active one)",
-                            {200: "the training", 401: "bad token", 404: "unknown"},
+                            {200: "the training", 404: "unknown"},
                             parameters=_ID),
         "patch": oa.operation("Change a training",
                               {200: "changed", 404: "unknown", **oa.WRITE_ERRORS},
                               parameters=_ID, auth=True,
-                              body=oa.document_schema(TYPE, _ATTRIBUTES, relationships=_LINKS)),
+                              body=_CHANGE),
         "delete": oa.operation("Delete a training", {204: "deleted", 401: "not authenticated",
                                                      404: "unknown"}, parameters=_ID, auth=True),
     },
@@ -337,8 +350,7 @@ openapi_paths: dict[str, Any] = {
             {201: "the new trainings", 200: "nothing new to make", 404: "unknown definition",
              **oa.WRITE_ERRORS},
             parameters=_ID + _RANGE, auth=True,
-            body=oa.document_schema("trainings", {"start": oa.string(format="date"),
-                                                  "end": oa.string(format="date")})),
+            body=_RANGE_BODY),
     },
     **definitions.openapi_paths,
 }

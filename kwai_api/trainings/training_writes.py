@@ -141,16 +141,19 @@ class TrainingInput:
     definition: Any = MISSING  # Ref | None
 
 
-def _event(attributes: Attributes, create: bool) -> dict[str, Any]:
-    """The sent fields of `event`; a new training needs both its dates."""
+def _event(
+    attributes: Attributes, create: bool, window: tuple[datetime, datetime]
+) -> dict[str, Any]:
+    """The sent fields of `event`; a new training needs both its dates, within `window`."""
     event = attributes.get("event", dict, required=create)
     if event is None:
         return {}
     sent = Attributes({"attributes": event}, base=attributes.pointer("event"))
+    sent.only(("start_date", "end_date", "location", "cancelled", "active"))
     fields: dict[str, Any] = {}
     for name in ("start_date", "end_date"):
         if create or sent.has(name):
-            fields[name] = sent.when(name, required=True)
+            fields[name] = sent.when(name, required=True, window=window)
     if sent.has("location"):
         fields["location"] = sent.text("location") or ""
     for name in ("cancelled", "active"):
@@ -188,6 +191,7 @@ def _coaches(content: dict[str, Any], attributes: Attributes) -> Any:
             raise ApiError(422, "a coach should be an object {id, head, present, payed}",
                            pointer=base)
         coach = Attributes({"attributes": item}, base=base)
+        coach.only(("id", "head", "present", "payed"))
         ref = Ref(reference_id(coach.get("id", (str, int), required=True)), f"{base}/id")
         flags = {name: coach.get(name, bool, default=False) for name in ("head", "present",
                                                                          "payed")}
@@ -196,11 +200,15 @@ def _coaches(content: dict[str, Any], attributes: Attributes) -> Any:
 
 
 def read_training(
-    content: dict[str, Any], languages: tuple[str, ...], create: bool
+    content: dict[str, Any], languages: tuple[str, ...], create: bool,
+    window: tuple[datetime, datetime],
 ) -> TrainingInput:
-    """The fields a training document sets (all required ones when creating), else 422."""
+    """The fields a training document sets (all required ones when creating), else 422.
+
+    Its dates lie within `window` (settings.dates.training_window).
+    """
     attributes = Attributes(content)
-    given = TrainingInput(event=_event(attributes, create))
+    given = TrainingInput(event=_event(attributes, create, window))
     if create or attributes.has("contents"):
         given.contents = parse_texts(attributes, languages, "contents")
     if attributes.has("remark"):
@@ -232,10 +240,13 @@ def parse_day(value: Any, pointer: str | None = None, parameter: str | None = No
     return day
 
 
-def read_range(params: Mapping[str, str], content: dict[str, Any] | None) -> tuple[date, date]:
+def read_range(
+    params: Mapping[str, str], content: dict[str, Any] | None, window: tuple[datetime, datetime]
+) -> tuple[date, date]:
     """The `start` and `end` dates of a generation: query parameters, or document attributes.
 
-    `content` is the request's document, or None when the query names the dates.
+    `content` is the request's document, or None when the query names the dates; both dates
+    lie within `window` (settings.dates.training_window).
     """
     if content is None:
         first, last = (parse_day(params.get(n), parameter=n) for n in ("start", "end"))
@@ -246,6 +257,12 @@ def read_range(params: Mapping[str, str], content: dict[str, Any] | None) -> tup
                                  pointer=attributes.pointer(n))
                        for n in ("start", "end"))
         pointer, parameter = attributes.pointer("end"), None
+    for name, day in (("start", first), ("end", last)):
+        if not window[0].date() <= day <= window[1].date():
+            raise ApiError(400 if parameter else 422,
+                           f"{name} should lie from {window[0].date()} to {window[1].date()}",
+                           pointer=pointer and pointer.replace("/end", f"/{name}"),
+                           parameter=parameter and name)
     if not 0 <= (last - first).days <= 2 * 366:
         raise ApiError(400 if parameter else 422, "end should be from start to two years after it",
                        pointer=pointer, parameter=parameter)

@@ -31,6 +31,9 @@ from kwai_gen.plan.views import (
 UPCOMING = 5  # trainings on the home page when none are left this week
 CALENDAR = "trainings.ics"
 CALENDAR_WEEKS_BACK = 8
+# Weeks without trainings get a page (so that paging week by week never breaks) only this
+# close to today's week: one training in a far year must not add a page for every week between.
+EMPTY_WEEKS_AROUND_TODAY = 53
 
 
 def monday_of(moment: datetime, zone: ZoneInfo) -> date:
@@ -63,7 +66,7 @@ def plan_agenda(club: Club, frame: Frame) -> list[Output]:
     weeks: dict[date, list[Training]] = defaultdict(list)
     for training in club.trainings:
         weeks[monday_of(training.start, zone)].append(training)
-    mondays = _contiguous(sorted(weeks))
+    mondays = _published(sorted(weeks), monday_of(club.now, zone))
     feeds = subscriptions(club, frame)
     outputs = []
     for n, monday in enumerate(mondays):
@@ -81,12 +84,14 @@ def plan_agenda(club: Club, frame: Frame) -> list[Output]:
     return outputs
 
 
-def _contiguous(mondays: list[date]) -> list[date]:
-    """Every Monday from the first to the last, with the weeks without trainings in between."""
+def _published(mondays: list[date], this_week: date) -> list[date]:
+    """The weeks with trainings, and the empty weeks between them that lie near this week."""
     if not mondays:
         return []
-    weeks = (mondays[-1] - mondays[0]).days // 7
-    return [mondays[0] + timedelta(weeks=n) for n in range(weeks + 1)]
+    first = max(mondays[0], this_week - timedelta(weeks=EMPTY_WEEKS_AROUND_TODAY))
+    last = min(mondays[-1], this_week + timedelta(weeks=EMPTY_WEEKS_AROUND_TODAY))
+    near = [first + timedelta(weeks=n) for n in range((last - first).days // 7 + 1)]
+    return sorted(set(mondays) | set(near))
 
 
 def _days(trainings: Sequence[Training], site: SiteInfo, lang: str) -> tuple[Day, ...]:

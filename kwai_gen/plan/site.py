@@ -15,6 +15,7 @@ from kwai_gen.plan.auth import plan_auth
 from kwai_gen.plan.frames import Frame, make_frame
 from kwai_gen.plan.news import feed_path, plan_news
 from kwai_gen.plan.outputs import Output, SiteInfo
+from kwai_gen.plan.redirects import plan_redirects
 from kwai_gen.plan.structured import club_jsonld, manifest
 from kwai_gen.plan.urls import AGENDA, application_dir, content_path, page_path
 from kwai_gen.plan.views import (
@@ -49,6 +50,9 @@ def plan(club: Club, site: SiteInfo) -> list[Output]:
         outputs += plan_news(club, frame)
         outputs += plan_agenda(club, frame)
         outputs += plan_auth(frame)
+    taken = {o.path for o in outputs}
+    for lang in site.languages:
+        outputs += plan_redirects(club, make_frame(club, site, lang), taken)
     outputs.append(_sitemap(outputs, site))
     outputs.append(Output("robots.txt", "robots", {"site": site}))
     outputs.append(manifest(site))

@@ -9,15 +9,14 @@ from __future__ import annotations
 
 from datetime import date
 
+from kwai_api.core.site_paths import SITE_DIRECTORIES
 from kwai_gen.model import Page, Story, Team, Text, text_for
 from kwai_gen.plan.outputs import SiteInfo
 from kwai_gen.plan.slugs import slugify
 
 # Top-level paths the site itself uses: an application with one of these names gets "-info"
-# appended to its directory so that it never overwrites them.
-RESERVED = frozenset(
-    {"news", "feeds", "coaches", "search", "theme", "images", "pagefind", "api", "auth", "404"}
-)
+# appended to its directory so that it never overwrites them (the API refuses such names).
+RESERVED = SITE_DIRECTORIES
 AGENDA = "trainings"  # the application whose page is merged into the agenda
 
 
@@ -44,7 +43,7 @@ def _title_slug(texts: dict[str, Text], site: SiteInfo) -> str:
 
 def story_path(story: Story, site: SiteInfo) -> str:
     """A story's page: news/<id>-<slug>.html, the slug from its default-language title."""
-    return f"news/{story.id}-{_title_slug(story.texts, site)}.html"
+    return f"news/{story.id}-{story.slug or _title_slug(story.texts, site)}.html"
 
 
 def application_dir(name: str, site: SiteInfo) -> str:
@@ -60,7 +59,7 @@ def content_path(slug: str) -> str:
 
 def page_path(page: Page, site: SiteInfo) -> str:
     """A page of an application: <application>/<id>-<slug>.html."""
-    slug = _title_slug(page.texts, site)
+    slug = page.slug or _title_slug(page.texts, site)
     return f"{application_dir(page.application, site)}{page.id}-{slug}.html"
 
 

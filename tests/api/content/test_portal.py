@@ -51,7 +51,7 @@ def test_lists_promoted_live_stories_newest_first(client: TestClient, db: Databa
     assert response.headers["content-type"] == "application/vnd.api+json"
     body = response.json()
     assert ids(body) == expected[:10]
-    assert body["meta"] == {"count": len(expected), "offset": None, "limit": 10}
+    assert body["meta"] == {"count": len(expected), "offset": 0, "limit": 10}
 
 
 def test_a_story_carries_rendered_texts_priority_date_and_its_application(
