@@ -149,7 +149,7 @@ def _event(
     if event is None:
         return {}
     sent = Attributes({"attributes": event}, base=attributes.pointer("event"))
-    sent.only(("start_date", "end_date", "location", "cancelled", "active"))
+    sent.only(("start_date", "end_date", "location", "cancelled", "cancel_reason", "active"))
     fields: dict[str, Any] = {}
     for name in ("start_date", "end_date"):
         if create or sent.has(name):

@@ -42,7 +42,7 @@ def test_lists_teams_with_their_definitions(
 
     assert response.status_code == 200
     body = response.json()
-    assert body["meta"] == {"count": 5, "offset": None, "limit": 2}
+    assert body["meta"] == {"count": 5, "offset": 0, "limit": 2}
     assert [t["attributes"]["name"] for t in body["data"]] == ["Competitie", "Jeugd"]
     youth = body["data"][1]
     assert youth["attributes"]["remark"] == "7 tot 14 jaar"
