@@ -45,6 +45,7 @@ class EventItem:
     registration_url: str | None
     registration_deadline: date | None
     registration_open: bool  # the deadline (if any) has not passed
+    past: bool  # its last day is over: it is in the archive
     section: Link | None  # its application
     lang: str | None = None
 
@@ -84,6 +85,7 @@ def event_item(
         registration_url=event.registration_url,
         registration_deadline=deadline,
         registration_open=deadline is None or deadline >= today(club, site),
+        past=event.end < today(club, site),
         section=sections.get(event.application),
         lang=marked,
     )

@@ -103,6 +103,8 @@ def test_an_event_moves_to_the_archive_the_day_after_it_ends(
     assert first.id not in ids(after["calendar/index.html"].made()["events"])
     archived = after[f"calendar/{first.start.year}/index.html"].made()["events"]
     assert first.id in ids(archived)
+    page = html(after[event_path(first, demo[1])])
+    assert "Dit evenement is voorbij." in page and "Inschrijven" not in page
 
 
 def test_a_midnight_that_archives_an_event_or_closes_registration_triggers_a_build(
