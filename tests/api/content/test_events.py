@@ -274,3 +274,17 @@ def test_a_document_of_another_type_is_409(
 
     assert response.status_code == 409
     assert pointer(response) == "/data/type"
+
+
+def test_an_application_with_events_cannot_be_deleted(
+    client: TestClient, db: Database, admin: dict[str, str]
+) -> None:
+    tournaments = app_id(db, "tournaments")
+    db.execute("DELETE FROM news_stories WHERE application_id = ?", [tournaments])
+    db.execute("DELETE FROM pages WHERE application_id = ?", [tournaments])
+    count = len(events(db, "application_id = ?", [tournaments]))
+
+    response = client.delete(f"/api/v1/portal/applications/{tournaments}", headers=admin)
+
+    assert response.status_code == 409
+    assert f"0 stories, 0 pages and {count} events" in response.json()["detail"]
