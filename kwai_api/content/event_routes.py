@@ -8,6 +8,7 @@ event with its texts is what stories and pages share (kwai_api.content.items).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -44,6 +45,7 @@ EVENTS = Content(TYPE, "events", "event_texts", "events", "there is no such even
 DEFAULT_LIMIT = 20
 FIRST_YEAR = 1900
 YEARS_AHEAD = 50  # an event further ahead than this is a typing error
+_DAY_PATTERN = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 _COLUMNS = (
     "e.id, e.application_id, e.enabled, e.start_date, e.end_date, e.location,"
     " e.registration_url, e.registration_deadline, e.remark, e.created_at, e.updated_at"
@@ -150,8 +152,8 @@ def parse_day(
     if value is None:
         return None
     try:
-        day = date.fromisoformat(value.strip()) if len(value.strip()) == 10 else None
-    except ValueError:
+        day = date.fromisoformat(value) if _DAY_PATTERN.fullmatch(value) else None
+    except ValueError:  # a day the calendar does not have, 2027-02-30
         day = None
     if day is None:
         raise ApiError(
@@ -202,13 +204,22 @@ def _event_changes(attributes: Attributes, creating: bool, today: date) -> dict[
 
 
 def _check_days(event: dict[str, Any], changes: dict[str, Any], attributes: Attributes) -> None:
-    """No end day is the start day (a one-day event); an end before the start is a 422."""
+    """No end day is the start day (a one-day event); an end before the start, or a
+    registration deadline after the end, is a 422 on the field that was sent."""
     if event.get("end_date") is None:
         changes["end_date"] = event["end_date"] = event["start_date"]
     if event["end_date"] < event["start_date"]:
         name = "end_date" if "end_date" in changes else "start_date"
         raise ApiError(
             422, "end_date should not be before start_date", pointer=attributes.pointer(name)
+        )
+    deadline = event.get("registration_deadline")
+    if deadline is not None and deadline > event["end_date"]:
+        name = "registration_deadline" if "registration_deadline" in changes else "end_date"
+        raise ApiError(
+            422,
+            "registration_deadline should not be after end_date",
+            pointer=attributes.pointer(name),
         )
 
 
