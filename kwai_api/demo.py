@@ -103,8 +103,11 @@ TEAMS = [
 # name, Dutch bio, English bio
 COACHES = [
     ("Jigoro Peeters", "6e dan, hoofdtrainer sinds 1990.", "6th dan, head coach since 1990."),
-    ("An Van den Broeck", "4e dan, jeugdtrainer en scheidsrechter.",
-     "4th dan, youth coach and referee."),
+    (
+        "An Van den Broeck",
+        "4e dan, jeugdtrainer en scheidsrechter.",
+        "4th dan, youth coach and referee.",
+    ),
     ("Karim El Amrani", "3e dan, competitietrainer.", "3rd dan, competition coach."),
     ("Sofie Maes", "2e dan, trainer van de kleuters.", "2nd dan, coach of the toddlers."),
     ("Tom Claes", "1e dan, assistent-trainer.", "1st dan, assistant coach."),
@@ -120,6 +123,71 @@ DEFINITIONS = [
     ("Competitie vrijdag", 5, time(19, 0), time(21, 0), 3),
     ("Veteranen maandag", 1, time(20, 0), time(21, 30), 4),
 ]
+# application, first day and last day (days from the anchor), enabled, location, registration
+# (link, deadline in days from the anchor), nl (title, summary), en (title, summary) or None
+EVENTS = [
+    (
+        "tournaments",
+        24,
+        25,
+        True,
+        "Sporthal De Kemp, Kemzeke",
+        ("https://example.org/kwai/tornooi", 17),
+        ("Kemzeke Open", "Ons tornooi voor jeugd op zaterdag en volwassenen op zondag."),
+        ("Kemzeke Open", "Our tournament: youth on Saturday, adults on Sunday."),
+    ),
+    (
+        "events",
+        45,
+        45,
+        True,
+        "Dojo Kemzeke",
+        None,
+        ("Gradenexamen", "Examen voor de gele tot bruine gordel."),
+        ("Grading exam", "Exam for the yellow to brown belts."),
+    ),
+    (
+        "events",
+        220,
+        224,
+        True,
+        "Domein Puyenbroek, Wachtebeke",
+        ("https://example.org/kwai/zomerkamp", 180),
+        ("Zomerkamp", "Vijf dagen judo, spel en zwemmen voor wie 7 tot 14 is."),
+        ("Summer camp", "Five days of judo, games and swimming for ages 7 to 14."),
+    ),
+    (
+        "tournaments",
+        90,
+        90,
+        False,
+        "Sporthal De Kemp, Kemzeke",
+        None,
+        ("Lentetornooi", "Nog niet bevestigd."),
+        ("Spring tournament", "Not confirmed yet."),
+    ),
+    (
+        "tournaments",
+        -60,
+        -60,
+        True,
+        "Topsporthal, Gent",
+        None,
+        ("Provinciaal kampioenschap", "Drie medailles voor onze jeugd."),
+        ("Provincial championship", "Three medals for our youth."),
+    ),
+    (
+        "events",
+        -340,
+        -340,
+        True,
+        "Dojo Kemzeke",
+        None,
+        ("Kerstfeest", "Judo met de ouders, daarna warme chocolademelk."),
+        None,
+    ),
+]
+
 LOCATION = "Sporthal De Kemp, Kemzeke"
 # A week without trainings, this many weeks after the anchor's, and why (shown on the agenda).
 HOLIDAY_WEEK = 4
@@ -227,6 +295,7 @@ def create_club(
         apps = _applications(tx, created)
         _pages(tx, apps, created)
         _stories(tx, rng, apps, anchor, size.stories, created)
+        _events(tx, apps, anchor, created)
         coaches = _coaches(tx, created)
         teams = _teams(tx, created)
         _trainings(tx, rng, anchor, size, zone, coaches, teams, created)
@@ -382,17 +451,53 @@ def _stories(
     tx.insert_rows("news_story_texts", ("story_id", *TEXT_COLUMNS), texts)
 
 
+def _events(tx: Transaction, apps: dict[str, int], anchor: date, created: datetime) -> None:
+    """A two-day tournament with a registration, an exam, a camp, a draft and past events."""
+    texts = []
+    for app, first, last, enabled, location, registration, nl, en in EVENTS:
+        link, deadline = registration or (None, None)
+        start = anchor + timedelta(days=first)
+        start += timedelta(days=(5 - start.weekday()) % 7)  # events start on a Saturday
+        event_id = tx.insert(
+            "INSERT INTO events (application_id, enabled, start_date, end_date, location,"
+            " registration_url, registration_deadline, remark, created_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+            [
+                apps[app],
+                enabled,
+                start,
+                start + timedelta(days=last - first),
+                location,
+                link,
+                anchor + timedelta(days=deadline) if deadline is not None else None,
+                None if enabled else "Zaal nog bevestigen",
+                created,
+            ],
+        )
+        localized = [("nl", *nl, f"{nl[1]}\n\n**Welkom** aan alle leden en hun familie.")]
+        if en is not None:
+            localized.append(
+                ("en", *en, f"{en[1]}\n\nAll members and their families are **welcome**.")
+            )
+        texts += _text_rows(event_id, localized, created)
+    tx.insert_rows("event_texts", ("event_id", *TEXT_COLUMNS), texts)
+
+
 def _coaches(tx: Transaction, created: datetime) -> list[int]:
     ids = [
-        tx.insert("INSERT INTO coaches (name, created_at) VALUES (?, ?) RETURNING id",
-                  [name, created])
+        tx.insert(
+            "INSERT INTO coaches (name, created_at) VALUES (?, ?) RETURNING id", [name, created]
+        )
         for name, _, _ in COACHES
     ]
     tx.insert_rows(
-        "coach_texts", ("coach_id", "locale", "bio", "created_at"),
-        [(coach_id, locale, bio, created)
-         for coach_id, (_, nl, en) in zip(ids, COACHES, strict=True)
-         for locale, bio in (("nl", nl), ("en", en))],
+        "coach_texts",
+        ("coach_id", "locale", "bio", "created_at"),
+        [
+            (coach_id, locale, bio, created)
+            for coach_id, (_, nl, en) in zip(ids, COACHES, strict=True)
+            for locale, bio in (("nl", nl), ("en", en))
+        ],
     )
     return ids
 

@@ -179,7 +179,7 @@ def build_site(
         )
     )
     try:
-        club = gather(db, clock)
+        club = gather(db, clock, settings.site.zone)
         job = RenderJob(
             club=club,
             site=site_info(settings),

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import replace
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from kwai_api.core.clock import aware_utc, naive_utc
 from kwai_api.core.database import Database, Transaction
@@ -17,6 +18,7 @@ from kwai_gen.model import (
     Application,
     Club,
     Coach,
+    Event,
     Image,
     ImageSize,
     Move,
@@ -31,11 +33,17 @@ from kwai_gen.model import (
 utc = aware_utc  # a stored (naive UTC) timestamp as the generator keeps it
 
 
-def gather(db: Database, now: datetime) -> Club:
-    """Read everything the public site shows at `now` (aware or naive UTC) from one snapshot."""
+def gather(db: Database, now: datetime, zone: ZoneInfo | None = None) -> Club:
+    """Read everything the public site shows at `now` (aware or naive UTC) from one snapshot.
+
+    `zone` is the club's: an event's days end at its midnights (UTC when not given).
+    """
     naive_now = naive_utc(now)
     with db.snapshot() as tx:
         images = _Images(tx)
+        events = _events(tx)
+        later = _next_change(tx, naive_now)
+        turns = _event_turns(events, utc(naive_now), zone or ZoneInfo("UTC"))
         club = Club(
             now=utc(naive_now),
             applications=_applications(tx),
@@ -47,7 +55,8 @@ def gather(db: Database, now: datetime) -> Club:
                 Team(r["id"], r["name"])
                 for r in tx.fetchall("SELECT id, name FROM teams ORDER BY name, id")
             ),
-            next_change=_next_change(tx, naive_now),
+            events=events,
+            next_change=min((t for t in (later, turns) if t is not None), default=None),
             moves=tuple(
                 Move(r["name"], r["application"])
                 for r in tx.fetchall(
@@ -276,3 +285,44 @@ def _next_change(tx: Transaction, now: datetime) -> datetime | None:
         [now, now, now, now],
     )
     return utc(value["t"]) if value and value["t"] else None
+
+
+def _events(tx: Transaction) -> tuple[Event, ...]:
+    """The enabled events with a text, by start day."""
+    texts = _texts(
+        tx.tuples(
+            "SELECT t.event_id, t.locale, t.title, t.html_summary, t.html_content"
+            " FROM event_texts t JOIN events e ON e.id = t.event_id"
+            " WHERE e.enabled ORDER BY t.event_id, t.locale"
+        )
+    )
+    return tuple(
+        Event(
+            id=r["id"],
+            application=r["application"],
+            start=r["start_date"],
+            end=r["end_date"],
+            location=r["location"],
+            registration_url=r["registration_url"],
+            registration_deadline=r["registration_deadline"],
+            texts=texts[r["id"]],
+            created_at=utc(r["created_at"]),
+            updated_at=utc(r["updated_at"] or r["created_at"]),
+        )
+        for r in tx.fetchall(
+            "SELECT e.*, a.name AS application FROM events e"
+            " JOIN applications a ON a.id = e.application_id"
+            " WHERE e.enabled ORDER BY e.start_date, e.id"
+        )
+        if texts[r["id"]]
+    )
+
+
+def _event_turns(events: tuple[Event, ...], now: datetime, zone: ZoneInfo) -> datetime | None:
+    """The next midnight in `zone` after which an event is over or its registration closed."""
+    days: list[date] = [e.end for e in events]
+    days += [e.registration_deadline for e in events if e.registration_deadline is not None]
+    moments = (
+        aware_utc(datetime.combine(day + timedelta(days=1), time(), zone)) for day in days
+    )
+    return min((m for m in moments if m > now), default=None)

@@ -7,7 +7,7 @@ Texts are keyed by locale; `text_for` picks the page's language or falls back to
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import date, datetime
 
 from kwai_api.core.images import public_url
 from kwai_api.core.visibility import shown_locale
@@ -193,6 +193,22 @@ class Training:
 
 
 @dataclass(frozen=True)
+class Event:
+    """An enabled event (tournament, camp, exam) on whole days in the club's zone."""
+
+    id: int
+    application: str  # the application's name (slug)
+    start: date
+    end: date  # the last day; the start day for a one-day event
+    location: str
+    registration_url: str | None
+    registration_deadline: date | None  # the last day to register
+    texts: dict[str, Text]
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
 class Club:
     """Everything the public site shows, as of `now`."""
 
@@ -204,6 +220,7 @@ class Club:
     trainings: tuple[Training, ...] = ()  # active only, by start
     coaches: tuple[Coach, ...] = ()  # by name
     teams: tuple[Team, ...] = ()  # by name
+    events: tuple[Event, ...] = ()  # enabled only, by start day
     next_change: datetime | None = None  # when the public site changes by time alone
     images: tuple[Image, ...] = ()  # every uploaded image the site shows, by id
     moves: tuple[Move, ...] = ()  # former application names, by name

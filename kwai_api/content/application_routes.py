@@ -172,7 +172,8 @@ def application_parameter(
 def content_application(tx: Transaction, doc: dict[str, Any], holds: str) -> int | None:
     """The application a news item or page document refers to (None when not sent), else 422.
 
-    `holds` is the flag ("news" or "pages") that says the application may contain this content.
+    `holds` is the flag ("news", "pages" or "events") that says the application may contain
+    this content.
     """
     pointer = "/data/relationships/application"
     value = relationship(doc, "application")
@@ -183,7 +184,7 @@ def content_application(tx: Transaction, doc: dict[str, Any], holds: str) -> int
     if value.get("type") not in (None, TYPE):
         raise ApiError(422, f"application should have type {TYPE}", pointer=pointer)
     key = str(value["id"])
-    row = _named(tx, key, "id, news, pages")
+    row = _named(tx, key, "id, news, pages, events")
     if row is None:
         raise ApiError(422, f"there is no application {key!r}", pointer=pointer)
     if not row[holds]:

@@ -172,7 +172,7 @@ def save_application(
 
 
 def delete_application(db: Database, application_id: int) -> Row:
-    """Remove an application no story or page uses, else 409 saying how many do; 404 unknown."""
+    """Remove an application no story, page or event uses, else 409 saying how many do."""
 
     def work(tx: Transaction) -> Row:
         row = tx.fetchone("SELECT id, name FROM applications WHERE id = ?", [application_id])
@@ -180,14 +180,15 @@ def delete_application(db: Database, application_id: int) -> Row:
             raise ApiError(404, "there is no such application")
         used = tx.fetchone(
             "SELECT (SELECT count(*) FROM news_stories WHERE application_id = $1) AS stories,"
-            " (SELECT count(*) FROM pages WHERE application_id = $1) AS pages",
+            " (SELECT count(*) FROM pages WHERE application_id = $1) AS pages,"
+            " (SELECT count(*) FROM events WHERE application_id = $1) AS events",
             [application_id],
         )
-        if used and (used["stories"] or used["pages"]):
+        if used and (used["stories"] or used["pages"] or used["events"]):
             raise ApiError(
                 409,
-                f"{used['stories']} stories and {used['pages']} pages use the"
-                f" application {row['name']!r}; move or delete them first",
+                f"{used['stories']} stories, {used['pages']} pages and {used['events']} events"
+                f" use the application {row['name']!r}; move or delete them first",
             )
         tx.execute("DELETE FROM application_texts WHERE application_id = ?", [application_id])
         tx.execute("DELETE FROM applications WHERE id = ?", [application_id])

@@ -1,4 +1,4 @@
-"""Texts per locale (stories, pages, trainings): stored as written, with their HTML beside them.
+"""Texts per locale (stories, pages, trainings, events): stored as written, HTML beside them.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ TEXT_TABLES = {
     "news_story_texts": "story_id",
     "page_texts": "page_id",
     "training_texts": "training_id",
+    "event_texts": "event_id",
 }
 
 

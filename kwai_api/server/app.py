@@ -16,6 +16,7 @@ from starlette.routing import BaseRoute, Match, Mount, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from kwai_api.content import application_routes as applications
+from kwai_api.content import event_routes as events
 from kwai_api.content import image_routes as images
 from kwai_api.content import news_routes as news
 from kwai_api.content import page_routes as pages
@@ -49,6 +50,7 @@ API_MODULES = (
     portal,
     news,
     pages,
+    events,
     applications,
     images,
     coaches,  # before trainings: /trainings/coaches is not /trainings/{id}

@@ -12,12 +12,13 @@ from collections import Counter
 from kwai_gen.model import Club, ContentPage, Page
 from kwai_gen.plan.agenda import next_trainings, plan_agenda
 from kwai_gen.plan.auth import plan_auth
+from kwai_gen.plan.events import plan_events, section_events
 from kwai_gen.plan.frames import Frame, make_frame
 from kwai_gen.plan.news import feed_path, plan_news
 from kwai_gen.plan.outputs import Output, SiteInfo
 from kwai_gen.plan.redirects import plan_redirects
 from kwai_gen.plan.structured import club_jsonld, manifest
-from kwai_gen.plan.urls import AGENDA, application_dir, content_path, page_path
+from kwai_gen.plan.urls import AGENDA, EVENTS, application_dir, content_path, page_path
 from kwai_gen.plan.views import (
     Document,
     Link,
@@ -49,6 +50,7 @@ def plan(club: Club, site: SiteInfo) -> list[Output]:
         outputs.append(frame.page("404.html", "404.html", title=frame.labels["not_found"]))
         outputs += plan_news(club, frame)
         outputs += plan_agenda(club, frame)
+        outputs += plan_events(club, frame)
         outputs += plan_auth(frame)
     taken = {o.path for o in outputs}
     for lang in site.languages:
@@ -85,7 +87,7 @@ def _home(club: Club, frame: Frame) -> Output:
 
 
 def _sections(club: Club, frame: Frame) -> list[Output]:
-    """A page per application (but the agenda's): description, its pages, its recent news."""
+    """A page per application (but the agenda's): description, pages, recent news, events."""
     site, lang = frame.site, frame.lang
     outputs = []
     for app in club.applications:
@@ -105,6 +107,8 @@ def _sections(club: Club, frame: Frame) -> list[Output]:
             news=tuple(entry(s, site, lang, link) for s in stories[:SECTION_NEWS]),
             news_url=frame.url(f"{base}news/") if has_news else None,
             feed_url=frame.url(feed_path(app.name, frame)) if has_news else None,
+            events=section_events(club, frame, app.name) if app.events else (),
+            events_url=frame.url(f"{EVENTS}/") if app.events else None,
         ))
     return outputs
 

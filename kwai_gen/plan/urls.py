@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 
 from kwai_api.core.site_paths import SITE_DIRECTORIES
-from kwai_gen.model import Page, Story, Team, Text, text_for
+from kwai_gen.model import Event, Page, Story, Team, Text, text_for
 from kwai_gen.plan.outputs import SiteInfo
 from kwai_gen.plan.slugs import slugify
 
@@ -18,6 +18,8 @@ from kwai_gen.plan.slugs import slugify
 # appended to its directory so that it never overwrites them (the API refuses such names).
 RESERVED = SITE_DIRECTORIES
 AGENDA = "trainings"  # the application whose page is merged into the agenda
+EVENTS = "calendar"  # the events of every application: upcoming, then the archive by year
+EVENTS_CALENDAR = "events.ics"  # their iCal feed
 
 
 def language_prefix(site: SiteInfo, lang: str) -> str:
@@ -77,3 +79,13 @@ def team_calendar_path(team: Team) -> str:
 def list_page_path(base: str, number: int) -> str:
     """Page `number` (1 = the oldest stories) of a news list under `base` ("news/")."""
     return f"{base}page/{number}/"
+
+
+def event_path(event: Event, site: SiteInfo) -> str:
+    """An event's page: calendar/<id>-<slug>.html, the slug from its default-language title."""
+    return f"{EVENTS}/{event.id}-{_title_slug(event.texts, site)}.html"
+
+
+def events_year_path(year: int) -> str:
+    """The archive of the events that ended in `year`: calendar/2025/."""
+    return f"{EVENTS}/{year}/"

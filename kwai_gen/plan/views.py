@@ -214,7 +214,7 @@ def agenda_item(training: Training, site: SiteInfo, lang: str) -> AgendaItem:
 
 @dataclass(frozen=True)
 class CalendarEvent:
-    """One training as a calendar event, already in the feed's language."""
+    """One training or event as a calendar event, already in the feed's language."""
 
     uid: str
     title: str  # with the "cancelled" prefix when cancelled
@@ -227,3 +227,4 @@ class CalendarEvent:
     updated: datetime
     description: str
     url: str  # absolute
+    all_day: bool = False  # whole days: start and end (exclusive) are midnights UTC of the days

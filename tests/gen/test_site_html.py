@@ -220,10 +220,12 @@ ROUTE = "https://www.openstreetmap.org/search?query="
 
 def test_every_internal_link_resolves_to_a_planned_file(site: Site) -> None:
     planned = set(site.outputs)
+    registrations = {e.registration_url for e in site.club.events if e.registration_url}
+    assert registrations  # the demo's events link to where one registers
     for path, page in site.pages.items():
         for tag, url, _ in page.links:
-            if url.startswith(ROUTE):
-                assert tag == "a", (path, url)  # a plain link to the route, nothing embedded
+            if url.startswith(ROUTE) or url in registrations:
+                assert tag == "a", (path, url)  # a plain link out, nothing embedded
                 continue
             if url.startswith(("http://", "https://")):
                 assert tag == "link" and url.startswith(site.info.url), (path, url)
@@ -247,10 +249,10 @@ def test_the_theme_files_the_pages_use_exist(site: Site) -> None:
         assert (static / url.removeprefix("/theme/")).is_file(), url
 
 
-def test_only_stories_and_pages_are_searchable(site: Site) -> None:
+def test_only_stories_pages_and_events_are_searchable(site: Site) -> None:
     for path, output in site.outputs.items():
         if path in site.pages:
-            searchable = output.template in {"story.html", "page.html"}
+            searchable = output.template in {"story.html", "page.html", "event.html"}
             assert site.pages[path].pagefind_body == (1 if searchable else 0), path
 
 
