@@ -37,10 +37,7 @@ def gather(db: Database, now: datetime) -> Club:
             pages=_pages(tx),
             trainings=_trainings(tx),
             coaches=_coaches(tx),
-            teams=tuple(
-                Team(r["id"], r["name"])
-                for r in tx.fetchall("SELECT id, name FROM teams ORDER BY name, id")
-            ),
+            teams=_teams(tx),
             next_change=_next_change(tx, naive_now),
         )
 
@@ -51,6 +48,17 @@ def _texts(rows: list[tuple[Any, ...]]) -> dict[Any, dict[str, Text]]:
     for owner, locale, title, summary, content in rows:
         by_owner[owner][locale] = Text(locale, title, summary, content)
     return by_owner
+
+
+def _teams(tx: Transaction) -> tuple[Team, ...]:
+    """Every team by name, with its name in each language that has one."""
+    names: dict[int, dict[str, str]] = defaultdict(dict)
+    for team_id, locale, name in tx.tuples("SELECT team_id, locale, name FROM team_texts"):
+        names[team_id][locale] = name
+    return tuple(
+        Team(r["id"], r["name"], names.get(r["id"], {}))
+        for r in tx.fetchall("SELECT id, name FROM teams ORDER BY name, id")
+    )
 
 
 def _coaches(tx: Transaction) -> tuple[Coach, ...]:
@@ -163,15 +171,14 @@ def _trainings(tx: Transaction) -> tuple[Training, ...]:
         if key not in people:
             people[key] = TrainingCoach(*coach)  # type: ignore[arg-type]
         coaches[training_id].append(people[key])  # type: ignore[index]
-    known_teams: dict[int, Team] = {}
+    known_teams = {team.id: team for team in _teams(tx)}
     teams: dict[int, list[Team]] = defaultdict(list)
-    for training_id, team_id, name in tx.tuples(
-        "SELECT tt.training_id, t.id, t.name FROM training_teams tt"
+    for training_id, team_id in tx.tuples(
+        "SELECT tt.training_id, t.id FROM training_teams tt"
         " JOIN teams t ON t.id = tt.team_id JOIN trainings r ON r.id = tt.training_id"
         " WHERE r.active ORDER BY tt.training_id, t.name"
     ):
-        team = known_teams.setdefault(team_id, Team(team_id, name))
-        teams[training_id].append(team)
+        teams[training_id].append(known_teams[team_id])
     return tuple(
         Training(
             id=id,

@@ -99,7 +99,8 @@ def subscriptions(club: Club, frame: Frame) -> tuple[Subscription, ...]:
     absolute = frame.site.url
     return (
         Subscription(frame.labels["calendar_all"], absolute + frame.url(CALENDAR)),
-        *(Subscription(team.name, absolute + frame.url(team_calendar_path(team)), team.id)
+        *(Subscription(team.name_in(frame.lang), absolute + frame.url(team_calendar_path(team)),
+                       team.id)
           for team in club.teams),
     )
 
@@ -168,7 +169,7 @@ def calendars(club: Club, frame: Frame) -> list[Output]:
     name = f"{frame.site.name} – {frame.labels['agenda']}"
     feeds = [(CALENDAR, name, shown)]
     for team in club.teams:
-        feeds.append((team_calendar_path(team), f"{name}: {team.name}",
+        feeds.append((team_calendar_path(team), f"{name}: {team.name_in(frame.lang)}",
                       tuple(t for t in shown if any(m.id == team.id for m in t.teams))))
     events: dict[int, CalendarEvent] = {}  # made once, shared by the feeds a training is in
 
@@ -193,11 +194,11 @@ def _calendar_event(training: Training, frame: Frame) -> CalendarEvent:
     """A training as a calendar event with a UID that never changes."""
     site, labels = frame.site, frame.labels
     local = text_for(training.texts, frame.lang, site.languages).text
-    title = local.title or ", ".join(team.name for team in training.teams) or labels["agenda"]
+    teams = ", ".join(team.name_in(frame.lang) for team in training.teams)
+    title = local.title or teams or labels["agenda"]
     coaches = ", ".join(
         f"{c.name} ({labels['head_coach']})" if c.head else c.name for c in training.coaches
     )
-    teams = ", ".join(team.name for team in training.teams)
     lines = [f"{labels['teams']}: {teams}" if teams else "",
              f"{labels['coaches']}: {coaches}" if coaches else ""]
     return CalendarEvent(
