@@ -305,7 +305,7 @@ def test_the_agenda_shows_teams_coaches_and_the_head_coach(site: Site) -> None:
     html = site.html("en/" + week_path(training.start.date()) + "index.html")
     head = next(c for c in training.coaches if c.head)
     assert f'{head.name} <span class="head-coach">(head coach)</span>' in html
-    assert training.teams[0].name in html and training.location in html
+    assert training.teams[0].name_in("en") in html and training.location in html
 
 
 def test_the_coaches_page_shows_each_bio_in_the_page_language(site: Site) -> None:
@@ -443,3 +443,17 @@ def test_each_language_reads_its_own_tagline_and_contact(site: Site) -> None:
     assert "Kom eens proberen" in dutch and "Come and try" in english
     assert "https://www.openstreetmap.org/search?query=" in dutch
     assert 'content="nl_BE"' in dutch and 'content="en_GB"' in english  # og:locale
+
+
+def test_each_language_names_the_teams_in_its_own_words(site: Site) -> None:
+    weeks = [p for p in site.pages if p.startswith("en/trainings/20")]
+    english = " ".join(site.html(p) for p in [*weeks, "en/trainings/index.html"])
+    dutch = " ".join(site.html(p.removeprefix("en/")) for p in weeks)
+    assert "Adults" in english and "Volwassenen" not in english
+    assert "Volwassenen" in dutch and "Adults" not in dutch
+    feeds = [o.made() for path, o in site.outputs.items()
+             if path.startswith("en/") and o.template == "ical"]
+    assert any(feed["name"].endswith(": Adults") for feed in feeds)
+    events = [e for feed in feeds for e in feed["events"]]
+    assert not any("Volwassenen" in e.title + e.description for e in events)
+    assert any("Teams: Adults" in e.description for e in events)
