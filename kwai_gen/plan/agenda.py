@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from kwai_gen.model import Club, Training, text_for
+from kwai_gen.plan import describe
 from kwai_gen.plan.frames import Frame
 from kwai_gen.plan.outputs import Deferred, Output, SiteInfo
 from kwai_gen.plan.urls import AGENDA, output_file, team_calendar_path, week_path
@@ -121,6 +122,7 @@ def _week_context(
     year, number, _ = monday.isocalendar()
     title = title or f"{frame.labels['agenda']} – {frame.labels['week']} {number}, {year}"
     defaults: dict[str, Any] = {
+        "description": describe.week(frame, title, days),
         "heading": title, "intro": None, "pages": (), "calendars": (),
         "section_news": None, "this_week": frame.url(f"{AGENDA}/"),
     }
@@ -141,10 +143,12 @@ def _agenda_index(
     app = next((a for a in club.applications if a.name == AGENDA), None)
     intro = section_document(app, site, lang) if app is not None else None
     heading = intro.title if intro is not None else frame.labels["agenda"]
+    about = (intro.summary or intro.content) if intro is not None else ""
     earlier = [m for m in mondays if m < monday]
     later = [m for m in mondays if m > monday]
     return frame.page(f"{AGENDA}/", "agenda.html", **_week_context(
         frame, monday, days, title=heading,
+        **({"description": about} if about else {}),
         heading=heading, intro=intro, calendars=feeds, this_week=None,
         pages=tuple(page_link(p, site, lang) for p in club.pages if p.application == AGENDA),
         section_news=frame.url(f"{AGENDA}/news/") if app is not None and (

@@ -18,7 +18,7 @@ from kwai_api.core.database import open_database
 from kwai_api.demo import create_club
 from kwai_gen.build import site_info
 from kwai_gen.gather import gather
-from kwai_gen.model import Club, ContentPage, Text
+from kwai_gen.model import Club, ContentPage, Text, text_for
 from kwai_gen.plan.outputs import Output, SiteInfo
 from kwai_gen.plan.site import plan
 from kwai_gen.plan.urls import story_path, week_path
@@ -43,6 +43,8 @@ class Page:
     links: list[tuple[str, str, dict[str, str]]] = field(default_factory=list)  # tag, url, attrs
     ids: list[str] = field(default_factory=list)
     pagefind_body: int = 0
+    description: str = ""
+    robots: str = ""
     problems: list[str] = field(default_factory=list)
     text: str = ""
 
@@ -62,6 +64,10 @@ class PageParser(HTMLParser):
         page = self.page
         if tag == "html":
             page.lang = values.get("lang", "")
+        if tag == "meta" and values.get("name") == "description":
+            page.description = values.get("content", "")
+        if tag == "meta" and values.get("name") == "robots":
+            page.robots = values.get("content", "")
         if tag == "link" and values.get("rel") == "canonical":
             page.canonical = values["href"]
         if tag == "link" and values.get("rel") == "alternate" and "hreflang" in values:
@@ -457,3 +463,18 @@ def test_each_language_names_the_teams_in_its_own_words(site: Site) -> None:
     events = [e for feed in feeds for e in feed["events"]]
     assert not any("Volwassenen" in e.title + e.description for e in events)
     assert any("Teams: Adults" in e.description for e in events)
+
+
+def test_every_indexable_page_describes_itself(site: Site) -> None:
+    missing = [path for path, page in site.pages.items()
+               if "noindex" not in page.robots and not page.description.strip()]
+    assert missing == []
+    pages = site.pages
+    week = next(p for p in pages if p.startswith("en/trainings/20") and "Adults" in site.html(p))
+    assert pages[week].description.startswith("Trainings – Week ")
+    assert ". Teams: " in pages[week].description and "Adults" in pages[week].description
+    assert "Jigoro Peeters" in pages["en/coaches/index.html"].description
+    newest = text_for(site.club.stories[0].texts, "nl", site.info.languages).text.title
+    assert pages["news/index.html"].description.startswith(f"Nieuws – {site.info.name}: ")
+    assert newest in pages["news/index.html"].description
+    assert pages["news/2026/index.html"].description.startswith("Nieuws 2026")
