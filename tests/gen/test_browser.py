@@ -205,6 +205,19 @@ def test_search(browser: Browser, site_url: str, demo: DemoSite, lang: str, widt
     switch_language(page, lang, href(demo.site, OTHER[lang], "search/"))
 
 
+@pytest.mark.browser
+def test_search_finds_teams_and_coaches(browser: Browser, site_url: str) -> None:
+    page = browser.open(f"{site_url}/en/search/", 390)
+    # labelled in the page's language
+    box = page.locator("#search").get_by_role("textbox", name="Search the site")
+    for word, found in [("Veterans", "/en/trainings/"), ("Peeters", "/en/coaches/")]:
+        box.fill(word)
+        link = page.locator(f'.pagefind-ui__result-link[href="{found}"]')
+        link.first.wait_for(state="visible")
+    dutch = browser.open(f"{site_url}/search/", 390)
+    assert dutch.locator("#search").get_by_role("textbox", name="Zoek op de site").count() == 1
+
+
 def test_auth_pages_are_planned_in_every_language(demo: DemoSite) -> None:
     club = Club(now=NOW, applications=(), stories=(), pages=())
     outputs = [o for lang in LANGUAGES for o in plan_auth(make_frame(club, demo.site, lang))]

@@ -253,10 +253,13 @@ def test_the_theme_files_the_pages_use_exist(site: Site) -> None:
         assert (static / url.removeprefix("/theme/")).is_file(), url
 
 
-def test_only_stories_and_pages_are_searchable(site: Site) -> None:
+def test_stories_pages_coaches_and_this_weeks_trainings_are_searchable(site: Site) -> None:
+    # lists and past or future weeks are not: they would only repeat what the others say
+    this_week = {"trainings/index.html", "en/trainings/index.html"}
     for path, output in site.outputs.items():
         if path in site.pages:
-            searchable = output.template in {"story.html", "page.html"}
+            searchable = output.template in {"story.html", "page.html", "coaches.html"}
+            searchable = searchable or path in this_week
             assert site.pages[path].pagefind_body == (1 if searchable else 0), path
 
 
