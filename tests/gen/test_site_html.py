@@ -481,3 +481,16 @@ def test_every_indexable_page_describes_itself(site: Site) -> None:
     assert pages["news/index.html"].description.startswith(f"Nieuws – {site.info.name}: ")
     assert newest in pages["news/index.html"].description
     assert pages["news/2026/index.html"].description.startswith("Nieuws 2026")
+
+
+def test_the_home_page_stays_under_50_kb_before_images(site: Site) -> None:
+    for path in ("index.html", "en/index.html"):
+        html = site.html(path)
+        assets = re.findall(r'<(?:link rel="stylesheet"|script) (?:href|src)="/theme/([^"?]+)',
+                            html)
+        assert "css/kwai.css" in assets
+        size = len(html.encode()) + sum(
+            (ROOT / "theme" / "static" / asset).stat().st_size for asset in assets
+        )
+        assert size < 50_000, (path, size)
+        print(f"{path}: {len(html.encode())} bytes of HTML, {size} bytes with CSS and scripts")
