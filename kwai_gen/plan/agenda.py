@@ -96,13 +96,14 @@ def _days(trainings: Sequence[Training], site: SiteInfo, lang: str) -> tuple[Day
 
 
 def subscriptions(club: Club, frame: Frame) -> tuple[Subscription, ...]:
-    """The calendar feeds of the frame's language: all trainings, then one per team."""
+    """The calendar feeds of the frame's language: all trainings, then one per team by name."""
     absolute = frame.site.url
+    teams = sorted(club.teams, key=lambda team: team.name_in(frame.lang).casefold())
     return (
         Subscription(frame.labels["calendar_all"], absolute + frame.url(CALENDAR)),
         *(Subscription(team.name_in(frame.lang), absolute + frame.url(team_calendar_path(team)),
                        team.id)
-          for team in club.teams),
+          for team in teams),
     )
 
 

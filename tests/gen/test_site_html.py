@@ -463,6 +463,8 @@ def test_each_language_names_the_teams_in_its_own_words(site: Site) -> None:
     feeds = [o.made() for path, o in site.outputs.items()
              if path.startswith("en/") and o.template == "ical"]
     assert any(feed["name"].endswith(": Adults") for feed in feeds)
+    filters = re.findall(r'data-team="\d+">([^<]+)<', site.html("en/trainings/index.html"))
+    assert filters == ["Adults", "Competition", "Toddlers", "Veterans", "Youth"]  # by English name
     events = [e for feed in feeds for e in feed["events"]]
     assert not any("Volwassenen" in e.title + e.description for e in events)
     assert any("Teams: Adults" in e.description for e in events)
