@@ -72,6 +72,8 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
         "recover": "auth/recover/",
         "reset": f"auth/reset/?uuid={code}",
         "invite": f"auth/invite/?uuid={code}",
+        "invite-without-code": "auth/invite/",  # says so at once
+        "login-errors": "auth/login/",  # submitted empty: each field says what is wrong
     })
 
 
@@ -81,10 +83,13 @@ def site_url(built: Built) -> Iterator[str]:
         yield url
 
 
-def open_page(visitor: Browser, url: str, width: int) -> Any:
+def open_page(visitor: Browser, kind: str, url: str, width: int) -> Any:
     page = visitor.open(url, width)
     if "/search/" in url:  # the results are part of what a visitor reads
         page.locator(".pagefind-ui__result").first.wait_for(state="visible")
+    if kind == "login-errors":
+        page.locator("#auth-form button[type=submit]").click()
+        page.locator("#username-error:not(:empty)").wait_for()
     return page
 
 
@@ -101,7 +106,7 @@ def test_no_page_breaks_an_accessibility_rule(
         for kind, path in built.paths.items():
             assert (built.root / path.partition("?")[0]).exists() or path == "", path
             url = f"{site_url}/{'en/' if lang == 'en' else ''}{path}"
-            page = open_page(visitor, url, 390)
+            page = open_page(visitor, kind, url, 390)
             found += [f"{kind}: {problem}" for problem in violations(page)]
             visitor.screenshot(page, f"all-{kind}-{lang}-390{'-dark' if scheme == 'dark' else ''}")
             if scheme == "light":
