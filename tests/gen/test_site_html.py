@@ -496,3 +496,12 @@ def test_the_home_page_stays_under_50_kb_before_images(site: Site) -> None:
         )
         assert size < 50_000, (path, size)
         print(f"{path}: {len(html.encode())} bytes of HTML, {size} bytes with CSS and scripts")
+
+
+def test_a_story_without_a_summary_is_described_by_its_text(site: Site) -> None:
+    story = site.club.stories[0]
+    texts = {lang: replace(text, summary="") for lang, text in story.texts.items()}
+    club = replace(site.club, stories=(replace(story, texts=texts), *site.club.stories[1:]))
+    path = story_path(story, site.info)
+    made = next(o for o in plan(club, site.info) if o.path == path).made()
+    assert made["description"] == texts[next(iter(texts))].content != ""
