@@ -202,3 +202,15 @@ def test_bad_names_point_at_the_field(
 
     assert response.status_code == 422
     assert response.json()["errors"][0]["source"]["pointer"] == pointer
+
+
+def test_deleting_a_team_removes_its_names(
+    client: TestClient, admin: dict[str, str], db: Database
+) -> None:
+    texts = [{"locale": "en", "name": "Parents"}]
+    created = client.post(URL, headers=admin, json=team({"name": "Ouders", "texts": texts}))
+    team_id = int(created.json()["data"]["id"])
+    assert db.fetchvalue("SELECT count(*) FROM team_texts WHERE team_id = ?", [team_id]) == 2
+
+    assert client.delete(f"{URL}/{team_id}", headers=admin).status_code == 204
+    assert db.fetchvalue("SELECT count(*) FROM team_texts WHERE team_id = ?", [team_id]) == 0
