@@ -52,29 +52,32 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
     section = application_dir(next(a.name for a in club.applications if a.name != AGENDA), site)
     year = story.publish_date.astimezone(site.zone)
     code = uuid.uuid4()
-    return Built(settings.site.output / "current", {
-        "home": "",
-        "news": "news/",
-        "news-page-1": "news/page/1/",
-        "archive-year": f"news/{year.year}/",
-        "archive-month": f"news/{year.year}/{year.month:02d}/",
-        "story": story_path(story, site),
-        "section": section,
-        "section-news": f"{section}news/",
-        "section-page": page_path(page, site),
-        "content-page": "about/",
-        "agenda": f"{AGENDA}/",
-        "week": week_path(NOW.date()),
-        "coaches": "coaches/",
-        "search": "search/?q=judo",
-        "not-found": "404.html",
-        "login": "auth/login/",
-        "recover": "auth/recover/",
-        "reset": f"auth/reset/?uuid={code}",
-        "invite": f"auth/invite/?uuid={code}",
-        "invite-without-code": "auth/invite/",  # says so at once
-        "login-errors": "auth/login/",  # submitted empty: each field says what is wrong
-    })
+    return Built(
+        settings.site.output / "current",
+        {
+            "home": "",
+            "news": "news/",
+            "news-page-1": "news/page/1/",
+            "archive-year": f"news/{year.year}/",
+            "archive-month": f"news/{year.year}/{year.month:02d}/",
+            "story": story_path(story, site),
+            "section": section,
+            "section-news": f"{section}news/",
+            "section-page": page_path(page, site),
+            "content-page": "about/",
+            "agenda": f"{AGENDA}/",
+            "week": week_path(NOW.date()),
+            "coaches": "coaches/",
+            "search": "search/?q=judo",
+            "not-found": "404.html",
+            "login": "auth/login/",
+            "recover": "auth/recover/",
+            "reset": f"auth/reset/?uuid={code}",
+            "invite": f"auth/invite/?uuid={code}",
+            "invite-without-code": "auth/invite/",  # says so at once
+            "login-errors": "auth/login/",  # submitted empty: each field says what is wrong
+        },
+    )
 
 
 @pytest.fixture(scope="module")
