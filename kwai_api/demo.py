@@ -92,13 +92,13 @@ PAGES = {
     "events": [("Judokamp", "Judo camp", "Elk jaar in de zomer.", "Every summer.")],
 }
 
-# name, remark (the staff's note)
+# Dutch name, English name, remark (the staff's note)
 TEAMS = [
-    ("Kleuters", "4 tot 6 jaar"),
-    ("Jeugd", "7 tot 14 jaar"),
-    ("Volwassenen", "vanaf 15 jaar"),
-    ("Competitie", "na selectie door de trainer"),
-    ("Veteranen", "vanaf 35 jaar"),
+    ("Kleuters", "Toddlers", "4 tot 6 jaar"),
+    ("Jeugd", "Youth", "7 tot 14 jaar"),
+    ("Volwassenen", "Adults", "vanaf 15 jaar"),
+    ("Competitie", "Competition", "na selectie door de trainer"),
+    ("Veteranen", "Veterans", "vanaf 35 jaar"),
 ]
 # name, Dutch bio, English bio
 COACHES = [
@@ -503,13 +503,23 @@ def _coaches(tx: Transaction, created: datetime) -> list[int]:
 
 
 def _teams(tx: Transaction, created: datetime) -> list[int]:
-    return [
+    ids = [
         tx.insert(
             "INSERT INTO teams (name, remark, created_at) VALUES (?, ?, ?) RETURNING id",
-            [name, remark, created],
+            [nl, remark, created],
         )
-        for name, remark in TEAMS
+        for nl, _, remark in TEAMS
     ]
+    tx.insert_rows(
+        "team_texts",
+        ("team_id", "locale", "name", "created_at"),
+        [
+            (team_id, locale, name, created)
+            for team_id, (nl, en, _) in zip(ids, TEAMS, strict=True)
+            for locale, name in (("nl", nl), ("en", en))
+        ],
+    )
+    return ids
 
 
 def _trainings(

@@ -51,10 +51,7 @@ def gather(db: Database, now: datetime, zone: ZoneInfo | None = None) -> Club:
             pages=_pages(tx, images),
             trainings=_trainings(tx, images),
             coaches=_coaches(tx, images),
-            teams=tuple(
-                Team(r["id"], r["name"])
-                for r in tx.fetchall("SELECT id, name FROM teams ORDER BY name, id")
-            ),
+            teams=_teams(tx),
             events=events,
             next_change=min((t for t in (later, turns) if t is not None), default=None),
             moves=tuple(
@@ -118,6 +115,17 @@ def _texts(
             locale, publishable(title), publishable(summary), publishable(content)
         )
     return by_owner
+
+
+def _teams(tx: Transaction) -> tuple[Team, ...]:
+    """Every team by name, with its name in each language that has one."""
+    names: dict[int, dict[str, str]] = defaultdict(dict)
+    for team_id, locale, name in tx.tuples("SELECT team_id, locale, name FROM team_texts"):
+        names[team_id][locale] = name
+    return tuple(
+        Team(r["id"], r["name"], names.get(r["id"], {}))
+        for r in tx.fetchall("SELECT id, name FROM teams ORDER BY name, id")
+    )
 
 
 def _coaches(tx: Transaction, images: _Images) -> tuple[Coach, ...]:
@@ -238,15 +246,14 @@ def _trainings(tx: Transaction, images: _Images) -> tuple[Training, ...]:
         if key not in people:
             people[key] = TrainingCoach(*coach)
         coaches[training_id].append(people[key])
-    known_teams: dict[int, Team] = {}
+    known_teams = {team.id: team for team in _teams(tx)}
     teams: dict[int, list[Team]] = defaultdict(list)
-    for training_id, team_id, name in tx.tuples(
-        "SELECT tt.training_id, t.id, t.name FROM training_teams tt"
+    for training_id, team_id in tx.tuples(
+        "SELECT tt.training_id, t.id FROM training_teams tt"
         " JOIN teams t ON t.id = tt.team_id JOIN trainings r ON r.id = tt.training_id"
         " WHERE r.active ORDER BY tt.training_id, t.name"
     ):
-        team = known_teams.setdefault(team_id, Team(team_id, name))
-        teams[training_id].append(team)
+        teams[training_id].append(known_teams[team_id])
     return tuple(
         Training(
             id=id,

@@ -158,10 +158,15 @@ class Coach:
 
 @dataclass(frozen=True)
 class Team:
-    """A team that trainings are for."""
+    """A team that trainings are for, with its name per language."""
 
     id: int
-    name: str
+    name: str  # in the site's default language
+    names: dict[str, str] = field(default_factory=dict, compare=False)  # by locale
+
+    def name_in(self, language: str) -> str:
+        """The name a `language` page shows: its own, else the default language's."""
+        return self.names.get(language) or self.name
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ text files go out in their precompressed gzip form to clients that accept it."""
 from __future__ import annotations
 
 import os
+import stat
 from contextvars import ContextVar
 from urllib.parse import parse_qs
 
@@ -41,11 +42,23 @@ class SiteFiles(StaticFiles):
         token = _release.set(release)
         try:
             response = await super().get_response(path, scope)
+            if response.status_code == 404:
+                response = self._language_404(path) or response
         finally:
             _release.reset(token)
         if isinstance(response, FileResponse) and "cache-control" not in response.headers:
             response.headers["cache-control"] = cache_control(str(response.path), False)
         return response
+
+    def _language_404(self, path: str) -> FileResponse | None:
+        """The 404 page of the language a missing path is under (en/...: en/404.html), if any."""
+        first, _, rest = path.replace("\\", "/").partition("/")
+        if not rest or first in ("", ".", ".."):
+            return None
+        full_path, found = self.lookup_path(f"{first}/404.html")
+        if found is None or not stat.S_ISREG(found.st_mode):
+            return None
+        return FileResponse(full_path, stat_result=found, status_code=404)
 
     def lookup_path(self, path: str) -> tuple[str, os.stat_result | None]:
         """The real path and stat of `path` inside this request's release (or "", None)."""

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from kwai_gen.model import Club, Training, text_for
+from kwai_gen.plan import describe
 from kwai_gen.plan.frames import Frame
 from kwai_gen.plan.outputs import Deferred, Output, SiteInfo
 from kwai_gen.plan.urls import AGENDA, output_file, team_calendar_path, week_path
@@ -100,12 +101,14 @@ def _days(trainings: Sequence[Training], site: SiteInfo, lang: str) -> tuple[Day
 
 
 def subscriptions(club: Club, frame: Frame) -> tuple[Subscription, ...]:
-    """The calendar feeds of the frame's language: all trainings, then one per team."""
+    """The calendar feeds of the frame's language: all trainings, then one per team by name."""
     absolute = frame.site.url
+    teams = sorted(club.teams, key=lambda team: team.name_in(frame.lang).casefold())
     return (
         Subscription(frame.labels["calendar_all"], absolute + frame.url(CALENDAR)),
-        *(Subscription(team.name, absolute + frame.url(team_calendar_path(team)), team.id)
-          for team in club.teams),
+        *(Subscription(team.name_in(frame.lang), absolute + frame.url(team_calendar_path(team)),
+                       team.id)
+          for team in teams),
     )
 
 
@@ -125,6 +128,7 @@ def _week_context(
     year, number, _ = monday.isocalendar()
     title = title or f"{frame.labels['agenda']} – {frame.labels['week']} {number}, {year}"
     defaults: dict[str, Any] = {
+        "description": describe.week(frame, title, days),
         "heading": title, "intro": None, "pages": (), "calendars": (),
         "section_news": None, "this_week": frame.url(f"{AGENDA}/"),
     }
@@ -145,10 +149,12 @@ def _agenda_index(
     app = next((a for a in club.applications if a.name == AGENDA), None)
     intro = section_document(app, site, lang) if app is not None else None
     heading = intro.title if intro is not None else frame.labels["agenda"]
+    about = (intro.summary or intro.content) if intro is not None else ""
     earlier = [m for m in mondays if m < monday]
     later = [m for m in mondays if m > monday]
     return frame.page(f"{AGENDA}/", "agenda.html", **_week_context(
         frame, monday, days, title=heading,
+        **({"description": about} if about else {}),
         heading=heading, intro=intro, calendars=feeds, this_week=None,
         pages=tuple(page_link(p, site, lang) for p in club.pages if p.application == AGENDA),
         section_news=frame.url(f"{AGENDA}/news/") if app is not None and (
@@ -173,7 +179,7 @@ def calendars(club: Club, frame: Frame) -> list[Output]:
     name = f"{frame.site.name} – {frame.labels['agenda']}"
     feeds = [(CALENDAR, name, shown)]
     for team in club.teams:
-        feeds.append((team_calendar_path(team), f"{name}: {team.name}",
+        feeds.append((team_calendar_path(team), f"{name}: {team.name_in(frame.lang)}",
                       tuple(t for t in shown if any(m.id == team.id for m in t.teams))))
     events: dict[int, CalendarEvent] = {}  # made once, shared by the feeds a training is in
 
@@ -198,11 +204,11 @@ def _calendar_event(training: Training, frame: Frame) -> CalendarEvent:
     """A training as a calendar event with a UID that never changes."""
     site, labels = frame.site, frame.labels
     local = text_for(training.texts, frame.lang, site.languages).text
-    title = local.title or ", ".join(team.name for team in training.teams) or labels["agenda"]
+    teams = ", ".join(team.name_in(frame.lang) for team in training.teams)
+    title = local.title or teams or labels["agenda"]
     coaches = ", ".join(
         f"{c.name} ({labels['head_coach']})" if c.head else c.name for c in training.coaches
     )
-    teams = ", ".join(team.name for team in training.teams)
     lines = [f"{labels['cancelled']}: {training.cancel_reason}" if training.cancel_reason else "",
              f"{labels['teams']}: {teams}" if teams else "",
              f"{labels['coaches']}: {coaches}" if coaches else ""]

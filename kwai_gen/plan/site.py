@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import Counter
 
 from kwai_gen.model import Club, ContentPage, Page
+from kwai_gen.plan import describe
 from kwai_gen.plan.agenda import next_trainings, plan_agenda
 from kwai_gen.plan.auth import plan_auth
 from kwai_gen.plan.events import plan_events, section_events
@@ -101,7 +102,7 @@ def _sections(club: Club, frame: Frame) -> list[Output]:
         outputs.append(frame.page(
             base, "section.html",
             title=intro.title,
-            description=intro.summary,
+            description=intro.summary or intro.content,
             intro=intro,
             pages=tuple(page_link(p, site, lang) for p in club.pages if p.application == app.name),
             news=tuple(entry(s, site, lang, link) for s in stories[:SECTION_NEWS]),
@@ -120,7 +121,7 @@ def page_output(page: Page, club: Club, frame: Frame) -> Output:
     return frame.page(
         page_path(page, frame.site), "page.html",
         title=shown.title,
-        description=shown.summary,
+        description=shown.summary or shown.content,
         modified=page.updated_at,
         og_image=shown.image,
         document=shown,
@@ -135,17 +136,20 @@ def _content_page(page: ContentPage, frame: Frame) -> Output:
     # hand-written Markdown is trusted as it is; only its images are made to load lazily
     content = text.content.replace("<img ", '<img loading="lazy" ')
     shown = Document(frame.url(path), text.title or page.slug, text.summary, content, None, marked)
-    return frame.page(path, "page.html", title=shown.title, description=shown.summary,
+    return frame.page(path, "page.html", title=shown.title,
+                      description=shown.summary or shown.content,
                       document=shown, section=None)
 
 
 def _coaches(club: Club, frame: Frame) -> Output:
     """The active coaches with their bios."""
+    active = tuple(c.in_language(frame.lang, frame.site.languages) for c in club.coaches
+                   if c.active)
     return frame.page(
         "coaches/", "coaches.html",
         title=frame.labels["coaches"],
-        coaches=tuple(c.in_language(frame.lang, frame.site.languages) for c in club.coaches
-                      if c.active),
+        description=describe.coaches(frame, (c.name for c in active)),
+        coaches=active,
         agenda_url=frame.url(f"{AGENDA}/"),
     )
 

@@ -196,15 +196,16 @@ def page_link(page: Page, site: SiteInfo, lang: str) -> Link:
 def agenda_item(training: Training, site: SiteInfo, lang: str) -> AgendaItem:
     """A training in `lang` (falling back)."""
     text, marked = local_text(training.texts, site, lang)
+    teams = tuple(team.name_in(lang) for team in training.teams)
     return AgendaItem(
         id=training.id,
         start=training.start,
         end=training.end,
-        title=text.title or ", ".join(team.name for team in training.teams),
+        title=text.title or ", ".join(teams),
         summary=text.summary,
         location=training.location,
         cancelled=training.cancelled,
-        teams=tuple(team.name for team in training.teams),
+        teams=teams,
         coaches=training.coaches,
         lang=marked if text.title else None,
         team_ids=tuple(team.id for team in training.teams),
