@@ -42,7 +42,7 @@ from kwai_api.jsonapi.state import app_state
 from kwai_api.jsonapi.texts import TEXTS_SCHEMA
 
 TYPE = "events"
-EVENTS = Content(TYPE, "events", "event_texts", "events", "there is no such event")
+EVENTS = Content(TYPE, "events", "event_texts", "events", "there is no such event", slugs=False)
 DEFAULT_LIMIT = 20
 FIRST_YEAR = 1900
 YEARS_AHEAD = 50  # an event further ahead than this is a typing error

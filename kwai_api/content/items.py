@@ -91,6 +91,7 @@ class Content:
     holds: str  # the application flag that allows it: "news" or "pages"
     missing: str  # the 404 detail of an unknown id
     dates: tuple[str, ...] = ()  # its timestamp attributes, kept within settings.dates
+    slugs: bool = True  # its rows keep the slug of their address (events have none of their own)
 
     def resources(
         self, tx: Transaction, rows: list[Row], make: MakeResource, languages: Sequence[str]
@@ -136,7 +137,8 @@ class Content:
                                    pointer="/data/relationships/application")
                 check(changes)
                 assert texts is not None  # a new row always has texts
-                changes["slug"] = title_slug({t.locale: t.title for t in texts}, languages)
+                if self.slugs:
+                    changes["slug"] = title_slug({t.locale: t.title for t in texts}, languages)
                 new_id = tx.insert(
                     f"INSERT INTO {self.table} (application_id, {', '.join(changes)}, created_at)"
                     f" VALUES (?, {', '.join('?' for _ in changes)}, ?) RETURNING id",
@@ -148,7 +150,7 @@ class Content:
             if current is None:
                 raise ApiError(404, self.missing)
             check({**current, **changes})
-            if current["slug"] is None:  # a row from before slugs were kept: keep its address
+            if self.slugs and current["slug"] is None:  # from before slugs: keep its address
                 changes["slug"] = self._title_slug(tx, content_id, languages)
             if application is not None:
                 changes["application_id"] = application

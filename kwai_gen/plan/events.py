@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from kwai_gen.model import Club, Event
+from kwai_gen.plan import describe
 from kwai_gen.plan.frames import Frame
 from kwai_gen.plan.outputs import Output, SiteInfo
 from kwai_gen.plan.urls import (
@@ -132,6 +133,9 @@ def plan_events(club: Club, frame: Frame) -> list[Output]:
                 events_year_path(year),
                 "events.html",
                 title=f"{frame.labels['past_events']} {year}",
+                description=describe.listing(
+                    frame, f"{frame.labels['past_events']} {year}", (i.title for i in items)
+                ),
                 events=items,
                 archive=archive,
                 year=year,

@@ -18,6 +18,7 @@ from kwai_api.core.database import open_database
 from kwai_api.core.settings import Settings
 from kwai_api.core.tokens import issue_pair
 from kwai_api.demo import ADMIN_EMAIL, ADMIN_PASSWORD
+from tests.support.images import photo
 from tests.support.server import SECRETS, kwai_env, running_server
 
 ORIGIN = "https://club.example"
@@ -62,7 +63,13 @@ def server(tmp_path_factory: pytest.TempPathFactory, club_file: Path) -> Iterato
     with running_server(tmp, env) as url:
         login = httpx.post(f"{url}/api/v1/auth/login",
                            data={"username": ADMIN_EMAIL, "password": ADMIN_PASSWORD}, timeout=30)
-        yield Server(url, login.json()["access_token"], pair.access_token)
+        token = login.json()["access_token"]
+        # an upload, so that the image routes have a resource to be refused on
+        uploaded = httpx.post(f"{url}/api/v1/images", headers={"Authorization": f"Bearer {token}"},
+                              files={"file": ("photo.jpg", photo(640, 480), "image/jpeg")},
+                              timeout=60)
+        assert uploaded.status_code == 201, uploaded.text
+        yield Server(url, token, pair.access_token)
 
 
 # --- CORS ------------------------------------------------------------------------------------
