@@ -7,17 +7,21 @@
 #   ./publish.sh s3://bucket/prefix      an S3-compatible bucket (aws CLI; set
 #                                        AWS_ENDPOINT_URL for a non-Amazon service)
 #
-# Only changed files are sent: unchanged files keep their size and modification time from
-# release to release (they are hard links), which is what rsync and `aws s3 sync` compare.
-# HTML, feeds and calendars get a short cache lifetime, assets a long one.
+# Only changed files are sent, and in an order that keeps the copy a consistent site even when a
+# sync stops half way: the assets first, then the pages that point at them, deletions last.
+# Rerunning completes it. Unchanged files keep their size and modification time from release to
+# release (they are hard links), which is what rsync compares; a bucket compares MD5 checksums.
 #
-# Settings as for `kwai` (kwai.toml or KWAI_SETTINGS_FILE, KWAI_* variables);
-# KWAI_PUBLISH_SKIP_BUILD=1 syncs the live release without building first.
+#   rsync  copies every file, with the gzip form of each text file beside it (`index.html.gz`)
+#          for nginx's gzip_static.
+#   s3://  stores each text file as its gzip form with Content-Encoding: gzip, and gives every
+#          object its Content-Type and Cache-Control (kwai_gen/bucket.py; needs boto3:
+#          pip install 'kwai[s3]'; credentials and endpoint from AWS_* variables, e.g.
+#          AWS_ENDPOINT_URL for a non-Amazon service).
+#
 set -euo pipefail
 
 target="${1:-}"
-short_cache="${KWAI_PUBLISH_SHORT_CACHE:-max-age=60}"
-long_cache="${KWAI_PUBLISH_LONG_CACHE:-max-age=604800}"
 
 fail() { echo "publish: $*" >&2; exit 1; }
 
@@ -35,22 +39,21 @@ case "$target" in
     echo "built $live"
     ;;
   s3://*)
-    command -v aws >/dev/null || fail "the aws command is needed for $target"
-    short=(--exclude '*' --include '*.html' --include '*.xml' --include '*.ics' --include '*.txt')
-    # Assets first, so no new page ever points at an asset that is not there yet.
-    aws s3 sync "$live/" "$target" --exclude '*.html' --exclude '*.xml' \
-      --exclude '*.ics' --exclude '*.txt' --cache-control "public, $long_cache"
-    aws s3 sync "$live/" "$target" "${short[@]}" --cache-control "public, $short_cache"
-    # Everything is uploaded by now; this pass only removes what the release no longer has.
-    aws s3 sync "$live/" "$target" --delete
-    echo "published $live to $target"
+    python3 -m kwai_gen.bucket "$live" "$target" || exit 1
     ;;
   *)
     command -v rsync >/dev/null || fail "the rsync command is needed for $target"
     case "$target" in *:*) ;; *) mkdir -p "$target" ;; esac
-    # -L: the release is reached through the `current` symlink; --delay-updates: the target
-    # switches as late as possible, so readers rarely see a half-synced site.
-    rsync -rLt --delete --delay-updates --itemize-changes "$live/" "${target%/}/"
+    pages=()
+    for suffix in $(python3 -c 'from kwai_gen.serving import PAGE_SUFFIXES; print(*PAGE_SUFFIXES)'); do
+      pages+=(--exclude "*$suffix" --exclude "*$suffix.gz")
+    done
+    # The assets, then everything else with the deletions after it. -L: the release is reached
+    # through the `current` symlink; --delay-updates: each pass moves its files into place
+    # together at its end.
+    sync=(rsync -rLt --delay-updates --itemize-changes)
+    "${sync[@]}" "${pages[@]}" "$live/" "${target%/}/"
+    "${sync[@]}" --delete-delay "$live/" "${target%/}/"
     echo "published $live to $target"
     ;;
 esac

@@ -14,12 +14,13 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import httpx
 
+from kwai_api.core.clock import naive_utc
 from kwai_api.core.database import Database, DatabaseError, DatabaseLocked, migrate, open_database
 from kwai_api.core.settings import Settings, SettingsError, require_production_secrets
 
@@ -106,7 +107,7 @@ def _timestamp(value: str) -> datetime:
         parsed = datetime.fromisoformat(value)
     except ValueError:
         raise argparse.ArgumentTypeError(f'{value!r} is not "YYYY-MM-DD HH:MM:SS"') from None
-    return parsed.astimezone(UTC) if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    return naive_utc(parsed)
 
 
 def _progress(message: str) -> None:
@@ -187,7 +188,7 @@ def _ask_server(
     except httpx.HTTPError as error:
         raise CommandError(f"could not reach the kwai server at {url}: {error}") from None
     try:
-        answer = response.json()
+        answer: dict[str, Any] = response.json()
     except ValueError:
         answer = {}
     if response.status_code >= 400:
@@ -283,9 +284,11 @@ def migrate_command(args: argparse.Namespace) -> None:
 
 
 def backup_command(args: argparse.Namespace) -> None:
-    """kwai db backup PATH (works while the server runs: it writes the copy)."""
+    """kwai db backup PATH: the database to PATH and the images beside it (works while the
+    server runs: it writes the copies)."""
     settings = Settings.load()
     target = args.path.resolve()
+    from kwai_api.core.images import ImageStore, backup, images_beside
 
     def remote(url: str) -> None:
         _ask_server(
@@ -295,8 +298,9 @@ def backup_command(args: argparse.Namespace) -> None:
             {"data": {"type": "backups", "attributes": {"path": str(target)}}},
         )
 
-    _with_database(settings, lambda db: db.backup(target), remote)
-    print(f"wrote {target}")
+    _with_database(settings, lambda db: backup(db, ImageStore(settings.images.path), target),
+                   remote)
+    print(f"wrote {target} and {images_beside(target)}")
 
 
 def user_create_command(args: argparse.Namespace) -> None:
@@ -350,7 +354,7 @@ def user_change_command(args: argparse.Namespace) -> None:
     """kwai user revoke EMAIL · kwai user grant-admin EMAIL."""
     settings = Settings.load()
     from kwai_api.core.accounts import change_user, list_users
-    from kwai_api.core.clock import utcnow
+    from kwai_api.core.clock import system_clock
     from kwai_api.core.errors import ApiError
 
     def local(db: Database) -> None:
@@ -358,7 +362,7 @@ def user_change_command(args: argparse.Namespace) -> None:
         if not found:
             raise CommandError(f"there is no user {args.email}")
         try:
-            change_user(db, found[0]["uuid"], args.changes, None, utcnow())
+            change_user(db, found[0]["uuid"], args.changes, None, system_clock())
         except ApiError as error:
             raise CommandError(error.detail) from None
 
@@ -415,7 +419,8 @@ def demo_command(args: argparse.Namespace) -> None:
     def prepare(db: Database) -> None:
         if db.fetchvalue("SELECT count(*) FROM applications") == 0:
             _progress(f"creating the demo club (seed {args.seed})...")
-            create_club(db, seed=args.seed, timezone=settings.site.timezone)
+            create_club(db, seed=args.seed, timezone=settings.site.timezone,
+                        images=settings.images.path)
         _progress("building the site...")
         try:
             build_site(settings, db, trigger="demo")

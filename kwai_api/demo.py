@@ -5,13 +5,21 @@ Used by `kwai demo`, by the tests (a small club on a fixed date) and by the benc
 
 from __future__ import annotations
 
+import io
 import random
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
+from PIL import Image, ImageDraw
+
+from kwai_api.content.image_routes import insert_image
+from kwai_api.core.clock import to_utc
 from kwai_api.core.database import Database, Transaction
+from kwai_api.core.images import ImageStore
 from kwai_api.core.passwords import hash_password
 from kwai_api.core.texts import TEXT_COLUMNS, TextInput, text_rows
 from kwai_api.core.weekly import occurrences
@@ -84,19 +92,22 @@ PAGES = {
     "events": [("Judokamp", "Judo camp", "Elk jaar in de zomer.", "Every summer.")],
 }
 
-# name, remark (the staff's note)
+# Dutch name, English name, remark (the staff's note)
 TEAMS = [
-    ("Kleuters", "4 tot 6 jaar"),
-    ("Jeugd", "7 tot 14 jaar"),
-    ("Volwassenen", "vanaf 15 jaar"),
-    ("Competitie", "na selectie door de trainer"),
-    ("Veteranen", "vanaf 35 jaar"),
+    ("Kleuters", "Toddlers", "4 tot 6 jaar"),
+    ("Jeugd", "Youth", "7 tot 14 jaar"),
+    ("Volwassenen", "Adults", "vanaf 15 jaar"),
+    ("Competitie", "Competition", "na selectie door de trainer"),
+    ("Veteranen", "Veterans", "vanaf 35 jaar"),
 ]
 # name, Dutch bio, English bio
 COACHES = [
     ("Jigoro Peeters", "6e dan, hoofdtrainer sinds 1990.", "6th dan, head coach since 1990."),
-    ("An Van den Broeck", "4e dan, jeugdtrainer en scheidsrechter.",
-     "4th dan, youth coach and referee."),
+    (
+        "An Van den Broeck",
+        "4e dan, jeugdtrainer en scheidsrechter.",
+        "4th dan, youth coach and referee.",
+    ),
     ("Karim El Amrani", "3e dan, competitietrainer.", "3rd dan, competition coach."),
     ("Sofie Maes", "2e dan, trainer van de kleuters.", "2nd dan, coach of the toddlers."),
     ("Tom Claes", "1e dan, assistent-trainer.", "1st dan, assistant coach."),
@@ -112,7 +123,75 @@ DEFINITIONS = [
     ("Competitie vrijdag", 5, time(19, 0), time(21, 0), 3),
     ("Veteranen maandag", 1, time(20, 0), time(21, 30), 4),
 ]
+# application, first day and last day (days from the anchor), enabled, location, registration
+# (link, deadline in days from the anchor), nl (title, summary), en (title, summary) or None
+EVENTS = [
+    (
+        "tournaments",
+        24,
+        25,
+        True,
+        "Sporthal De Kemp, Kemzeke",
+        ("https://example.org/kwai/tornooi", 17),
+        ("Kemzeke Open", "Ons tornooi voor jeugd op zaterdag en volwassenen op zondag."),
+        ("Kemzeke Open", "Our tournament: youth on Saturday, adults on Sunday."),
+    ),
+    (
+        "events",
+        45,
+        45,
+        True,
+        "Dojo Kemzeke",
+        None,
+        ("Gradenexamen", "Examen voor de gele tot bruine gordel."),
+        ("Grading exam", "Exam for the yellow to brown belts."),
+    ),
+    (
+        "events",
+        220,
+        224,
+        True,
+        "Domein Puyenbroek, Wachtebeke",
+        ("https://example.org/kwai/zomerkamp", 180),
+        ("Zomerkamp", "Vijf dagen judo, spel en zwemmen voor wie 7 tot 14 is."),
+        ("Summer camp", "Five days of judo, games and swimming for ages 7 to 14."),
+    ),
+    (
+        "tournaments",
+        90,
+        90,
+        False,
+        "Sporthal De Kemp, Kemzeke",
+        None,
+        ("Lentetornooi", "Nog niet bevestigd."),
+        ("Spring tournament", "Not confirmed yet."),
+    ),
+    (
+        "tournaments",
+        -60,
+        -60,
+        True,
+        "Topsporthal, Gent",
+        None,
+        ("Provinciaal kampioenschap", "Drie medailles voor onze jeugd."),
+        ("Provincial championship", "Three medals for our youth."),
+    ),
+    (
+        "events",
+        -340,
+        -340,
+        True,
+        "Dojo Kemzeke",
+        None,
+        ("Kerstfeest", "Judo met de ouders, daarna warme chocolademelk."),
+        None,
+    ),
+]
+
 LOCATION = "Sporthal De Kemp, Kemzeke"
+# A week without trainings, this many weeks after the anchor's, and why (shown on the agenda).
+HOLIDAY_WEEK = 4
+HOLIDAY = "Vakantie: de sporthal is gesloten"
 _ENGLISH = {
     "Kleuters": "Toddlers",
     "Jeugd": "Youth",
@@ -198,8 +277,12 @@ def create_club(
     anchor: date | None = None,
     size: ClubSize | None = None,
     timezone: str = "Europe/Brussels",
+    images: Path | None = None,
 ) -> None:
-    """Fill an empty, migrated database with a demo club around `anchor` (default: today)."""
+    """Fill an empty, migrated database with a demo club around `anchor` (default: today).
+
+    With `images` (an image store's directory), a few photos are drawn and shown on the site.
+    """
     size = size or ClubSize()
     anchor = anchor or datetime.now(UTC).date()
     rng = random.Random(seed)
@@ -212,12 +295,51 @@ def create_club(
         apps = _applications(tx, created)
         _pages(tx, apps, created)
         _stories(tx, rng, apps, anchor, size.stories, created)
+        _events(tx, apps, anchor, created)
         coaches = _coaches(tx, created)
         teams = _teams(tx, created)
         _trainings(tx, rng, anchor, size, zone, coaches, teams, created)
         _admin(tx, created)
 
     db.write(work)
+    if images is not None:
+        _pictures(db, ImageStore(images), anchor, created)
+
+
+def _pictures(db: Database, store: ImageStore, anchor: date, created: datetime) -> None:
+    """Draw three pictures: lead images of the newest story and of a page, a coach's portrait."""
+    mats = Image.new("RGB", (1600, 1000), "#2f6b3a")
+    draw = ImageDraw.Draw(mats)
+    for row in range(0, 1000, 200):
+        for column in range(-200 * (row // 200 % 2), 1600, 400):
+            draw.rectangle((column + 4, row + 4, column + 396, row + 196), fill="#d9c36a")
+    draw.ellipse((600, 300, 1000, 700), outline="#b22222", width=24)
+    sky = Image.linear_gradient("L").resize((1600, 1000)).convert("RGB")
+    sky = Image.merge("RGB", (sky.getchannel(0).point(lambda v: 255 - v // 3),
+                              sky.getchannel(0).point(lambda v: 120 + v // 3),
+                              sky.getchannel(0).point(lambda v: 60 + v // 2)))
+    ImageDraw.Draw(sky).ellipse((1050, 520, 1350, 820), fill="#fff2b0")
+    portrait = Image.new("RGB", (600, 600), "#1b3a5c")
+    ImageDraw.Draw(portrait).ellipse((150, 80, 450, 380), fill="#e8c4a0")
+    ImageDraw.Draw(portrait).ellipse((60, 360, 540, 840), fill="#f4f4f4")
+    ids = []
+    for picture, alt in ((mats, "Judoka's op de mat"), (sky, "Zonsondergang achter de dojo"),
+                         (portrait, "Portret")):
+        output = io.BytesIO()
+        picture.save(output, format="PNG")
+        ids.append(insert_image(db, store.store(output.getvalue()), alt, None, created))
+    at = datetime.combine(anchor, time(8, 0))
+
+    def show(tx: Transaction) -> None:
+        tx.execute("UPDATE news_stories SET image_id = ? WHERE id = (SELECT id FROM news_stories"
+                   " WHERE enabled AND publish_date <= ? ORDER BY publish_date DESC LIMIT 1)",
+                   [ids[0], at])
+        tx.execute("UPDATE pages SET image_id = ? WHERE id = (SELECT min(id) FROM pages)",
+                   [ids[1]])
+        tx.execute("UPDATE coaches SET photo_id = ? WHERE id = (SELECT min(id) FROM coaches)",
+                   [ids[2]])
+
+    db.write(show)
 
 
 def _ids(tx: Transaction, sequence: str, count: int) -> list[int]:
@@ -243,7 +365,9 @@ def _applications(tx: Transaction, created: datetime) -> dict[str, int]:
     return ids
 
 
-def _text_rows(owner: int, texts: list[tuple[str, str, str, str]], at: datetime) -> list[tuple]:
+def _text_rows(
+    owner: int, texts: list[tuple[str, str, str, str]], at: datetime
+) -> list[tuple[Any, ...]]:
     """Text rows of one owner from (locale, title, summary, content) in Markdown."""
     return text_rows(owner, [TextInput(*text) for text in texts], at)
 
@@ -327,29 +451,75 @@ def _stories(
     tx.insert_rows("news_story_texts", ("story_id", *TEXT_COLUMNS), texts)
 
 
+def _events(tx: Transaction, apps: dict[str, int], anchor: date, created: datetime) -> None:
+    """A two-day tournament with a registration, an exam, a camp, a draft and past events."""
+    texts = []
+    for app, first, last, enabled, location, registration, nl, en in EVENTS:
+        link, deadline = registration or (None, None)
+        start = anchor + timedelta(days=first)
+        start += timedelta(days=(5 - start.weekday()) % 7)  # events start on a Saturday
+        event_id = tx.insert(
+            "INSERT INTO events (application_id, enabled, start_date, end_date, location,"
+            " registration_url, registration_deadline, remark, created_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+            [
+                apps[app],
+                enabled,
+                start,
+                start + timedelta(days=last - first),
+                location,
+                link,
+                anchor + timedelta(days=deadline) if deadline is not None else None,
+                None if enabled else "Zaal nog bevestigen",
+                created,
+            ],
+        )
+        localized = [("nl", *nl, f"{nl[1]}\n\n**Welkom** aan alle leden en hun familie.")]
+        if en is not None:
+            localized.append(
+                ("en", *en, f"{en[1]}\n\nAll members and their families are **welcome**.")
+            )
+        texts += _text_rows(event_id, localized, created)
+    tx.insert_rows("event_texts", ("event_id", *TEXT_COLUMNS), texts)
+
+
 def _coaches(tx: Transaction, created: datetime) -> list[int]:
     ids = [
-        tx.insert("INSERT INTO coaches (name, created_at) VALUES (?, ?) RETURNING id",
-                  [name, created])
+        tx.insert(
+            "INSERT INTO coaches (name, created_at) VALUES (?, ?) RETURNING id", [name, created]
+        )
         for name, _, _ in COACHES
     ]
     tx.insert_rows(
-        "coach_texts", ("coach_id", "locale", "bio", "created_at"),
-        [(coach_id, locale, bio, created)
-         for coach_id, (_, nl, en) in zip(ids, COACHES, strict=True)
-         for locale, bio in (("nl", nl), ("en", en))],
+        "coach_texts",
+        ("coach_id", "locale", "bio", "created_at"),
+        [
+            (coach_id, locale, bio, created)
+            for coach_id, (_, nl, en) in zip(ids, COACHES, strict=True)
+            for locale, bio in (("nl", nl), ("en", en))
+        ],
     )
     return ids
 
 
 def _teams(tx: Transaction, created: datetime) -> list[int]:
-    return [
+    ids = [
         tx.insert(
             "INSERT INTO teams (name, remark, created_at) VALUES (?, ?, ?) RETURNING id",
-            [name, remark, created],
+            [nl, remark, created],
         )
-        for name, remark in TEAMS
+        for nl, _, remark in TEAMS
     ]
+    tx.insert_rows(
+        "team_texts",
+        ("team_id", "locale", "name", "created_at"),
+        [
+            (team_id, locale, name, created)
+            for team_id, (nl, en, _) in zip(ids, TEAMS, strict=True)
+            for locale, name in (("nl", nl), ("en", en))
+        ],
+    )
+    return ids
 
 
 def _trainings(
@@ -390,12 +560,17 @@ def _trainings(
         for begin, finish in occurrences(weekday, start, end, first, last, zone):
             slots.append((begin, finish, definition_id, name, team))
     slots.sort()
+    holiday = (
+        to_utc(datetime.combine(monday + timedelta(weeks=HOLIDAY_WEEK), time()), zone),
+        to_utc(datetime.combine(monday + timedelta(weeks=HOLIDAY_WEEK + 1), time()), zone),
+    )
     if size.bench_trainings:
         slots = slots[: size.bench_trainings]
     ids = _ids(tx, "trainings_id_seq", len(slots))
     trainings, texts, links_coach, links_team = [], [], [], []
     for training_id, (begin, finish, definition_id, name, team) in zip(ids, slots, strict=True):
         cancelled = rng.random() < 0.04
+        closed = holiday[0] <= begin < holiday[1]
         trainings.append(
             (
                 training_id,
@@ -403,8 +578,9 @@ def _trainings(
                 begin,
                 finish,
                 LOCATION,
-                cancelled,
-                1 if cancelled else 0,
+                cancelled or closed,
+                HOLIDAY if closed else None,
+                1 if cancelled or closed else 0,
                 created,
                 created,
             )
@@ -424,6 +600,7 @@ def _trainings(
             "end_date",
             "location",
             "cancelled",
+            "cancel_reason",
             "revision",
             "created_at",
             "updated_at",

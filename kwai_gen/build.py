@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from kwai_api.core.clock import naive_utc, system_clock
 from kwai_api.core.database import Database
+from kwai_api.core.images import ImageStore
 from kwai_api.core.settings import BuildSettings, Settings
 from kwai_gen import release as releases
 from kwai_gen.forked import ChildFailed, ChildTimedOut, Forked
@@ -107,7 +109,7 @@ def close_interrupted(settings: Settings, db: Database) -> int:
                 "UPDATE site_builds SET status = 'interrupted', finished_at = ?,"
                 " error = 'the server stopped during the build' WHERE status = 'running'"
                 " RETURNING id",
-                [datetime.now(UTC).replace(tzinfo=None)],
+                [naive_utc(system_clock())],
             )
         )
     )
@@ -159,15 +161,16 @@ def build_site(
     prune: bool = True,
     index_now: bool = True,
 ) -> BuildResult:
-    """Build the site as of `now` (default: the current time) and record the build.
+    """Build the site as of `now` (naive or aware UTC; default: the current time) and record
+    the build.
 
     With `index_now` false, a stale search index is left for a later build (the result says
     so: `search_stale`). Old releases are removed afterwards unless `prune` is false (the
     server prunes on another thread, so that the next build need not wait). Raises BuildFailed
     with a readable message; the live site then stays as it was.
     """
-    clock = (now or datetime.now(UTC)).astimezone(UTC).replace(tzinfo=None, microsecond=0)
-    started = datetime.now(UTC).replace(tzinfo=None)
+    clock = naive_utc(now or system_clock()).replace(microsecond=0)
+    started = system_clock()
     build_id = db.write(
         lambda tx: tx.insert(
             "INSERT INTO site_builds (started_at, status, trigger, full_build, now)"
@@ -176,7 +179,7 @@ def build_site(
         )
     )
     try:
-        club = gather(db, clock)
+        club = gather(db, clock, settings.site.zone)
         job = RenderJob(
             club=club,
             site=site_info(settings),
@@ -186,6 +189,7 @@ def build_site(
             full=full,
             search=settings.site.search,
             index_now=index_now,
+            image_files=ImageStore(settings.images.path).sizes,
         )
         result = worker.render(job) if worker is not None else render(job)
     except Exception as error:
@@ -219,7 +223,7 @@ def _finish(
     error: str | None = None,
 ) -> None:
     values: list[Any] = [
-        datetime.now(UTC).replace(tzinfo=None),
+        system_clock(),
         status,
         result.release if result else None,
         result.written if result else 0,

@@ -27,7 +27,11 @@ T = TypeVar("T")
 _PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 
 
-class ChildFailed(Exception):
+class Explained(Exception):
+    """An error whose message already tells the whole story: a child passes it on as it is."""
+
+
+class ChildFailed(Explained):
     """The child raised, or stopped without an answer; the message says what happened."""
 
 
@@ -163,10 +167,10 @@ def _run(
         if memory_bytes is not None:
             _limit_memory(memory_bytes)
         answer: tuple[bool, Any] = (False, function(*args))
-    except BaseException as error:  # everything goes back to the parent as one line
+    except BaseException as error:  # everything goes back to the parent as its message
         answer = (
             True,
-            str(error) if isinstance(error, ChildFailed) else f"{type(error).__name__}: {error}",
+            str(error) if isinstance(error, Explained) else f"{type(error).__name__}: {error}",
         )
     sender.send(answer)
     sender.close()

@@ -3,15 +3,25 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import UTC, datetime
+from dataclasses import replace
+from datetime import date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from kwai_api.core.clock import aware_utc, naive_utc
 from kwai_api.core.database import Database, Transaction
 from kwai_api.core.markup import to_html
+from kwai_api.core.texts import publishable
+from kwai_api.core.visibility import LIVE_STORY, PROMOTED_STORY
+from kwai_gen.images import embed_images
 from kwai_gen.model import (
     Application,
     Club,
     Coach,
+    Event,
+    Image,
+    ImageSize,
+    Move,
     Page,
     Story,
     Team,
@@ -20,47 +30,115 @@ from kwai_gen.model import (
     TrainingCoach,
 )
 
-
-def utc(value: datetime) -> datetime:
-    """Mark a naive UTC timestamp from the database as UTC."""
-    return value.replace(tzinfo=UTC)
+utc = aware_utc  # a stored (naive UTC) timestamp as the generator keeps it
 
 
-def gather(db: Database, now: datetime) -> Club:
-    """Read everything the public site shows at `now` (aware or naive UTC) from one snapshot."""
-    naive_now = now.astimezone(UTC).replace(tzinfo=None) if now.tzinfo else now
+def gather(db: Database, now: datetime, zone: ZoneInfo | None = None) -> Club:
+    """Read everything the public site shows at `now` (aware or naive UTC) from one snapshot.
+
+    `zone` is the club's: an event's days end at its midnights (UTC when not given).
+    """
+    naive_now = naive_utc(now)
     with db.snapshot() as tx:
-        return Club(
+        images = _Images(tx)
+        events = _events(tx)
+        later = _next_change(tx, naive_now)
+        turns = _event_turns(events, utc(naive_now), zone or ZoneInfo("UTC"))
+        club = Club(
             now=utc(naive_now),
             applications=_applications(tx),
-            stories=_stories(tx, naive_now),
-            pages=_pages(tx),
-            trainings=_trainings(tx),
-            coaches=_coaches(tx),
-            teams=tuple(
-                Team(r["id"], r["name"])
-                for r in tx.fetchall("SELECT id, name FROM teams ORDER BY name, id")
+            stories=_stories(tx, naive_now, images),
+            pages=_pages(tx, images),
+            trainings=_trainings(tx, images),
+            coaches=_coaches(tx, images),
+            teams=_teams(tx),
+            events=events,
+            next_change=min((t for t in (later, turns) if t is not None), default=None),
+            moves=tuple(
+                Move(r["name"], r["application"])
+                for r in tx.fetchall(
+                    "SELECT m.name, a.name AS application FROM application_moves m"
+                    " JOIN applications a ON a.id = m.application_id"
+                    " WHERE m.name NOT IN (SELECT name FROM applications) ORDER BY m.name"
+                )
             ),
-            next_change=_next_change(tx, naive_now),
         )
+        return replace(club, images=images.shown())
 
 
-def _texts(rows: list[tuple[Any, ...]]) -> dict[Any, dict[str, Text]]:
-    """Texts by owner and locale, from rows (owner, locale, title, summary, content)."""
+def gather_applications(db: Database) -> tuple[Application, ...]:
+    """The applications alone: the navigation of a page rendered on its own (a preview)."""
+    with db.snapshot() as tx:
+        return _applications(tx)
+
+
+class _Images:
+    """Every uploaded image, and those that public content shows (the site publishes these)."""
+
+    def __init__(self, tx: Transaction) -> None:
+        sizes: dict[int, list[ImageSize]] = defaultdict(list)
+        for image_id, width, height, file in tx.tuples(
+            "SELECT image_id, width, height, file FROM image_sizes ORDER BY image_id, width"
+        ):
+            sizes[image_id].append(ImageSize(width, height, file))
+        self.library = {
+            id: Image(id, alt, width, height, tuple(sizes[id]))
+            for id, alt, width, height in tx.tuples(
+                "SELECT id, alt, width, height FROM images ORDER BY id"
+            )
+            if sizes[id]
+        }
+        self.used: set[int] = set()
+
+    def find(self, image_id: int | None) -> Image | None:
+        """The image with this id (None for none or an unknown one), marked as shown."""
+        image = self.library.get(image_id) if image_id is not None else None
+        if image is not None:
+            self.used.add(image.id)
+        return image
+
+    def shown(self) -> tuple[Image, ...]:
+        """The images found so far, by id."""
+        return tuple(self.library[id] for id in sorted(self.used))
+
+
+def _texts(
+    rows: list[tuple[Any, ...]], images: _Images | None = None
+) -> dict[Any, dict[str, Text]]:
+    """Texts by owner and locale, from rows (owner, locale, title, summary, content); with
+    `images`, the uploads they embed are shown in their published sizes."""
     by_owner: dict[Any, dict[str, Text]] = defaultdict(dict)
     for owner, locale, title, summary, content in rows:
-        by_owner[owner][locale] = Text(locale, title, summary, content)
+        if images is not None:
+            summary, content = (embed_images(html, images.find) for html in (summary, content))
+        by_owner[owner][locale] = Text(
+            locale, publishable(title), publishable(summary), publishable(content)
+        )
     return by_owner
 
 
-def _coaches(tx: Transaction) -> tuple[Coach, ...]:
-    """Every coach by name, with the bio of each language."""
+def _teams(tx: Transaction) -> tuple[Team, ...]:
+    """Every team by name, with its name in each language that has one."""
+    names: dict[int, dict[str, str]] = defaultdict(dict)
+    for team_id, locale, name in tx.tuples("SELECT team_id, locale, name FROM team_texts"):
+        names[team_id][locale] = name
+    return tuple(
+        Team(r["id"], r["name"], names.get(r["id"], {}))
+        for r in tx.fetchall("SELECT id, name FROM teams ORDER BY name, id")
+    )
+
+
+def _coaches(tx: Transaction, images: _Images) -> tuple[Coach, ...]:
+    """Every coach by name, with the bio of each language and the portrait of an active one."""
     bios: dict[int, dict[str, str]] = defaultdict(dict)
     for coach_id, locale, bio in tx.tuples("SELECT coach_id, locale, bio FROM coach_texts"):
         bios[coach_id][locale] = bio
     return tuple(
-        Coach(r["id"], r["name"], r["bio"], r["active"], bios.get(r["id"], {}))
-        for r in tx.fetchall("SELECT id, name, bio, active FROM coaches ORDER BY name, id")
+        Coach(r["id"], r["name"], r["bio"], r["active"], bios.get(r["id"], {}),
+              photo=images.find(r["photo_id"]) if r["active"] else None)
+        for r in tx.fetchall(
+            "SELECT id, name, bio, active, photo_id FROM coaches ORDER BY name, id"
+        )
     )
 
 
@@ -83,24 +161,22 @@ def _applications(tx: Transaction) -> tuple[Application, ...]:
     )
 
 
-_PUBLIC_STORY = "s.enabled AND s.publish_date <= ? AND (s.end_date IS NULL OR s.end_date > ?)"
-
-
-def _stories(tx: Transaction, now: datetime) -> tuple[Story, ...]:
+def _stories(tx: Transaction, now: datetime, images: _Images) -> tuple[Story, ...]:
     texts = _texts(
         tx.tuples(
             "SELECT t.story_id, t.locale, t.title, t.html_summary, t.html_content"
             f" FROM news_story_texts t JOIN news_stories s ON s.id = t.story_id"
-            f" WHERE {_PUBLIC_STORY} ORDER BY t.story_id, t.locale",
+            f" WHERE {LIVE_STORY} ORDER BY t.story_id, t.locale",
             [now, now],
-        )
+        ),
+        images,
     )
     rows = tx.fetchall(
-        "SELECT s.id, a.name AS application, s.publish_date, s.end_date, s.updated_at,"
-        " s.created_at, CASE WHEN s.promotion > 0 AND (s.promotion_end_date IS NULL"
-        "   OR s.promotion_end_date > ?) THEN s.promotion ELSE 0 END AS priority"
+        "SELECT s.id, s.slug, a.name AS application, s.publish_date, s.end_date, s.updated_at,"
+        " s.image_id,"
+        f" s.created_at, CASE WHEN {PROMOTED_STORY} THEN s.promotion ELSE 0 END AS priority"
         " FROM news_stories s JOIN applications a ON a.id = s.application_id"
-        f" WHERE {_PUBLIC_STORY} ORDER BY s.publish_date DESC, s.id DESC",
+        f" WHERE {LIVE_STORY} ORDER BY s.publish_date DESC, s.id DESC",
         [now, now, now],
     )
     return tuple(
@@ -112,19 +188,22 @@ def _stories(tx: Transaction, now: datetime) -> tuple[Story, ...]:
             priority=r["priority"],
             texts=texts[r["id"]],
             updated_at=utc(r["updated_at"] or r["created_at"]),
+            image=images.find(r["image_id"]),
+            slug=r["slug"],
         )
         for r in rows
         if texts[r["id"]]
     )
 
 
-def _pages(tx: Transaction) -> tuple[Page, ...]:
+def _pages(tx: Transaction, images: _Images) -> tuple[Page, ...]:
     texts = _texts(
         tx.tuples(
             "SELECT t.page_id, t.locale, t.title, t.html_summary, t.html_content"
             " FROM page_texts t JOIN pages p ON p.id = t.page_id"
             " WHERE p.enabled ORDER BY t.page_id, t.locale"
-        )
+        ),
+        images,
     )
     return tuple(
         Page(
@@ -133,9 +212,12 @@ def _pages(tx: Transaction) -> tuple[Page, ...]:
             r["priority"],
             texts[r["id"]],
             utc(r["updated_at"] or r["created_at"]),
+            images.find(r["image_id"]),
+            r["slug"],
         )
         for r in tx.fetchall(
-            "SELECT p.id, a.name AS application, p.priority, p.updated_at, p.created_at"
+            "SELECT p.id, p.slug, a.name AS application, p.priority, p.updated_at, p.created_at,"
+            " p.image_id"
             " FROM pages p JOIN applications a ON a.id = p.application_id"
             " WHERE p.enabled ORDER BY a.weight, a.name, p.priority DESC, p.id"
         )
@@ -143,13 +225,14 @@ def _pages(tx: Transaction) -> tuple[Page, ...]:
     )
 
 
-def _trainings(tx: Transaction) -> tuple[Training, ...]:
+def _trainings(tx: Transaction, images: _Images) -> tuple[Training, ...]:
     texts = _texts(
         tx.tuples(
             "SELECT t.training_id, t.locale, t.title, t.html_summary, t.html_content"
             " FROM training_texts t JOIN trainings r ON r.id = t.training_id"
             " WHERE r.active ORDER BY t.training_id, t.locale"
-        )
+        ),
+        images,
     )
     # A coach (as head or not) and a team are the same object in every training they are in.
     people: dict[tuple[int, str, bool], TrainingCoach] = {}
@@ -161,22 +244,21 @@ def _trainings(tx: Transaction) -> tuple[Training, ...]:
     ):
         key = tuple(coach)
         if key not in people:
-            people[key] = TrainingCoach(*coach)  # type: ignore[arg-type]
-        coaches[training_id].append(people[key])  # type: ignore[index]
-    known_teams: dict[int, Team] = {}
+            people[key] = TrainingCoach(*coach)
+        coaches[training_id].append(people[key])
+    known_teams = {team.id: team for team in _teams(tx)}
     teams: dict[int, list[Team]] = defaultdict(list)
-    for training_id, team_id, name in tx.tuples(
-        "SELECT tt.training_id, t.id, t.name FROM training_teams tt"
+    for training_id, team_id in tx.tuples(
+        "SELECT tt.training_id, t.id FROM training_teams tt"
         " JOIN teams t ON t.id = tt.team_id JOIN trainings r ON r.id = tt.training_id"
         " WHERE r.active ORDER BY tt.training_id, t.name"
     ):
-        team = known_teams.setdefault(team_id, Team(team_id, name))
-        teams[training_id].append(team)
+        teams[training_id].append(known_teams[team_id])
     return tuple(
         Training(
             id=id,
-            start=start.replace(tzinfo=UTC),
-            end=end.replace(tzinfo=UTC),
+            start=utc(start),
+            end=utc(end),
             location=location,
             cancelled=cancelled,
             texts=texts.get(id, {}),
@@ -184,13 +266,15 @@ def _trainings(tx: Transaction) -> tuple[Training, ...]:
             teams=tuple(teams.get(id, ())),
             definition_id=definition_id,
             revision=revision,
-            created_at=created.replace(tzinfo=UTC),
-            updated_at=(updated or created).replace(tzinfo=UTC),
+            created_at=utc(created),
+            updated_at=utc(updated or created),
+            cancel_reason=reason if cancelled else None,
         )
-        for id, start, end, location, cancelled, definition_id, revision, created, updated
+        for id, start, end, location, cancelled, definition_id, revision, created, updated, reason
         in tx.tuples(
             "SELECT id, start_date, end_date, location, cancelled, definition_id, revision,"
-            " created_at, updated_at FROM trainings WHERE active ORDER BY start_date, id"
+            " created_at, updated_at, cancel_reason FROM trainings WHERE active"
+            " ORDER BY start_date, id"
         )
     )
 
@@ -208,3 +292,44 @@ def _next_change(tx: Transaction, now: datetime) -> datetime | None:
         [now, now, now, now],
     )
     return utc(value["t"]) if value and value["t"] else None
+
+
+def _events(tx: Transaction) -> tuple[Event, ...]:
+    """The enabled events with a text, by start day."""
+    texts = _texts(
+        tx.tuples(
+            "SELECT t.event_id, t.locale, t.title, t.html_summary, t.html_content"
+            " FROM event_texts t JOIN events e ON e.id = t.event_id"
+            " WHERE e.enabled ORDER BY t.event_id, t.locale"
+        )
+    )
+    return tuple(
+        Event(
+            id=r["id"],
+            application=r["application"],
+            start=r["start_date"],
+            end=r["end_date"],
+            location=r["location"],
+            registration_url=r["registration_url"],
+            registration_deadline=r["registration_deadline"],
+            texts=texts[r["id"]],
+            created_at=utc(r["created_at"]),
+            updated_at=utc(r["updated_at"] or r["created_at"]),
+        )
+        for r in tx.fetchall(
+            "SELECT e.*, a.name AS application FROM events e"
+            " JOIN applications a ON a.id = e.application_id"
+            " WHERE e.enabled ORDER BY e.start_date, e.id"
+        )
+        if texts[r["id"]]
+    )
+
+
+def _event_turns(events: tuple[Event, ...], now: datetime, zone: ZoneInfo) -> datetime | None:
+    """The next midnight in `zone` after which an event is over or its registration closed."""
+    days: list[date] = [e.end for e in events]
+    days += [e.registration_deadline for e in events if e.registration_deadline is not None]
+    moments = (
+        aware_utc(datetime.combine(day + timedelta(days=1), time(), zone)) for day in days
+    )
+    return min((m for m in moments if m > now), default=None)

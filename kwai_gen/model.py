@@ -7,7 +7,10 @@ Texts are keyed by locale; `text_for` picks the page's language or falls back to
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import date, datetime
+
+from kwai_api.core.images import public_url
+from kwai_api.core.visibility import shown_locale
 
 
 @dataclass(frozen=True)
@@ -29,13 +32,46 @@ class Localized:
 
 
 def text_for(texts: dict[str, Text], language: str, languages: tuple[str, ...]) -> Localized:
-    """The text in `language`, else the first available in the site's language order."""
+    """The text in `language`, else the one shown_locale falls back to (the API's rule too)."""
     if language in texts:
         return Localized(texts[language], False)
-    for other in (*languages, *sorted(texts)):
-        if other in texts:
-            return Localized(texts[other], True)
-    return Localized(Text(locale=language, title=""), True)
+    other = shown_locale(texts, languages)
+    return Localized(texts[other] if other else Text(locale=language, title=""), True)
+
+
+@dataclass(frozen=True)
+class ImageSize:
+    """One published width of an uploaded image."""
+
+    width: int
+    height: int
+    file: str  # its name in the image store and under /images/u/ (a digest of its content)
+
+    @property
+    def url(self) -> str:
+        """The site-absolute URL of the file."""
+        return public_url(self.file)
+
+
+@dataclass(frozen=True)
+class Image:
+    """An uploaded image the site shows: a lead image, a portrait or one embedded in a text."""
+
+    id: int
+    alt: str
+    width: int
+    height: int
+    sizes: tuple[ImageSize, ...]  # narrowest first
+
+    @property
+    def largest(self) -> ImageSize:
+        """The widest published size (the Open Graph image)."""
+        return self.sizes[-1]
+
+    @property
+    def srcset(self) -> str:
+        """Every size for the `srcset` attribute."""
+        return ", ".join(f"{size.url} {size.width}w" for size in self.sizes)
 
 
 @dataclass(frozen=True)
@@ -62,6 +98,8 @@ class Story:
     priority: int  # > 0 while promoted
     texts: dict[str, Text]
     updated_at: datetime
+    image: Image | None = None  # the lead image
+    slug: str | None = None  # kept from when it was first saved; None: made from the title
 
     @property
     def promoted(self) -> bool:
@@ -78,6 +116,16 @@ class Page:
     priority: int
     texts: dict[str, Text]
     updated_at: datetime
+    image: Image | None = None  # the lead image
+    slug: str | None = None  # kept from when it was first saved; None: made from the title
+
+
+@dataclass(frozen=True)
+class Move:
+    """A former name of an application: its old addresses lead to the new ones."""
+
+    name: str
+    application: str  # the application's name now
 
 
 @dataclass(frozen=True)
@@ -98,6 +146,7 @@ class Coach:
     active: bool
     bios: dict[str, str] = field(default_factory=dict)  # by locale
     lang: str | None = None  # the language `bio` is in; None: the site's default
+    photo: Image | None = None  # a portrait
 
     def in_language(self, language: str, languages: tuple[str, ...]) -> Coach:
         """The coach with the bio a `language` page shows (falling back like texts do)."""
@@ -109,10 +158,15 @@ class Coach:
 
 @dataclass(frozen=True)
 class Team:
-    """A team that trainings are for."""
+    """A team that trainings are for, with its name per language."""
 
     id: int
-    name: str
+    name: str  # in the site's default language
+    names: dict[str, str] = field(default_factory=dict, compare=False)  # by locale
+
+    def name_in(self, language: str) -> str:
+        """The name a `language` page shows: its own, else the default language's."""
+        return self.names.get(language) or self.name
 
 
 @dataclass(frozen=True)
@@ -140,6 +194,23 @@ class Training:
     revision: int  # iCal SEQUENCE
     created_at: datetime
     updated_at: datetime
+    cancel_reason: str | None = None  # why it is cancelled (a holiday, a closed hall)
+
+
+@dataclass(frozen=True)
+class Event:
+    """An enabled event (tournament, camp, exam) on whole days in the club's zone."""
+
+    id: int
+    application: str  # the application's name (slug)
+    start: date
+    end: date  # the last day; the start day for a one-day event
+    location: str
+    registration_url: str | None
+    registration_deadline: date | None  # the last day to register
+    texts: dict[str, Text]
+    created_at: datetime
+    updated_at: datetime
 
 
 @dataclass(frozen=True)
@@ -154,5 +225,8 @@ class Club:
     trainings: tuple[Training, ...] = ()  # active only, by start
     coaches: tuple[Coach, ...] = ()  # by name
     teams: tuple[Team, ...] = ()  # by name
+    events: tuple[Event, ...] = ()  # enabled only, by start day
     next_change: datetime | None = None  # when the public site changes by time alone
+    images: tuple[Image, ...] = ()  # every uploaded image the site shows, by id
+    moves: tuple[Move, ...] = ()  # former application names, by name
     extra: dict[str, object] = field(default_factory=dict)

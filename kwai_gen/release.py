@@ -8,7 +8,8 @@ site/
   releases/.<id>.building/          a build in progress
 
 Files whose content did not change are hard links to the live release's files, so a sync or CDN
-upload after an edit sends only what changed, and a new release costs little disk.
+upload after an edit sends only what changed, and a new release costs little disk. Every text
+file has its gzip form beside it (`index.html.gz`), written with the file and linked with it.
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+
+from kwai_gen.serving import GZIP_SUFFIX, gzipped, is_gzip_form, is_text
 
 
 @dataclass
@@ -56,7 +59,15 @@ class Release:
         self._previous = str(self.previous) + os.sep if self.previous else None
 
     def reuse(self, path: str) -> bool:
-        """Hard-link the live release's file at `path` into this release; False if impossible."""
+        """Hard-link the live release's file at `path` (and its gzip form) into this release;
+        False if impossible."""
+        if not self._link(path):
+            return False
+        if is_text(path):
+            self.precompress(path, reused=True)
+        return True
+
+    def _link(self, path: str) -> bool:
         if self._previous is None:
             return False
         source, target = self._previous + path, self._staging + path
@@ -71,6 +82,14 @@ class Release:
             with contextlib.suppress(FileExistsError):
                 os.link(source, target)
         return True
+
+    def precompress(self, path: str, reused: bool) -> None:
+        """Give the text file at `path` its gzip form: the live one's when the file is the live
+        one's (`reused`), else a new one."""
+        if reused and self._link(path + GZIP_SUFFIX):
+            return
+        with open(self._staging + path, "rb") as file:
+            self._write(path + GZIP_SUFFIX, gzipped(file.read()))
 
     def same_as_live(self, path: str, content: bytes) -> bool:
         """True when the live release holds exactly `content` at `path`."""
@@ -88,6 +107,11 @@ class Release:
         Through a new file renamed into place: the path may hold a link to the live release's
         file, which must never be written into.
         """
+        self._write(path, content)
+        if is_text(path):
+            self._write(path + GZIP_SUFFIX, gzipped(content))
+
+    def _write(self, path: str, content: bytes) -> None:
         target = self._staging + path
         os.makedirs(os.path.dirname(target), exist_ok=True)
         temporary = f"{target}.{os.getpid()}.tmp"
@@ -97,8 +121,9 @@ class Release:
 
     def remove(self, path: str) -> None:
         """Remove a file from the release (one the live release had, the new one has not)."""
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(self._staging + path)
+        for name in (path, path + GZIP_SUFFIX):
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(self._staging + name)
 
 
 def clone_live(release: Release) -> set[str]:
@@ -144,7 +169,8 @@ def dedupe_extras(release: Release, manifest: dict[str, str]) -> tuple[int, int,
 
     Pelican and Pagefind write these on every run; each one identical to the live release's is
     replaced by a hard link to it. Returns (written, unchanged, deleted), deleted counting every
-    file of the live release, planned or not, that the new release no longer has.
+    file of the live release, planned or not, that the new release no longer has. Text files
+    get their gzip form, linked from the live release with the file.
     """
     planned_tops = {path.split("/", 1)[0] for path in manifest}
     extras = _extras(release.staging, planned_tops)
@@ -152,31 +178,36 @@ def dedupe_extras(release: Release, manifest: dict[str, str]) -> tuple[int, int,
     staging, previous = release._staging, release._previous
     for relative in extras:
         path = staging + relative
-        if previous is None:
-            written += 1
-            continue
-        live = previous + relative
-        try:
-            same_inode = os.path.samefile(path, live)
-        except (FileNotFoundError, NotADirectoryError):
-            written += 1
-            continue
-        if same_inode:
-            unchanged += 1
-        elif os.path.isfile(live) and filecmp.cmp(path, live, shallow=False):
-            os.unlink(path)
-            os.link(live, path)
+        reused = previous is not None and _same_or_linked(path, previous + relative)
+        if reused:
             unchanged += 1
         else:
             written += 1
+        if is_text(relative):
+            release.precompress(relative, reused)
     deleted = len(set(release.previous_manifest) - set(manifest))
     if release.previous is not None:
         deleted += len(set(_extras(release.previous, planned_tops)) - set(extras))
     return written, unchanged, deleted
 
 
+def _same_or_linked(path: str, live: str) -> bool:
+    """True when `path` is the `live` file, or has its content and is made a link to it."""
+    try:
+        if os.path.samefile(path, live):
+            return True
+    except (FileNotFoundError, NotADirectoryError):
+        return False
+    if os.path.isfile(live) and filecmp.cmp(path, live, shallow=False):
+        os.unlink(path)
+        os.link(live, path)
+        return True
+    return False
+
+
 def _extras(root: Path, planned_tops: set[str]) -> list[str]:
-    """Files below `root` outside the top-level names that planned outputs use."""
+    """Files below `root` outside the top-level names that planned outputs use (gzip forms
+    aside: they follow their file)."""
     found = []
     for entry in os.scandir(root):
         if entry.name in planned_tops:
@@ -185,9 +216,11 @@ def _extras(root: Path, planned_tops: set[str]) -> list[str]:
             prefix = len(str(root)) + 1
             for directory, _, names in os.walk(entry.path):
                 found += [
-                    os.path.join(directory, name)[prefix:].replace(os.sep, "/") for name in names
+                    os.path.join(directory, name)[prefix:].replace(os.sep, "/")
+                    for name in names
+                    if not is_gzip_form(name)
                 ]
-        else:
+        elif not is_gzip_form(entry.name):
             found.append(entry.name)
     return found
 

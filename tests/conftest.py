@@ -14,6 +14,7 @@ from starlette.testclient import TestClient
 from kwai_api.core.database import Database, open_database
 from kwai_api.core.settings import Settings
 from kwai_api.demo import ADMIN_EMAIL, ADMIN_PASSWORD, create_club
+from kwai_api.jsonapi.state import app_state
 from kwai_api.server.app import create_app
 
 # The test club is built around this date; builds use NOW unless a test moves the clock.
@@ -28,6 +29,7 @@ def make_settings(tmp: Path, **env: str) -> Settings:
         "KWAI_SITE_OUTPUT": str(tmp / "site"),
         "KWAI_SITE_SEARCH": "false",
         "KWAI_EMAIL_PORT": "1",
+        "KWAI_IMAGES_PATH": str(tmp / "images"),
     }
     base.update(env)
     return Settings.load(env=base, demo=True)
@@ -95,6 +97,9 @@ class Builds:
 
     def __init__(self) -> None:
         self.changes = 0
+        self.running = False
+        self.last_mail_run: str | None = None
+        self.mail_server = "unknown"
 
     def site_changed(self) -> None:
         self.changes += 1
@@ -106,9 +111,11 @@ class Builds:
 @pytest.fixture
 def builds(client: TestClient) -> Builds:
     """Every request happens at NOW, and the rebuild requests are counted."""
-    client.app.state.clock = lambda: NOW
-    client.app.state.jobs = Builds()
-    return client.app.state.jobs
+    state = app_state(client.app)
+    state.clock = lambda: NOW
+    jobs = Builds()
+    state.jobs = jobs  # type: ignore[assignment]  # counts, never builds
+    return jobs
 
 
 def ids(response: Any) -> list[str]:

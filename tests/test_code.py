@@ -20,7 +20,7 @@ def test_ruff_finds_nothing() -> None:
 
 
 def test_mypy_finds_nothing() -> None:
-    result = run("mypy", "kwai_api", "kwai_gen")
+    result = run("mypy", "--strict", "kwai_api", "kwai_gen")
     assert result.returncode == 0, result.stdout[-4000:]
 
 

@@ -26,6 +26,7 @@ from kwai_api.demo import ADMIN_EMAIL, ADMIN_PASSWORD, create_club
 from kwai_gen.plan.staff import VIEWS
 from tests.support.axe import violations
 from tests.support.browser import Browser, browser, chromium
+from tests.support.images import photo
 from tests.support.server import kwai_env, running_server
 from tests.support.smtp import SmtpServer
 
@@ -200,9 +201,11 @@ def test_a_coach_makes_moves_and_cancels_a_training_on_a_phone(
     card.get_by_label("Reason").fill("Zaal bezet")
     card.get_by_role("button", name="Cancel the training").click()
     card.get_by_text("Cancelled").wait_for()
+    assert "Reason: Zaal bezet" in card.inner_text()
     browser.screenshot(page, "staff-e2e-coach-cancelled-390")
     eventually("the agenda marks it cancelled",
                lambda: "is-cancelled" in (agenda_item(club, title) or ""))
+    assert "Zaal bezet" in (agenda_item(club, title) or "")  # the reason is shown
     cancelled = calendar_event(club, calendar, title)
     assert cancelled is not None and "STATUS:CANCELLED" in cancelled
 
@@ -213,6 +216,15 @@ def test_a_coach_makes_moves_and_cancels_a_training_on_a_phone(
     page.get_by_role("button", name="Create 3 trainings").click()
     page.get_by_role("button", name="Next week").click()
     page.locator("li.training-card", has_text=title).get_by_text("06:15–07:15").wait_for()
+
+    page.get_by_role("button", name="Cancel a period").click()  # next week is a holiday
+    page.get_by_label("Reason").fill("Kerstvakantie")
+    page.get_by_role("group", name="Only these teams").get_by_label(
+        team["attributes"]["name"]).check()
+    page.get_by_role("button", name="Cancel a period").click()
+    holiday = page.locator("li.training-card", has_text=title)
+    holiday.get_by_text("Cancelled").wait_for()
+    assert "Reason: Kerstvakantie" in holiday.inner_text()
 
     other = browser.context.new_page()  # a second tab of the same person
     other.goto(f"{club.url}/en/staff/news/")
@@ -241,7 +253,20 @@ def test_an_editor_schedules_a_bilingual_story_that_appears_by_itself(
         "button", name="Bold").click()
     nl.type("clubkampioenschap")
     assert nl.input_value() == "Zaterdag is het **clubkampioenschap**"
-    page.locator("#md-content-en").fill("On Saturday: the **club championship**.")
+    english = page.locator("#md-content-en")
+    english.fill("On Saturday: the **club championship**.\n\n")
+    page.get_by_role("button", name="Preview", exact=True).click()  # the page the site will show
+    preview = page.frame_locator("iframe[title='Preview: English']")
+    preview.get_by_role("heading", name="Club championship").wait_for()
+    browser.screenshot(page, "staff-e2e-editor-preview-1280")
+    page.get_by_role("button", name="Preview: Dutch").click()
+    page.frame_locator("iframe[title='Preview: Dutch']").get_by_role(
+        "heading", name="Clubkampioenschap").wait_for()
+    english.press("End")
+    page.locator(".markdown", has=english).locator("input[type=file]").set_input_files(
+        files=[{"name": "judo-mat.jpg", "mimeType": "image/jpeg", "buffer": photo(1200, 800)}])
+    eventually("the photo is uploaded",
+               lambda: re.search(r"!\[judo mat\]\(image:\d+\)", english.input_value()) is not None)
     due = datetime.now(ZONE) + timedelta(seconds=30)
     page.get_by_label("Publish on").fill(f"{due:%Y-%m-%d}")
     page.get_by_label("At", exact=True).fill(f"{due:%H:%M:%S}")
@@ -256,6 +281,8 @@ def test_an_editor_schedules_a_bilingual_story_that_appears_by_itself(
                lambda: "Club championship" in club.public("/en/news/"))
     assert datetime.now(ZONE) >= due  # not before its time
     assert "Clubkampioenschap" in club.public("/news/")
+    story = re.search(r'href="(/en/news/\d+-clubkampioenschap[^"]*)"', club.public("/en/news/"))
+    assert story is not None and "/images/" in club.public(story.group(1))  # with its photo
     page.reload()
     page.locator("li.card", has_text="Club championship").get_by_text("Live").wait_for()
 

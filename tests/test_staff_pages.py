@@ -15,12 +15,13 @@ from starlette.testclient import TestClient
 
 from kwai_api.core.database import open_database
 from kwai_api.demo import create_club
-from kwai_api.server.files import ASSET_MAX_AGE, HTML_MAX_AGE, SiteFiles
+from kwai_api.server.files import SiteFiles
 from kwai_gen.build import site_info
 from kwai_gen.gather import gather
 from kwai_gen.plan.staff import VIEWS, staff_path
 from kwai_gen.plan.staff_words import STAFF_WORDS
 from kwai_gen.render.sitemap import render_robots
+from kwai_gen.serving import ASSET_MAX_AGE, PAGE_MAX_AGE, cache_control
 from tests.conftest import ANCHOR, NOW, make_settings
 from tests.gen.test_site_html import Site, build
 
@@ -127,5 +128,7 @@ def test_the_workspace_modules_are_revalidated_like_pages(tmp_path: Path) -> Non
     client = TestClient(SiteFiles(tmp_path))  # no lifespan: the files alone
     staff = client.get("/theme/js/staff/app.js")
     vendor = client.get("/theme/vendor/preact-11.2.0/preact.module.js")
-    assert staff.headers["cache-control"] == f"public, max-age={HTML_MAX_AGE}"
+    assert staff.headers["cache-control"] == f"public, max-age={PAGE_MAX_AGE}"
     assert vendor.headers["cache-control"] == f"public, max-age={ASSET_MAX_AGE}"
+    in_bucket = cache_control("theme/js/staff/app.js", versioned=True)  # a bucket: all versioned
+    assert in_bucket == f"public, max-age={PAGE_MAX_AGE}"

@@ -24,8 +24,10 @@ from kwai_api.content.application_writes import (
 )
 from kwai_api.core.database import Database, Row, Transaction
 from kwai_api.core.markup import to_html
+from kwai_api.core.site_paths import taken_by_site
+from kwai_api.core.visibility import shown_locale
 from kwai_api.jsonapi import openapi
-from kwai_api.jsonapi.access import require_admin, require_user
+from kwai_api.jsonapi.access import optional_user, public_view, require_admin, require_user
 from kwai_api.jsonapi.documents import (
     MISSING,
     ApiError,
@@ -39,7 +41,8 @@ from kwai_api.jsonapi.documents import (
     resource,
     timestamp,
 )
-from kwai_api.jsonapi.requests import site_changed, site_languages, utc_now
+from kwai_api.jsonapi.requests import site_changed, site_languages
+from kwai_api.jsonapi.state import app_state
 from kwai_api.jsonapi.texts import TEXTS_SCHEMA
 
 __all__ = ["MAX_INT", "bounded"]  # news items and pages bound their integers alike
@@ -51,10 +54,8 @@ _COLUMNS = "id, name, remark, news, pages, events, weight, created_at, updated_a
 def _localized(texts: Sequence[Row], languages: Sequence[str]) -> Row | None:
     """The text in the first of `languages` that has one, else any (alphabetically first)."""
     by_locale = {t["locale"]: t for t in texts}
-    for locale in [*languages, *sorted(by_locale)]:
-        if locale in by_locale:
-            return by_locale[locale]
-    return None
+    locale = shown_locale(by_locale, languages)
+    return by_locale[locale] if locale is not None else None
 
 
 def _with_texts(
@@ -171,7 +172,8 @@ def application_parameter(
 def content_application(tx: Transaction, doc: dict[str, Any], holds: str) -> int | None:
     """The application a news item or page document refers to (None when not sent), else 422.
 
-    `holds` is the flag ("news" or "pages") that says the application may contain this content.
+    `holds` is the flag ("news", "pages" or "events") that says the application may contain
+    this content.
     """
     pointer = "/data/relationships/application"
     value = relationship(doc, "application")
@@ -182,7 +184,7 @@ def content_application(tx: Transaction, doc: dict[str, Any], holds: str) -> int
     if value.get("type") not in (None, TYPE):
         raise ApiError(422, f"application should have type {TYPE}", pointer=pointer)
     key = str(value["id"])
-    row = _named(tx, key, "id, news, pages")
+    row = _named(tx, key, "id, news, pages, events")
     if row is None:
         raise ApiError(422, f"there is no application {key!r}", pointer=pointer)
     if not row[holds]:
@@ -191,35 +193,43 @@ def content_application(tx: Transaction, doc: dict[str, Any], holds: str) -> int
 
 
 async def get_applications(request: Request) -> Response:
-    """GET /portal/applications: every application, by weight."""
-    rows = await run_in_threadpool(list_applications, request.app.state.db,
+    """GET /portal/applications: every application, by weight (anonymous: without remarks)."""
+    user = await optional_user(request)
+    rows = await run_in_threadpool(list_applications, app_state(request).db,
                                    site_languages(request))
-    return document([application_resource(row) for row in rows],
-                    meta={"count": len(rows), "offset": None, "limit": None})
+    data = [application_resource(row) for row in rows]
+    return document(data if user else public_view(data),
+                    meta={"count": len(rows), "offset": 0, "limit": None})
 
 
 async def get_application(request: Request) -> Response:
     """GET /portal/applications/{id}."""
     application_id = parse_id(request.path_params["id"])
     row = await run_in_threadpool(
-        find_application, request.app.state.db, application_id, site_languages(request)
+        find_application, app_state(request).db, application_id, site_languages(request)
     )
     if row is None:
         raise ApiError(404, "there is no such application")
-    return document(application_resource(row))
+    data = [application_resource(row)]
+    return document((data if await optional_user(request) else public_view(data))[0])
 
 
 async def _save(request: Request, application_id: int | None) -> Response:
     """Create (no id) or edit an application from the request's document."""
-    doc = await read_document(request)
+    doc = await read_document(request, _NEW if application_id is None else _BODY)
     check_type(doc, TYPE, application_id)
     languages = site_languages(request)
     changes, texts = read_application(doc, languages, create=application_id is None)
-    db = request.app.state.db
-    saved = await run_in_threadpool(save_application, db, application_id, changes, texts,
-                                    utc_now(request))
+    state = app_state(request)
+    if "name" in changes:
+        clash = taken_by_site(changes["name"], languages, state.settings.site.content)
+        if clash:
+            raise ApiError(422, f"/{changes['name']}/ is {clash}; choose another name",
+                           pointer="/data/attributes/name")
+    saved = await run_in_threadpool(save_application, state.db, application_id, changes, texts,
+                                    state.clock())
     site_changed(request)
-    row = await run_in_threadpool(find_application, db, saved, languages)
+    row = await run_in_threadpool(find_application, state.db, saved, languages)
     if row is None:  # deleted by another request in between
         raise ApiError(404, "there is no such application")
     return document(application_resource(row), status=201 if application_id is None else 200)
@@ -241,7 +251,7 @@ async def delete_route(request: Request) -> Response:
     """DELETE /portal/applications/{id} (admin): 409 while stories or pages use it."""
     await require_admin(request)
     application_id = parse_id(request.path_params["id"])
-    await run_in_threadpool(delete_application, request.app.state.db, application_id)
+    await run_in_threadpool(delete_application, app_state(request).db, application_id)
     site_changed(request)
     return Response(status_code=204)
 
@@ -266,6 +276,8 @@ _ATTRIBUTES: dict[str, Any] = {
     "weight": {"type": "integer", "minimum": -MAX_INT, "maximum": MAX_INT},
     "texts": TEXTS_SCHEMA,
 }
+_BODY = openapi.document_schema(TYPE, _ATTRIBUTES)
+_NEW = openapi.document_schema(TYPE, _ATTRIBUTES, ("name",))
 _ID = [openapi.path_param("id")]
 
 openapi_paths: dict[str, Any] = {
@@ -275,7 +287,7 @@ openapi_paths: dict[str, Any] = {
             "Create an application (admin)",
             {201: "the application", 403: "not an admin", **openapi.WRITE_ERRORS,
              409: "name taken or another type"},
-            body=openapi.document_schema(TYPE, _ATTRIBUTES, ("name",)),
+            body=_NEW,
             auth=True,
         ),
     },
@@ -287,7 +299,7 @@ openapi_paths: dict[str, Any] = {
             {200: "the application", 404: "unknown", **openapi.WRITE_ERRORS,
              409: "name taken or other type/id"},
             parameters=_ID,
-            body=openapi.document_schema(TYPE, _ATTRIBUTES),
+            body=_BODY,
             auth=True,
         ),
         "delete": openapi.operation(

@@ -25,7 +25,7 @@ _FLAGS = ("news", "pages", "events")
 
 def bounded(attributes: Attributes, name: str, minimum: int = -MAX_INT) -> int | None:
     """An integer attribute within the INTEGER column range, else 422."""
-    value = attributes.get(name, int, nullable=False)
+    value: int | None = attributes.get(name, int, nullable=False)
     if value is not None and not minimum <= value <= MAX_INT:
         raise ApiError(
             422,
@@ -123,6 +123,15 @@ def _check_name(tx: Transaction, name: str, application_id: int | None) -> None:
         )
 
 
+def _record_move(tx: Transaction, application_id: int, old: str, new: str, now: datetime) -> None:
+    """Remember a former name, so the site sends its old addresses to the new ones."""
+    tx.execute("DELETE FROM application_moves WHERE name IN (?, ?)", [old, new])
+    tx.execute(
+        "INSERT INTO application_moves (name, application_id, moved_at) VALUES (?, ?, ?)",
+        [old, application_id, now],
+    )
+
+
 def save_application(
     db: Database,
     application_id: int | None,
@@ -145,8 +154,11 @@ def save_application(
                 )
             )
         else:
-            if tx.fetchone("SELECT id FROM applications WHERE id = ?", [application_id]) is None:
+            current = tx.fetchone("SELECT name FROM applications WHERE id = ?", [application_id])
+            if current is None:
                 raise ApiError(404, "there is no such application")
+            if changes.get("name", current["name"]) != current["name"]:
+                _record_move(tx, application_id, current["name"], changes["name"], now)
             assignments = ", ".join(f"{column} = ?" for column in [*changes, "updated_at"])
             tx.execute(
                 f"UPDATE applications SET {assignments} WHERE id = ?",
@@ -160,7 +172,7 @@ def save_application(
 
 
 def delete_application(db: Database, application_id: int) -> Row:
-    """Remove an application no story or page uses, else 409 saying how many do; 404 unknown."""
+    """Remove an application no story, page or event uses, else 409 saying how many do."""
 
     def work(tx: Transaction) -> Row:
         row = tx.fetchone("SELECT id, name FROM applications WHERE id = ?", [application_id])
@@ -168,14 +180,15 @@ def delete_application(db: Database, application_id: int) -> Row:
             raise ApiError(404, "there is no such application")
         used = tx.fetchone(
             "SELECT (SELECT count(*) FROM news_stories WHERE application_id = $1) AS stories,"
-            " (SELECT count(*) FROM pages WHERE application_id = $1) AS pages",
+            " (SELECT count(*) FROM pages WHERE application_id = $1) AS pages,"
+            " (SELECT count(*) FROM events WHERE application_id = $1) AS events",
             [application_id],
         )
-        if used and (used["stories"] or used["pages"]):
+        if used and (used["stories"] or used["pages"] or used["events"]):
             raise ApiError(
                 409,
-                f"{used['stories']} stories and {used['pages']} pages use the"
-                f" application {row['name']!r}; move or delete them first",
+                f"{used['stories']} stories, {used['pages']} pages and {used['events']} events"
+                f" use the application {row['name']!r}; move or delete them first",
             )
         tx.execute("DELETE FROM application_texts WHERE application_id = ?", [application_id])
         tx.execute("DELETE FROM applications WHERE id = ?", [application_id])

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
@@ -22,10 +22,12 @@ from kwai_api.content.application_routes import (
     application_parameter,
     bounded,
 )
-from kwai_api.content.items import APPLICATION_RELATIONSHIP, Content, MakeResource
+from kwai_api.content.items import CONTENT_RELATIONSHIPS, Content, Draft, MakeResource, lead_image
 from kwai_api.core.database import Database, Row, Transaction
+from kwai_api.core.settings import Settings
+from kwai_api.core.visibility import LIVE_STORY, PROMOTED_STORY
 from kwai_api.jsonapi import openapi
-from kwai_api.jsonapi.access import optional_user
+from kwai_api.jsonapi.access import optional_user, public_view
 from kwai_api.jsonapi.documents import (
     ApiError,
     Attributes,
@@ -37,17 +39,20 @@ from kwai_api.jsonapi.documents import (
     resource,
     timestamp,
 )
-from kwai_api.jsonapi.requests import month_period, site_languages, utc_now
+from kwai_api.jsonapi.images import image_identifier
+from kwai_api.jsonapi.requests import month_period, site_languages
+from kwai_api.jsonapi.state import app_state
 from kwai_api.jsonapi.texts import TEXTS_SCHEMA
+from kwai_gen.model import Story, Text
+from kwai_gen.preview import preview_story
 
 TYPE = "news_items"
-STORIES = Content(TYPE, "news_stories", "news_story_texts", "news", "there is no such news item")
+STORIES = Content(TYPE, "news_stories", "news_story_texts", "news", "there is no such news item",
+                  dates=("publish_date", "end_date", "promotion_end_date"))
 DEFAULT_LIMIT = 10
-LIVE = "s.enabled AND s.publish_date <= ? AND (s.end_date IS NULL OR s.end_date > ?)"
-PROMOTED = "s.promotion > 0 AND (s.promotion_end_date IS NULL OR s.promotion_end_date > ?)"
 _COLUMNS = (
     "s.id, s.application_id, s.enabled, s.publish_date, s.end_date, s.promotion,"
-    " s.promotion_end_date, s.remark, s.created_at, s.updated_at"
+    " s.promotion_end_date, s.remark, s.image_id, s.created_at, s.updated_at"
 )
 
 
@@ -67,7 +72,7 @@ class StoryFilter:
         clauses: list[str] = ["true"]
         params: list[Any] = []
         if self.live_at is not None:
-            clauses.append(LIVE)
+            clauses.append(LIVE_STORY)
             params += [self.live_at, self.live_at]
         if self.enabled is not None:
             clauses.append("s.enabled = ?")
@@ -80,14 +85,14 @@ class StoryFilter:
             clauses.append("s.application_id = ?")
             params.append(application)
         if self.promoted is not None:
-            clauses.append(PROMOTED if self.promoted else f"NOT ({PROMOTED})")
+            clauses.append(PROMOTED_STORY if self.promoted else f"NOT ({PROMOTED_STORY})")
             params.append(self.now)
         return " AND ".join(clauses), params
 
 
 def publish_period(request: Request) -> tuple[datetime, datetime] | None:
     """filter[publish_year] and filter[publish_month] as a UTC range of the club's local time."""
-    zone = request.app.state.settings.site.zone
+    zone = app_state(request).settings.site.zone
     return month_period(request, zone, "filter[publish_year]", "filter[publish_month]",
                         years=(1000, 9998))  # the range's ends stay valid dates in every time zone
 
@@ -116,7 +121,7 @@ def find_story(
     db: Database, story_id: int, languages: Sequence[str], live_at: datetime | None = None
 ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """One news item and its application; 404 when unknown or (for `live_at`) not live."""
-    clause, params = (LIVE, [live_at, live_at]) if live_at is not None else ("true", [])
+    clause, params = (LIVE_STORY, [live_at, live_at]) if live_at is not None else ("true", [])
     return STORIES.find(db, f"SELECT {_COLUMNS} FROM news_stories s WHERE s.id = ? AND {clause}",
                         [story_id, *params], story_resource, languages)
 
@@ -137,7 +142,10 @@ def story_resource(row: Row, texts: list[dict[str, Any]]) -> dict[str, Any]:
             "created_at": timestamp(row["created_at"]),
             "updated_at": timestamp(row["updated_at"]),
         },
-        {"application": application_identifier(row["application_id"])},
+        {
+            "application": application_identifier(row["application_id"]),
+            "image": image_identifier(row["image_id"]),
+        },
     )
 
 
@@ -174,7 +182,7 @@ def save_story(
 ) -> int:
     """Create (story_id None) or update a story from a document; returns its id."""
     attributes = Attributes(doc)
-    changes = _story_changes(attributes, creating=story_id is None)
+    changes = lead_image(doc, _story_changes(attributes, creating=story_id is None))
     return STORIES.save(db, story_id, doc, changes, languages, now, author_id,
                         check=lambda story: _check_period(story, attributes))
 
@@ -182,7 +190,7 @@ def save_story(
 async def get_stories(request: Request) -> Response:
     """GET /news_items: filtered, newest first, paged."""
     user = await optional_user(request)
-    now = utc_now(request)
+    now = app_state(request).clock()
     filters = StoryFilter(
         now=now,
         live_at=None if user else now,
@@ -193,31 +201,34 @@ async def get_stories(request: Request) -> Response:
     )
     paging = page(request, DEFAULT_LIMIT)
     count, data, included = await run_in_threadpool(
-        list_stories, request.app.state.db, filters, paging, site_languages(request)
+        list_stories, app_state(request).db, filters, paging, site_languages(request)
     )
+    if user is None:
+        data, included = public_view(data), public_view(included)
     return document(data, included, meta=paging.meta(count))
 
 
 async def get_story(request: Request) -> Response:
     """GET /news_items/{id}: anonymous callers get only a live story."""
     story_id = parse_id(request.path_params["id"])
-    user = await optional_user(request)
+    user, state = await optional_user(request), app_state(request)
     data, included = await run_in_threadpool(
-        find_story, request.app.state.db, story_id, site_languages(request),
-        None if user else utc_now(request),
+        find_story, state.db, story_id, site_languages(request), None if user else state.clock()
     )
+    if user is None:
+        [data], included = public_view([data]), public_view(included)
     return document(data, included)
 
 
 async def post_story(request: Request) -> Response:
     """POST /news_items: 201 with the new news item."""
-    return await STORIES.save_request(request, None, save_story, find_story)
+    return await STORIES.save_request(request, None, save_story, find_story, _BODY)
 
 
 async def patch_story(request: Request) -> Response:
     """PATCH /news_items/{id}: change what the document sends; sent texts replace all texts."""
     story_id = parse_id(request.path_params["id"])
-    return await STORIES.save_request(request, story_id, save_story, find_story)
+    return await STORIES.save_request(request, story_id, save_story, find_story, _BODY)
 
 
 async def delete_story(request: Request) -> Response:
@@ -225,9 +236,34 @@ async def delete_story(request: Request) -> Response:
     return await STORIES.delete_request(request)
 
 
+def render_story(settings: Settings, db: Database, draft: Draft, lang: str, now: datetime) -> str:
+    """The page the site would publish for a draft story (saved now)."""
+    values = draft.values
+    story = Story(
+        id=draft.id or 0,
+        application=draft.application,
+        publish_date=values["publish_date"].replace(tzinfo=UTC),
+        end_date=values["end_date"] and values["end_date"].replace(tzinfo=UTC),
+        priority=values["promotion"],
+        texts={locale: Text(locale, *text) for locale, *text in draft.texts},
+        updated_at=now.replace(tzinfo=UTC),
+    )
+    return preview_story(settings, db, story, lang)
+
+
+async def preview_story_route(request: Request) -> Response:
+    """POST /news_items/preview: the story page the site would publish for a draft, as HTML."""
+
+    def check(values: dict[str, Any]) -> None:
+        _check_period(values, Attributes({}))
+
+    return await STORIES.preview_request(request, _story_changes, render_story, _BODY, check)
+
+
 routes: list[BaseRoute] = [
     Route("/news_items", get_stories, methods=["GET"]),
     Route("/news_items", post_story, methods=["POST"]),
+    Route("/news_items/preview", preview_story_route, methods=["POST"]),
     Route("/news_items/{id}", get_story, methods=["GET"]),
     Route("/news_items/{id}", patch_story, methods=["PATCH"]),
     Route("/news_items/{id}", delete_story, methods=["DELETE"]),
@@ -241,11 +277,13 @@ _BODY = openapi.document_schema(
         "publish_date": openapi.TIMESTAMP,
         "end_date": _TIME,
         "promotion": {"type": "integer", "minimum": 0, "maximum": MAX_INT},
+        "priority": {"type": "integer", "minimum": 0, "maximum": MAX_INT,
+                     "description": "the old API's name for promotion"},
         "promotion_end_date": _TIME,
         "remark": openapi.nullable(openapi.string()),
         "texts": TEXTS_SCHEMA,
     },
-    relationships=APPLICATION_RELATIONSHIP,
+    relationships=CONTENT_RELATIONSHIPS,
 )
 _ID = [openapi.path_param("id")]
 _FILTERS = [
@@ -262,7 +300,7 @@ openapi_paths: dict[str, Any] = {
         "get": openapi.operation(
             f"News items, newest first (page[limit] defaults to {DEFAULT_LIMIT}); anonymous"
             " callers get only live ones",
-            {200: "news items", 400: "bad filter or page", 401: "bad token",
+            {200: "news items", 400: "bad filter or page",
              404: "unknown filter[application]"},
             parameters=_FILTERS + openapi.PAGE_PARAMETERS,
         ),
@@ -270,9 +308,15 @@ openapi_paths: dict[str, Any] = {
                                   {201: "the news item", **openapi.WRITE_ERRORS},
                                   body=_BODY, auth=True),
     },
+    "/news_items/preview": {
+        "post": openapi.html_operation(
+            "The story page the site would publish for a draft (a new item, or data.id as"
+            " patched) in ?lang=, as HTML; nothing is stored",
+            body=_BODY, parameters=[openapi.query("lang", openapi.string())]),
+    },
     "/news_items/{id}": {
         "get": openapi.operation("One news item (anonymous: only a live one)",
-                                 {200: "the news item", 401: "bad token", 404: "unknown"},
+                                 {200: "the news item", 404: "unknown"},
                                  parameters=_ID),
         "patch": openapi.operation("Edit a news item", {200: "the news item", 404: "unknown",
                                                         **openapi.WRITE_ERRORS},

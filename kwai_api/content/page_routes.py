@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
@@ -17,10 +17,11 @@ from kwai_api.content.application_routes import (
     application_parameter,
     bounded,
 )
-from kwai_api.content.items import APPLICATION_RELATIONSHIP, Content
+from kwai_api.content.items import CONTENT_RELATIONSHIPS, Content, Draft, lead_image
 from kwai_api.core.database import Database, Row
+from kwai_api.core.settings import Settings
 from kwai_api.jsonapi import openapi
-from kwai_api.jsonapi.access import optional_user
+from kwai_api.jsonapi.access import optional_user, public_view
 from kwai_api.jsonapi.documents import (
     Attributes,
     Page,
@@ -31,12 +32,19 @@ from kwai_api.jsonapi.documents import (
     resource,
     timestamp,
 )
+from kwai_api.jsonapi.images import image_identifier
 from kwai_api.jsonapi.requests import site_languages
+from kwai_api.jsonapi.state import app_state
 from kwai_api.jsonapi.texts import TEXTS_SCHEMA
+from kwai_gen import model
+from kwai_gen.preview import preview_page
 
 TYPE = "pages"
 PAGES = Content(TYPE, "pages", "page_texts", "pages", "there is no such page")
-_COLUMNS = "p.id, p.application_id, p.enabled, p.priority, p.remark, p.created_at, p.updated_at"
+_COLUMNS = (
+    "p.id, p.application_id, p.enabled, p.priority, p.remark, p.image_id, p.created_at,"
+    " p.updated_at"
+)
 _ORDER = "a.weight, a.name, p.application_id, p.priority DESC, p.id"
 
 
@@ -90,7 +98,10 @@ def page_resource(row: Row, texts: list[dict[str, Any]]) -> dict[str, Any]:
             "created_at": timestamp(row["created_at"]),
             "updated_at": timestamp(row["updated_at"]),
         },
-        {"application": application_identifier(row["application_id"])},
+        {
+            "application": application_identifier(row["application_id"]),
+            "image": image_identifier(row["image_id"]),
+        },
     )
 
 
@@ -111,7 +122,7 @@ def save_page(
     now: datetime, author_id: int,
 ) -> int:
     """Create (page_id None) or update a page from a document; returns its id."""
-    changes = _page_changes(Attributes(doc), creating=page_id is None)
+    changes = lead_image(doc, _page_changes(Attributes(doc), creating=page_id is None))
     return PAGES.save(db, page_id, doc, changes, languages, now, author_id)
 
 
@@ -121,9 +132,11 @@ async def get_pages(request: Request) -> Response:
     enabled = boolean_parameter(request, "filter[enabled]", None)
     paging = page(request)
     count, data, included = await run_in_threadpool(
-        list_pages, request.app.state.db, user is None, enabled,
+        list_pages, app_state(request).db, user is None, enabled,
         request.query_params.get("filter[application]"), paging, site_languages(request),
     )
+    if user is None:
+        data, included = public_view(data), public_view(included)
     return document(data, included, meta=paging.meta(count))
 
 
@@ -132,20 +145,22 @@ async def get_page(request: Request) -> Response:
     page_id = parse_id(request.path_params["id"])
     user = await optional_user(request)
     data, included = await run_in_threadpool(
-        find_page, request.app.state.db, page_id, site_languages(request), user is None
+        find_page, app_state(request).db, page_id, site_languages(request), user is None
     )
+    if user is None:
+        [data], included = public_view([data]), public_view(included)
     return document(data, included)
 
 
 async def post_page(request: Request) -> Response:
     """POST /pages: 201 with the new page."""
-    return await PAGES.save_request(request, None, save_page, find_page)
+    return await PAGES.save_request(request, None, save_page, find_page, _BODY)
 
 
 async def patch_page(request: Request) -> Response:
     """PATCH /pages/{id}: change what the document sends; sent texts replace all texts."""
     page_id = parse_id(request.path_params["id"])
-    return await PAGES.save_request(request, page_id, save_page, find_page)
+    return await PAGES.save_request(request, page_id, save_page, find_page, _BODY)
 
 
 async def delete_page(request: Request) -> Response:
@@ -153,9 +168,27 @@ async def delete_page(request: Request) -> Response:
     return await PAGES.delete_request(request)
 
 
+def render_page(settings: Settings, db: Database, draft: Draft, lang: str, now: datetime) -> str:
+    """The page the site would publish for a draft page of an application (saved now)."""
+    page = model.Page(
+        id=draft.id or 0,
+        application=draft.application,
+        priority=draft.values["priority"],
+        texts={locale: model.Text(locale, *text) for locale, *text in draft.texts},
+        updated_at=now.replace(tzinfo=UTC),
+    )
+    return preview_page(settings, db, page, lang)
+
+
+async def preview_page_route(request: Request) -> Response:
+    """POST /pages/preview: the page the site would publish for a draft, as HTML."""
+    return await PAGES.preview_request(request, _page_changes, render_page, _BODY)
+
+
 routes: list[BaseRoute] = [
     Route("/pages", get_pages, methods=["GET"]),
     Route("/pages", post_page, methods=["POST"]),
+    Route("/pages/preview", preview_page_route, methods=["POST"]),
     Route("/pages/{id}", get_page, methods=["GET"]),
     Route("/pages/{id}", patch_page, methods=["PATCH"]),
     Route("/pages/{id}", delete_page, methods=["DELETE"]),
@@ -169,7 +202,7 @@ _BODY = openapi.document_schema(
         "remark": openapi.nullable(openapi.string()),
         "texts": TEXTS_SCHEMA,
     },
-    relationships=APPLICATION_RELATIONSHIP,
+    relationships=CONTENT_RELATIONSHIPS,
 )
 _ID = [openapi.path_param("id")]
 _FILTERS = [
@@ -181,16 +214,22 @@ openapi_paths: dict[str, Any] = {
     "/pages": {
         "get": openapi.operation(
             "Pages by application, then priority; anonymous callers get only enabled ones",
-            {200: "pages", 400: "bad filter or page", 401: "bad token",
+            {200: "pages", 400: "bad filter or page",
              404: "unknown filter[application]"},
             parameters=_FILTERS + openapi.PAGE_PARAMETERS,
         ),
         "post": openapi.operation("Create a page", {201: "the page", **openapi.WRITE_ERRORS},
                                   body=_BODY, auth=True),
     },
+    "/pages/preview": {
+        "post": openapi.html_operation(
+            "The page the site would publish for a draft (a new page, or data.id as patched)"
+            " in ?lang=, as HTML; nothing is stored",
+            body=_BODY, parameters=[openapi.query("lang", openapi.string())]),
+    },
     "/pages/{id}": {
         "get": openapi.operation("One page (anonymous: only an enabled one)",
-                                 {200: "the page", 401: "bad token", 404: "unknown"},
+                                 {200: "the page", 404: "unknown"},
                                  parameters=_ID),
         "patch": openapi.operation("Edit a page", {200: "the page", 404: "unknown",
                                                    **openapi.WRITE_ERRORS},

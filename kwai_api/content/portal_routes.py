@@ -15,8 +15,10 @@ from kwai_api.content.application_routes import application_identifier
 from kwai_api.content.news_routes import StoryFilter, list_stories
 from kwai_api.core.database import Database, Row
 from kwai_api.jsonapi import openapi
+from kwai_api.jsonapi.access import public_view
 from kwai_api.jsonapi.documents import Page, document, page, resource, timestamp
-from kwai_api.jsonapi.requests import site_languages, utc_now
+from kwai_api.jsonapi.requests import site_languages
+from kwai_api.jsonapi.state import app_state
 
 TYPE = "stories"
 DEFAULT_LIMIT = 10
@@ -38,7 +40,7 @@ def story_resource(row: Row, texts: list[dict[str, Any]]) -> dict[str, Any]:
         {
             "content": [
                 {"locale": t["locale"], "title": t["title"], "summary": t["html_summary"],
-                 "content": t["html_content"]}
+                 "content": t["html_content"] or None}
                 for t in texts
             ],
             "priority": row["promotion"],
@@ -50,11 +52,11 @@ def story_resource(row: Row, texts: list[dict[str, Any]]) -> dict[str, Any]:
 
 async def get_news(request: Request) -> Response:
     """GET /portal/news: the promoted live stories, newest first, 10 a page by default."""
-    paging = page(request, DEFAULT_LIMIT)
+    paging, state = page(request, DEFAULT_LIMIT), app_state(request)
     count, data, included = await run_in_threadpool(
-        promoted_stories, request.app.state.db, utc_now(request), paging, site_languages(request)
+        promoted_stories, state.db, state.clock(), paging, site_languages(request)
     )
-    return document(data, included, meta=paging.meta(count))
+    return document(data, public_view(included), meta=paging.meta(count))
 
 
 routes: list[BaseRoute] = [Route("/portal/news", get_news, methods=["GET"])]

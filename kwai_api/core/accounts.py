@@ -7,7 +7,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from kwai_api.core.clock import utcnow
+from kwai_api.core.clock import system_clock
 from kwai_api.core.database import Database, Transaction
 from kwai_api.core.errors import ApiError
 from kwai_api.core.passwords import hash_password
@@ -117,7 +117,7 @@ def create_user(
     if email_in_use(db, address):  # before hashing: hashing is slow
         raise EmailInUse(f"a user with the address {address} exists already")
     password_hash = hash_password(password)
-    at = now or utcnow()
+    at = now or system_clock()
     return db.write(
         lambda tx: insert_user(
             tx, address, first_name.strip(), last_name.strip(), password_hash, at, admin=admin

@@ -149,8 +149,12 @@ class Database:
             cursor.execute("ROLLBACK")
             cursor.close()
 
-    def backup(self, target: Path) -> None:
-        """Write a consistent copy of the database to `target` (works while serving)."""
+    def backup(self, target: Path, also: Callable[[], None] | None = None) -> None:
+        """Write a consistent copy of the database to `target` (works while serving).
+
+        `also` runs while writes still wait: files the database refers to are copied then, so
+        the copies agree with each other.
+        """
         target = Path(target).resolve()
         if target.exists():
             raise DatabaseError(f"{target} exists already; choose a new file")
@@ -170,6 +174,8 @@ class Database:
                 target.unlink(missing_ok=True)  # a partial copy is no backup
                 raise BackupNotWritten(f"cannot write {target}: {error}") from None
             cursor.execute("DETACH backup_target")
+            if also is not None:
+                also()
 
     def close(self) -> None:
         """Close every cursor and the connection."""

@@ -9,6 +9,7 @@ import os
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -109,6 +110,12 @@ class ApiSettings:
 
 
 @dataclass(frozen=True)
+class ImagesSettings:
+    path: Path = Path("images")  # uploads without their metadata, and their resized files
+    max_bytes: int = 15_000_000  # the largest upload accepted
+
+
+@dataclass(frozen=True)
 class BuildSettings:
     quiet_seconds: float = 0.1
     max_wait_seconds: float = 5.0
@@ -133,6 +140,28 @@ class ClubSettings:
 
 
 @dataclass(frozen=True)
+class DatesSettings:
+    """The window of dates the API accepts: a mistyped year must not reach the site."""
+
+    earliest_year: int = 1900  # stories and other content: from the start of this year
+    years_ahead: int = 50  # ... to this many years after today
+    training_years: int = 3  # trainings: this many years either side of today
+
+    def content_window(self, now: datetime) -> tuple[datetime, datetime]:
+        """The first and last moment a story's dates may name."""
+        return datetime(self.earliest_year, 1, 1), _years_after(now, self.years_ahead)
+
+    def training_window(self, now: datetime) -> tuple[datetime, datetime]:
+        """The first and last moment a training may start or end."""
+        return _years_after(now, -self.training_years), _years_after(now, self.training_years)
+
+
+def _years_after(moment: datetime, years: int) -> datetime:
+    year = min(max(moment.year + years, 1), 9999)
+    return moment.replace(year=year, day=min(moment.day, 28) if moment.month == 2 else moment.day)
+
+
+@dataclass(frozen=True)
 class Settings:
     database: DatabaseSettings = field(default_factory=DatabaseSettings)
     site: SiteSettings = field(default_factory=SiteSettings)
@@ -141,6 +170,8 @@ class Settings:
     email: EmailSettings = field(default_factory=EmailSettings)
     api: ApiSettings = field(default_factory=ApiSettings)
     build: BuildSettings = field(default_factory=BuildSettings)
+    images: ImagesSettings = field(default_factory=ImagesSettings)
+    dates: DatesSettings = field(default_factory=DatesSettings)
     demo: bool = False
 
     @classmethod
@@ -242,6 +273,8 @@ def _validated(settings: Settings) -> Settings:
         raise SettingsError("setting [email] security should be none, starttls or tls")
     if not settings.security.secret_keys:
         raise SettingsError("setting [security] secret_keys needs at least one key")
+    if settings.images.max_bytes <= 0:
+        raise SettingsError("setting [images] max_bytes should be a positive number of bytes")
     for limit in ("timeout_seconds", "memory_mb"):
         if getattr(settings.build, limit) <= 0:
             raise SettingsError(f"setting [build] {limit} should be positive")
@@ -254,6 +287,14 @@ def _validated(settings: Settings) -> Settings:
             )
     if not site.url.startswith(("http://", "https://")):
         raise SettingsError("setting [site] url should be an absolute http(s) URL")
+    dates = settings.dates
+    if not 1 <= dates.earliest_year <= 9999 or dates.years_ahead < 0 or dates.training_years < 0:
+        raise SettingsError("setting [dates]: earliest_year should be a year, years_ahead and"
+                            " training_years not negative")
+    if any(origin == "*" or not origin.startswith(("http://", "https://"))
+           for origin in settings.api.cors_origins):
+        raise SettingsError("setting [api] cors_origins lists origins such as https://example.org,"
+                            " never *")
     return settings
 
 

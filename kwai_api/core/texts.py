@@ -1,21 +1,32 @@
-"""Texts per locale (stories, pages, trainings): stored as written, with their HTML beside them.
+"""Texts per locale (stories, pages, trainings, events): stored as written, HTML beside them.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
 from kwai_api.core.database import Database, Transaction
 from kwai_api.core.markup import to_html
 
+# characters XML 1.0 (feeds, sitemaps) cannot hold; tab, newline and carriage return can
+UNPUBLISHABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def publishable(text: str) -> str:
+    """The text without the characters a page or feed cannot hold (rows from before the check)."""
+    return UNPUBLISHABLE.sub("", text)
+
+
 # table -> the column that names its owner
 TEXT_TABLES = {
     "news_story_texts": "story_id",
     "page_texts": "page_id",
     "training_texts": "training_id",
+    "event_texts": "event_id",
 }
 
 
@@ -28,6 +39,20 @@ class TextInput:
     summary: str = ""
     content: str = ""
     format: str = "md"
+    # the rendered summary and content; rendered by `rendered` before a write, else in text_rows
+    html: tuple[str, str] | None = None
+
+
+def rendered(text: TextInput) -> TextInput:
+    """The text with its HTML; render before the write transaction (MarkupError when costly)."""
+    return replace(text, html=html_of(text))
+
+
+def html_of(text: TextInput) -> tuple[str, str]:
+    """The rendered summary and content of a text."""
+    if text.html is not None:
+        return text.html
+    return to_html(text.summary, text.format), to_html(text.content, text.format)
 
 
 # The columns of every text table after its owner column.
@@ -57,8 +82,7 @@ def text_rows(
             t.title,
             t.summary,
             t.content,
-            to_html(t.summary, t.format),
-            to_html(t.content, t.format),
+            *html_of(t),
             author_id,
             now,
             now,

@@ -14,7 +14,7 @@ from typing import Any
 
 from itsdangerous import BadData, URLSafeSerializer
 
-from kwai_api.core.clock import utcnow
+from kwai_api.core.clock import system_clock
 from kwai_api.core.database import Database, Transaction
 from kwai_api.core.settings import Settings
 
@@ -117,7 +117,7 @@ def authenticate(
         " FROM tokens t JOIN users u ON u.id = t.user_id"
         " WHERE t.identifier = ? AND t.kind = ? AND NOT t.revoked AND t.expired_at > ?"
         " AND NOT u.revoked",
-        [identifier, ACCESS, now or utcnow()],
+        [identifier, ACCESS, now or system_clock()],
     )
     if row is None:
         return None
@@ -136,7 +136,7 @@ def rotate(
     identifier = identifier_of(settings, REFRESH, refresh_token)
     if identifier is None:
         return None
-    at = now or utcnow()
+    at = now or system_clock()
 
     def work(tx: Transaction) -> TokenPair | None:
         row = tx.fetchone(

@@ -14,7 +14,7 @@ from kwai_api.core.accounts import WeakPassword, check_password, find_user
 from kwai_api.core.database import Database, Transaction
 from kwai_api.core.passwords import hash_password, verify_password
 from kwai_api.core.tokens import CurrentUser
-from kwai_api.identity.throttle import client_address, retry_after, throttle_of
+from kwai_api.identity.throttle import client_address, retry_after
 from kwai_api.identity.user_routes import TYPE, read_profile, user_resource
 from kwai_api.jsonapi import openapi as oa
 from kwai_api.jsonapi.access import require_user
@@ -27,7 +27,8 @@ from kwai_api.jsonapi.documents import (
     read_document,
     read_form,
 )
-from kwai_api.jsonapi.requests import site_languages, utc_now
+from kwai_api.jsonapi.requests import site_languages
+from kwai_api.jsonapi.state import app_state
 
 _ADMIN_ONLY = ("admin", "revoked", "remark", "email")
 
@@ -35,7 +36,7 @@ _ADMIN_ONLY = ("admin", "revoked", "remark", "email")
 async def current_user(request: Request) -> Response:
     """GET /auth/user: the user of the access token."""
     user = await require_user(request)
-    row = await run_in_threadpool(find_user, request.app.state.db, user.uuid)
+    row = await run_in_threadpool(find_user, app_state(request).db, user.uuid)
     return document(user_resource(row))
 
 
@@ -58,7 +59,7 @@ def update_profile(
 async def update_route(request: Request) -> Response:
     """PATCH /auth/user: one's own first_name, last_name and language."""
     user = await require_user(request)
-    content = await read_document(request)
+    content = await read_document(request, _READ)
     check_type(content, TYPE)
     attributes = Attributes(content)
     for name in _ADMIN_ONLY:
@@ -68,7 +69,7 @@ async def update_route(request: Request) -> Response:
             )
     changes = read_profile(attributes, site_languages(request))
     row = await run_in_threadpool(
-        update_profile, request.app.state.db, user, changes, utc_now(request)
+        update_profile, app_state(request).db, user, changes, app_state(request).clock()
     )
     return document(user_resource(row))
 
@@ -106,14 +107,14 @@ async def password_route(request: Request) -> Response:
     user = await require_user(request)
     form = await read_form(request)
     current, password = form_field(form, "current_password"), form_field(form, "password")
-    throttle, address = throttle_of(request), client_address(request)
+    throttle, address = app_state(request).throttle, client_address(request)
     wait = throttle.begin_login(user.email, address)
     if wait > 0:
         raise ApiError(
             429, "too many attempts; try again later", headers={"Retry-After": retry_after(wait)}
         )
     changed = await run_in_threadpool(
-        change_password, request.app.state.db, user, current, password, utc_now(request)
+        change_password, app_state(request).db, user, current, password, app_state(request).clock()
     )
     if not changed:
         raise ApiError(422, "the current password is wrong", pointer="/current_password")
@@ -133,6 +134,10 @@ _PROFILE = {
     "language": oa.nullable(oa.string()),
 }
 
+_CHANGE = oa.document_schema(TYPE, _PROFILE)
+# What only an admin may change is read too, so that sending it is a 403 that names it.
+_READ = oa.document_schema(TYPE, {**_PROFILE, **{name: {} for name in _ADMIN_ONLY}})
+
 openapi_paths: dict[str, Any] = {
     "/auth/user": {
         "get": oa.operation(
@@ -141,7 +146,7 @@ openapi_paths: dict[str, Any] = {
         "patch": oa.operation(
             "Change one's own names and language",
             {200: "The user", **oa.WRITE_ERRORS, 403: "an attribute only an admin may change"},
-            body=oa.document_schema(TYPE, _PROFILE),
+            body=_CHANGE,
             auth=True,
         ),
     },

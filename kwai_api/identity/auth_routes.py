@@ -16,7 +16,6 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from kwai_api.core.accounts import WeakPassword, check_password, normalize_email
-from kwai_api.core.clock import utcnow
 from kwai_api.core.database import Database, Transaction
 from kwai_api.core.passwords import hash_password, needs_rehash, verify_password
 from kwai_api.core.settings import Settings
@@ -27,7 +26,7 @@ from kwai_api.core.tokens import (
     revoke_user_tokens,
     rotate,
 )
-from kwai_api.identity.throttle import client_address, retry_after, throttle_of
+from kwai_api.identity.throttle import client_address, retry_after
 from kwai_api.jsonapi import openapi
 from kwai_api.jsonapi.access import require_user
 from kwai_api.jsonapi.documents import (
@@ -39,6 +38,7 @@ from kwai_api.jsonapi.documents import (
     parse_uuid,
     read_form,
 )
+from kwai_api.jsonapi.state import app_state
 from kwai_api.mail.outbox import queue_mail
 
 logger = logging.getLogger("kwai.auth")
@@ -73,16 +73,15 @@ async def login(request: Request) -> Response:
     form = await read_form(request)
     email = normalize_email(form_field(form, "username"))
     password = form_field(form, "password")
-    throttle, address = throttle_of(request), client_address(request)
-    wait = throttle.begin_login(email, address)
+    state, address = app_state(request), client_address(request)
+    wait = state.throttle.begin_login(email, address)
     if wait > 0:
         raise _throttled(wait)
-    await asyncio.sleep(throttle.account_delay(email))
-    state = request.app.state
-    pair = await run_in_threadpool(log_in, state.db, state.settings, email, password, utcnow())
+    await asyncio.sleep(state.throttle.account_delay(email))
+    pair = await run_in_threadpool(log_in, state.db, state.settings, email, password, state.clock())
     if pair is None:
         raise ApiError(401, LOGIN_FAILED, headers={"WWW-Authenticate": "Bearer"})
-    throttle.login_succeeded(email, address)
+    state.throttle.login_succeeded(email, address)
     return _with_cookie(request, json_response(pair.as_dict(), headers=NO_STORE), pair)
 
 
@@ -93,7 +92,7 @@ def _cookie_path(request: Request) -> str:
 
 def _with_cookie(request: Request, response: Response, pair: TokenPair) -> Response:
     """Set the refresh cookie of `pair` on `response`."""
-    days = request.app.state.settings.security.refresh_token_days
+    days = app_state(request).settings.security.refresh_token_days
     response.set_cookie(
         REFRESH_COOKIE, pair.refresh_token, max_age=days * 86_400, path=_cookie_path(request),
         secure=True, httponly=True, samesite="strict",
@@ -155,7 +154,7 @@ async def logout(request: Request) -> Response:
     user = await require_user(request)
     form = await _token_form(request)
     refresh_token, _ = _refresh_token(request, form)
-    state = request.app.state
+    state = app_state(request)
     if not await run_in_threadpool(revoke_pair_of, state.db, state.settings, user, refresh_token):
         refused = ApiError(401, REFRESH_FAILED, pointer="/refresh_token")
         return _without_cookie(request, error_response([refused]))
@@ -169,8 +168,8 @@ async def access_token(request: Request) -> Response:
     """
     form = await _token_form(request)
     refresh_token, from_cookie = _refresh_token(request, form)
-    state = request.app.state
-    pair = await run_in_threadpool(rotate, state.db, state.settings, refresh_token)
+    state = app_state(request)
+    pair = await run_in_threadpool(rotate, state.db, state.settings, refresh_token, state.clock())
     if pair is None:
         refused = ApiError(401, REFRESH_FAILED, pointer="/refresh_token")
         response = error_response([refused])
@@ -185,14 +184,14 @@ async def recover(request: Request) -> Response:
     """POST /auth/recover: mail a reset link to a known address; the answer never tells."""
     form = await read_form(request)
     email = form_field(form, "email")
-    wait = throttle_of(request).begin_recover(client_address(request))
+    state = app_state(request)
+    wait = state.throttle.begin_recover(client_address(request))
     if wait > 0:
         raise _throttled(wait)
-    state = request.app.state
     # The work happens after the answer is sent, so a known address answers as fast as an
     # unknown one: the timing tells nobody who has an account.
     work = BackgroundTask(run_in_threadpool, request_recovery, state.db, state.settings, email,
-                          utcnow())
+                          state.clock())
     response = json_response({"meta": {"detail": RECOVER_ANSWER}})
     response.background = work
     return response
@@ -244,7 +243,8 @@ async def reset(request: Request) -> Response:
     form = await read_form(request)
     recovery = parse_uuid(form_field(form, "uuid"))
     password = form_field(form, "password")
-    await run_in_threadpool(reset_password, request.app.state.db, recovery, password, utcnow())
+    state = app_state(request)
+    await run_in_threadpool(reset_password, state.db, recovery, password, state.clock())
     return Response(status_code=204)
 
 

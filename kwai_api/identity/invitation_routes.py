@@ -20,7 +20,6 @@ from kwai_api.core.accounts import (
     email_in_use,
     insert_user,
 )
-from kwai_api.core.clock import utcnow
 from kwai_api.core.database import Database, Transaction
 from kwai_api.core.passwords import hash_password
 from kwai_api.core.settings import Settings
@@ -38,6 +37,7 @@ from kwai_api.jsonapi.documents import (
     relationship,
     resource,
 )
+from kwai_api.jsonapi.state import app_state
 from kwai_api.mail.outbox import queue_mail
 
 TYPE = "user_invitations"
@@ -100,7 +100,7 @@ async def list_invitations(request: Request) -> Response:
     """GET /auth/users/invitations: the invitations not withdrawn, newest first."""
     await require_admin(request)
     paging = page(request)
-    db = request.app.state.db
+    db = app_state(request).db
     rows, count = await run_in_threadpool(_list, db, paging.sql())
     return document([invitation_resource(row) for row in rows], meta=paging.meta(count))
 
@@ -116,10 +116,11 @@ def _list(db: Database, limit: str) -> tuple[list[dict[str, Any]], int]:
 async def create_invitation(request: Request) -> Response:
     """POST /auth/users/invitations: invite someone and queue the invitation mail."""
     admin = await require_admin(request)
-    content = await read_document(request)
+    content = await read_document(request, _INVITATION)
     check_type(content, TYPE)
     attributes = Attributes(content)
-    settings: Settings = request.app.state.settings
+    state = app_state(request)
+    settings = state.settings
     email = attributes.text("email", required=True) or ""
     try:
         email = check_email(email)
@@ -135,8 +136,7 @@ async def create_invitation(request: Request) -> Response:
     if values["language"] is not None and values["language"] not in settings.site.languages:
         raise ApiError(422, f"language should be one of {', '.join(settings.site.languages)}",
                        pointer=attributes.pointer("language"))
-    db = request.app.state.db
-    row = await run_in_threadpool(invite, db, settings, admin, values, utcnow())
+    row = await run_in_threadpool(invite, state.db, settings, admin, values, state.clock())
     return document(invitation_resource(row), status=201)
 
 
@@ -166,7 +166,7 @@ async def get_invitation(request: Request) -> Response:
     """GET /auth/users/invitations/{uuid}."""
     await require_admin(request)
     invitation = parse_uuid(request.path_params["uuid"])
-    row = await run_in_threadpool(_find, request.app.state.db, invitation)
+    row = await run_in_threadpool(_find, app_state(request).db, invitation)
     return document(invitation_resource(row))
 
 
@@ -174,7 +174,8 @@ async def delete_invitation(request: Request) -> Response:
     """DELETE /auth/users/invitations/{uuid}: withdraw the invitation (its link stops working)."""
     await require_admin(request)
     invitation = parse_uuid(request.path_params["uuid"])
-    await run_in_threadpool(withdraw, request.app.state.db, invitation, utcnow())
+    state = app_state(request)
+    await run_in_threadpool(withdraw, state.db, invitation, state.clock())
     return Response(status_code=204)
 
 
@@ -195,8 +196,8 @@ async def resend_invitation(request: Request) -> Response:
     """POST /auth/users/invitations/{uuid}: a new link with a fresh expiry, mailed again."""
     await require_admin(request)
     invitation = parse_uuid(request.path_params["uuid"])
-    state = request.app.state
-    row = await run_in_threadpool(resend, state.db, state.settings, invitation, utcnow())
+    state = app_state(request)
+    row = await run_in_threadpool(resend, state.db, state.settings, invitation, state.clock())
     return document(invitation_resource(row))
 
 
@@ -227,7 +228,7 @@ def resend(db: Database, settings: Settings, invitation: str, now: datetime) -> 
 
 async def create_account(request: Request) -> Response:
     """POST /auth/users: make an account with an invitation (the invitation is the credential)."""
-    content = await read_document(request)
+    content = await read_document(request, _ACCOUNT)
     check_type(content, ACCOUNT_TYPE)
     attributes = Attributes(content)
     invitation = _invitation_of(content)
@@ -237,8 +238,8 @@ async def create_account(request: Request) -> Response:
         "last_name": (attributes.text("last_name", required=True) or "").strip(),
         "remark": attributes.text("remark"),
     }
-    row = await run_in_threadpool(accept, request.app.state.db, invitation, password, values,
-                                  utcnow())
+    state = app_state(request)
+    row = await run_in_threadpool(accept, state.db, invitation, password, values, state.clock())
     names = ("email", "first_name", "last_name", "remark", "created_at")
     return document(resource(ACCOUNT_TYPE, row["uuid"], {n: row[n] for n in names}), status=201)
 

@@ -38,7 +38,8 @@ from kwai_api.jsonapi.documents import (
     resource,
     timestamp,
 )
-from kwai_api.jsonapi.requests import site_languages, utc_now
+from kwai_api.jsonapi.requests import site_languages
+from kwai_api.jsonapi.state import app_state
 
 TYPE = "users"
 
@@ -113,7 +114,7 @@ async def list_route(request: Request) -> Response:
     admin = boolean_parameter(request, "filter[admin]", None)
     email = request.query_params.get("filter[email]") or None
     count, rows = await run_in_threadpool(
-        _listed, request.app.state.db, revoked, admin, email, limits.sql()
+        _listed, app_state(request).db, revoked, admin, email, limits.sql()
     )
     return document([user_resource(row) for row in rows], meta=limits.meta(count))
 
@@ -123,7 +124,7 @@ async def get_route(request: Request) -> Response:
     await _admin_or_job(request)
     user_uuid = parse_uuid(request.path_params["uuid"])
     return document(
-        user_resource(await run_in_threadpool(find_user, request.app.state.db, user_uuid))
+        user_resource(await run_in_threadpool(find_user, app_state(request).db, user_uuid))
     )
 
 
@@ -131,7 +132,7 @@ async def update_route(request: Request) -> Response:
     """PATCH /users/{uuid}: admin, revoked, names, language, remark."""
     by = await _admin_or_job(request)
     user_uuid = parse_uuid(request.path_params["uuid"])
-    content = await read_document(request)
+    content = await read_document(request, _CHANGE)
     check_type(content, TYPE, None)
     if "id" in content["data"] and str(content["data"]["id"]) != user_uuid:
         raise ApiError(
@@ -140,11 +141,11 @@ async def update_route(request: Request) -> Response:
     changes = read_user(content, site_languages(request))
     row = await run_in_threadpool(
         change_user,
-        request.app.state.db,
+        app_state(request).db,
         user_uuid,
         changes,
         by.id if by else None,
-        utc_now(request),
+        app_state(request).clock(),
     )
     return document(user_resource(row))
 
@@ -153,7 +154,7 @@ async def create_route(request: Request) -> Response:
     """POST /users (job secret only): `kwai user create` while the server holds the database."""
     if not has_job_secret(request):
         raise ApiError(403, "accounts are made by invitation; this route is for `kwai user`")
-    content = await read_document(request)
+    content = await read_document(request, _NEW)
     check_type(content, TYPE)
     attributes = Attributes(content)
     given = {
@@ -163,11 +164,11 @@ async def create_route(request: Request) -> Response:
     admin = attributes.get("admin", bool, default=False, nullable=False)
     try:
         row = await run_in_threadpool(
-            create_user, request.app.state.db, **given, admin=admin, now=utc_now(request)
+            create_user, app_state(request).db, **given, admin=admin, now=app_state(request).clock()
         )
     except UserError as error:
         raise ApiError(409 if isinstance(error, EmailInUse) else 422, str(error)) from None
-    created = await run_in_threadpool(find_user, request.app.state.db, row["uuid"])
+    created = await run_in_threadpool(find_user, app_state(request).db, row["uuid"])
     return document(user_resource(created), status=201)
 
 
@@ -189,6 +190,12 @@ _ATTRIBUTES = {
     "revoked": {"type": "boolean"},
     "remark": oa.nullable(oa.string()),
 }
+_NEW = oa.document_schema(
+    TYPE,
+    {"email": oa.string(), "password": oa.string(), "admin": {"type": "boolean"}, **_PROFILE},
+    ("email", "first_name", "last_name", "password"),
+)
+_CHANGE = oa.document_schema(TYPE, _ATTRIBUTES)
 _UUID = [oa.path_param("uuid", oa.string(format="uuid"))]
 _ADMIN = {401: "not authenticated", 403: "not an admin"}
 
@@ -208,16 +215,7 @@ openapi_paths: dict[str, Any] = {
         "post": oa.operation(
             "Create an account (only `kwai user create`, with the job secret)",
             {201: "created", 403: "without the job secret", **oa.WRITE_ERRORS},
-            body=oa.document_schema(
-                TYPE,
-                {
-                    "email": oa.string(),
-                    "password": oa.string(),
-                    "admin": {"type": "boolean"},
-                    **_PROFILE,
-                },
-                ("email", "first_name", "last_name", "password"),
-            ),
+            body=_NEW,
         ),
     },
     "/users/{uuid}": {
@@ -238,7 +236,7 @@ openapi_paths: dict[str, Any] = {
             },
             parameters=_UUID,
             auth=True,
-            body=oa.document_schema(TYPE, _ATTRIBUTES),
+            body=_CHANGE,
         ),
     },
 }

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import hmac
+from typing import Any
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 
 from kwai_api.core.errors import ApiError
-from kwai_api.core.tokens import CurrentUser, authenticate
+from kwai_api.core.tokens import CurrentUser as CurrentUser  # who the routes are asked by
+from kwai_api.core.tokens import authenticate
+from kwai_api.jsonapi.state import app_state
 
 
 def bearer_token(request: Request) -> str | None:
@@ -20,33 +23,40 @@ def bearer_token(request: Request) -> str | None:
     return token.strip()
 
 
-async def optional_user(request: Request) -> CurrentUser | None:
-    """The user of a valid bearer token; None without a token; 401 for a bad token."""
-    if "kwai.user" in request.scope:
-        return request.scope["kwai.user"]
-    token = bearer_token(request)
-    user = None
-    if token is not None:
-        user = await run_in_threadpool(
-            authenticate, request.app.state.db, request.app.state.settings, token
-        )
-        if user is None:
-            raise ApiError(
-                401,
-                "the access token is invalid, expired or revoked",
-                headers={"WWW-Authenticate": "Bearer"},
+async def _token_user(request: Request) -> CurrentUser | None:
+    """The user of the bearer token (None without one or with a bad one), asked once a request."""
+    if "kwai.user" not in request.scope:
+        token = bearer_token(request)
+        user = None
+        if token is not None:
+            state = app_state(request)
+            user = await run_in_threadpool(
+                authenticate, state.db, state.settings, token, state.clock()
             )
-    request.scope["kwai.user"] = user
-    return user
+        request.scope["kwai.user"] = user
+    known: CurrentUser | None = request.scope["kwai.user"]
+    return known
+
+
+async def optional_user(request: Request) -> CurrentUser | None:
+    """The user of a valid bearer token, else None.
+
+    A public read answers a missing, garbage or expired token alike (the public view), as v1 did:
+    a visitor with a stale token in the browser still reads the site.
+    """
+    return await _token_user(request)
 
 
 async def require_user(request: Request) -> CurrentUser:
-    """The authenticated user, else 401."""
-    user = await optional_user(request)
+    """The authenticated user, else 401 (saying whether the token was missing or bad)."""
+    user = await _token_user(request)
     if user is None:
-        raise ApiError(
-            401, "log in first: this needs an access token", headers={"WWW-Authenticate": "Bearer"}
+        detail = (
+            "log in first: this needs an access token"
+            if bearer_token(request) is None
+            else "the access token is invalid, expired or revoked"
         )
+        raise ApiError(401, detail, headers={"WWW-Authenticate": "Bearer"})
     return user
 
 
@@ -58,10 +68,20 @@ async def require_admin(request: Request) -> CurrentUser:
     return user
 
 
+def public_view(resources: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Resources as an anonymous caller sees them: the staff's `remark` is null."""
+    return [
+        {**item, "attributes": {**item["attributes"], "remark": None}}
+        if "remark" in item.get("attributes", {})
+        else item
+        for item in resources
+    ]
+
+
 def has_job_secret(request: Request) -> bool:
     """True when the request carries the local job secret (cron asking the server)."""
     secret = request.headers.get("x-kwai-job-secret", "")
-    expected = request.app.state.settings.security.job_secret
+    expected = app_state(request).settings.security.job_secret
     return bool(secret) and hmac.compare_digest(secret.encode(), expected.encode())
 
 

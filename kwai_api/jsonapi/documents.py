@@ -10,14 +10,16 @@ import json
 import uuid as uuid_module
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 from starlette.datastructures import FormData
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 
-from kwai_api.core.errors import ApiError
+from kwai_api.core.clock import naive_utc
+from kwai_api.core.errors import ApiError as ApiError  # the routes raise it with documents
+from kwai_api.core.texts import UNPUBLISHABLE
 
 MEDIA_TYPE = "application/vnd.api+json"
 TIMESTAMP = "%Y-%m-%d %H:%M:%S"
@@ -53,9 +55,7 @@ def timestamp(value: datetime | date | None) -> str | None:
     if value is None:
         return None
     if isinstance(value, datetime):
-        if value.tzinfo is not None:
-            value = value.astimezone(UTC).replace(tzinfo=None)
-        return value.strftime(TIMESTAMP)
+        return naive_utc(value).isoformat(" ", "seconds")  # strftime drops year 1-999's zeros
     return value.isoformat()
 
 
@@ -82,7 +82,7 @@ def parse_timestamp(
         ) from None
     if parsed.tzinfo is not None:
         try:
-            parsed = parsed.astimezone(UTC).replace(tzinfo=None)
+            parsed = naive_utc(parsed)
         except OverflowError:  # an offset that pushes year 1 or 9999 out of range
             raise ApiError(
                 status, f"{value!r} is out of range", pointer=pointer, parameter=parameter
@@ -168,7 +168,7 @@ class Page:
 
     def meta(self, count: int) -> dict[str, Any]:
         """The list `meta` every list answer carries."""
-        return {"count": count, "offset": self.offset, "limit": self.limit}
+        return {"count": count, "offset": self.offset or 0, "limit": self.limit}
 
     def sql(self) -> str:
         """The LIMIT/OFFSET clause (values are validated integers)."""
@@ -222,8 +222,12 @@ async def body(request: Request) -> bytes:
         raise ApiError(400, "the request body was not received in full") from None
 
 
-async def read_document(request: Request) -> dict[str, Any]:
-    """The JSON:API document of a request: an object with a `data` object, else 4xx."""
+async def read_document(request: Request, schema: Mapping[str, Any]) -> dict[str, Any]:
+    """The JSON:API document of a request: an object with a `data` object, else 4xx.
+
+    `schema` is the route's request schema (`openapi.document_schema`): the document may set only
+    the attributes and relationships it declares, so that no edit is ever dropped unseen.
+    """
     if _media_type(request) not in _JSON_TYPES:
         raise ApiError(415, "send the document as application/vnd.api+json or application/json")
     raw = await body(request)
@@ -242,7 +246,21 @@ async def read_document(request: Request) -> dict[str, Any]:
         raise ApiError(422, "attributes should be an object", pointer="/data/attributes")
     if "relationships" in data and not isinstance(data["relationships"], dict):
         raise ApiError(422, "relationships should be an object", pointer="/data/relationships")
+    refuse_unknown(data, schema)
     return content
+
+
+def declared(schema: Mapping[str, Any], member: str) -> set[str]:
+    """The names a request schema declares under `data.attributes` or `data.relationships`."""
+    data = schema["properties"]["data"]["properties"]
+    return set(data.get(member, {}).get("properties", {}))
+
+
+def refuse_unknown(data: Mapping[str, Any], schema: Mapping[str, Any]) -> None:
+    """422 naming the first attribute or relationship the resource does not know."""
+    for member in ("attributes", "relationships"):
+        sent = Attributes({"attributes": data.get(member) or {}}, base=f"/data/{member}")
+        sent.only(declared(schema, member))
 
 
 async def read_form(request: Request) -> FormData:
@@ -282,6 +300,15 @@ class Attributes:
         """The JSON pointer of an attribute."""
         return f"{self.base}/{name}"
 
+    def only(self, names: Iterable[str]) -> None:
+        """422 naming the first member that is not one of `names` (nothing is dropped unseen)."""
+        known = set(names)
+        for name in self.values:
+            if name not in known:
+                accepted = ", ".join(sorted(known)) or "nothing"
+                raise ApiError(422, f"{name!r} is not known here (it takes {accepted})",
+                               pointer=self.pointer(name))
+
     def has(self, name: str) -> bool:
         """True when the client sent the attribute (PATCH changes only what is sent)."""
         return name in self.values
@@ -313,16 +340,33 @@ class Attributes:
         return value
 
     def text(self, name: str, required: bool = False, default: str | None = None) -> str | None:
-        """A string attribute."""
-        value = self.get(name, str, required=required, default=default)
-        if required and not value.strip():
+        """A string attribute the site can publish (no control character XML 1.0 refuses)."""
+        value: str | None = self.get(name, str, required=required, default=default)
+        if required and not (value or "").strip():
             raise ApiError(422, f"{name} is required", pointer=self.pointer(name))
+        found = UNPUBLISHABLE.search(value) if value else None
+        if found:
+            raise ApiError(
+                422,
+                f"{name} holds the control character U+{ord(found.group()):04X},"
+                " which a web page cannot show",
+                pointer=self.pointer(name),
+            )
         return value
 
-    def when(self, name: str, required: bool = False) -> datetime | None:
-        """A timestamp attribute, in naive UTC."""
+    def when(
+        self, name: str, required: bool = False, window: tuple[datetime, datetime] | None = None
+    ) -> datetime | None:
+        """A timestamp attribute, in naive UTC, within `window` (first, last) when given."""
         value = self.get(name, str, required=required)
-        return None if value is None else parse_timestamp(value, pointer=self.pointer(name))
+        if value is None:
+            return None
+        moment = parse_timestamp(value, pointer=self.pointer(name))
+        if window is not None and not window[0] <= moment <= window[1]:
+            first, last = (timestamp(end) for end in window)
+            raise ApiError(422, f"{name} should lie from {first} to {last}",
+                           pointer=self.pointer(name))
+        return moment
 
 
 MISSING: Any = object()  # a relationship the request did not send (PATCH leaves it as it is)

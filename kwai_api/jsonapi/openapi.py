@@ -48,9 +48,13 @@ def nullable(schema: dict[str, Any]) -> dict[str, Any]:
     return {"anyOf": [schema, {"type": "null"}]}
 
 
-def obj(properties: dict[str, Any], required: tuple[str, ...] = ()) -> dict[str, Any]:
-    """An object schema."""
+def obj(
+    properties: dict[str, Any], required: tuple[str, ...] = (), closed: bool = False
+) -> dict[str, Any]:
+    """An object schema; a `closed` one refuses members it does not list."""
     schema: dict[str, Any] = {"type": "object", "properties": properties}
+    if closed:
+        schema["additionalProperties"] = False
     if required:
         schema["required"] = list(required)
     return schema
@@ -71,12 +75,12 @@ def document_schema(
     data = {
         "type": string(enum=[type_name]),
         "id": string(),
-        "attributes": obj(attributes, required),
+        "attributes": obj(attributes, required, closed=True),
+        "relationships": obj(
+            {name: obj({"data": link}, ("data",)) for name, link in (relationships or {}).items()},
+            closed=True,
+        ),
     }
-    if relationships:
-        data["relationships"] = obj(
-            {name: obj({"data": schema}, ("data",)) for name, schema in relationships.items()}
-        )
     return obj({"data": obj(data, ("type", "attributes"))}, ("data",))
 
 
@@ -135,6 +139,16 @@ def operation(
         op["requestBody"] = {"required": True, "content": {FORM: {"schema": form}}}
     if auth:
         op["security"] = [{"bearer": []}]
+    return op
+
+
+def html_operation(
+    summary: str, body: dict[str, Any], parameters: list[dict[str, Any]] | None = None
+) -> dict[str, Any]:
+    """An authenticated operation that takes a JSON:API document and answers an HTML page."""
+    op = operation(summary, {200: "the page", 400: "bad parameter", 404: "unknown id",
+                             **WRITE_ERRORS}, parameters=parameters, body=body, auth=True)
+    op["responses"]["200"]["content"] = {"text/html": {"schema": {"type": "string"}}}
     return op
 
 

@@ -1,4 +1,7 @@
-"""What a request knows of the running app: its clock, the club's languages, the build trigger."""
+"""What a request knows of the running app: the club's languages, the build trigger, periods.
+
+The app's clock is `app_state(request).clock` (kwai_api/jsonapi/state.py).
+"""
 
 from __future__ import annotations
 
@@ -7,27 +10,22 @@ from zoneinfo import ZoneInfo
 
 from starlette.requests import Request
 
-from kwai_api.core.clock import to_utc, utcnow
+from kwai_api.core.clock import to_utc
 from kwai_api.core.errors import ApiError
 from kwai_api.jsonapi.documents import integer_parameter
+from kwai_api.jsonapi.state import app_state
 
 
 def site_changed(request: Request) -> None:
     """Call after a write that changes what the public site shows; never waits for the build."""
-    jobs = getattr(request.app.state, "jobs", None)
+    jobs = app_state(request).jobs
     if jobs is not None:
         jobs.site_changed()
 
 
 def site_languages(request: Request) -> tuple[str, ...]:
     """The club's locales, its default first: the order texts are read and shown in."""
-    return request.app.state.settings.site.languages
-
-
-def utc_now(request: Request) -> datetime:
-    """The naive UTC time of a request; tests set `app.state.clock` to fix it."""
-    clock = getattr(request.app.state, "clock", None)
-    return clock() if clock is not None else utcnow()
+    return app_state(request).settings.site.languages
 
 
 def month_period(

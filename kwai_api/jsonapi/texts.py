@@ -6,10 +6,15 @@ from collections.abc import Sequence
 from typing import Any
 
 from kwai_api.core.errors import ApiError
-from kwai_api.core.markup import FORMATS
+from kwai_api.core.markup import FORMATS, MarkupError, to_html
 from kwai_api.core.texts import TextInput
 from kwai_api.jsonapi import openapi
 from kwai_api.jsonapi.documents import Attributes
+
+# what a text object may hold: what clients write, the old API's names for the sources, and the
+# rendered HTML that reads answer with (a client may send a text back as it read it)
+TEXT_MEMBERS = ("locale", "format", "title", "summary", "content", "original_summary",
+                "original_content", "html_summary", "html_content")
 
 
 def parse_texts(
@@ -17,7 +22,8 @@ def parse_texts(
 ) -> list[TextInput]:
     """The texts attribute `name`: at least one, one per known locale, each with a title; else 422.
 
-    News items and pages send `texts`; trainings send the same objects as `contents`.
+    News items and pages send `texts`; trainings send the same objects as `contents`. Each
+    text is rendered here, before the write transaction opens (call this off the event loop).
     """
     base = attributes.pointer(name)
     items = attributes.get(name, list, required=True)
@@ -26,6 +32,7 @@ def parse_texts(
         if not isinstance(item, dict):
             raise ApiError(422, "each text should be an object", pointer=f"{base}/{n}")
         text = Attributes({"attributes": item}, base=f"{base}/{n}")
+        text.only(TEXT_MEMBERS)
         locale = text.text("locale", required=True) or ""
         if locale not in languages:
             raise ApiError(
@@ -47,6 +54,8 @@ def parse_texts(
             text.text(f"original_{part}") if text.has(f"original_{part}") else text.text(part)
             for part in ("summary", "content")
         )
+        html = tuple(_render(text, part, value or "", text_format)
+                     for part, value in (("summary", summary), ("content", content)))
         texts.append(
             TextInput(
                 locale,
@@ -54,11 +63,21 @@ def parse_texts(
                 summary or "",
                 content or "",
                 text_format,
+                (html[0], html[1]),
             )
         )
     if not texts:
         raise ApiError(422, "at least one text with a title is required", pointer=base)
     return texts
+
+
+def _render(text: Attributes, part: str, value: str, text_format: str) -> str:
+    """The HTML of a summary or content, rendered here, before any write; else 422 naming it."""
+    try:
+        return to_html(value, text_format)
+    except MarkupError as error:
+        name = f"original_{part}" if text.has(f"original_{part}") else part
+        raise ApiError(422, f"{name} {error}", pointer=text.pointer(name)) from None
 
 
 # the texts attribute that parse_texts reads

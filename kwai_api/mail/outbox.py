@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import uuid as uuid_module
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from email.headerregistry import Address
 from email.utils import parseaddr
 from functools import cache
@@ -17,6 +17,7 @@ from typing import Any
 from babel.dates import format_date, format_time
 from jinja2 import Environment, PackageLoader, StrictUndefined, TemplateNotFound, select_autoescape
 
+from kwai_api.core.clock import aware_utc
 from kwai_api.core.database import Transaction
 from kwai_api.core.settings import Settings
 
@@ -86,8 +87,7 @@ def _context(settings: Settings, language: str, context: dict[str, Any]) -> dict
     }
     expires_at = context.get("expires_at")
     if isinstance(expires_at, datetime):
-        moment = expires_at if expires_at.tzinfo else expires_at.replace(tzinfo=UTC)
-        local = moment.astimezone(settings.site.zone)
+        local = aware_utc(expires_at).astimezone(settings.site.zone)
         values["expires_date"] = format_date(local, "full", locale=language)
         values["expires_time"] = format_time(local, "short", locale=language)
     return values

@@ -23,7 +23,7 @@ from kwai_api.jsonapi.documents import (
     resource,
     timestamp,
 )
-from kwai_api.jsonapi.requests import utc_now
+from kwai_api.jsonapi.state import app_state
 from kwai_api.mail.sender import MailServerUnreachable, dispatch
 
 STATUSES = ("queued", "sending", "sent", "dead", "cancelled")
@@ -37,12 +37,12 @@ async def run_dispatch(request: Request) -> Response:
     """
     if not has_job_secret(request):
         await require_admin(request)
-    jobs = getattr(request.app.state, "jobs", None)
+    state = app_state(request)
     try:
-        if jobs is not None:
-            counts = await jobs.send_mail()
+        if state.jobs is not None:
+            counts = await state.jobs.send_mail()
         else:
-            counts = await dispatch(request.app.state.db, request.app.state.settings)
+            counts = await dispatch(state.db, state.settings, clock=state.clock)
     except MailServerUnreachable as error:
         raise ApiError(503, str(error)) from None
     return json_response({"meta": counts})
@@ -50,15 +50,16 @@ async def run_dispatch(request: Request) -> Response:
 
 def mail_server_state(request: Request) -> str:
     """Whether the last mail run reached the mail server: "ok", "unknown" or why not."""
-    jobs = getattr(request.app.state, "jobs", None)
-    return str(getattr(jobs, "mail_server", "unknown"))
+    jobs = app_state(request).jobs
+    return jobs.mail_server if jobs is not None else "unknown"
 
 
 async def retry_mail(request: Request) -> Response:
     """POST /mails/{uuid}/retry: queue a dead or cancelled mail again, with fresh attempts."""
     await require_admin(request)
     mail_uuid = parse_uuid(request.path_params["uuid"])
-    row = await run_in_threadpool(requeue, request.app.state.db, mail_uuid, utc_now(request))
+    state = app_state(request)
+    row = await run_in_threadpool(requeue, state.db, mail_uuid, state.clock())
     return document(mail_resource(row))
 
 
@@ -92,7 +93,7 @@ async def list_mails(request: Request) -> Response:
         raise ApiError(400, f"filter[status] should be one of {', '.join(STATUSES)}",
                        parameter="filter[status]")
     paging = page(request)
-    count, rows = await run_in_threadpool(mails, request.app.state.db, status, paging)
+    count, rows = await run_in_threadpool(mails, app_state(request).db, status, paging)
     meta = {**paging.meta(count), "mail_server": mail_server_state(request)}
     return document([mail_resource(row) for row in rows], meta=meta)
 

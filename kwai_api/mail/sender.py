@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from email.errors import MessageError
 from email.headerregistry import Address
 from email.message import EmailMessage
@@ -25,7 +25,7 @@ from email.utils import format_datetime, parseaddr
 import aiosmtplib
 from anyio import to_thread
 
-from kwai_api.core.clock import utcnow
+from kwai_api.core.clock import aware_utc, system_clock
 from kwai_api.core.database import Database, Row, Transaction
 from kwai_api.core.settings import EmailSettings, Settings
 
@@ -51,7 +51,8 @@ class Failure:
 
 def backoff(attempts: int) -> timedelta:
     """How long to wait after the `attempts`-th attempt: 1 minute, doubling, at most 6 hours."""
-    return min(FIRST_DELAY * 2 ** min(max(attempts - 1, 0), 16), LONGEST_DELAY)
+    delay: timedelta = min(FIRST_DELAY * 2 ** min(max(attempts - 1, 0), 16), LONGEST_DELAY)
+    return delay
 
 
 class MailServerUnreachable(Exception):
@@ -62,14 +63,21 @@ class MailServerUnreachable(Exception):
         self.counts = counts
 
 
-async def dispatch(db: Database, settings: Settings, now: datetime | None = None) -> dict[str, int]:
-    """Send the mail due at `now` (naive UTC) over one connection; count what became of it.
+async def dispatch(
+    db: Database,
+    settings: Settings,
+    now: datetime | None = None,
+    clock: Callable[[], datetime] = system_clock,
+) -> dict[str, int]:
+    """Send the mail due over one connection; count what became of it.
 
+    A run reads `clock` as it goes (it can take minutes with a slow server), so a mail it claims
+    late is held until a backoff after that moment, not after the run began; tests fix `now`.
     Raises MailServerUnreachable (after recording the attempts) when no connection could be made.
     """
-    # A run can take minutes with a slow server: its clock moves on, so a mail it claims late
-    # is held until a backoff after that moment, not after the run began. Tests pass `now`.
-    clock: Callable[[], datetime] = (lambda: now) if now is not None else utcnow
+    if now is not None:
+        fixed = now
+        clock = lambda: fixed  # noqa: E731 - a fixed moment
     start = clock()
 
     max_attempts = settings.email.max_attempts
@@ -160,7 +168,7 @@ def _message(mail: Row) -> EmailMessage:
     message["From"] = mail["sender"]
     message["To"] = Address(display_name=mail["recipient_name"], addr_spec=mail["recipient"])
     message["Subject"] = mail["subject"]
-    message["Date"] = format_datetime(mail["created_at"].replace(tzinfo=UTC))
+    message["Date"] = format_datetime(aware_utc(mail["created_at"]))
     message["Message-ID"] = mail["message_id"]
     message["Auto-Submitted"] = "auto-generated"  # no out-of-office replies to the club
     message.set_content(mail["text_body"])

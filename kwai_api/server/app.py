@@ -10,13 +10,14 @@ from typing import Any
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
-from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Match, Mount, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from kwai_api.content import application_routes as applications
+from kwai_api.content import event_routes as events
+from kwai_api.content import image_routes as images
 from kwai_api.content import news_routes as news
 from kwai_api.content import page_routes as pages
 from kwai_api.content import portal_routes as portal
@@ -28,10 +29,13 @@ from kwai_api.identity import invitation_routes as invitations
 from kwai_api.identity import user_routes as users
 from kwai_api.jsonapi import openapi
 from kwai_api.jsonapi.documents import ApiError, error_response, json_response
+from kwai_api.jsonapi.state import AppState, app_state, install
 from kwai_api.mail import routes as mail
 from kwai_api.server import backup_routes as backups
 from kwai_api.server import build_routes as site
+from kwai_api.server.cors import ListedOrigins
 from kwai_api.server.files import SiteFiles
+from kwai_api.trainings import cancellation_routes as cancellations
 from kwai_api.trainings import coach_routes as coaches
 from kwai_api.trainings import team_routes as teams
 from kwai_api.trainings import training_routes as trainings
@@ -46,14 +50,19 @@ API_MODULES = (
     portal,
     news,
     pages,
+    events,
     applications,
+    images,
     coaches,  # before trainings: /trainings/coaches is not /trainings/{id}
     teams,
     trainings,
+    cancellations,
     site,
     mail,
     backups,
 )
+
+FORM_OVERHEAD = 64_000  # room for an upload's other form fields and multipart boundaries
 
 SECURITY_HEADERS = [
     (b"x-content-type-options", b"nosniff"),
@@ -98,19 +107,24 @@ class SecurityHeaders:
 
 
 class BodyLimit:
-    """Refuse request bodies over the limit with 413 before reading them all."""
+    """Refuse request bodies over the limit with 413 before reading them all.
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    `uploads` maps a path that takes files to its own, larger limit.
+    """
+
+    def __init__(self, app: ASGIApp, max_bytes: int, uploads: dict[str, int] | None = None) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.uploads = uploads or {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         length = dict(scope.get("headers", [])).get(b"content-length", b"0")
-        too_large = ApiError(413, f"the body is larger than {self.max_bytes} bytes")
-        if not length.isdigit() or int(length) > self.max_bytes:
+        max_bytes = self.uploads.get(scope["path"], self.max_bytes)
+        too_large = ApiError(413, f"the body is larger than {max_bytes} bytes")
+        if not length.isdigit() or int(length) > max_bytes:
             error = too_large if length.isdigit() else ApiError(400, "bad Content-Length header")
             await error_response([error])(scope, receive, send)
             return
@@ -120,7 +134,7 @@ class BodyLimit:
             nonlocal received
             message = await receive()
             received += len(message.get("body", b""))
-            if received > self.max_bytes:
+            if received > max_bytes:
                 raise too_large
             return message
 
@@ -188,13 +202,13 @@ def api_routes() -> list[BaseRoute]:
 
 async def health(request: Request) -> Response:
     """Database reachable, scheduler running, last build and mail run (no auth)."""
-    state = request.app.state
+    state = app_state(request)
     try:
         state.db.fetchvalue("SELECT 1")
         database = "ok"
     except Exception as error:  # a broken database is what this route reports
         database = f"error: {error}"
-    jobs = getattr(state, "jobs", None)
+    jobs = state.jobs
     content: dict[str, Any] = {
         "database": database,
         "scheduler": "running" if jobs is not None and jobs.running else "stopped",
@@ -215,33 +229,37 @@ def create_app(settings: Settings, db: Database | None = None, scheduler: bool =
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         owned = db is None
-        app.state.db = open_database(settings.database.path) if owned else db
-        app.state.jobs = None
+        if owned:
+            install(app, AppState(settings, open_database(settings.database.path)))
+        state = app_state(app)
+        state.jobs = None
+        jobs = None
         if scheduler:
             from kwai_api.server.scheduler import Jobs
 
-            app.state.jobs = Jobs(settings, app.state.db)
-            await app.state.jobs.start()
+            jobs = Jobs(settings, state.db, clock=lambda: state.clock())
+            state.jobs = jobs
+            await jobs.start()
         try:
             yield
         finally:
-            if app.state.jobs is not None:
-                await app.state.jobs.stop()
+            if jobs is not None:
+                await jobs.stop()
             if owned:
-                app.state.db.close()
+                state.db.close()
 
     middleware = [
         Middleware(SecurityHeaders),
-        Middleware(BodyLimit, max_bytes=settings.api.max_body_bytes),
+        Middleware(
+            BodyLimit,
+            max_bytes=settings.api.max_body_bytes,
+            # an image upload: the file, its form fields and the multipart boundaries
+            uploads={"/api/v1/images": settings.images.max_bytes + FORM_OVERHEAD},
+        ),
     ]
     if settings.api.cors_origins:
         middleware.append(
-            Middleware(
-                CORSMiddleware,
-                allow_origins=list(settings.api.cors_origins),
-                allow_methods=["GET", "POST", "PATCH", "DELETE", "OPTIONS"],
-                allow_headers=["Authorization", "Content-Type", "X-Kwai-Job-Secret"],
-            )
+            Middleware(ListedOrigins, origins=settings.api.cors_origins)
         )
     app = Starlette(
         routes=[
@@ -256,7 +274,6 @@ def create_app(settings: Settings, db: Database | None = None, scheduler: bool =
         },
         lifespan=lifespan,
     )
-    app.state.settings = settings
     if db is not None:
-        app.state.db = db
+        install(app, AppState(settings, db))
     return app

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from datetime import datetime
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
@@ -23,6 +24,7 @@ from kwai_api.jsonapi.documents import (
     resource,
     timestamp,
 )
+from kwai_api.jsonapi.state import AppState, app_state
 from kwai_gen.build import BuildFailed, BuildResult, build_site
 
 # Without the scheduler (tests, tools), builds asked through the API still run one at a time.
@@ -65,7 +67,7 @@ def _build_document(db: Database, build_id: int | None, status: int = 200) -> Re
 async def latest(request: Request) -> Response:
     """GET /site/builds/latest: the last build (start, end, files written, status, error)."""
     await require_user(request)
-    return await run_in_threadpool(_build_document, request.app.state.db, None)
+    return await run_in_threadpool(_build_document, app_state(request).db, None)
 
 
 async def create(request: Request) -> Response:
@@ -73,7 +75,7 @@ async def create(request: Request) -> Response:
     user = await require_user_or_job(request)
     full, now = False, None
     if await body(request):
-        attributes = Attributes(await read_document(request))
+        attributes = Attributes(await read_document(request, _BUILD_BODY))
         full = bool(attributes.get("full", bool, default=False))
         when = attributes.get("now", str)
         now = parse_timestamp(when, pointer=attributes.pointer("now")) if when else None
@@ -81,11 +83,10 @@ async def create(request: Request) -> Response:
             # Another clock publishes scheduled stories early: only an admin or cron may.
             raise ApiError(403, "only an administrator may build at another time",
                            pointer=attributes.pointer("now"))
-    state = request.app.state
-    jobs = getattr(state, "jobs", None)
+    state = app_state(request)
     try:
-        if jobs is not None:
-            build_id = (await jobs.rebuild(trigger="api", full=full, now=now)).id
+        if state.jobs is not None:
+            build_id = (await state.jobs.rebuild(trigger="api", full=full, now=now)).id
         else:
             build_id = (await run_in_threadpool(_build_directly, state, full, now)).id
     except BuildFailed as failure:  # recorded with status "failed" and its error: the answer
@@ -95,9 +96,10 @@ async def create(request: Request) -> Response:
     return await run_in_threadpool(_build_document, state.db, build_id, 201)
 
 
-def _build_directly(state: Any, full: bool, now: Any) -> BuildResult:
+def _build_directly(state: AppState, full: bool, now: datetime | None) -> BuildResult:
     with _direct_build_lock:
-        return build_site(state.settings, state.db, now=now, full=full, trigger="api")
+        when = now if now is not None else state.clock()
+        return build_site(state.settings, state.db, now=when, full=full, trigger="api")
 
 
 routes: list[BaseRoute] = [

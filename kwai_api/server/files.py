@@ -1,19 +1,19 @@
-"""Serve the live release (`site/current`) with sensible cache headers, following each switch."""
+"""Serve the live release (`site/current`) with sensible cache headers, following each switch;
+text files go out in their precompressed gzip form to clients that accept it."""
 
 from __future__ import annotations
 
 import os
+import stat
 from contextvars import ContextVar
+from urllib.parse import parse_qs
 
+from starlette.datastructures import Headers
 from starlette.responses import FileResponse, HTMLResponse, Response
-from starlette.staticfiles import StaticFiles
+from starlette.staticfiles import NotModifiedResponse, PathLike, StaticFiles
 from starlette.types import Scope
 
-HTML_MAX_AGE = 60  # pages change with every edit
-ASSET_MAX_AGE = 7 * 24 * 3600  # assets change with the theme
-# The workspace's modules import each other by plain paths (no ?v=), so they are revalidated
-# like pages; the vendored libraries carry their version in their directory.
-SHORT_LIVED = ("theme/js/staff/",)
+from kwai_gen.serving import GZIP_SUFFIX, cache_control, content_type, is_text
 
 # The release directory `current` pointed at when the request came in. Every lookup of one
 # request (the file, a directory's index.html, the 404 page) reads this one release, so a
@@ -42,14 +42,23 @@ class SiteFiles(StaticFiles):
         token = _release.set(release)
         try:
             response = await super().get_response(path, scope)
+            if response.status_code == 404:
+                response = self._language_404(path) or response
         finally:
             _release.reset(token)
-        if isinstance(response, FileResponse):
-            name = str(response.path)
-            short = name.endswith((".html", ".xml", ".ics")) or path.startswith(SHORT_LIVED)
-            max_age = HTML_MAX_AGE if short else ASSET_MAX_AGE
-            response.headers["cache-control"] = f"public, max-age={max_age}"
+        if isinstance(response, FileResponse) and "cache-control" not in response.headers:
+            response.headers["cache-control"] = cache_control(str(response.path), False)
         return response
+
+    def _language_404(self, path: str) -> FileResponse | None:
+        """The 404 page of the language a missing path is under (en/...: en/404.html), if any."""
+        first, _, rest = path.replace("\\", "/").partition("/")
+        if not rest or first in ("", ".", ".."):
+            return None
+        full_path, found = self.lookup_path(f"{first}/404.html")
+        if found is None or not stat.S_ISREG(found.st_mode):
+            return None
+        return FileResponse(full_path, stat_result=found, status_code=404)
 
     def lookup_path(self, path: str) -> tuple[str, os.stat_result | None]:
         """The real path and stat of `path` inside this request's release (or "", None)."""
@@ -63,3 +72,47 @@ class SiteFiles(StaticFiles):
             return full_path, os.stat(full_path)
         except (FileNotFoundError, NotADirectoryError):
             return "", None
+
+    def file_response(
+        self, full_path: PathLike, stat_result: os.stat_result, scope: Scope, status_code: int = 200
+    ) -> Response:
+        """The file or, when the client accepts gzip, its gzip form with the file's type."""
+        release = _release.get(None) or os.path.realpath(str(self.directory))
+        name = os.path.relpath(full_path, release)
+        versioned = "v" in parse_qs(scope.get("query_string", b"").decode("latin-1"))
+        headers = {"cache-control": cache_control(name.replace(os.sep, "/"), versioned)}
+        request = Headers(scope=scope)
+        sent, stat_sent = str(full_path), stat_result
+        if is_text(sent):
+            headers["vary"] = "Accept-Encoding"
+            if accepts_gzip(request.get("accept-encoding", "")):
+                try:
+                    stat_sent = os.stat(sent + GZIP_SUFFIX)
+                    sent += GZIP_SUFFIX
+                    headers["content-encoding"] = "gzip"
+                except FileNotFoundError:
+                    pass
+        response = FileResponse(
+            sent,
+            status_code=status_code,
+            stat_result=stat_sent,
+            headers=headers,
+            media_type=content_type(str(full_path)),
+        )
+        if self.is_not_modified(response.headers, request):
+            return NotModifiedResponse(response.headers)
+        return response
+
+
+def accepts_gzip(accept_encoding: str) -> bool:
+    """True when an Accept-Encoding header admits gzip (by name or `*`, with a q above 0)."""
+    for part in accept_encoding.lower().split(","):
+        coding, _, parameters = part.partition(";")
+        if coding.strip() not in ("gzip", "*"):
+            continue
+        quality = parameters.strip().removeprefix("q=")
+        try:
+            return not parameters.strip() or float(quality) > 0
+        except ValueError:
+            return False
+    return False

@@ -20,6 +20,7 @@ from typing import Any
 import anyio
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+from kwai_api.core.clock import Clock, aware_utc, system_clock
 from kwai_api.core.database import Database
 from kwai_api.core.settings import Settings
 from kwai_gen.build import (
@@ -45,11 +46,15 @@ def _lowest_priority() -> None:
 
 
 class Jobs:
-    """Owns the scheduler, the render worker and the dirty state of the site."""
+    """Owns the scheduler, the render worker and the dirty state of the site.
 
-    def __init__(self, settings: Settings, db: Database) -> None:
+    Builds and mail runs read the app's `clock`; the scheduler's timers run on the host's time.
+    """
+
+    def __init__(self, settings: Settings, db: Database, clock: Clock = system_clock) -> None:
         self.settings = settings
         self.db = db
+        self.clock = clock
         self.scheduler = AsyncIOScheduler(timezone=UTC)
         self.worker = RenderWorker(settings.build)
         self.running = False
@@ -131,7 +136,7 @@ class Jobs:
                 lambda: build_site(
                     self.settings,
                     self.db,
-                    now=now,
+                    now=now if now is not None else self.clock(),
                     full=full,
                     trigger=trigger,
                     worker=self.worker,
@@ -146,8 +151,9 @@ class Jobs:
                 raise
             self.last_build = result
             self._pruner.submit(prune_releases, self.settings)
-            if result.next_change is not None and now is None:
-                self._schedule("due", result.next_change + timedelta(seconds=1))
+            if result.next_change is not None and now is None:  # on the timers' clock
+                until = result.next_change - aware_utc(self.clock()) + timedelta(seconds=1)
+                self._schedule("due", datetime.now(UTC) + until)
             if result.search_stale:  # one search build after a burst of edits has calmed down
                 delay = timedelta(seconds=self.settings.build.search_delay_seconds)
                 self._schedule("search", datetime.now(UTC) + delay)
@@ -159,12 +165,12 @@ class Jobs:
 
         async with self._mail_lock:
             try:
-                counts = await mailer.dispatch(self.db, self.settings)
+                counts = await mailer.dispatch(self.db, self.settings, clock=self.clock)
             except mailer.MailServerUnreachable as error:
                 self.mail_server = str(error)
                 raise
             finally:
-                self.last_mail_run = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S")
+                self.last_mail_run = self.clock().strftime("%Y-%m-%d %H:%M:%S")
             self.mail_server = "ok"
             return counts
 

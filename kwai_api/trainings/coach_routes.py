@@ -1,7 +1,7 @@
 """Coaches: who gives the trainings, with a bio per language (the site's coaches page shows them).
 
 The flat `bio` attribute is the default language's bio, as it always was; `texts` holds every
-language's. A coach's photo is a relationship the images work adds to `coach_resource`.
+language's. A coach's portrait is the relationship `photo` (an uploaded image).
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from kwai_api.core.database import Database, Row, Transaction
 from kwai_api.jsonapi import openapi as oa
 from kwai_api.jsonapi.access import optional_user, require_user
 from kwai_api.jsonapi.documents import (
+    MISSING,
     ApiError,
     Attributes,
     Page,
@@ -30,7 +31,14 @@ from kwai_api.jsonapi.documents import (
     resource,
     timestamp,
 )
-from kwai_api.jsonapi.requests import site_changed, site_languages, utc_now
+from kwai_api.jsonapi.images import (
+    IMAGE_RELATIONSHIP,
+    check_reference,
+    image_identifier,
+    image_relationship,
+)
+from kwai_api.jsonapi.requests import site_changed, site_languages
+from kwai_api.jsonapi.state import app_state
 
 TYPE = "coaches"
 
@@ -80,8 +88,6 @@ def get_coach(db: Database, coach_id: int, languages: Sequence[str]) -> Row:
 
 def coach_resource(row: Row, public: bool = False) -> dict[str, Any]:
     """A `coaches` resource; the public does not see the staff's remark."""
-    # The coach's photo will be a relationship (`photo`, an image), passed as resource()'s
-    # fourth argument; the images work adds it here.
     return resource(
         TYPE,
         row["id"],
@@ -94,6 +100,7 @@ def coach_resource(row: Row, public: bool = False) -> dict[str, Any]:
             "created_at": timestamp(row["created_at"]),
             "updated_at": timestamp(row["updated_at"]),
         },
+        {"photo": image_identifier(row["photo_id"])},
     )
 
 
@@ -138,6 +145,9 @@ def read_coach(content: dict[str, Any], create: bool) -> dict[str, Any]:
         changes["active"] = attributes.get("active", bool, nullable=False)
     if attributes.has("remark"):
         changes["remark"] = attributes.text("remark")
+    photo = image_relationship(content, "photo")
+    if photo is not MISSING:
+        changes["photo_id"] = photo
     return changes
 
 
@@ -158,6 +168,7 @@ def create_coach(db: Database, changes: dict[str, Any], bios: dict[str, str], no
     """Store a new coach with its bios; returns its id."""
 
     def work(tx: Transaction) -> int:
+        check_reference(tx, changes, "photo_id", "photo")
         columns = list(changes)
         coach_id = int(
             tx.insert(
@@ -180,6 +191,7 @@ def update_coach(
     def work(tx: Transaction) -> None:
         if tx.fetchone("SELECT id FROM coaches WHERE id = ?", [coach_id]) is None:
             raise ApiError(404, f"coach {coach_id} does not exist")
+        check_reference(tx, changes, "photo_id", "photo")
         assignments = ", ".join(f"{column} = ?" for column in [*changes, "updated_at"])
         tx.execute(
             f"UPDATE coaches SET {assignments} WHERE id = ?", [*changes.values(), now, coach_id]
@@ -216,7 +228,7 @@ async def list_route(request: Request) -> Response:
     public = await optional_user(request) is None
     limits = page(request)
     count, rows = await run_in_threadpool(
-        list_coaches, request.app.state.db, limits, site_languages(request)
+        list_coaches, app_state(request).db, limits, site_languages(request)
     )
     return document([coach_resource(row, public) for row in rows], meta=limits.meta(count))
 
@@ -226,7 +238,7 @@ async def get_route(request: Request) -> Response:
     coach_id = parse_id(request.path_params["id"])
     public = await optional_user(request) is None
     row = await run_in_threadpool(
-        get_coach, request.app.state.db, coach_id, site_languages(request)
+        get_coach, app_state(request).db, coach_id, site_languages(request)
     )
     return document(coach_resource(row, public))
 
@@ -234,12 +246,12 @@ async def get_route(request: Request) -> Response:
 async def create_route(request: Request) -> Response:
     """POST /trainings/coaches."""
     await require_user(request)
-    content = await read_document(request)
+    content = await read_document(request, _NEW)
     check_type(content, TYPE)
     languages = site_languages(request)
     changes, bios = read_coach(content, create=True), read_bios(Attributes(content), languages)
-    db = request.app.state.db
-    coach_id = await run_in_threadpool(create_coach, db, changes, bios, utc_now(request))
+    db = app_state(request).db
+    coach_id = await run_in_threadpool(create_coach, db, changes, bios, app_state(request).clock())
     site_changed(request)
     row = await run_in_threadpool(get_coach, db, coach_id, languages)
     return document(coach_resource(row), status=201)
@@ -249,12 +261,12 @@ async def update_route(request: Request) -> Response:
     """PATCH /trainings/coaches/{id}: the attributes sent, bios of the languages sent."""
     await require_user(request)
     coach_id = parse_id(request.path_params["id"])
-    content = await read_document(request)
+    content = await read_document(request, _CHANGE)
     check_type(content, TYPE, coach_id)
     languages = site_languages(request)
     changes, bios = read_coach(content, create=False), read_bios(Attributes(content), languages)
-    db = request.app.state.db
-    await run_in_threadpool(update_coach, db, coach_id, changes, bios, utc_now(request))
+    db = app_state(request).db
+    await run_in_threadpool(update_coach, db, coach_id, changes, bios, app_state(request).clock())
     site_changed(request)
     return document(coach_resource(await run_in_threadpool(get_coach, db, coach_id, languages)))
 
@@ -263,7 +275,7 @@ async def delete_route(request: Request) -> Response:
     """DELETE /trainings/coaches/{id}: 409 while trainings name the coach."""
     await require_user(request)
     coach_id = parse_id(request.path_params["id"])
-    await run_in_threadpool(delete_coach, request.app.state.db, coach_id)
+    await run_in_threadpool(delete_coach, app_state(request).db, coach_id)
     site_changed(request)
     return Response(status_code=204)
 
@@ -284,6 +296,9 @@ _ATTRIBUTES = {
     "bio": oa.string(),
     "texts": {"type": "array", "items": _TEXT},
 }
+_RELATIONSHIPS = {"photo": IMAGE_RELATIONSHIP}
+_NEW = oa.document_schema(TYPE, _ATTRIBUTES, ("name",), _RELATIONSHIPS)
+_CHANGE = oa.document_schema(TYPE, _ATTRIBUTES, relationships=_RELATIONSHIPS)
 _ID = [oa.path_param("id")]
 
 openapi_paths: dict[str, Any] = {
@@ -297,7 +312,7 @@ openapi_paths: dict[str, Any] = {
             "Add a coach",
             {201: "created", **oa.WRITE_ERRORS},
             auth=True,
-            body=oa.document_schema(TYPE, _ATTRIBUTES, ("name",)),
+            body=_NEW,
         ),
     },
     "/trainings/coaches/{id}": {
@@ -309,7 +324,7 @@ openapi_paths: dict[str, Any] = {
             {200: "changed", 404: "unknown", **oa.WRITE_ERRORS},
             parameters=_ID,
             auth=True,
-            body=oa.document_schema(TYPE, _ATTRIBUTES),
+            body=_CHANGE,
         ),
         "delete": oa.operation(
             "Remove a coach no training names",

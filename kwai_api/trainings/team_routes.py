@@ -1,5 +1,8 @@
 """Teams: who trainings are for, and which training definitions train them.
 
+A team has a name per language: `texts` [{locale, name}] holds every language's, the flat `name`
+is the default language's (the `teams.name` column, shown where a language has no name).
+
 Which definitions train a team is each definition's `team_id`; the `definitions` relationship of
 a team reads and sets it from the team's side.
 """
@@ -34,17 +37,38 @@ from kwai_api.jsonapi.documents import (
     resource,
     timestamp,
 )
-from kwai_api.jsonapi.requests import site_changed, utc_now
+from kwai_api.jsonapi.requests import site_changed, site_languages
+from kwai_api.jsonapi.state import app_state
 from kwai_api.trainings import definition_routes as definitions
 
 TYPE = "teams"
 _DEFINITIONS = "/data/relationships/definitions"
 
 
+def _with_names(tx: Transaction, rows: list[Row], languages: Sequence[str]) -> None:
+    """Add each team's names per language (in the club's language order) as `texts`."""
+    names: dict[int, dict[str, str]] = {row["id"]: {} for row in rows}
+    for text in tx.fetchall(
+        "SELECT team_id, locale, name FROM team_texts WHERE list_contains(?, team_id)",
+        [list(names)],
+    ):
+        names[text["team_id"]][text["locale"]] = text["name"]
+    rank = {locale: n for n, locale in enumerate(languages)}
+    for row in rows:
+        named = names[row["id"]]
+        row["texts"] = [
+            {"locale": locale, "name": named[locale]}
+            for locale in sorted(named, key=lambda lc: (rank.get(lc, len(rank)), lc))
+        ]
+
+
 def list_teams(
-    db: Database, limits: Page, ids: Sequence[int] | None = None
+    db: Database,
+    limits: Page,
+    languages: Sequence[str],
+    ids: Sequence[int] | None = None,
 ) -> tuple[int, list[Row]]:
-    """The teams (all, or those with `ids`), by name, with the ids of their definitions."""
+    """The teams (all, or those with `ids`), by name, with their names and definitions."""
     where, params = ("WHERE list_contains(?, id)", [list(ids)]) if ids is not None else ("", [])
     with db.snapshot() as tx:
         count = tx.fetchone(f"SELECT count(*) AS n FROM teams {where}", params)
@@ -55,12 +79,13 @@ def list_teams(
             " GROUP BY ALL ORDER BY t.name, t.id",
             params,
         )
+        _with_names(tx, rows, languages)
     return (count["n"] if count else 0), rows
 
 
-def get_team(db: Database, team_id: int) -> Row:
+def get_team(db: Database, team_id: int, languages: Sequence[str]) -> Row:
     """One team, else 404."""
-    _, rows = list_teams(db, Page(None, None), [team_id])
+    _, rows = list_teams(db, Page(None, None), languages, [team_id])
     if not rows:
         raise ApiError(404, f"team {team_id} does not exist")
     return rows[0]
@@ -73,6 +98,7 @@ def team_resource(row: Row, public: bool = False) -> dict[str, Any]:
         row["id"],
         {
             "name": row["name"],
+            "texts": row["texts"],
             "remark": None if public else row["remark"],
             "created_at": timestamp(row["created_at"]),
             "updated_at": timestamp(row["updated_at"]),
@@ -81,12 +107,53 @@ def team_resource(row: Row, public: bool = False) -> dict[str, Any]:
     )
 
 
-def read_team(content: dict[str, Any], create: bool) -> dict[str, Any]:
-    """The teams columns a document sets, and `definitions` (ids) when it links them."""
+def read_names(attributes: Attributes, languages: Sequence[str]) -> dict[str, str]:
+    """The names a document sends: `texts` [{locale, name}], the flat `name` (default language)."""
+    names: dict[str, str] = {}
+    if attributes.has("texts"):
+        base = attributes.pointer("texts")
+        for n, item in enumerate(attributes.get("texts", list, nullable=False)):
+            if not isinstance(item, dict):
+                raise ApiError(
+                    422, "each text should be an object {locale, name}", pointer=f"{base}/{n}"
+                )
+            text = Attributes({"attributes": item}, base=f"{base}/{n}")
+            locale = text.text("locale", required=True) or ""
+            if locale not in languages:
+                raise ApiError(
+                    422,
+                    f"locale should be one of {', '.join(languages)}",
+                    pointer=text.pointer("locale"),
+                )
+            if locale in names:
+                raise ApiError(
+                    422, f"there is more than one {locale} text", pointer=text.pointer("locale")
+                )
+            name = (text.text("name") or "").strip()
+            if not name:
+                raise ApiError(422, "a team's name cannot be empty", pointer=text.pointer("name"))
+            names[locale] = name
+    if attributes.has("name"):
+        names[languages[0]] = (attributes.text("name", required=True) or "").strip()
+    return names
+
+
+def read_team(content: dict[str, Any], create: bool, languages: Sequence[str]) -> dict[str, Any]:
+    """The teams columns a document sets, its `names`, and `definitions` (ids) when it links them.
+
+    The `name` column is the default language's name: the flat `name`, else that language's text.
+    """
     attributes = Attributes(content)
     changes: dict[str, Any] = {}
-    if create or attributes.has("name"):
-        changes["name"] = (attributes.text("name", required=True) or "").strip()
+    names = read_names(attributes, languages)
+    if create and languages[0] not in names:
+        attributes.text("name", required=True)  # 422 pointing at the name
+    if languages[0] in names:
+        if not names[languages[0]]:
+            raise ApiError(422, "a team's name cannot be empty", pointer=attributes.pointer("name"))
+        changes["name"] = names[languages[0]]
+    if names:
+        changes["names"] = names
     if attributes.has("remark"):
         changes["remark"] = attributes.text("remark")
     linked = relationship(content, "definitions", many=True)
@@ -117,6 +184,7 @@ def _link_definitions(tx: Transaction, team_id: int, ids: list[int | None]) -> N
 def _save(tx: Transaction, team_id: int | None, changes: dict[str, Any], now: datetime) -> int:
     """Insert (no id) or update a team with the changes; returns its id."""
     linked = changes.pop("definitions", None)
+    names: dict[str, str] = changes.pop("names", {})
     if team_id is None:
         columns = [*changes, "created_at", "updated_at"]
         team_id = int(
@@ -135,6 +203,16 @@ def _save(tx: Transaction, team_id: int | None, changes: dict[str, Any], now: da
         )
     if linked is not None:
         _link_definitions(tx, team_id, linked)
+    if names:
+        tx.execute(
+            "DELETE FROM team_texts WHERE team_id = ? AND list_contains(?, locale)",
+            [team_id, list(names)],
+        )
+        tx.insert_rows(
+            "team_texts",
+            ("team_id", "locale", "name", "created_at", "updated_at"),
+            [(team_id, locale, name, now, now) for locale, name in names.items()],
+        )
     return team_id
 
 
@@ -160,6 +238,7 @@ def delete_team(db: Database, team_id: int) -> None:
                 f"{used['trainings']} trainings and {used['definitions']}"
                 " training definitions name this team",
             )
+        tx.execute("DELETE FROM team_texts WHERE team_id = ?", [team_id])
         tx.execute("DELETE FROM teams WHERE id = ?", [team_id])
 
     db.write(work)
@@ -172,7 +251,9 @@ async def list_route(request: Request) -> Response:
     """GET /trainings/teams: every team, by name."""
     public = await optional_user(request) is None
     limits = page(request)
-    count, rows = await run_in_threadpool(list_teams, request.app.state.db, limits)
+    count, rows = await run_in_threadpool(
+        list_teams, app_state(request).db, limits, site_languages(request)
+    )
     return document([team_resource(row, public) for row in rows], meta=limits.meta(count))
 
 
@@ -180,20 +261,21 @@ async def get_route(request: Request) -> Response:
     """GET /trainings/teams/{id}."""
     team_id = parse_id(request.path_params["id"])
     public = await optional_user(request) is None
-    row = await run_in_threadpool(get_team, request.app.state.db, team_id)
+    row = await run_in_threadpool(get_team, app_state(request).db, team_id, site_languages(request))
     return document(team_resource(row, public))
 
 
 async def _write(request: Request, team_id: int | None) -> Response:
     """Create (no id) or change a team from the request's document."""
     await require_user(request)
-    content = await read_document(request)
+    content = await read_document(request, _NEW if team_id is None else _CHANGE)
     check_type(content, TYPE, team_id)
-    changes = read_team(content, create=team_id is None)
-    db = request.app.state.db
-    saved = await run_in_threadpool(save_team, db, team_id, changes, utc_now(request))
+    languages = site_languages(request)
+    changes = read_team(content, create=team_id is None, languages=languages)
+    state = app_state(request)
+    saved = await run_in_threadpool(save_team, state.db, team_id, changes, state.clock())
     site_changed(request)
-    row = await run_in_threadpool(get_team, db, saved)
+    row = await run_in_threadpool(get_team, state.db, saved, languages)
     return document(team_resource(row), status=201 if team_id is None else 200)
 
 
@@ -211,7 +293,7 @@ async def delete_route(request: Request) -> Response:
     """DELETE /trainings/teams/{id}: 409 while trainings or definitions name the team."""
     await require_user(request)
     team_id = parse_id(request.path_params["id"])
-    await run_in_threadpool(delete_team, request.app.state.db, team_id)
+    await run_in_threadpool(delete_team, app_state(request).db, team_id)
     site_changed(request)
     return Response(status_code=204)
 
@@ -224,8 +306,15 @@ routes: list[BaseRoute] = [
     Route("/trainings/teams/{id}", delete_route, methods=["DELETE"]),
 ]
 
-_ATTRIBUTES = {"name": oa.string(minLength=1), "remark": oa.nullable(oa.string())}
+_TEXT = oa.obj({"locale": oa.string(), "name": oa.string(minLength=1)}, ("locale", "name"))
+_ATTRIBUTES = {
+    "name": oa.string(minLength=1),
+    "texts": {"type": "array", "items": _TEXT},
+    "remark": oa.nullable(oa.string()),
+}
 _LINKS = {"definitions": {"type": "array", "items": oa.identifier_schema(definitions.TYPE)}}
+_NEW = oa.document_schema(TYPE, _ATTRIBUTES, ("name",), _LINKS)
+_CHANGE = oa.document_schema(TYPE, _ATTRIBUTES, relationships=_LINKS)
 _ID = [oa.path_param("id")]
 
 openapi_paths: dict[str, Any] = {
@@ -239,7 +328,7 @@ openapi_paths: dict[str, Any] = {
             "Add a team",
             {201: "created", **oa.WRITE_ERRORS},
             auth=True,
-            body=oa.document_schema(TYPE, _ATTRIBUTES, ("name",), _LINKS),
+            body=_NEW,
         ),
     },
     "/trainings/teams/{id}": {
@@ -251,7 +340,7 @@ openapi_paths: dict[str, Any] = {
             {200: "changed", 404: "unknown", **oa.WRITE_ERRORS},
             parameters=_ID,
             auth=True,
-            body=oa.document_schema(TYPE, _ATTRIBUTES, relationships=_LINKS),
+            body=_CHANGE,
         ),
         "delete": oa.operation(
             "Remove a team no training or definition names",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
@@ -25,11 +26,13 @@ from kwai_api.jsonapi.documents import (
     resource,
     timestamp,
 )
-from kwai_api.jsonapi.requests import site_changed, site_languages, utc_now
+from kwai_api.jsonapi.requests import site_changed, site_languages
+from kwai_api.jsonapi.state import app_state
 from kwai_api.jsonapi.texts import TEXTS_SCHEMA
 from kwai_api.trainings import definition_routes as definitions
-from kwai_api.trainings.definition_routes import row_exists
+from kwai_api.trainings.definition_routes import COACH_TYPE, coach_resource, row_exists
 from kwai_api.trainings.training_writes import (
+    REASON_LENGTH,
     TrainingFilter,
     create_training,
     delete_training,
@@ -40,7 +43,6 @@ from kwai_api.trainings.training_writes import (
 )
 
 TYPE = "trainings"
-COACH_TYPE = "training_coaches"
 
 
 # --- queries ---------------------------------------------------------------------------------
@@ -137,10 +139,6 @@ def get_training(
     return found
 
 
-def coach_resource(row: Row) -> dict[str, Any]:
-    """A `training_coaches` resource (a coach as trainings name it)."""
-    return resource(COACH_TYPE, row["id"],
-                    {"name": row["name"], "active": row["active"], "bio": row["bio"]})
 
 
 def _coach_entry(row: Row, public: bool) -> dict[str, Any]:
@@ -165,9 +163,10 @@ def training_resource(row: Row, found: TrainingList, public: bool) -> dict[str, 
             "end_date": timestamp(row["end_date"]),
             "location": row["location"],
             "cancelled": row["cancelled"],
+            "cancel_reason": row["cancel_reason"],
             "active": row["active"],
         },
-        "remark": None if public else row["remark"],
+        "remark": None if public else row["remark"] or "",
         "coaches": [_coach_entry(c, public) for c in coaches],
         "created_at": timestamp(row["created_at"]),
         "updated_at": timestamp(row["updated_at"]),
@@ -194,7 +193,7 @@ async def list_route(request: Request) -> Response:
     """GET /trainings: newest first; filter[year]/filter[month] count on the club's clock."""
     public = await optional_user(request) is None
     where, limits = read_filter(request, public), page(request)
-    found = await run_in_threadpool(list_trainings, request.app.state.db, where, limits,
+    found = await run_in_threadpool(list_trainings, app_state(request).db, where, limits,
                                     site_languages(request)[0])
     return _listed(found, limits, public)
 
@@ -203,21 +202,27 @@ async def get_route(request: Request) -> Response:
     """GET /trainings/{id}; for the public, an inactive training does not exist."""
     training_id = parse_id(request.path_params["id"])
     public = await optional_user(request) is None
-    found = await run_in_threadpool(get_training, request.app.state.db, training_id, public,
+    found = await run_in_threadpool(get_training, app_state(request).db, training_id, public,
                                     site_languages(request)[0])
     return _one(found, public)
+
+
+def _window(request: Request) -> tuple[datetime, datetime]:
+    """The first and last moment a training may take place (settings.dates)."""
+    return app_state(request).settings.dates.training_window(app_state(request).clock())
 
 
 async def create_route(request: Request) -> Response:
     """POST /trainings."""
     user = await require_user(request)
-    content = await read_document(request)
+    content = await read_document(request, _NEW)
     check_type(content, TYPE)
-    given = read_training(content, site_languages(request), create=True)
-    db = request.app.state.db
-    training_id = await run_in_threadpool(create_training, db, given, utc_now(request), user.id)
+    given = await run_in_threadpool(read_training, content, site_languages(request), True,
+                                    _window(request))
+    state = app_state(request)
+    training_id = await run_in_threadpool(create_training, state.db, given, state.clock(), user.id)
     site_changed(request)
-    return _one(await run_in_threadpool(get_training, db, training_id, False,
+    return _one(await run_in_threadpool(get_training, state.db, training_id, False,
                                         site_languages(request)[0]), status=201)
 
 
@@ -225,13 +230,14 @@ async def update_route(request: Request) -> Response:
     """PATCH /trainings/{id}: texts, coaches and teams are replaced when sent."""
     user = await require_user(request)
     training_id = parse_id(request.path_params["id"])
-    content = await read_document(request)
+    content = await read_document(request, _CHANGE)
     check_type(content, TYPE, training_id)
-    given = read_training(content, site_languages(request), create=False)
-    db = request.app.state.db
-    await run_in_threadpool(update_training, db, training_id, given, utc_now(request), user.id)
+    given = await run_in_threadpool(read_training, content, site_languages(request), False,
+                                    _window(request))
+    state = app_state(request)
+    await run_in_threadpool(update_training, state.db, training_id, given, state.clock(), user.id)
     site_changed(request)
-    return _one(await run_in_threadpool(get_training, db, training_id, False,
+    return _one(await run_in_threadpool(get_training, state.db, training_id, False,
                                         site_languages(request)[0]))
 
 
@@ -239,7 +245,7 @@ async def delete_route(request: Request) -> Response:
     """DELETE /trainings/{id}."""
     await require_user(request)
     training_id = parse_id(request.path_params["id"])
-    await run_in_threadpool(delete_training, request.app.state.db, training_id)
+    await run_in_threadpool(delete_training, app_state(request).db, training_id)
     site_changed(request)
     return Response(status_code=204)
 
@@ -249,7 +255,7 @@ async def definition_list_route(request: Request) -> Response:
     definition_id = parse_id(request.path_params["id"])
     public = await optional_user(request) is None
     where, limits = read_filter(request, public, definition_id), page(request)
-    db = request.app.state.db
+    db = app_state(request).db
     await run_in_threadpool(definitions.get_definition, db, definition_id)
     found = await run_in_threadpool(list_trainings, db, where, limits,
                                     site_languages(request)[0])
@@ -261,15 +267,15 @@ async def generate_route(request: Request) -> Response:
     user = await require_user(request)
     definition_id = parse_id(request.path_params["id"])
     by_query = "start" in request.query_params or "end" in request.query_params
-    content = None if by_query else await read_document(request)
-    first, last = read_range(request.query_params, content)
-    db, site = request.app.state.db, request.app.state.settings.site
-    ids = await run_in_threadpool(definitions.generate_trainings, db, definition_id, first, last,
-                                  site, utc_now(request), user.id)
+    content = None if by_query else await read_document(request, _RANGE_BODY)
+    first, last = read_range(request.query_params, content, _window(request))
+    state = app_state(request)
+    ids = await run_in_threadpool(definitions.generate_trainings, state.db, definition_id, first,
+                                  last, state.settings.site, state.clock(), user.id)
     if ids:
         site_changed(request)
     limits = Page(None, None)
-    found = await run_in_threadpool(list_trainings, db, TrainingFilter(active=None, ids=ids),
+    found = await run_in_threadpool(list_trainings, state.db, TrainingFilter(active=None, ids=ids),
                                     limits, site_languages(request)[0])
     return _listed(found, limits, public=False, status=201 if ids else 200)
 
@@ -298,15 +304,23 @@ _FILTERS = [
     *oa.PAGE_PARAMETERS,
 ]
 _EVENT = oa.obj({"start_date": oa.TIMESTAMP, "end_date": oa.TIMESTAMP, "location": oa.string(),
-                 "cancelled": {"type": "boolean"}, "active": {"type": "boolean"}})
+                 "cancelled": {"type": "boolean"},
+                 "cancel_reason": oa.nullable(oa.string(maxLength=REASON_LENGTH)),
+                 "active": {"type": "boolean"}})
 _COACH = oa.obj({"id": oa.string(), "head": {"type": "boolean"}, "present": {"type": "boolean"},
                  "payed": {"type": "boolean"}}, ("id",))
 _ATTRIBUTES = {"contents": TEXTS_SCHEMA, "event": _EVENT,
                "remark": oa.nullable(oa.string()), "coaches": {"type": "array", "items": _COACH}}
 _LINKS = {"teams": {"type": "array", "items": oa.identifier_schema("teams")},
+          # clients of the old API link coaches here, without their flags
+          "coaches": {"type": "array", "items": oa.identifier_schema("coaches")},
           "definition": oa.nullable(oa.identifier_schema(definitions.TYPE))}
+_NEW = oa.document_schema(TYPE, _ATTRIBUTES, ("contents", "event"), _LINKS)
+_CHANGE = oa.document_schema(TYPE, _ATTRIBUTES, relationships=_LINKS)
+_RANGE_BODY = oa.document_schema("trainings", {"start": oa.string(format="date"),
+                                               "end": oa.string(format="date")})
 _ID = [oa.path_param("id")]
-_LIST = {200: "the trainings", 400: "bad filter or page parameter", 401: "bad token",
+_LIST = {200: "the trainings", 400: "bad filter or page parameter",
          404: "unknown filter id"}
 _RANGE = [oa.query("start", oa.string(format="date")), oa.query("end", oa.string(format="date"))]
 
@@ -315,17 +329,16 @@ openapi_paths: dict[str, Any] = {
         "get": oa.operation("List trainings, newest first (anonymous: only active ones,"
                             " without remarks or attendance)", _LIST, parameters=_FILTERS),
         "post": oa.operation("Create a training", {201: "created", **oa.WRITE_ERRORS}, auth=True,
-                             body=oa.document_schema(TYPE, _ATTRIBUTES, ("contents", "event"),
-                                                     _LINKS)),
+                             body=_NEW),
     },
     "/trainings/{id}": {
         "get": oa.operation("One training (anonymous: only an active one)",
-                            {200: "the training", 401: "bad token", 404: "unknown"},
+                            {200: "the training", 404: "unknown"},
                             parameters=_ID),
         "patch": oa.operation("Change a training",
                               {200: "changed", 404: "unknown", **oa.WRITE_ERRORS},
                               parameters=_ID, auth=True,
-                              body=oa.document_schema(TYPE, _ATTRIBUTES, relationships=_LINKS)),
+                              body=_CHANGE),
         "delete": oa.operation("Delete a training", {204: "deleted", 401: "not authenticated",
                                                      404: "unknown"}, parameters=_ID, auth=True),
     },
@@ -337,8 +350,7 @@ openapi_paths: dict[str, Any] = {
             {201: "the new trainings", 200: "nothing new to make", 404: "unknown definition",
              **oa.WRITE_ERRORS},
             parameters=_ID + _RANGE, auth=True,
-            body=oa.document_schema("trainings", {"start": oa.string(format="date"),
-                                                  "end": oa.string(format="date")})),
+            body=_RANGE_BODY),
     },
     **definitions.openapi_paths,
 }

@@ -26,6 +26,7 @@ from kwai_api.jsonapi.documents import (
     relationship,
 )
 from kwai_api.jsonapi.requests import month_period
+from kwai_api.jsonapi.state import app_state
 from kwai_api.jsonapi.texts import parse_texts
 from kwai_api.trainings.definition_routes import row_exists
 
@@ -90,7 +91,7 @@ def read_filter(request: Request, public: bool, definition: int | None = None) -
     holds the trainings that start in it on the club's wall clock. filter[start] and
     filter[end] are UTC timestamps, both inclusive.
     """
-    zone = request.app.state.settings.site.zone
+    zone = app_state(request).settings.site.zone
     period = month_period(request, zone, "filter[year]", "filter[month]", years=(1900, 2999))
     month_from, month_before = period or (None, None)
     since, until = _window(request)
@@ -140,22 +141,39 @@ class TrainingInput:
     definition: Any = MISSING  # Ref | None
 
 
-def _event(attributes: Attributes, create: bool) -> dict[str, Any]:
-    """The sent fields of `event`; a new training needs both its dates."""
+def _event(
+    attributes: Attributes, create: bool, window: tuple[datetime, datetime]
+) -> dict[str, Any]:
+    """The sent fields of `event`; a new training needs both its dates, within `window`."""
     event = attributes.get("event", dict, required=create)
     if event is None:
         return {}
     sent = Attributes({"attributes": event}, base=attributes.pointer("event"))
+    sent.only(("start_date", "end_date", "location", "cancelled", "cancel_reason", "active"))
     fields: dict[str, Any] = {}
     for name in ("start_date", "end_date"):
         if create or sent.has(name):
-            fields[name] = sent.when(name, required=True)
+            fields[name] = sent.when(name, required=True, window=window)
     if sent.has("location"):
         fields["location"] = sent.text("location") or ""
     for name in ("cancelled", "active"):
         if sent.has(name):
             fields[name] = sent.get(name, bool, required=True)
+    if sent.has("cancel_reason"):
+        fields["cancel_reason"] = read_reason(sent, "cancel_reason")
     return fields
+
+
+REASON_LENGTH = 200
+
+
+def read_reason(attributes: Attributes, name: str) -> str | None:
+    """Why trainings are cancelled: one line the agenda and the calendars show, else 422."""
+    reason = (attributes.text(name) or "").strip()
+    if len(reason) > REASON_LENGTH or any(ord(c) < 32 or 127 <= ord(c) < 160 for c in reason):
+        raise ApiError(422, f"{name} should be one line of at most {REASON_LENGTH} characters",
+                       pointer=attributes.pointer(name))
+    return reason or None
 
 
 def _coaches(content: dict[str, Any], attributes: Attributes) -> Any:
@@ -173,6 +191,7 @@ def _coaches(content: dict[str, Any], attributes: Attributes) -> Any:
             raise ApiError(422, "a coach should be an object {id, head, present, payed}",
                            pointer=base)
         coach = Attributes({"attributes": item}, base=base)
+        coach.only(("id", "head", "present", "payed"))
         ref = Ref(reference_id(coach.get("id", (str, int), required=True)), f"{base}/id")
         flags = {name: coach.get(name, bool, default=False) for name in ("head", "present",
                                                                          "payed")}
@@ -181,11 +200,15 @@ def _coaches(content: dict[str, Any], attributes: Attributes) -> Any:
 
 
 def read_training(
-    content: dict[str, Any], languages: tuple[str, ...], create: bool
+    content: dict[str, Any], languages: tuple[str, ...], create: bool,
+    window: tuple[datetime, datetime],
 ) -> TrainingInput:
-    """The fields a training document sets (all required ones when creating), else 422."""
+    """The fields a training document sets (all required ones when creating), else 422.
+
+    Its dates lie within `window` (settings.dates.training_window).
+    """
     attributes = Attributes(content)
-    given = TrainingInput(event=_event(attributes, create))
+    given = TrainingInput(event=_event(attributes, create, window))
     if create or attributes.has("contents"):
         given.contents = parse_texts(attributes, languages, "contents")
     if attributes.has("remark"):
@@ -217,10 +240,13 @@ def parse_day(value: Any, pointer: str | None = None, parameter: str | None = No
     return day
 
 
-def read_range(params: Mapping[str, str], content: dict[str, Any] | None) -> tuple[date, date]:
+def read_range(
+    params: Mapping[str, str], content: dict[str, Any] | None, window: tuple[datetime, datetime]
+) -> tuple[date, date]:
     """The `start` and `end` dates of a generation: query parameters, or document attributes.
 
-    `content` is the request's document, or None when the query names the dates.
+    `content` is the request's document, or None when the query names the dates; both dates
+    lie within `window` (settings.dates.training_window).
     """
     if content is None:
         first, last = (parse_day(params.get(n), parameter=n) for n in ("start", "end"))
@@ -231,6 +257,12 @@ def read_range(params: Mapping[str, str], content: dict[str, Any] | None) -> tup
                                  pointer=attributes.pointer(n))
                        for n in ("start", "end"))
         pointer, parameter = attributes.pointer("end"), None
+    for name, day in (("start", first), ("end", last)):
+        if not window[0].date() <= day <= window[1].date():
+            raise ApiError(400 if parameter else 422,
+                           f"{name} should lie from {window[0].date()} to {window[1].date()}",
+                           pointer=pointer and pointer.replace("/end", f"/{name}"),
+                           parameter=parameter and name)
     if not 0 <= (last - first).days <= 2 * 366:
         raise ApiError(400 if parameter else 422, "end should be from start to two years after it",
                        pointer=pointer, parameter=parameter)
@@ -274,6 +306,8 @@ def _columns(tx: Transaction, given: TrainingInput, current: Row) -> dict[str, A
     if values["end_date"] <= values["start_date"]:
         raise ApiError(422, "end_date should be after start_date",
                        pointer="/data/attributes/event/end_date")
+    if not values["cancelled"]:
+        values["cancel_reason"] = None
     if given.remark is not MISSING:
         values["remark"] = given.remark
     if given.definition is not MISSING:
@@ -283,16 +317,16 @@ def _columns(tx: Transaction, given: TrainingInput, current: Row) -> dict[str, A
     return values
 
 
-_WRITTEN = ("definition_id", "start_date", "end_date", "location", "cancelled", "active",
-            "remark")
+_WRITTEN = ("definition_id", "start_date", "end_date", "location", "cancelled", "cancel_reason",
+            "active", "remark")
 
 
 def create_training(db: Database, given: TrainingInput, now: datetime, author_id: int) -> int:
     """Store a new training with its texts, coaches and teams; returns its id."""
 
     def work(tx: Transaction) -> int:
-        defaults = {"definition_id": None, "location": "", "cancelled": False, "active": True,
-                    "remark": None}
+        defaults = {"definition_id": None, "location": "", "cancelled": False,
+                    "cancel_reason": None, "active": True, "remark": None}
         values = _columns(tx, given, defaults)
         training_id = int(tx.insert(
             f"INSERT INTO trainings ({', '.join(_WRITTEN)}, created_at, updated_at)"
@@ -307,7 +341,10 @@ def create_training(db: Database, given: TrainingInput, now: datetime, author_id
 
 def update_training(db: Database, training_id: int, given: TrainingInput, now: datetime,
                     author_id: int) -> None:
-    """Apply a document to a training, bumping its revision (the iCal SEQUENCE)."""
+    """Apply a document to a training, bumping its revision (the iCal SEQUENCE).
+
+    The training is then edited by hand: a later change of its definition leaves it alone.
+    """
 
     def work(tx: Transaction) -> None:
         current = tx.fetchone("SELECT * FROM trainings WHERE id = ?", [training_id])
@@ -316,7 +353,7 @@ def update_training(db: Database, training_id: int, given: TrainingInput, now: d
         values = _columns(tx, given, current)
         tx.execute(
             f"UPDATE trainings SET {', '.join(f'{c} = ?' for c in _WRITTEN)},"
-            " revision = revision + 1, updated_at = ? WHERE id = ?",
+            " revision = revision + 1, edited_by_hand = true, updated_at = ? WHERE id = ?",
             [values[c] for c in _WRITTEN] + [now, training_id],
         )
         _store_links(tx, training_id, given, now, author_id)

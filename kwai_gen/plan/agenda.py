@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from kwai_gen.model import Club, Training, text_for
+from kwai_gen.plan import describe
 from kwai_gen.plan.frames import Frame
 from kwai_gen.plan.outputs import Deferred, Output, SiteInfo
 from kwai_gen.plan.urls import AGENDA, output_file, team_calendar_path, week_path
@@ -31,6 +32,9 @@ from kwai_gen.plan.views import (
 UPCOMING = 5  # trainings on the home page when none are left this week
 CALENDAR = "trainings.ics"
 CALENDAR_WEEKS_BACK = 8
+# Weeks without trainings get a page (so that paging week by week never breaks) only this
+# close to today's week: one training in a far year must not add a page for every week between.
+EMPTY_WEEKS_AROUND_TODAY = 53
 
 
 def monday_of(moment: datetime, zone: ZoneInfo) -> date:
@@ -63,7 +67,7 @@ def plan_agenda(club: Club, frame: Frame) -> list[Output]:
     weeks: dict[date, list[Training]] = defaultdict(list)
     for training in club.trainings:
         weeks[monday_of(training.start, zone)].append(training)
-    mondays = _contiguous(sorted(weeks))
+    mondays = _published(sorted(weeks), monday_of(club.now, zone))
     feeds = subscriptions(club, frame)
     outputs = []
     for n, monday in enumerate(mondays):
@@ -81,12 +85,14 @@ def plan_agenda(club: Club, frame: Frame) -> list[Output]:
     return outputs
 
 
-def _contiguous(mondays: list[date]) -> list[date]:
-    """Every Monday from the first to the last, with the weeks without trainings in between."""
+def _published(mondays: list[date], this_week: date) -> list[date]:
+    """The weeks with trainings, and the empty weeks between them that lie near this week."""
     if not mondays:
         return []
-    weeks = (mondays[-1] - mondays[0]).days // 7
-    return [mondays[0] + timedelta(weeks=n) for n in range(weeks + 1)]
+    first = max(mondays[0], this_week - timedelta(weeks=EMPTY_WEEKS_AROUND_TODAY))
+    last = min(mondays[-1], this_week + timedelta(weeks=EMPTY_WEEKS_AROUND_TODAY))
+    near = [first + timedelta(weeks=n) for n in range((last - first).days // 7 + 1)]
+    return sorted(set(mondays) | set(near))
 
 
 def _days(trainings: Sequence[Training], site: SiteInfo, lang: str) -> tuple[Day, ...]:
@@ -95,12 +101,14 @@ def _days(trainings: Sequence[Training], site: SiteInfo, lang: str) -> tuple[Day
 
 
 def subscriptions(club: Club, frame: Frame) -> tuple[Subscription, ...]:
-    """The calendar feeds of the frame's language: all trainings, then one per team."""
+    """The calendar feeds of the frame's language: all trainings, then one per team by name."""
     absolute = frame.site.url
+    teams = sorted(club.teams, key=lambda team: team.name_in(frame.lang).casefold())
     return (
         Subscription(frame.labels["calendar_all"], absolute + frame.url(CALENDAR)),
-        *(Subscription(team.name, absolute + frame.url(team_calendar_path(team)), team.id)
-          for team in club.teams),
+        *(Subscription(team.name_in(frame.lang), absolute + frame.url(team_calendar_path(team)),
+                       team.id)
+          for team in teams),
     )
 
 
@@ -120,6 +128,7 @@ def _week_context(
     year, number, _ = monday.isocalendar()
     title = title or f"{frame.labels['agenda']} – {frame.labels['week']} {number}, {year}"
     defaults: dict[str, Any] = {
+        "description": describe.week(frame, title, days),
         "heading": title, "intro": None, "pages": (), "calendars": (),
         "section_news": None, "this_week": frame.url(f"{AGENDA}/"),
     }
@@ -140,10 +149,12 @@ def _agenda_index(
     app = next((a for a in club.applications if a.name == AGENDA), None)
     intro = section_document(app, site, lang) if app is not None else None
     heading = intro.title if intro is not None else frame.labels["agenda"]
+    about = (intro.summary or intro.content) if intro is not None else ""
     earlier = [m for m in mondays if m < monday]
     later = [m for m in mondays if m > monday]
     return frame.page(f"{AGENDA}/", "agenda.html", **_week_context(
         frame, monday, days, title=heading,
+        **({"description": about} if about else {}),
         heading=heading, intro=intro, calendars=feeds, this_week=None,
         pages=tuple(page_link(p, site, lang) for p in club.pages if p.application == AGENDA),
         section_news=frame.url(f"{AGENDA}/news/") if app is not None and (
@@ -168,7 +179,7 @@ def calendars(club: Club, frame: Frame) -> list[Output]:
     name = f"{frame.site.name} – {frame.labels['agenda']}"
     feeds = [(CALENDAR, name, shown)]
     for team in club.teams:
-        feeds.append((team_calendar_path(team), f"{name}: {team.name}",
+        feeds.append((team_calendar_path(team), f"{name}: {team.name_in(frame.lang)}",
                       tuple(t for t in shown if any(m.id == team.id for m in t.teams))))
     events: dict[int, CalendarEvent] = {}  # made once, shared by the feeds a training is in
 
@@ -193,12 +204,13 @@ def _calendar_event(training: Training, frame: Frame) -> CalendarEvent:
     """A training as a calendar event with a UID that never changes."""
     site, labels = frame.site, frame.labels
     local = text_for(training.texts, frame.lang, site.languages).text
-    title = local.title or ", ".join(team.name for team in training.teams) or labels["agenda"]
+    teams = ", ".join(team.name_in(frame.lang) for team in training.teams)
+    title = local.title or teams or labels["agenda"]
     coaches = ", ".join(
         f"{c.name} ({labels['head_coach']})" if c.head else c.name for c in training.coaches
     )
-    teams = ", ".join(team.name for team in training.teams)
-    lines = [f"{labels['teams']}: {teams}" if teams else "",
+    lines = [f"{labels['cancelled']}: {training.cancel_reason}" if training.cancel_reason else "",
+             f"{labels['teams']}: {teams}" if teams else "",
              f"{labels['coaches']}: {coaches}" if coaches else ""]
     return CalendarEvent(
         uid=f"training-{training.id}@{urlsplit(site.url).hostname or 'kwai'}",

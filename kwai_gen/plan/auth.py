@@ -97,7 +97,17 @@ MESSAGES: dict[str, dict[str, str]] = {
         "email_invalid": "Dit is geen e-mailadres (zoals naam@voorbeeld.be).",
         "too_short": "Het wachtwoord moet minstens {n} tekens hebben.",
         "mismatch": "De twee wachtwoorden zijn niet gelijk.",
-        "failed": "Dat lukte niet:",
+        "wrong_login": "Het e-mailadres of het wachtwoord klopt niet.",
+        "blocked": "Dit account is geblokkeerd. Vraag het bestuur van de club waarom.",
+        "link_gone": "Deze link is al gebruikt of verlopen. Vraag een nieuwe aan.",
+        "link_unknown": "Deze link kennen we niet. Open de link uit je mail opnieuw of kopieer "
+        "hem volledig in de adresbalk.",
+        "check_field": "Kijk het aangeduide veld na.",
+        "password_rejected": "Dit wachtwoord wordt niet aanvaard. Kies er een van minstens {n} "
+        "tekens.",
+        "field_rejected": "Dit wordt niet aanvaard.",
+        "rejected": "Dat lukte niet. Misschien is deze link al gebruikt of heb je al een "
+        "account; meld je dan aan.",
         "throttled": "Te veel pogingen. Probeer het opnieuw over {seconds} seconden.",
         "network": "De server is niet bereikbaar. Controleer je verbinding en probeer opnieuw.",
         "unexpected": "Er ging iets mis (fout {status}). Probeer het later opnieuw.",
@@ -110,7 +120,17 @@ MESSAGES: dict[str, dict[str, str]] = {
         "email_invalid": "This is not an email address (like name@example.com).",
         "too_short": "The password needs at least {n} characters.",
         "mismatch": "The two passwords are not the same.",
-        "failed": "That did not work:",
+        "wrong_login": "The email address or the password is wrong.",
+        "blocked": "This account is blocked. Ask the club's board why.",
+        "link_gone": "This link has been used already or has expired. Ask for a new one.",
+        "link_unknown": "This link is unknown. Open the link in your mail again, or copy all "
+        "of it into the address bar.",
+        "check_field": "Check the marked field.",
+        "password_rejected": "This password is not accepted. Choose one of at least {n} "
+        "characters.",
+        "field_rejected": "This is not accepted.",
+        "rejected": "That did not work. Maybe this link has been used already or you have an "
+        "account already; then log in.",
         "throttled": "Too many attempts. Try again in {seconds} seconds.",
         "network": "The server cannot be reached. Check your connection and try again.",
         "unexpected": "Something went wrong (error {status}). Try again later.",
@@ -130,7 +150,8 @@ def auth_labels(lang: str) -> dict[str, str]:
 def auth_messages(lang: str) -> dict[str, str]:
     """What the script says after a submit, in `lang` (English for a language without its own)."""
     words = dict(MESSAGES.get(lang, MESSAGES["en"]))
-    words["too_short"] = words["too_short"].replace("{n}", str(MIN_PASSWORD_LENGTH))
+    for key in ("too_short", "password_rejected"):
+        words[key] = words[key].replace("{n}", str(MIN_PASSWORD_LENGTH))
     return words
 
 

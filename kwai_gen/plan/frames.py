@@ -13,7 +13,7 @@ from babel import Locale
 from kwai_gen.model import Club
 from kwai_gen.plan.labels import labels_for
 from kwai_gen.plan.outputs import Deferred, Output, SiteInfo
-from kwai_gen.plan.urls import content_path, href, output_file
+from kwai_gen.plan.urls import EVENTS, content_path, href, output_file
 from kwai_gen.plan.views import Alternate, Link, local_text, section_link
 
 
@@ -116,4 +116,6 @@ def make_frame(club: Club, site: SiteInfo, lang: str) -> Frame:
         footer.append(Link(href(site, lang, content_path(page.slug)), text.title or page.slug,
                            lang=marked))
     footer.append(Link(href(site, lang, "coaches/"), labels["coaches"]))
+    if club.events or any(app.events for app in club.applications):
+        footer.append(Link(href(site, lang, f"{EVENTS}/"), labels["event_calendar"]))
     return Frame(site, lang, labels, nav, tuple(footer))

@@ -18,6 +18,7 @@ from typing import Any
 from babel.dates import format_date
 
 from kwai_gen.model import Club, Story
+from kwai_gen.plan import describe
 from kwai_gen.plan.frames import Frame
 from kwai_gen.plan.outputs import Output
 from kwai_gen.plan.structured import article_jsonld
@@ -82,8 +83,9 @@ def story_page(story: Story, frame: Frame, section: Link) -> Output:
 
     def make() -> dict[str, Any]:
         full = entry(story, frame.site, frame.lang, section, full=True)
-        return {"title": full.title, "description": full.summary, "og_type": "article",
-                "story": full, "jsonld": article_jsonld(full, frame.site)}
+        return {"title": full.title, "description": full.summary or full.content,
+                "og_type": "article", "og_image": full.image, "story": full,
+                "jsonld": article_jsonld(full, frame.site)}
 
     return frame.deferred_page(
         story_path(story, frame.site), "story.html", (story, section), make,
@@ -122,8 +124,8 @@ def news_lists(
         return frame.deferred_page(
             path, "news.html",
             (title, chosen, feed_url, section, lister.key, years, tuple(sorted(pager.items()))),
-            lambda: {"title": title, "heading": title, "entries": lister.entries(chosen),
-                     "feed_url": feed_url, "section": section, "years": years, **pager},
+            lambda: _list_context(lister, title, chosen, feed_url=feed_url, section=section,
+                                  years=years, **pager),
         )
 
     outputs = [listing(base, heading, stories[: total - numbered * size], count)]
@@ -177,6 +179,7 @@ def archives(lister: _Lister, stories: list[Story], years: tuple[Link, ...]) -> 
         # the year lists its months, not its stories: a new story changes its month's page only
         outputs.append(frame.page(
             f"news/{year}/", "archive_year.html", title=f"{news} {year}", heading=f"{news} {year}",
+            description=describe.listing(frame, f"{news} {year}", (m.title for m in month_links)),
             year=year, months=month_links, years=years,
         ))
         up = Link(frame.url(f"news/{year}/"), f"{news} {year}")
@@ -194,10 +197,21 @@ def _month_context(
     lister: _Lister, title: str, shown: tuple[Story, ...], up: Link, feed_url: str
 ) -> dict[str, Any]:
     """What a month's archive page shows."""
+    return _list_context(
+        lister, title, shown, feed_url=feed_url, section=None, older=None, newer=None, years=(),
+        up=up, pages=(), position="",
+    )
+
+
+def _list_context(
+    lister: _Lister, title: str, shown: Sequence[Story], **context: Any
+) -> dict[str, Any]:
+    """What a list of stories shows, described by the stories it starts with."""
+    entries = lister.entries(shown)
     return {
-        "title": title, "heading": title, "entries": lister.entries(shown), "feed_url": feed_url,
-        "section": None, "older": None, "newer": None, "years": (), "up": up, "pages": (),
-        "position": "",
+        "title": title, "heading": title, "entries": entries,
+        "description": describe.listing(lister.frame, title, (e.title for e in entries)),
+        **context,
     }
 
 

@@ -10,14 +10,17 @@ from __future__ import annotations
 from collections import Counter
 
 from kwai_gen.model import Club, ContentPage, Page
+from kwai_gen.plan import describe
 from kwai_gen.plan.agenda import next_trainings, plan_agenda
 from kwai_gen.plan.auth import plan_auth
+from kwai_gen.plan.events import plan_events, section_events
 from kwai_gen.plan.frames import Frame, make_frame
 from kwai_gen.plan.news import feed_path, plan_news
 from kwai_gen.plan.outputs import Output, SiteInfo
+from kwai_gen.plan.redirects import plan_redirects
 from kwai_gen.plan.staff import plan_staff
 from kwai_gen.plan.structured import club_jsonld, manifest
-from kwai_gen.plan.urls import AGENDA, application_dir, content_path, page_path
+from kwai_gen.plan.urls import AGENDA, EVENTS, application_dir, content_path, page_path
 from kwai_gen.plan.views import (
     Document,
     Link,
@@ -42,15 +45,19 @@ def plan(club: Club, site: SiteInfo) -> list[Output]:
         frame = make_frame(club, site, lang)
         outputs.append(_home(club, frame))
         outputs += _sections(club, frame)
-        outputs += [_page(page, club, frame) for page in club.pages]
+        outputs += [page_output(page, club, frame) for page in club.pages]
         outputs += [_content_page(page, frame) for page in club.content_pages]
         outputs.append(_coaches(club, frame))
         outputs.append(frame.page("search/", "search.html", title=frame.labels["search"]))
         outputs.append(frame.page("404.html", "404.html", title=frame.labels["not_found"]))
         outputs += plan_news(club, frame)
         outputs += plan_agenda(club, frame)
+        outputs += plan_events(club, frame)
         outputs += plan_auth(frame)
         outputs += plan_staff(frame)
+    taken = {o.path for o in outputs}
+    for lang in site.languages:
+        outputs += plan_redirects(club, make_frame(club, site, lang), taken)
     outputs.append(_sitemap(outputs, site))
     outputs.append(Output("robots.txt", "robots", {"site": site}))
     outputs.append(manifest(site))
@@ -83,7 +90,7 @@ def _home(club: Club, frame: Frame) -> Output:
 
 
 def _sections(club: Club, frame: Frame) -> list[Output]:
-    """A page per application (but the agenda's): description, its pages, its recent news."""
+    """A page per application (but the agenda's): description, pages, recent news, events."""
     site, lang = frame.site, frame.lang
     outputs = []
     for app in club.applications:
@@ -97,25 +104,28 @@ def _sections(club: Club, frame: Frame) -> list[Output]:
         outputs.append(frame.page(
             base, "section.html",
             title=intro.title,
-            description=intro.summary,
+            description=intro.summary or intro.content,
             intro=intro,
             pages=tuple(page_link(p, site, lang) for p in club.pages if p.application == app.name),
             news=tuple(entry(s, site, lang, link) for s in stories[:SECTION_NEWS]),
             news_url=frame.url(f"{base}news/") if has_news else None,
             feed_url=frame.url(feed_path(app.name, frame)) if has_news else None,
+            events=section_events(club, frame, app.name) if app.events else (),
+            events_url=frame.url(f"{EVENTS}/") if app.events else None,
         ))
     return outputs
 
 
-def _page(page: Page, club: Club, frame: Frame) -> Output:
+def page_output(page: Page, club: Club, frame: Frame) -> Output:
     """One page of an application, with a link back to its application."""
     app = next((a for a in club.applications if a.name == page.application), None)
     shown = document(page, frame.site, frame.lang)
     return frame.page(
         page_path(page, frame.site), "page.html",
         title=shown.title,
-        description=shown.summary,
+        description=shown.summary or shown.content,
         modified=page.updated_at,
+        og_image=shown.image,
         document=shown,
         section=section_link(app, frame.site, frame.lang) if app else None,
     )
@@ -128,17 +138,20 @@ def _content_page(page: ContentPage, frame: Frame) -> Output:
     # hand-written Markdown is trusted as it is; only its images are made to load lazily
     content = text.content.replace("<img ", '<img loading="lazy" ')
     shown = Document(frame.url(path), text.title or page.slug, text.summary, content, None, marked)
-    return frame.page(path, "page.html", title=shown.title, description=shown.summary,
+    return frame.page(path, "page.html", title=shown.title,
+                      description=shown.summary or shown.content,
                       document=shown, section=None)
 
 
 def _coaches(club: Club, frame: Frame) -> Output:
     """The active coaches with their bios."""
+    active = tuple(c.in_language(frame.lang, frame.site.languages) for c in club.coaches
+                   if c.active)
     return frame.page(
         "coaches/", "coaches.html",
         title=frame.labels["coaches"],
-        coaches=tuple(c.in_language(frame.lang, frame.site.languages) for c in club.coaches
-                      if c.active),
+        description=describe.coaches(frame, (c.name for c in active)),
+        coaches=active,
         agenda_url=frame.url(f"{AGENDA}/"),
     )
 

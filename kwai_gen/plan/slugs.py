@@ -1,22 +1,7 @@
-"""Readable, stable URL parts made from titles and names."""
+"""Readable, stable URL parts made from titles and names (the API stores them, too)."""
 
 from __future__ import annotations
 
-import re
-import unicodedata
-from functools import lru_cache
+from kwai_api.core.slugs import MAX_LENGTH, slugify
 
-MAX_LENGTH = 60
-_NOT_WORD = re.compile(r"[^a-z0-9]+")
-
-
-@lru_cache(maxsize=65536)  # each story title is slugified for every link to it
-def slugify(text: str, fallback: str = "item") -> str:
-    """Lowercase ASCII words joined by dashes ("Één kata!" -> "een-kata"); `fallback` if empty."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    slug = _NOT_WORD.sub("-", ascii_text.lower()).strip("-")
-    if len(slug) > MAX_LENGTH:
-        # cut at a word boundary so a slug never ends in half a word
-        cut = slug[:MAX_LENGTH]
-        slug = cut.rsplit("-", 1)[0] if "-" in cut else cut
-    return slug or fallback
+__all__ = ["MAX_LENGTH", "slugify"]

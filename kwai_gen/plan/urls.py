@@ -9,17 +9,17 @@ from __future__ import annotations
 
 from datetime import date
 
-from kwai_gen.model import Page, Story, Team, Text, text_for
+from kwai_api.core.site_paths import SITE_DIRECTORIES
+from kwai_gen.model import Event, Page, Story, Team, Text, text_for
 from kwai_gen.plan.outputs import SiteInfo
 from kwai_gen.plan.slugs import slugify
 
 # Top-level paths the site itself uses: an application with one of these names gets "-info"
-# appended to its directory so that it never overwrites them.
-RESERVED = frozenset(
-    {"news", "feeds", "coaches", "search", "theme", "images", "pagefind", "api", "auth", "staff",
-     "404"}
-)
+# appended to its directory so that it never overwrites them (the API refuses such names).
+RESERVED = SITE_DIRECTORIES
 AGENDA = "trainings"  # the application whose page is merged into the agenda
+EVENTS = "calendar"  # the events of every application: upcoming, then the archive by year
+EVENTS_CALENDAR = "events.ics"  # their iCal feed
 
 
 def language_prefix(site: SiteInfo, lang: str) -> str:
@@ -45,7 +45,7 @@ def _title_slug(texts: dict[str, Text], site: SiteInfo) -> str:
 
 def story_path(story: Story, site: SiteInfo) -> str:
     """A story's page: news/<id>-<slug>.html, the slug from its default-language title."""
-    return f"news/{story.id}-{_title_slug(story.texts, site)}.html"
+    return f"news/{story.id}-{story.slug or _title_slug(story.texts, site)}.html"
 
 
 def application_dir(name: str, site: SiteInfo) -> str:
@@ -61,7 +61,7 @@ def content_path(slug: str) -> str:
 
 def page_path(page: Page, site: SiteInfo) -> str:
     """A page of an application: <application>/<id>-<slug>.html."""
-    slug = _title_slug(page.texts, site)
+    slug = page.slug or _title_slug(page.texts, site)
     return f"{application_dir(page.application, site)}{page.id}-{slug}.html"
 
 
@@ -79,3 +79,13 @@ def team_calendar_path(team: Team) -> str:
 def list_page_path(base: str, number: int) -> str:
     """Page `number` (1 = the oldest stories) of a news list under `base` ("news/")."""
     return f"{base}page/{number}/"
+
+
+def event_path(event: Event, site: SiteInfo) -> str:
+    """An event's page: calendar/<id>-<slug>.html, the slug from its default-language title."""
+    return f"{EVENTS}/{event.id}-{_title_slug(event.texts, site)}.html"
+
+
+def events_year_path(year: int) -> str:
+    """The archive of the events that ended in `year`: calendar/2025/."""
+    return f"{EVENTS}/{year}/"

@@ -11,7 +11,16 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from kwai_api.core.markup import sanitize
-from kwai_gen.model import Application, Page, Story, Text, Training, TrainingCoach, text_for
+from kwai_gen.model import (
+    Application,
+    Image,
+    Page,
+    Story,
+    Text,
+    Training,
+    TrainingCoach,
+    text_for,
+)
 from kwai_gen.plan.outputs import SiteInfo
 from kwai_gen.plan.urls import AGENDA, application_dir, href, page_path, story_path
 
@@ -49,6 +58,7 @@ class Entry:
     section: Link  # its application
     promoted: bool
     lang: str | None = None
+    image: Image | None = None  # the lead image
 
 
 @dataclass(frozen=True)
@@ -61,6 +71,7 @@ class Document:
     content: str  # HTML
     updated: datetime | None
     lang: str | None = None
+    image: Image | None = None  # the lead image
 
 
 @dataclass(frozen=True)
@@ -78,6 +89,7 @@ class AgendaItem:
     coaches: tuple[TrainingCoach, ...]  # the head coach first
     lang: str | None = None
     team_ids: tuple[int, ...] = ()  # for the agenda's team filter
+    cancel_reason: str = ""  # why it is cancelled, as staff wrote it
 
 
 @dataclass(frozen=True)
@@ -157,6 +169,7 @@ def entry(
         section=section,
         promoted=story.promoted,
         lang=marked,
+        image=story.image,
     )
 
 
@@ -170,6 +183,7 @@ def document(page: Page, site: SiteInfo, lang: str) -> Document:
         content=sanitize(text.content),
         updated=page.updated_at,
         lang=marked,
+        image=page.image,
     )
 
 
@@ -182,24 +196,26 @@ def page_link(page: Page, site: SiteInfo, lang: str) -> Link:
 def agenda_item(training: Training, site: SiteInfo, lang: str) -> AgendaItem:
     """A training in `lang` (falling back)."""
     text, marked = local_text(training.texts, site, lang)
+    teams = tuple(team.name_in(lang) for team in training.teams)
     return AgendaItem(
         id=training.id,
         start=training.start,
         end=training.end,
-        title=text.title or ", ".join(team.name for team in training.teams),
+        title=text.title or ", ".join(teams),
         summary=text.summary,
         location=training.location,
         cancelled=training.cancelled,
-        teams=tuple(team.name for team in training.teams),
+        teams=teams,
         coaches=training.coaches,
         lang=marked if text.title else None,
         team_ids=tuple(team.id for team in training.teams),
+        cancel_reason=training.cancel_reason or "",
     )
 
 
 @dataclass(frozen=True)
 class CalendarEvent:
-    """One training as a calendar event, already in the feed's language."""
+    """One training or event as a calendar event, already in the feed's language."""
 
     uid: str
     title: str  # with the "cancelled" prefix when cancelled
@@ -212,3 +228,4 @@ class CalendarEvent:
     updated: datetime
     description: str
     url: str  # absolute
+    all_day: bool = False  # whole days: start and end (exclusive) are midnights UTC of the days

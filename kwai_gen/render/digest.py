@@ -46,7 +46,8 @@ class Digester:
         if kind is int or kind is bool or value is None or kind is float:
             return repr(value).encode()
         if kind is datetime:  # pickling an aware datetime is surprisingly slow
-            return value.isoformat().encode()
+            stamp: str = value.isoformat()
+            return stamp.encode()
         if (kind is tuple or kind is list) and value and type(value[0]) is not str:
             return b"[" + _SEPARATOR.join(self._value(item) for item in value) + b"]"
         # The memo keeps the object alive, so that its id is not reused within the build.

@@ -11,7 +11,7 @@ import feedgenerator
 from kwai_gen.plan.views import Entry
 
 
-class _StableAtomFeed(feedgenerator.Atom1Feed):
+class _StableAtomFeed(feedgenerator.Atom1Feed):  # type: ignore[misc]  # an untyped library
     """An Atom feed whose <updated> comes from the data, never from the clock."""
 
     def __init__(self, updated: datetime, **kwargs: Any) -> None:
@@ -48,4 +48,5 @@ def render_atom(context: dict[str, Any]) -> bytes:
             updateddate=item.updated or item.published,
             categories=(item.section.title,),
         )
-    return feed.writeString("utf-8").encode("utf-8")
+    text: str = feed.writeString("utf-8")
+    return text.encode("utf-8")

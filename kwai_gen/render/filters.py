@@ -1,4 +1,4 @@
-"""Jinja2 filters for dates and times: shown in the club's zone and in the page's language.
+"""Jinja2 filters: dates and times in the club's zone and the page's language, and images.
 
 Each filter reads `site` (a SiteInfo) and `lang` from the page's context, so templates simply
 write `{{ entry.published|local_date }}`. The model holds aware UTC datetimes; plain dates (an
@@ -16,6 +16,10 @@ from babel import Locale
 from babel.dates import format_date, format_interval, format_time
 from jinja2 import pass_context
 from jinja2.runtime import Context
+from markupsafe import Markup
+
+from kwai_gen.images import img_html
+from kwai_gen.model import Image
 
 
 def _local(context: Context, value: datetime) -> datetime:
@@ -79,12 +83,21 @@ def iso(context: Context, value: date | datetime) -> str:
 def language_name(context: Context, code: str) -> str:
     """The name of language `code` in the page's language: "Engels" on a Dutch page."""
     try:
-        return Locale.parse(context["lang"]).languages.get(code, code)
+        name: str = Locale.parse(context["lang"]).languages.get(code, code)
+        return name
     except (ValueError, LookupError):
         return code
 
 
+def picture(
+    image: Image, place: str, lazy: bool = True, css: str = "", alt: str | None = None
+) -> Markup:
+    """An uploaded image in its published sizes, for a place ("text", "card", "portrait")."""
+    return Markup(img_html(image, place, alt=alt, lazy=lazy, css=css))
+
+
 FILTERS: dict[str, Callable[..., Any]] = {
+    "picture": picture,
     "local_date": local_date,
     "time_range": time_range,
     "day_range": day_range,

@@ -8,6 +8,7 @@ from typing import Any
 
 from kwai_gen.render.feeds import render_atom
 from kwai_gen.render.ical import render_ical
+from kwai_gen.render.redirects import render_redirect
 from kwai_gen.render.sitemap import render_robots, render_sitemap
 
 
@@ -22,4 +23,5 @@ RENDERERS: dict[str, Callable[[dict[str, Any]], bytes]] = {
     "sitemap": render_sitemap,
     "robots": render_robots,
     "manifest": render_json,
+    "redirect": render_redirect,
 }

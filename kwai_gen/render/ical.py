@@ -1,4 +1,4 @@
-"""iCalendar feeds of the trainings that phones and calendar apps subscribe to.
+"""iCalendar feeds of the trainings and events that phones and calendar apps subscribe to.
 
 Every value comes from the data (DTSTAMP is the training's last change, not the build time), so
 the same trainings always give the same bytes, and a calendar app sees a change only when a
@@ -41,7 +41,8 @@ def render_ical(context: dict[str, Any]) -> bytes:
         "X-PUBLISHED-TTL:PT1H",
     ]
     head = "\r\n".join(lines) + "\r\n"
-    zone = _timezone(zone_name, *_years(events)) if events else b""
+    timed = tuple(item for item in events if not item.all_day)
+    zone = _timezone(zone_name, *_years(timed)) if timed else b""
     body = "".join(_event(item, zone_name) for item in events)
     return head.encode() + zone + body.encode() + b"END:VCALENDAR\r\n"
 
@@ -59,7 +60,8 @@ def _timezone(name: str, first_year: int, last_year: int) -> bytes:
     component = Timezone.from_tzinfo(
         ZoneInfo(name), first_date=date(first_year, 1, 1), last_date=date(last_year, 12, 31)
     )
-    return component.to_ical()
+    ical: bytes = component.to_ical()
+    return ical
 
 
 @lru_cache(maxsize=65536)
@@ -74,8 +76,10 @@ def _event(item: CalendarEvent, zone_name: str) -> str:
         f"DTSTAMP:{_utc(item.updated)}",
         f"CREATED:{_utc(item.created)}",
         f"LAST-MODIFIED:{_utc(item.updated)}",
-        f"DTSTART;TZID={tzid}:{_local(item.start, zone)}",
-        f"DTEND;TZID={tzid}:{_local(item.end, zone)}",
+        *(_days(item) if item.all_day else (
+            f"DTSTART;TZID={tzid}:{_local(item.start, zone)}",
+            f"DTEND;TZID={tzid}:{_local(item.end, zone)}",
+        )),
         _line(f"SUMMARY:{_text(item.title)}"),
     ]
     if item.location:
@@ -86,6 +90,12 @@ def _event(item: CalendarEvent, zone_name: str) -> str:
     lines.append(f"STATUS:{'CANCELLED' if item.cancelled else 'CONFIRMED'}")
     lines.append("END:VEVENT")
     return "\r\n".join(lines) + "\r\n"
+
+
+def _days(item: CalendarEvent) -> tuple[str, str]:
+    """DTSTART and DTEND of an all-day event as DATE values (the end day is exclusive)."""
+    return (f"DTSTART;VALUE=DATE:{item.start.strftime('%Y%m%d')}",
+            f"DTEND;VALUE=DATE:{item.end.strftime('%Y%m%d')}")
 
 
 def _utc(moment: datetime) -> str:

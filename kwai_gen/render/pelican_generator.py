@@ -7,7 +7,7 @@ from typing import Any
 from pelican.generators import Generator
 
 
-class KwaiGenerator(Generator):
+class KwaiGenerator(Generator):  # type: ignore[misc]  # Pelican has no type hints
     """Runs after Pelican has read content/pages; writes the club's pages into the release.
 
     The writer arrives through the settings (`KWAI_WRITE`), the only way Pelican hands anything

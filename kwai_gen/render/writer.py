@@ -16,21 +16,24 @@ import os
 import shutil
 import subprocess
 import sys
+import traceback
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from jinja2 import select_autoescape
+from jinja2 import TemplateSyntaxError, select_autoescape
 
+from kwai_api.core.images import PUBLIC_DIR
 from kwai_gen import release as releases
-from kwai_gen.forked import ChildFailed, Forked, die_with_parent
+from kwai_gen.forked import ChildFailed, Explained, Forked, die_with_parent
 from kwai_gen.model import Club, ContentPage, Text
 from kwai_gen.plan.outputs import Output, SiteInfo
 from kwai_gen.render.digest import Digester
 
 
-class BuildFailed(Exception):
-    """A build that could not finish; the live site is unchanged. The message says why."""
+class BuildFailed(Explained):
+    """A build that could not finish; the live site is unchanged. The message says why (for a
+    page that failed to render: the template, its line and the page)."""
 
     build_id: int | None = None  # the record of the failed build, once it is recorded
 
@@ -49,6 +52,7 @@ class RenderJob:
     # Write a stale search index now; else the live index is kept and the release is marked
     # stale, for a later build to index (the server publishes edits first, indexes after).
     index_now: bool = True
+    image_files: Path | None = None  # the image store's sized files, published under /images/u/
 
 
 @dataclass(frozen=True)
@@ -95,6 +99,7 @@ def _render(job: RenderJob) -> RenderResult:
     try:
         try:
             outcome = _run_pelican(job, release)
+            _publish_images(job, release)
         finally:
             if index_copy is not None:
                 index_copy.result()
@@ -122,6 +127,31 @@ def _render(job: RenderJob) -> RenderResult:
     )
 
 
+def _publish_images(job: RenderJob, release: releases.Release) -> None:
+    """Link the sized files of the images the site shows into the release.
+
+    Their names are digests of their content, so the same file is linked into every release:
+    an edit never rewrites an image, and a sync sends only new ones.
+    """
+    if job.image_files is None or not job.club.images:
+        return
+    target = release.staging / PUBLIC_DIR
+    target.mkdir(parents=True, exist_ok=True)
+    for image in job.club.images:
+        for size in image.sizes:
+            source = job.image_files / size.file
+            try:
+                os.link(source, target / size.file)
+            except FileExistsError:
+                pass
+            except FileNotFoundError:
+                raise BuildFailed(
+                    f"the file {size.file} of image {image.id} is missing from the image store"
+                ) from None
+            except OSError:  # the store is on another file system
+                shutil.copyfile(source, target / size.file)
+
+
 def warm(job: RenderJob) -> None:
     """Fill the renderer's caches in a long-lived process before it forks a render: each
     forked child then starts warm (theme digest, slugs, the languages' date formats)."""
@@ -142,22 +172,39 @@ def warm(job: RenderJob) -> None:
 def _run_pelican(job: RenderJob, release: releases.Release) -> _Outcome:
     from pelican import Pelican, signals
     from pelican.log import console
+
+    console.quiet = True
+    signals.get_generators.connect(_kwai_generator)
+    settings = pelican_settings(
+        job.site, job.theme, job.content, release.staging,
+        KWAI_WRITE=lambda env, pages: write_outputs(env, job, release, pages),
+        KWAI_OUTCOME=[],
+    )
+    Pelican(settings).run()
+    outcomes: list[_Outcome] = settings["KWAI_OUTCOME"]
+    if not outcomes:
+        raise BuildFailed("the kwai generator did not run")
+    return outcomes[0]
+
+
+def pelican_settings(
+    site: SiteInfo, theme: Path, content: Path, output: Path, **extra: Any
+) -> dict[str, Any]:
+    """Pelican's settings for the site: what it reads, the theme and our Jinja2 filters."""
     from pelican.settings import read_settings
 
     from kwai_gen.render.filters import FILTERS
 
-    console.quiet = True
-    signals.get_generators.connect(_kwai_generator)
-    settings = read_settings(
+    settings: dict[str, Any] = read_settings(
         None,
         override={
-            "PATH": str(job.content),
-            "THEME": str(job.theme),
-            "OUTPUT_PATH": str(release.staging),
-            "SITEURL": job.site.url,
-            "SITENAME": job.site.name,
-            "DEFAULT_LANG": job.site.default_language,
-            "TIMEZONE": job.site.timezone,
+            "PATH": str(content),
+            "THEME": str(theme),
+            "OUTPUT_PATH": str(output),
+            "SITEURL": site.url,
+            "SITENAME": site.name,
+            "DEFAULT_LANG": site.default_language,
+            "TIMEZONE": site.timezone,
             "ARTICLE_PATHS": ["articles"],
             "PAGE_PATHS": ["pages"],
             "STATIC_PATHS": ["images"],
@@ -179,15 +226,10 @@ def _run_pelican(job: RenderJob, release: releases.Release) -> _Outcome:
             "CACHE_CONTENT": False,
             "JINJA_ENVIRONMENT": {"autoescape": select_autoescape(), "extensions": []},
             "JINJA_FILTERS": FILTERS,
-            "KWAI_WRITE": lambda env, pages: write_outputs(env, job, release, pages),
-            "KWAI_OUTCOME": [],
+            **extra,
         },
     )
-    Pelican(settings).run()
-    outcomes: list[_Outcome] = settings["KWAI_OUTCOME"]
-    if not outcomes:
-        raise BuildFailed("the kwai generator did not run")
-    return outcomes[0]
+    return settings
 
 
 def _kwai_generator(pelican: Any) -> type:
@@ -290,11 +332,14 @@ def _render_into(
     output: Output,
     outcome: _Outcome,
 ) -> None:
-    context = output.made()
-    if output.template in renderers:
-        content = renderers[output.template](context)
-    else:
-        content = env.get_template(output.template).render(**context).encode("utf-8")
+    try:
+        context = output.made()
+        if output.template in renderers:
+            content = renderers[output.template](context)
+        else:
+            content = env.get_template(output.template).render(**context).encode("utf-8")
+    except Exception as error:
+        raise BuildFailed(failed_page(error, output)) from error
     if release.same_as_live(output.path, content):
         release.reuse(output.path)
         return
@@ -302,6 +347,30 @@ def _render_into(
     outcome.written += 1
     if output.path.endswith(".html") and b"data-pagefind-body" in content:
         outcome.search_changed = True
+
+
+def failed_page(error: Exception, output: Output) -> str:
+    """What went wrong rendering a page: the template and line where it broke, and the page."""
+    where = output.template
+    if isinstance(error, TemplateSyntaxError) and error.lineno:
+        where = f"{error.name or error.filename or output.template}, line {error.lineno}"
+    else:  # Jinja2 puts the template's own lines into the traceback
+        frames = [f for f in traceback.extract_tb(error.__traceback__) if _is_template(f.filename)]
+        if frames:
+            where = f"{_template_name(frames[-1].filename)}, line {frames[-1].lineno}"
+    return f"{where}, page /{output.path}: {type(error).__name__}: {error}"
+
+
+def _is_template(filename: str) -> bool:
+    return not filename.endswith(".py") and not filename.startswith("<")
+
+
+def _template_name(filename: str) -> str:
+    """The template's name as the theme knows it: its path under templates/."""
+    parts = Path(filename).parts
+    if "templates" not in parts:
+        return Path(filename).name
+    return "/".join(parts[len(parts) - parts[::-1].index("templates"):])
 
 
 _theme_digests: dict[tuple[str, float], str] = {}

@@ -205,6 +205,19 @@ def test_search(browser: Browser, site_url: str, demo: DemoSite, lang: str, widt
     switch_language(page, lang, href(demo.site, OTHER[lang], "search/"))
 
 
+@pytest.mark.browser
+def test_search_finds_teams_and_coaches(browser: Browser, site_url: str) -> None:
+    page = browser.open(f"{site_url}/en/search/", 390)
+    # labelled in the page's language
+    box = page.locator("#search").get_by_role("textbox", name="Search the site")
+    for word, found in [("Veterans", "/en/trainings/"), ("Peeters", "/en/coaches/")]:
+        box.fill(word)
+        link = page.locator(f'.pagefind-ui__result-link[href="{found}"]')
+        link.first.wait_for(state="visible")
+    dutch = browser.open(f"{site_url}/search/", 390)
+    assert dutch.locator("#search").get_by_role("textbox", name="Zoek op de site").count() == 1
+
+
 def test_auth_pages_are_planned_in_every_language(demo: DemoSite) -> None:
     club = Club(now=NOW, applications=(), stories=(), pages=())
     outputs = [o for lang in LANGUAGES for o in plan_auth(make_frame(club, demo.site, lang))]
@@ -317,7 +330,7 @@ def test_login_says_what_the_api_answered(browser: Browser, site_url: str) -> No
     ]
     said = [
         "Te veel pogingen. Probeer het opnieuw over 42 seconden.",
-        "Dat lukte niet: the password is wrong.",
+        "Het e-mailadres of het wachtwoord klopt niet.",  # not the API's English words
         "Er ging iets mis (fout 502). Probeer het later opnieuw.",
         "De server is niet bereikbaar. Controleer je verbinding en probeer opnieuw.",
     ]
@@ -346,6 +359,52 @@ def test_login_says_what_the_api_answered(browser: Browser, site_url: str) -> No
     assert sent[0] == {"username": "an@example.com", "password": "geheim wachtwoord"}
     assert len(sent) == len(said)
     browser.screenshot(page, "auth-login-offline-nl-360")
+
+
+@pytest.mark.browser
+def test_links_from_mails_say_what_went_wrong_in_the_page_language(
+    browser: Browser, site_url: str
+) -> None:
+    def error(status: int, detail: str, pointer: str | None = None) -> dict[str, Any]:
+        source = f', "source": {{"pointer": "{pointer}"}}' if pointer else ""
+        return {"status": status, "content_type": "application/vnd.api+json",
+                "body": f'{{"errors": [{{"status": "{status}", "detail": "{detail}"{source}}}]}}'}
+
+    answers = [
+        (error(410, "this recovery link has expired; ask for a new one"),
+         "This link has been used already or has expired. Ask for a new one."),
+        (error(404, "this recovery link is unknown"), "This link is unknown."),
+        (error(422, "password too weak", "/password"), "Check the marked field."),
+    ]
+    browser.expect_error(r"/api/v1/auth/reset")
+    page = browser.open(f"{site_url}/en/auth/reset/?uuid={uuid.uuid4()}", 360)
+    page.route("**/api/v1/auth/reset", lambda route: route.fulfill(**answers.pop(0)[0]))
+    said = [words for _, words in answers]
+    page.get_by_label("New password").fill("long enough")
+    page.get_by_label("Repeat the password").fill("long enough")
+    for words in said:
+        page.get_by_role("button", name="Save the password").click()
+        page.wait_for_function(
+            "words => document.getElementById('auth-message').innerText.startsWith(words)",
+            arg=words,
+        )
+        assert "recovery link" not in page.locator("#auth-message").inner_text()
+    assert page.locator("#password-error").inner_text().startswith("This password is not")
+    assert page.locator("#password").get_attribute("aria-invalid") == "true"
+
+    browser.expect_error(r"/api/v1/auth/users")
+    page = browser.open(f"{site_url}/auth/invite/?uuid={uuid.uuid4()}", 360)
+    page.route("**/api/v1/auth/users", lambda route: route.fulfill(**error(
+        422, "this invitation has been used already", "/data/relationships/user_invitation")))
+    page.get_by_label("Voornaam").fill("Jan")
+    page.get_by_label("Familienaam").fill("Peeters")
+    page.get_by_label("Wachtwoord", exact=True).fill("lang genoeg")
+    page.get_by_label("Herhaal het wachtwoord").fill("lang genoeg")
+    page.get_by_role("button", name="Account maken").click()
+    page.wait_for_function("document.getElementById('auth-message').innerText.startsWith('Deze')")
+    assert page.locator("#auth-message").inner_text() == (
+        "Deze link is al gebruikt of verlopen. Vraag een nieuwe aan."
+    )
 
 
 @pytest.mark.browser

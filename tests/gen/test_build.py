@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import filecmp
+import gzip
 import os
 import shutil
 import time
@@ -16,6 +17,7 @@ from kwai_api.core.settings import Settings
 from kwai_gen.build import BuildFailed, RenderWorker, build_site
 from kwai_gen.gather import gather
 from kwai_gen.plan.urls import story_path, week_path
+from kwai_gen.serving import TEXT_SUFFIXES
 from tests.conftest import NOW, make_settings
 
 
@@ -26,6 +28,11 @@ def files(root: Path) -> dict[str, bytes]:
         for p in sorted(root.rglob("*"))
         if p.is_file()
     }
+
+
+def pages_of(root: Path) -> dict[str, bytes]:
+    """The files of a release without the gzip forms that follow them."""
+    return {path: data for path, data in files(root).items() if not path.endswith(".gz")}
 
 
 def live(settings: Settings) -> Path:
@@ -41,7 +48,7 @@ def test_first_build_goes_live_and_is_recorded(settings: Settings, db: Database)
     assert (live(settings) / "en" / "index.html").exists()
     assert (live(settings) / "theme" / "css" / "kwai.css").exists()  # copied by Pelican
     assert (live(settings) / "about" / "index.html").exists()  # from content/pages
-    assert result.written == len(files(live(settings))) and result.unchanged == 0
+    assert result.written == len(pages_of(live(settings))) and result.unchanged == 0
     row = db.fetchone("SELECT * FROM site_builds WHERE id = ?", [result.id])
     assert row is not None
     assert row["status"] == "success" and row["release"] == result.release
@@ -77,12 +84,31 @@ def test_one_training_edit_rewrites_few_files(settings: Settings, db: Database) 
     result = build_site(settings, db, now=NOW)
     after = live(settings)
     assert 0 < result.written < 20
-    changed = [p for p, content in files(after).items() if (before / p).read_bytes() != content]
+    changed = [p for p, data in pages_of(after).items() if (before / p).read_bytes() != data]
     assert len(changed) == result.written
     week = week_path(training["start_date"].date()) + "index.html"
     assert week in changed
     assert "Randori special" in (after / week).read_text()
     assert "trainings.ics" in changed
+
+
+def test_text_files_have_a_gzip_form_new_only_when_they_change(
+    settings: Settings, db: Database
+) -> None:
+    build_site(settings, db, now=NOW)
+    before = live(settings)
+    texts = [p for p in pages_of(before) if p.endswith(TEXT_SUFFIXES)]
+    assert {"index.html", "theme/css/kwai.css", "sitemap.xml", "robots.txt"} <= set(texts)
+    for path in texts:
+        assert gzip.decompress((before / f"{path}.gz").read_bytes()) == (before / path).read_bytes()
+    assert not [p for p in files(before) if p.endswith((".png.gz", ".gz.gz"))]
+    db.execute("UPDATE application_texts SET description = 'Nieuw' WHERE locale = 'nl'")
+    build_site(settings, db, now=NOW)
+    after = live(settings)
+    for path in texts:
+        unchanged = (before / path).read_bytes() == (after / path).read_bytes()
+        assert os.path.samefile(before / f"{path}.gz", after / f"{path}.gz") == unchanged, path
+        assert gzip.decompress((after / f"{path}.gz").read_bytes()) == (after / path).read_bytes()
 
 
 def test_future_story_appears_when_its_time_comes(settings: Settings, db: Database) -> None:
@@ -172,8 +198,11 @@ def test_a_deferred_search_index_stays_stale_until_indexed(tmp_path: Path, db: D
     settings = make_settings(tmp_path, KWAI_SITE_SEARCH="true")
     build_site(settings, db, now=NOW)
     index = live(settings) / "pagefind" / "pagefind-entry.json"
-    db.execute("UPDATE news_story_texts SET html_content = '<p>Nieuwe tekst</p>'"
-               " WHERE story_id = (SELECT max(id) FROM news_stories WHERE publish_date < ?)", [NOW])
+    db.execute(
+        "UPDATE news_story_texts SET html_content = '<p>Nieuwe tekst</p>'"
+        " WHERE story_id = (SELECT max(id) FROM news_stories WHERE publish_date < ?)",
+        [NOW],
+    )
     edited = build_site(settings, db, now=NOW, index_now=False)  # published, index left behind
     assert edited.search_stale and edited.written > 0
     assert os.path.samefile(index, live(settings) / "pagefind" / "pagefind-entry.json")
@@ -202,7 +231,7 @@ def test_a_big_build_rendered_by_two_processes_is_the_same(
     monkeypatch.setattr(kwai_gen.render.writer, "PARALLEL_FROM", 10)
     other = make_settings(tmp_path, KWAI_SITE_OUTPUT=str(tmp_path / "two-processes"))
     result = build_site(other, db, now=NOW, full=True)
-    assert result.written == len(files(live(other)))
+    assert result.written == len(pages_of(live(other)))
     assert files(live(settings)) == files(live(other))
 
 
@@ -221,3 +250,15 @@ def test_pruning_removes_what_killed_builds_left_but_not_a_running_build(
     prune(settings.site.output, keep=5)
     assert not killed.exists()
     assert running.exists()
+
+
+def test_a_control_character_stored_before_the_api_refused_it_does_not_stop_builds(
+    settings: Settings, db: Database
+) -> None:
+    story = db.fetchvalue("SELECT max(id) FROM news_stories WHERE enabled AND publish_date < ?"
+                          " AND end_date IS NULL", [NOW])
+    db.execute("UPDATE news_story_texts SET title = 'Kampioen\x0b\x00!' WHERE story_id = ?",
+               [story])
+    result = build_site(settings, db, now=NOW)
+    assert db.fetchvalue("SELECT status FROM site_builds WHERE id = ?", [result.id]) == "success"
+    assert "Kampioen!" in (live(settings) / "feeds" / "news.atom.xml").read_text()

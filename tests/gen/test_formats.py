@@ -50,7 +50,8 @@ def render(output: Output) -> bytes:
 
 def test_every_non_html_output_has_a_renderer(outputs: dict[str, Output]) -> None:
     kinds = {o.template for o in outputs.values() if not o.template.endswith(".html")}
-    assert kinds == set(RENDERERS) == {"atom", "ical", "sitemap", "robots", "manifest"}
+    assert kinds | {"redirect"} == set(RENDERERS) == {"atom", "ical", "sitemap", "robots",
+                                                     "manifest", "redirect"}  # test_addresses
 
 
 def test_the_news_feed_holds_the_newest_twenty_with_absolute_links(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pickle
+import re
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -14,9 +15,10 @@ from kwai_api.core.settings import Settings
 from kwai_api.demo import create_club
 from kwai_gen.gather import gather
 from kwai_gen.model import Club, ContentPage, Text
+from kwai_gen.plan.agenda import EMPTY_WEEKS_AROUND_TODAY
 from kwai_gen.plan.outputs import Output, SiteInfo
 from kwai_gen.plan.site import plan
-from kwai_gen.plan.urls import page_path, story_path, team_calendar_path
+from kwai_gen.plan.urls import page_path, story_path, team_calendar_path, week_path
 from kwai_gen.render.digest import Digester
 from tests.conftest import ANCHOR, NOW, make_settings
 
@@ -205,6 +207,20 @@ def test_weeks_are_contiguous_and_linked(club: Club, site: SiteInfo) -> None:
     assert this_week["week"].isoformat() == "2026-11-23"
     assert this_week["previous"] == "/trainings/2026-w47/"
     assert this_week["next"] == "/trainings/2026-w49/"
+
+
+def test_a_training_in_a_far_year_adds_its_week_not_every_week_between(
+    club: Club, site: SiteInfo
+) -> None:
+    last = max(club.trainings, key=lambda t: t.start)
+    far = replace(last, id=10**6, start=last.start.replace(year=9999),
+                  end=last.end.replace(year=9999))
+    far_club = replace(club, trainings=(*club.trainings, far))
+    week = re.compile(r"trainings/\d+-w\d+/index.html")
+    weeks = [o.path for o in plan(far_club, site) if week.fullmatch(o.path)]
+    # the seeded weeks, the empty ones up to a year from now, and the far one
+    assert len(weeks) <= 41 + EMPTY_WEEKS_AROUND_TODAY + 1
+    assert week_path(far.start.date()) + "index.html" in weeks
 
 
 def test_the_home_page_shows_the_rest_of_this_week(

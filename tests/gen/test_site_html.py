@@ -18,7 +18,7 @@ from kwai_api.core.database import open_database
 from kwai_api.demo import create_club
 from kwai_gen.build import site_info
 from kwai_gen.gather import gather
-from kwai_gen.model import Club, ContentPage, Text
+from kwai_gen.model import Club, ContentPage, Text, text_for
 from kwai_gen.plan.outputs import Output, SiteInfo
 from kwai_gen.plan.site import plan
 from kwai_gen.plan.urls import story_path, week_path
@@ -43,6 +43,8 @@ class Page:
     links: list[tuple[str, str, dict[str, str]]] = field(default_factory=list)  # tag, url, attrs
     ids: list[str] = field(default_factory=list)
     pagefind_body: int = 0
+    description: str = ""
+    robots: str = ""
     problems: list[str] = field(default_factory=list)
     text: str = ""
 
@@ -62,6 +64,10 @@ class PageParser(HTMLParser):
         page = self.page
         if tag == "html":
             page.lang = values.get("lang", "")
+        if tag == "meta" and values.get("name") == "description":
+            page.description = values.get("content", "")
+        if tag == "meta" and values.get("name") == "robots":
+            page.robots = values.get("content", "")
         if tag == "link" and values.get("rel") == "canonical":
             page.canonical = values["href"]
         if tag == "link" and values.get("rel") == "alternate" and "hreflang" in values:
@@ -220,10 +226,12 @@ ROUTE = "https://www.openstreetmap.org/search?query="
 
 def test_every_internal_link_resolves_to_a_planned_file(site: Site) -> None:
     planned = set(site.outputs)
+    registrations = {e.registration_url for e in site.club.events if e.registration_url}
+    assert registrations  # the demo's events link to where one registers
     for path, page in site.pages.items():
         for tag, url, _ in page.links:
-            if url.startswith(ROUTE):
-                assert tag == "a", (path, url)  # a plain link to the route, nothing embedded
+            if url.startswith(ROUTE) or url in registrations:
+                assert tag == "a", (path, url)  # a plain link out, nothing embedded
                 continue
             if url.startswith(("http://", "https://")):
                 assert tag == "link" and url.startswith(site.info.url), (path, url)
@@ -247,10 +255,15 @@ def test_the_theme_files_the_pages_use_exist(site: Site) -> None:
         assert (static / url.removeprefix("/theme/")).is_file(), url
 
 
-def test_only_stories_and_pages_are_searchable(site: Site) -> None:
+def test_stories_pages_events_coaches_and_this_weeks_trainings_are_searchable(
+    site: Site,
+) -> None:
+    # lists and past or future weeks are not: they would only repeat what the others say
+    this_week = {"trainings/index.html", "en/trainings/index.html"}
+    searchable_templates = {"story.html", "page.html", "event.html", "coaches.html"}
     for path, output in site.outputs.items():
         if path in site.pages:
-            searchable = output.template in {"story.html", "page.html"}
+            searchable = output.template in searchable_templates or path in this_week
             assert site.pages[path].pagefind_body == (1 if searchable else 0), path
 
 
@@ -305,7 +318,7 @@ def test_the_agenda_shows_teams_coaches_and_the_head_coach(site: Site) -> None:
     html = site.html("en/" + week_path(training.start.date()) + "index.html")
     head = next(c for c in training.coaches if c.head)
     assert f'{head.name} <span class="head-coach">(head coach)</span>' in html
-    assert training.teams[0].name in html and training.location in html
+    assert training.teams[0].name_in("en") in html and training.location in html
 
 
 def test_the_coaches_page_shows_each_bio_in_the_page_language(site: Site) -> None:
@@ -443,3 +456,56 @@ def test_each_language_reads_its_own_tagline_and_contact(site: Site) -> None:
     assert "Kom eens proberen" in dutch and "Come and try" in english
     assert "https://www.openstreetmap.org/search?query=" in dutch
     assert 'content="nl_BE"' in dutch and 'content="en_GB"' in english  # og:locale
+
+
+def test_each_language_names_the_teams_in_its_own_words(site: Site) -> None:
+    weeks = [p for p in site.pages if p.startswith("en/trainings/20")]
+    english = " ".join(site.html(p) for p in [*weeks, "en/trainings/index.html"])
+    dutch = " ".join(site.html(p.removeprefix("en/")) for p in weeks)
+    assert "Adults" in english and "Volwassenen" not in english
+    assert "Volwassenen" in dutch and "Adults" not in dutch
+    feeds = [o.made() for path, o in site.outputs.items()
+             if path.startswith("en/") and o.template == "ical"]
+    assert any(feed["name"].endswith(": Adults") for feed in feeds)
+    filters = re.findall(r'data-team="\d+">([^<]+)<', site.html("en/trainings/index.html"))
+    assert filters == ["Adults", "Competition", "Toddlers", "Veterans", "Youth"]  # by English name
+    events = [e for feed in feeds for e in feed["events"]]
+    assert not any("Volwassenen" in e.title + e.description for e in events)
+    assert any("Teams: Adults" in e.description for e in events)
+
+
+def test_every_indexable_page_describes_itself(site: Site) -> None:
+    missing = [path for path, page in site.pages.items()
+               if "noindex" not in page.robots and not page.description.strip()]
+    assert missing == []
+    pages = site.pages
+    week = next(p for p in pages if p.startswith("en/trainings/20") and "Adults" in site.html(p))
+    assert pages[week].description.startswith("Trainings – Week ")
+    assert ". Teams: " in pages[week].description and "Adults" in pages[week].description
+    assert "Jigoro Peeters" in pages["en/coaches/index.html"].description
+    newest = text_for(site.club.stories[0].texts, "nl", site.info.languages).text.title
+    assert pages["news/index.html"].description.startswith(f"Nieuws – {site.info.name}: ")
+    assert newest in pages["news/index.html"].description
+    assert pages["news/2026/index.html"].description.startswith("Nieuws 2026")
+
+
+def test_the_home_page_stays_under_50_kb_before_images(site: Site) -> None:
+    for path in ("index.html", "en/index.html"):
+        html = site.html(path)
+        assets = re.findall(r'<(?:link rel="stylesheet"|script) (?:href|src)="/theme/([^"?]+)',
+                            html)
+        assert "css/kwai.css" in assets
+        size = len(html.encode()) + sum(
+            (ROOT / "theme" / "static" / asset).stat().st_size for asset in assets
+        )
+        assert size < 50_000, (path, size)
+        print(f"{path}: {len(html.encode())} bytes of HTML, {size} bytes with CSS and scripts")
+
+
+def test_a_story_without_a_summary_is_described_by_its_text(site: Site) -> None:
+    story = site.club.stories[0]
+    texts = {lang: replace(text, summary="") for lang, text in story.texts.items()}
+    club = replace(site.club, stories=(replace(story, texts=texts), *site.club.stories[1:]))
+    path = story_path(story, site.info)
+    made = next(o for o in plan(club, site.info) if o.path == path).made()
+    assert made["description"] == texts[next(iter(texts))].content != ""

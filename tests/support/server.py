@@ -34,6 +34,7 @@ def kwai_env(tmp: Path, **extra: str) -> dict[str, str]:
             "KWAI_DATABASE_PATH": str(tmp / "kwai.duckdb"),
             "KWAI_SITE_OUTPUT": str(tmp / "site"),
             "KWAI_SITE_SEARCH": "false",
+            "KWAI_IMAGES_PATH": str(tmp / "images"),
             **SECRETS,
         }
     )

@@ -165,7 +165,7 @@ def test_delete_refuses_while_stories_or_pages_use_it(
     response = client.delete(f"{URL}/{judo}", headers=admin)
 
     assert response.status_code == 409
-    assert f"{stories} stories and 2 pages" in response.json()["detail"]
+    assert f"{stories} stories, 2 pages and 0 events" in response.json()["detail"]
     assert client.get(f"{URL}/{judo}").status_code == 200
 
 

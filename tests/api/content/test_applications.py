@@ -34,7 +34,7 @@ def test_lists_every_application_by_weight_in_the_default_locale(
 
     assert response.status_code == 200
     body = response.json()
-    assert body["meta"] == {"count": len(APPLICATIONS), "offset": None, "limit": None}
+    assert body["meta"] == {"count": len(APPLICATIONS), "offset": 0, "limit": None}
     assert [a["attributes"]["name"] for a in body["data"]] == [a[0] for a in APPLICATIONS]
     first = body["data"][0]
     row = db.fetchone("SELECT * FROM applications WHERE name = 'club'")
@@ -45,7 +45,7 @@ def test_lists_every_application_by_weight_in_the_default_locale(
         "title": "De club",
         "short_description": "Wie we zijn en waar je ons vindt",
         "description": texts(db, row["id"])["nl"]["description"],
-        "remark": "",
+        "remark": None,  # the staff's note is not for the public
         "news": True,
         "pages": True,
         "events": False,

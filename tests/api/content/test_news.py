@@ -10,6 +10,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from kwai_api.core.database import Database, Row
+from kwai_api.core.slugs import title_slug
 from tests.conftest import NOW, Builds, app_id, ids
 
 URL = "/api/v1/news_items"
@@ -52,7 +53,7 @@ def test_the_default_page_is_ten_with_meta(client: TestClient, db: Database) -> 
     body = client.get(URL).json()
 
     assert [item["id"] for item in body["data"]] == live[:10]
-    assert body["meta"] == {"count": len(live), "offset": None, "limit": 10}
+    assert body["meta"] == {"count": len(live), "offset": 0, "limit": 10}
 
 
 def test_pages_through_with_offset_and_limit(client: TestClient, db: Database) -> None:
@@ -243,10 +244,11 @@ def test_an_unknown_story_is_a_404(client: TestClient, key: str) -> None:
     assert client.get(f"{URL}/{key}").status_code == 404
 
 
-def test_a_bad_token_is_a_401_even_for_reads(client: TestClient) -> None:
+def test_a_bad_token_reads_like_no_token(client: TestClient) -> None:
     response = client.get(URL, headers={"Authorization": "Bearer nonsense"})
 
-    assert response.status_code == 401
+    assert response.status_code == 200
+    assert response.json() == client.get(URL).json()
 
 
 # -- writing -------------------------------------------------------------------------------
@@ -473,7 +475,9 @@ def test_patch_changes_only_what_is_sent(
 
     assert response.status_code == 200, response.text
     after = db.fetchone("SELECT * FROM news_stories WHERE id = ?", [story])
-    assert after == {**before, "remark": "checked", "updated_at": NOW}
+    # a story saved before slugs were kept keeps the address its title gave it
+    slug = title_slug({locale: row["title"] for locale, row in texts.items()}, ("nl", "en"))
+    assert after == {**before, "remark": "checked", "updated_at": NOW, "slug": slug}
     assert story_texts(db, story) == texts
     assert response.json()["data"]["attributes"]["remark"] == "checked"
     assert builds.changes == 1

@@ -8,6 +8,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from kwai_api.core.database import Database, Row
+from kwai_api.core.slugs import slugify
 from tests.conftest import NOW, Builds, app_id, ids
 
 URL = "/api/v1/pages"
@@ -51,7 +52,7 @@ def test_lists_enabled_pages_by_application_then_priority(
     response = client.get(URL)
 
     assert ids(response) == expected
-    assert response.json()["meta"] == {"count": len(expected), "offset": None, "limit": None}
+    assert response.json()["meta"] == {"count": len(expected), "offset": 0, "limit": None}
 
 
 def test_priority_orders_the_pages_of_an_application(client: TestClient, db: Database) -> None:
@@ -236,6 +237,8 @@ def test_patch_changes_what_is_sent(
 ) -> None:
     page = int(pages(db)[0])
     before = db.fetchone("SELECT * FROM pages WHERE id = ?", [page])
+    title = db.fetchvalue("SELECT title FROM page_texts WHERE page_id = ? AND locale = 'nl'",
+                          [page])
 
     response = client.patch(f"{URL}/{page}", json={"data": {
         "type": "pages", "id": str(page),
@@ -246,7 +249,7 @@ def test_patch_changes_what_is_sent(
     assert response.status_code == 200, response.text
     row = db.fetchone("SELECT * FROM pages WHERE id = ?", [page])
     assert row == {**before, "priority": -2, "application_id": app_id(db, "events"),
-                   "updated_at": NOW}
+                   "updated_at": NOW, "slug": slugify(title)}  # the address it had is kept
     assert list(page_texts(db, page)) == ["en"]
     assert response.json()["data"]["attributes"]["texts"][0]["title"] == "Board only"
     assert builds.changes == 1

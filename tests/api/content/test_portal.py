@@ -9,6 +9,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from kwai_api.core.database import Database
+from kwai_api.jsonapi.state import app_state
 from tests.conftest import NOW
 
 URL = "/api/v1/portal/news"
@@ -17,7 +18,7 @@ URL = "/api/v1/portal/news"
 @pytest.fixture(autouse=True)
 def fixed_clock(client: TestClient) -> None:
     """Every request of these tests happens at NOW."""
-    client.app.state.clock = lambda: NOW
+    app_state(client.app).clock = lambda: NOW
 
 
 def expected_ids(db: Database, now: datetime) -> list[str]:
@@ -50,7 +51,7 @@ def test_lists_promoted_live_stories_newest_first(client: TestClient, db: Databa
     assert response.headers["content-type"] == "application/vnd.api+json"
     body = response.json()
     assert ids(body) == expected[:10]
-    assert body["meta"] == {"count": len(expected), "offset": None, "limit": 10}
+    assert body["meta"] == {"count": len(expected), "offset": 0, "limit": 10}
 
 
 def test_a_story_carries_rendered_texts_priority_date_and_its_application(
@@ -130,7 +131,7 @@ def test_a_promoted_story_appears_when_its_publish_date_comes(
                [story_id])
 
     before = client.get(URL).json()
-    client.app.state.clock = lambda: publish
+    app_state(client.app).clock = lambda: publish
     after = client.get(URL).json()
 
     assert str(story_id) not in ids(before)

@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from argon2 import PasswordHasher
 from starlette.testclient import TestClient
 
 from kwai_api.core.accounts import create_user
-from kwai_api.core.clock import utcnow
+from kwai_api.core.clock import system_clock
 from kwai_api.core.database import Database
 from kwai_api.core.passwords import needs_rehash
 from kwai_api.core.settings import Settings
+from kwai_api.core.throttle import Throttle
 from kwai_api.core.tokens import new_login
 from kwai_api.demo import ADMIN_EMAIL, ADMIN_PASSWORD
-from kwai_api.identity.throttle import Throttle
+from kwai_api.jsonapi.state import app_state
 
 LOGIN = "/api/v1/auth/login"
 LOGOUT = "/api/v1/auth/logout"
@@ -31,8 +32,8 @@ class Clock:
     def __init__(self) -> None:
         self.now = 0.0
 
-    def __call__(self) -> float:
-        return self.now
+    def __call__(self) -> datetime:
+        return datetime(2026, 1, 1) + timedelta(seconds=self.now)
 
 
 def login(client: TestClient, email: str = ADMIN_EMAIL, password: str = ADMIN_PASSWORD) -> Any:
@@ -113,8 +114,8 @@ def test_login_needs_both_fields_in_a_form(client: TestClient) -> None:
 
 def test_repeated_bad_logins_are_throttled(client: TestClient) -> None:
     clock = Clock()
-    client.app.state.throttle = Throttle(clock)  # type: ignore[attr-defined]
-    free = client.app.state.throttle.pairs.free  # type: ignore[attr-defined]
+    app_state(client.app).throttle = Throttle(clock)
+    free = app_state(client.app).throttle.pairs.free
     for _ in range(free + 1):
         assert login(client, password="guess").status_code == 401
     throttled = login(client)  # even the right password waits its turn
@@ -127,7 +128,7 @@ def test_repeated_bad_logins_are_throttled(client: TestClient) -> None:
 
 def test_one_address_trying_many_accounts_is_throttled(client: TestClient) -> None:
     throttle = Throttle(Clock())
-    client.app.state.throttle = throttle  # type: ignore[attr-defined]
+    app_state(client.app).throttle = throttle
     for n in range(throttle.login_addresses.limit):
         assert login(client, email=f"guess{n}@kwai.example").status_code == 401
     response = login(client, email="another@kwai.example")
@@ -144,7 +145,7 @@ def test_requests_without_a_valid_token_are_refused(
     token = tokens(client)["access_token"]
     tampered = token[:-3] + ("AAA" if not token.endswith("AAA") else "BBB")
     admin_id = db.fetchvalue("SELECT id FROM users WHERE email = ?", [ADMIN_EMAIL])
-    past = utcnow() - timedelta(minutes=settings.security.access_token_minutes + 1)
+    past = system_clock() - timedelta(minutes=settings.security.access_token_minutes + 1)
     expired = db.write(lambda tx: new_login(tx, settings, admin_id, past)).access_token
     for headers in (
         {},
@@ -274,7 +275,7 @@ def test_a_blocked_user_gets_no_recovery_mail(client: TestClient, db: Database) 
 
 def test_recovery_requests_are_throttled(client: TestClient) -> None:
     throttle = Throttle(Clock())
-    client.app.state.throttle = throttle  # type: ignore[attr-defined]
+    app_state(client.app).throttle = throttle
     for _ in range(throttle.recover_addresses.limit):
         assert recover(client, "nobody@kwai.example").status_code == 200
     response = recover(client, ADMIN_EMAIL)
@@ -308,7 +309,7 @@ def test_reset_sets_the_password_once_and_ends_every_session(
 def test_an_expired_recovery_is_gone(client: TestClient, db: Database) -> None:
     uuid = recovery_uuid(client, db)
     db.execute("UPDATE user_recoveries SET expired_at = ? WHERE uuid = ?",
-               [utcnow() - timedelta(seconds=1), uuid])
+               [system_clock() - timedelta(seconds=1), uuid])
     response = client.post(RESET, data={"uuid": uuid, "password": "a new password"})
     assert response.status_code == 410
     assert "expired" in response.json()["detail"]

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 import pytest
 
-from kwai_api.identity.throttle import Backoff, RateLimit, Throttle, retry_after
+from kwai_api.core.throttle import Backoff, RateLimit, Throttle
+from kwai_api.identity.throttle import retry_after
 
 
 class Clock:
@@ -13,8 +16,8 @@ class Clock:
     def __init__(self) -> None:
         self.now = 1000.0
 
-    def __call__(self) -> float:
-        return self.now
+    def __call__(self) -> datetime:
+        return datetime(2026, 1, 1) + timedelta(seconds=self.now)
 
     def advance(self, seconds: float) -> None:
         self.now += seconds

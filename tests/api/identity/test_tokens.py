@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import timedelta
 
-from kwai_api.core.clock import utcnow
+from kwai_api.core.clock import system_clock
 from kwai_api.core.database import Database
 from kwai_api.core.settings import Settings
 from kwai_api.core.tokens import (
@@ -27,7 +27,7 @@ def admin_id(db: Database) -> int:
 
 def issue(db: Database, settings: Settings, minutes_ago: int = 0) -> TokenPair:
     """A fresh login of the demo admin, as if it happened `minutes_ago`."""
-    now = utcnow() - timedelta(minutes=minutes_ago)
+    now = system_clock() - timedelta(minutes=minutes_ago)
     return db.write(lambda tx: new_login(tx, settings, admin_id(db), now))
 
 
@@ -46,7 +46,7 @@ def test_a_fresh_access_token_names_its_user(db: Database, settings: Settings) -
 def test_every_login_is_recorded_as_one_family_of_two_tokens(
     db: Database, settings: Settings
 ) -> None:
-    now = utcnow()
+    now = system_clock()
     pair = db.write(lambda tx: new_login(tx, settings, admin_id(db), now))
     rows = db.fetchall("SELECT kind, family, pair, expired_at FROM tokens ORDER BY kind")
     assert [row["kind"] for row in rows] == [ACCESS, REFRESH]
@@ -64,7 +64,7 @@ def test_an_expired_access_token_is_refused(db: Database, settings: Settings) ->
 
 def test_expiry_follows_the_given_clock(db: Database, settings: Settings) -> None:
     pair = issue(db, settings)
-    later = utcnow() + timedelta(minutes=settings.security.access_token_minutes + 1)
+    later = system_clock() + timedelta(minutes=settings.security.access_token_minutes + 1)
     assert authenticate(db, settings, pair.access_token) is not None
     assert authenticate(db, settings, pair.access_token, now=later) is None
 
@@ -158,7 +158,7 @@ def test_reusing_a_rotated_refresh_token_revokes_the_whole_login(
 
 def test_an_expired_refresh_token_is_refused(db: Database, settings: Settings) -> None:
     pair = issue(db, settings)
-    later = utcnow() + timedelta(days=settings.security.refresh_token_days, minutes=1)
+    later = system_clock() + timedelta(days=settings.security.refresh_token_days, minutes=1)
     assert rotate(db, settings, pair.refresh_token, now=later) is None
 
 

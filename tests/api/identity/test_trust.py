@@ -9,7 +9,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from kwai_api.core.accounts import InvalidEmail, check_email, create_user
-from kwai_api.core.clock import utcnow
+from kwai_api.core.clock import system_clock
 from kwai_api.core.database import Database
 from kwai_api.core.settings import Settings
 from kwai_api.demo import ADMIN_EMAIL, ADMIN_PASSWORD
@@ -21,7 +21,7 @@ RESET = "/api/v1/auth/reset"
 def test_recovery_mails_to_one_person_are_limited_whoever_asks(
     db: Database, settings: Settings
 ) -> None:
-    now = utcnow()
+    now = system_clock()
     made = [request_recovery(db, settings, ADMIN_EMAIL, now) for _ in range(15)]
     assert sum(uuid is not None for uuid in made) == RECOVERIES_PER_WINDOW
     assert db.fetchvalue("SELECT count(*) FROM mails") == RECOVERIES_PER_WINDOW
@@ -32,7 +32,7 @@ def test_recovery_mails_to_one_person_are_limited_whoever_asks(
 def test_a_reset_spends_every_other_recovery_link(
     client: TestClient, db: Database, settings: Settings
 ) -> None:
-    now = utcnow()
+    now = system_clock()
     first, second = (request_recovery(db, settings, ADMIN_EMAIL, now) for _ in range(2))
     assert client.post(RESET, data={"uuid": first, "password": "a new password"}).status_code == 204
     again = client.post(RESET, data={"uuid": second, "password": "another password"})

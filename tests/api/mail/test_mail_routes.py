@@ -131,7 +131,7 @@ def test_admin_lists_the_outbox_and_finds_the_dead(
     everything = client.get("/api/v1/mails", headers=admin)
     assert everything.status_code == 200, everything.text
     body = everything.json()
-    assert body["meta"] == {"count": 3, "offset": None, "limit": None, "mail_server": "unknown"}
+    assert body["meta"] == {"count": 3, "offset": 0, "limit": None, "mail_server": "unknown"}
     assert [item["id"] for item in body["data"]] == [waiting, sent, dead]  # newest first
     assert {item["type"] for item in body["data"]} == {"mails"}
 

@@ -319,20 +319,19 @@ def test_overlapping_runs_on_a_slow_server_send_each_mail_once(
 ):
     """Two runs that overlap for longer than a backoff (the scheduler and cron) never share."""
     uuids = [queue(empty_db, mail_settings, recipient=f"member{n}@example.com") for n in range(6)]
-    server.mailbox.delay_seconds = 0.02  # 20 s on the clock below
+    server.mailbox.delay_seconds = 0.2  # 20 s on the clock below
     started = time.monotonic()
 
-    def fast_clock() -> datetime:  # a millisecond here is a second there: runs last minutes
-        return NOW + timedelta(seconds=(time.monotonic() - started) * 1000)
-
-    monkeypatch.setattr("kwai_api.mail.sender.utcnow", fast_clock)
+    def fast_clock() -> datetime:  # ten milliseconds here are a second there: runs last minutes
+        return NOW + timedelta(seconds=(time.monotonic() - started) * 100)
 
     async def later() -> dict[str, int]:
-        await asyncio.sleep(0.07)  # the second starts while the first is still sending
-        return await dispatch(empty_db, mail_settings)
+        await asyncio.sleep(0.75)  # the second starts 75 s later, the first still sending
+        return await dispatch(empty_db, mail_settings, clock=fast_clock)
 
     async def both() -> list[dict[str, int]]:
-        return list(await asyncio.gather(dispatch(empty_db, mail_settings), later()))
+        first = dispatch(empty_db, mail_settings, clock=fast_clock)
+        return list(await asyncio.gather(first, later()))
 
     results = asyncio.run(both())
     assert sum(result["sent"] for result in results) == 6

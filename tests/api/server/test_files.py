@@ -81,6 +81,24 @@ def test_a_path_out_of_the_release_is_not_served(tmp_path: Path) -> None:
         assert client.get("/").status_code == 503
 
 
+def test_a_missing_english_page_gets_the_english_404(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    two_releases(site)
+    english = site / "releases" / "old" / "en"
+    english.mkdir()
+    (english / "index.html").write_text("<p>home en</p>")
+    (english / "404.html").write_text("<p>not found</p>")
+    app = Starlette(routes=[Mount("/", app=SiteFiles(site / "current"))])
+    with TestClient(app) as client:
+        for url in ("/en/gone/", "/en/news/2020/nope.html"):
+            answer = client.get(url)
+            assert (answer.status_code, answer.text) == (404, "<p>not found</p>"), url
+        dutch = client.get("/news/gone/")
+        assert (dutch.status_code, dutch.text) == (404, "<p>missing old</p>")
+        assert client.get("/en/").text == "<p>home en</p>"
+        assert client.get("/news/en/gone").text == "<p>missing old</p>"  # only a first segment
+
+
 def complete(url: str, body: bytes, expected: dict[str, bytes]) -> bool:
     """The whole file: an asset byte for byte, a page or feed up to its closing tag."""
     if url in expected:

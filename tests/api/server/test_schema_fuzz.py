@@ -10,12 +10,16 @@ from pathlib import Path
 import httpx
 
 from kwai_api.demo import ADMIN_EMAIL, ADMIN_PASSWORD
-from tests.support.server import running_server
+from tests.support.server import kwai_env, running_server
+from tests.support.smtp import SmtpServer
 
 
 def test_no_route_answers_5xx(tmp_path: Path, club_file: Path) -> None:
     shutil.copyfile(club_file, tmp_path / "kwai.duckdb")
-    with running_server(tmp_path) as url:
+    # A mail server is there, as in production: a dispatch it cannot reach is a 503 by design.
+    with SmtpServer() as smtp, running_server(
+        tmp_path, env=kwai_env(tmp_path, KWAI_EMAIL_PORT=str(smtp.port))
+    ) as url:
         schema = httpx.get(f"{url}/api/v1/openapi.json", timeout=10).json()
         assert len(schema["paths"]) >= 20
         login = httpx.post(f"{url}/api/v1/auth/login",

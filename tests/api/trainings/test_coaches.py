@@ -24,7 +24,7 @@ def test_lists_coaches_by_name_with_their_bios(client: TestClient, admin: dict[s
 
     assert response.status_code == 200
     body = response.json()
-    assert body["meta"] == {"count": 6, "offset": None, "limit": None}
+    assert body["meta"] == {"count": 6, "offset": 0, "limit": None}
     first = body["data"][0]
     assert first["type"] == "coaches" and first["id"] == "2"
     assert first["attributes"] | {"created_at": None} == {

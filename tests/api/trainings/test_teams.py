@@ -42,7 +42,7 @@ def test_lists_teams_with_their_definitions(
 
     assert response.status_code == 200
     body = response.json()
-    assert body["meta"] == {"count": 5, "offset": None, "limit": 2}
+    assert body["meta"] == {"count": 5, "offset": 0, "limit": 2}
     assert [t["attributes"]["name"] for t in body["data"]] == ["Competitie", "Jeugd"]
     youth = body["data"][1]
     assert youth["attributes"]["remark"] == "7 tot 14 jaar"
@@ -134,3 +134,83 @@ def test_deletes_an_unused_team(client: TestClient, admin: dict[str, str]) -> No
 
     assert client.delete(f"{URL}/{created['id']}", headers=admin).status_code == 204
     assert client.get(f"{URL}/{created['id']}").status_code == 404
+
+
+def test_a_team_has_a_name_per_language(client: TestClient, admin: dict[str, str]) -> None:
+    created = client.post(
+        URL,
+        headers=admin,
+        json=team(
+            {"texts": [{"locale": "en", "name": "Parents"}, {"locale": "nl", "name": "Ouders"}]}
+        ),
+    )
+    assert created.status_code == 201, created.text
+    attributes = created.json()["data"]["attributes"]
+    assert attributes["name"] == "Ouders"  # the default language's
+    assert attributes["texts"] == [
+        {"locale": "nl", "name": "Ouders"},
+        {"locale": "en", "name": "Parents"},
+    ]
+    url = f"{URL}/{created.json()['data']['id']}"
+
+    renamed = client.patch(url, headers=admin, json=team({"name": "Ouder(s)"}))
+    assert renamed.status_code == 200
+    public = client.get(url).json()["data"]["attributes"]
+    assert public["name"] == "Ouder(s)"
+    assert public["texts"] == [
+        {"locale": "nl", "name": "Ouder(s)"},
+        {"locale": "en", "name": "Parents"},
+    ]
+
+
+def test_the_demo_teams_have_english_names(client: TestClient) -> None:
+    body = client.get(URL).json()
+    english = {
+        t["attributes"]["name"]: {x["locale"]: x["name"] for x in t["attributes"]["texts"]}["en"]
+        for t in body["data"]
+    }
+    assert english["Volwassenen"] == "Adults"
+    assert english["Kleuters"] == "Toddlers"
+
+
+@pytest.mark.parametrize(
+    ("attributes", "pointer"),
+    [
+        ({"texts": [{"locale": "en", "name": "Parents"}]}, "/data/attributes/name"),
+        (
+            {"name": "Ouders", "texts": [{"locale": "fr", "name": "Parents"}]},
+            "/data/attributes/texts/0/locale",
+        ),
+        (
+            {"name": "Ouders", "texts": [{"locale": "en", "name": " "}]},
+            "/data/attributes/texts/0/name",
+        ),
+        ({"name": "Ouders", "texts": ["Parents"]}, "/data/attributes/texts/0"),
+        (
+            {
+                "name": "Ouders",
+                "texts": [{"locale": "en", "name": "A"}, {"locale": "en", "name": "B"}],
+            },
+            "/data/attributes/texts/1/locale",
+        ),
+    ],
+)
+def test_bad_names_point_at_the_field(
+    client: TestClient, admin: dict[str, str], attributes: dict[str, Any], pointer: str
+) -> None:
+    response = client.post(URL, headers=admin, json=team(attributes))
+
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["source"]["pointer"] == pointer
+
+
+def test_deleting_a_team_removes_its_names(
+    client: TestClient, admin: dict[str, str], db: Database
+) -> None:
+    texts = [{"locale": "en", "name": "Parents"}]
+    created = client.post(URL, headers=admin, json=team({"name": "Ouders", "texts": texts}))
+    team_id = int(created.json()["data"]["id"])
+    assert db.fetchvalue("SELECT count(*) FROM team_texts WHERE team_id = ?", [team_id]) == 2
+
+    assert client.delete(f"{URL}/{team_id}", headers=admin).status_code == 204
+    assert db.fetchvalue("SELECT count(*) FROM team_texts WHERE team_id = ?", [team_id]) == 0

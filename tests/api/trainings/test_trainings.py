@@ -70,7 +70,7 @@ def test_list_is_newest_first_with_meta_and_included(client: TestClient, db: Dat
     response = client.get(f"{API}/trainings")
     assert response.headers["content-type"].startswith("application/vnd.api+json")
     content = response.json()
-    assert content["meta"] == {"count": SEEDED, "offset": None, "limit": None}
+    assert content["meta"] == {"count": SEEDED, "offset": 0, "limit": None}
     expected = db.fetchall("SELECT id FROM trainings ORDER BY start_date DESC, id DESC")
     assert ids(response) == [row["id"] for row in expected]
     included = {(item["type"], item["id"]) for item in content["included"]}
@@ -99,6 +99,7 @@ def test_training_shape_matches_the_database(
         "end_date": row["end_date"].strftime("%Y-%m-%d %H:%M:%S"),
         "location": "Sporthal De Kemp, Kemzeke",
         "cancelled": row["cancelled"],
+        "cancel_reason": row["cancel_reason"],
         "active": True,
     }
     assert attributes["coaches"] == [
@@ -108,7 +109,7 @@ def test_training_shape_matches_the_database(
     assert {c["locale"] for c in attributes["contents"]} == {"nl", "en"}
     assert set(attributes["contents"][0]) == {"locale", "format", "title", "summary", "content",
                                               "html_summary", "html_content"}
-    assert attributes["remark"] is None
+    assert attributes["remark"] == ""  # as v1 sent an unset remark
     assert attributes["created_at"] == "2025-10-22 08:00:00"
     relationships = data["relationships"]
     assert relationships["coaches"]["data"] == [
@@ -312,12 +313,12 @@ def test_anonymous_callers_see_no_remark_or_attendance(
     assert [item for item in in_list if item["id"] == "10"] == [staff["data"]]
 
 
-def test_a_bad_token_is_refused_not_read_as_anonymous(client: TestClient) -> None:
+def test_a_bad_token_reads_as_anonymous(client: TestClient) -> None:
     bad = {"Authorization": "Bearer not-a-token"}
     for path in ("/trainings", "/trainings/10", "/training_definitions/4/trainings"):
         response = client.get(API + path, headers=bad)
-        assert response.status_code == 401
-        assert response.json()["errors"][0]["status"] == "401"
+        assert response.status_code == 200
+        assert response.json() == client.get(API + path).json()
 
 
 # --- writing -------------------------------------------------------------------------------

@@ -33,14 +33,8 @@
     } catch (error) { /* nothing was kept */ }
   }
 
-  function say(kind, words, detail) {
+  function say(kind, words) {
     message.textContent = words;
-    if (detail) {
-      var reason = document.createElement("span");
-      reason.lang = "en"; // the API speaks English
-      reason.textContent = " " + detail + (/[.!?]$/.test(detail) ? "" : ".");
-      message.appendChild(reason);
-    }
     message.className = "auth-message" + (kind ? " is-" + kind : "");
   }
 
@@ -104,26 +98,31 @@
     });
   }
 
-  // Say why a call failed: throttled, the API's own words (next to the field they concern), or
-  // the status when the answer holds no words.
+  // Say why a call failed, in the page's language: the API's own words are English, so the
+  // page says what each status means (and marks the field a 422 points at).
   function explain(result) {
-    if (result.status === 0) return say("error", text.network);
-    if (result.status === 429) {
+    var status = result.status;
+    if (status === 0) return say("error", text.network);
+    if (status === 429) {
       var seconds = parseInt(result.retry, 10);
       return say("error", fill(text.throttled, { seconds: seconds > 0 ? seconds : 60 }));
     }
     var errors = (result.body && result.body.errors) || [];
-    var detail = errors.length ? errors[0].detail : result.body && result.body.detail;
-    if (!detail) return say("error", fill(text.unexpected, { status: result.status }));
-    say("error", text.failed, detail);
-    var pointer = errors.length && errors[0].source && errors[0].source.pointer;
+    var pointer = (errors.length && errors[0].source && errors[0].source.pointer) || "";
+    if (status === 401) return say("error", text.wrong_login);
+    if (status === 403) return say("error", text.blocked);
+    if (status === 410) return say("error", text.link_gone);
+    if (status === 404) return say("error", text.link_unknown);
+    if (status === 422 && /user_invitation$/.test(pointer)) return say("error", text.link_gone);
     var name = FIELD_OF_POINTER[pointer];
-    if (name && form.elements[name]) {
-      fieldError(form.elements[name], detail);
-      form.elements[name].focus();
-    } else {
-      message.focus();
+    if (status === 422 && name && form.elements[name]) {
+      say("error", text.check_field);
+      fieldError(form.elements[name],
+        name === "password" ? text.password_rejected : text.field_rejected);
+      return form.elements[name].focus();
     }
+    say("error", status === 422 ? text.rejected : fill(text.unexpected, { status: status }));
+    message.focus();
   }
 
   function done(values) {

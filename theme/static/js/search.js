@@ -9,6 +9,9 @@ document.addEventListener("DOMContentLoaded", function () {
     return;
   }
   var ui = new PagefindUI({ element: "#search", showImages: false, showSubResults: true });
+  // Pagefind's field has a placeholder but no label: give it one in the page's language.
+  var input = box.querySelector("input");
+  if (input) input.setAttribute("aria-label", box.dataset.label);
   var query = new URLSearchParams(window.location.search).get("q");
   if (query) ui.triggerSearch(query);
 });
