@@ -4,7 +4,7 @@
 import { api, config, useTokens } from "./core.js";
 
 const channel = "BroadcastChannel" in window ? new BroadcastChannel("kwai-staff") : null;
-const CHECK_MS = 30_000;  // how often an idle tab asks whether its login still holds
+const CHECK_MS = 15_000;  // how often an open tab asks whether its login still holds
 // The login page leaves this mark (no secret: the cookie is the credential), so that a page
 // opened without a login goes to the sign-in page without a refused call first.
 const MARK = "kwai.session";
