@@ -4,7 +4,6 @@ import { all, api, config, t } from "./core.js";
 import { languageName } from "./texts.js";
 import { Actions, Failure, Field, Saved, html, useCall, useFocus } from "./ui.js";
 
-const APP_TEXTS = ["title", "short_description", "description"];
 
 export function View({ admin }) {
   const [data, setData] = useState(null);
@@ -55,10 +54,16 @@ function save(run, path, type, item, attributes, done) {
 
 function ApplicationForm({ item, done }) {
   const a = item ? item.attributes : { name: "", news: true, pages: true, events: false, weight: 0, remark: "" };
+  // texts per language like a story's: title, summary (the short description), content
   const texts = {};
   for (const lang of config.languages) {
-    const own = (a.texts || []).find((text) => text.locale === lang) || (lang === config.languages[0] ? a : {});
-    texts[lang] = Object.fromEntries(APP_TEXTS.map((name) => [name, own[name] || ""]));
+    const own = (a.texts || []).find((text) => text.locale === lang);
+    const flat = lang === config.languages[0] ? a : {};
+    texts[lang] = {
+      title: own ? own.title : flat.title || "",
+      short_description: own ? own.summary || "" : flat.short_description || "",
+      description: own ? own.content || "" : flat.description || "",
+    };
   }
   const [form, set, setForm] = useForm({ name: a.name, weight: String(a.weight ?? 0), remark: a.remark || "",
     news: !!a.news, pages: !!a.pages, events: !!a.events, texts });
@@ -69,7 +74,9 @@ function ApplicationForm({ item, done }) {
     const first = form.texts[config.languages[0]];
     const attributes = { ...first, weight: Number(form.weight) || 0, remark: form.remark, news: form.news,
       pages: form.pages, events: form.events,
-      texts: config.languages.map((lang) => ({ locale: lang, ...form.texts[lang] })) };
+      texts: config.languages.filter((lang) => form.texts[lang].title.trim()).map((lang) => ({
+        locale: lang, format: "md", title: form.texts[lang].title,
+        summary: form.texts[lang].short_description, content: form.texts[lang].description })) };
     if (!item) attributes.name = form.name;
     save(run, "/portal/applications", "applications", item, attributes, done);
   };
