@@ -8,6 +8,7 @@ Texts are rendered before the write transaction opens, never while it holds the 
 from __future__ import annotations
 
 import multiprocessing
+from functools import lru_cache
 from multiprocessing.connection import Connection
 
 import markdown
@@ -92,8 +93,13 @@ def sanitize(html: str) -> str:
     return cleaned.replace("<img ", '<img loading="lazy" ')
 
 
+@lru_cache(maxsize=4096)
 def to_html(text: str, format: str = "md") -> str:
-    """Render a text in `format` (md or html) to sanitized HTML; MarkupError when too costly."""
+    """Render a text in `format` (md or html) to sanitized HTML; MarkupError when too costly.
+
+    Remembered for the texts seen last: reads render the same descriptions on every request
+    (an application's, a coach's), and rendering Markdown costs far more than the lookup.
+    """
     if format not in FORMATS:
         raise ValueError(f"unknown format {format!r}; use md or html")
     if not text:
