@@ -17,6 +17,8 @@ PAGE_SUFFIXES = (".html", ".xml", ".ics", ".txt", ".json")
 # The theme's assets are always linked with `?v=<digest of the assets>`, so a URL never changes
 # meaning and may be kept for a year.
 VERSIONED_PREFIX = "theme/"
+# The staff workspace's modules import each other by plain paths (no ?v=): revalidated like pages.
+UNVERSIONED_DIR = "/theme/js/staff/"
 GZIP_SUFFIX = ".gz"
 
 PAGE_MAX_AGE = 60
@@ -45,7 +47,7 @@ def cache_control(path: str, versioned: bool) -> str:
     `versioned` says whether the URL carries the asset version: a request's query string, or in
     a bucket every theme file (the pages link them only that way).
     """
-    if path.endswith(PAGE_SUFFIXES):
+    if path.endswith(PAGE_SUFFIXES) or UNVERSIONED_DIR in f"/{path}":
         return f"public, max-age={PAGE_MAX_AGE}"
     if path.startswith(f"{PUBLIC_DIR}/"):  # uploaded images: new content, new name
         return f"public, max-age={VERSIONED_MAX_AGE}, immutable"

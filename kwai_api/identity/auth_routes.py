@@ -10,6 +10,7 @@ from typing import Any
 
 from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
@@ -30,6 +31,8 @@ from kwai_api.jsonapi import openapi
 from kwai_api.jsonapi.access import require_user
 from kwai_api.jsonapi.documents import (
     ApiError,
+    body,
+    error_response,
     form_field,
     json_response,
     parse_uuid,
@@ -50,6 +53,10 @@ RECOVERY_WINDOW = timedelta(hours=1)
 # One message for every failed login: the answer must not tell which part was wrong.
 LOGIN_FAILED = "the email address or the password is wrong"
 REFRESH_FAILED = "the refresh token is invalid, expired or revoked"
+# The staff workspace keeps the refresh token in this cookie, out of reach of scripts: HttpOnly,
+# Secure, SameSite=Strict and sent only to the token routes under /auth. The form field still
+# works for the API's other clients; the cookie is read when the field is absent.
+REFRESH_COOKIE = "kwai_refresh"
 RECOVER_ANSWER = (
     "when the address belongs to an account, a mail with a link to choose a new password is on "
     "its way"
@@ -75,7 +82,48 @@ async def login(request: Request) -> Response:
     if pair is None:
         raise ApiError(401, LOGIN_FAILED, headers={"WWW-Authenticate": "Bearer"})
     state.throttle.login_succeeded(email, address)
-    return json_response(pair.as_dict(), headers=NO_STORE)
+    return _with_cookie(request, json_response(pair.as_dict(), headers=NO_STORE), pair)
+
+
+def _cookie_path(request: Request) -> str:
+    """The path the refresh cookie is sent to: the token routes under the API's /auth."""
+    return f"{request.scope.get('root_path', '')}/auth"
+
+
+def _with_cookie(request: Request, response: Response, pair: TokenPair) -> Response:
+    """Set the refresh cookie of `pair` on `response`."""
+    days = app_state(request).settings.security.refresh_token_days
+    response.set_cookie(
+        REFRESH_COOKIE, pair.refresh_token, max_age=days * 86_400, path=_cookie_path(request),
+        secure=True, httponly=True, samesite="strict",
+    )
+    return response
+
+
+def _without_cookie(request: Request, response: Response) -> Response:
+    """Tell the browser to forget the refresh cookie."""
+    response.delete_cookie(
+        REFRESH_COOKIE, path=_cookie_path(request), secure=True, httponly=True, samesite="strict"
+    )
+    return response
+
+
+async def _token_form(request: Request) -> FormData:
+    """The form of a token request; none at all is an empty form (the cookie may be enough)."""
+    if not await body(request) and "content-type" not in request.headers:
+        return FormData()
+    return await read_form(request)
+
+
+def _refresh_token(request: Request, form: FormData) -> tuple[str, bool]:
+    """The refresh token of the form field, else of the cookie; and whether it was the cookie."""
+    field = form.get("refresh_token")
+    if isinstance(field, str) and field:
+        return field, False
+    cookie = request.cookies.get(REFRESH_COOKIE, "")
+    if cookie:
+        return cookie, True
+    return form_field(form, "refresh_token"), False  # 422 naming the missing field
 
 
 def log_in(
@@ -104,23 +152,32 @@ def log_in(
 async def logout(request: Request) -> Response:
     """POST /auth/logout: revoke the presented access token and the given refresh token."""
     user = await require_user(request)
-    form = await read_form(request)
-    refresh_token = form_field(form, "refresh_token")
+    form = await _token_form(request)
+    refresh_token, _ = _refresh_token(request, form)
     state = app_state(request)
     if not await run_in_threadpool(revoke_pair_of, state.db, state.settings, user, refresh_token):
-        raise ApiError(401, REFRESH_FAILED, pointer="/refresh_token")
-    return Response(status_code=204)
+        refused = ApiError(401, REFRESH_FAILED, pointer="/refresh_token")
+        return _without_cookie(request, error_response([refused]))
+    return _without_cookie(request, Response(status_code=204))
 
 
 async def access_token(request: Request) -> Response:
-    """POST /auth/access_token: rotate a refresh token into a new pair."""
-    form = await read_form(request)
-    refresh_token = form_field(form, "refresh_token")
+    """POST /auth/access_token: rotate a refresh token into a new pair.
+
+    A token from the cookie is answered with the new one in the cookie only, never in the body.
+    """
+    form = await _token_form(request)
+    refresh_token, from_cookie = _refresh_token(request, form)
     state = app_state(request)
     pair = await run_in_threadpool(rotate, state.db, state.settings, refresh_token, state.clock())
     if pair is None:
-        raise ApiError(401, REFRESH_FAILED, pointer="/refresh_token")
-    return json_response(pair.as_dict(), headers=NO_STORE)
+        refused = ApiError(401, REFRESH_FAILED, pointer="/refresh_token")
+        response = error_response([refused])
+        return _without_cookie(request, response) if from_cookie else response
+    body = pair.as_dict()
+    if from_cookie:
+        del body["refresh_token"]
+    return _with_cookie(request, json_response(body, headers=NO_STORE), pair)
 
 
 async def recover(request: Request) -> Response:

@@ -48,9 +48,6 @@ AUTH_LABELS: dict[str, dict[str, str]] = {
         "uitnodiging.",
         "noscript": "Deze pagina heeft JavaScript nodig. Zet JavaScript aan in je browser en "
         "laad de pagina opnieuw.",
-        "logged_in": "Aangemeld als",
-        "session_note": "Je bent aangemeld in dit tabblad; het beheer volgt later.",
-        "logout": "Afmelden",
         "recover_done": "Hoort {email} bij een account, dan is er een mail met een link "
         "onderweg. Kijk ook bij je ongewenste mail. De link werkt maar een paar uur.",
         "reset_done": "Je nieuwe wachtwoord is opgeslagen. Meld je ermee aan.",
@@ -86,9 +83,6 @@ AUTH_LABELS: dict[str, dict[str, str]] = {
         "a new invitation.",
         "noscript": "This page needs JavaScript. Turn JavaScript on in your browser and reload "
         "the page.",
-        "logged_in": "Logged in as",
-        "session_note": "You are logged in in this tab; the staff pages for editing come later.",
-        "logout": "Log out",
         "recover_done": "If {email} belongs to an account, a mail with a link is on its way. "
         "Look in your junk mail too. The link works for a few hours only.",
         "reset_done": "Your new password is saved. Log in with it.",
@@ -119,7 +113,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "unexpected": "Er ging iets mis (fout {status}). Probeer het later opnieuw.",
         "missing_uuid": "Deze link is onvolledig. Open de link uit je mail opnieuw of kopieer "
         "hem volledig in de adresbalk.",
-        "logged_out": "Je bent afgemeld.",
     },
     "en": {
         "busy": "One moment…",
@@ -143,7 +136,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "unexpected": "Something went wrong (error {status}). Try again later.",
         "missing_uuid": "This link is incomplete. Open the link in your mail again, or copy "
         "all of it into the address bar.",
-        "logged_out": "You are logged out.",
     },
 }
 
@@ -183,6 +175,7 @@ def plan_auth(frame: Frame) -> list[Output]:
             links=links,
             api=API,
             min_password=MIN_PASSWORD_LENGTH,
+            workspace=frame.url("staff/"),
         )
         outputs.append(replace(output, page=None))  # not indexed, so not in the sitemap
     return outputs

@@ -18,6 +18,7 @@ from kwai_gen.plan.frames import Frame, make_frame
 from kwai_gen.plan.news import feed_path, plan_news
 from kwai_gen.plan.outputs import Output, SiteInfo
 from kwai_gen.plan.redirects import plan_redirects
+from kwai_gen.plan.staff import plan_staff
 from kwai_gen.plan.structured import club_jsonld, manifest
 from kwai_gen.plan.urls import AGENDA, EVENTS, application_dir, content_path, page_path
 from kwai_gen.plan.views import (
@@ -53,6 +54,7 @@ def plan(club: Club, site: SiteInfo) -> list[Output]:
         outputs += plan_agenda(club, frame)
         outputs += plan_events(club, frame)
         outputs += plan_auth(frame)
+        outputs += plan_staff(frame)
     taken = {o.path for o in outputs}
     for lang in site.languages:
         outputs += plan_redirects(club, make_frame(club, site, lang), taken)

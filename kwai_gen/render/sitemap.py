@@ -7,7 +7,7 @@ from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 from kwai_gen.plan.outputs import SiteInfo
-from kwai_gen.plan.urls import href
+from kwai_gen.plan.urls import href, language_prefix
 
 _HEADER = (
     '<?xml version="1.0" encoding="UTF-8"?>\n'
@@ -43,11 +43,14 @@ def _w3c(moment: datetime) -> str:
 
 
 def render_robots(context: dict[str, Any]) -> bytes:
-    """robots.txt: everything may be crawled but the staff pages and the API."""
+    """robots.txt: everything may be crawled but the staff pages, the workspace and the API."""
     site: SiteInfo = context["site"]
+    prefixes = (language_prefix(site, lang) for lang in site.languages)
+    workspace = "".join(f"Disallow: /{prefix}staff/\n" for prefix in prefixes)
     return (
         "User-agent: *\n"
         "Disallow: /auth/\n"
+        f"{workspace}"
         "Disallow: /api/\n"
         f"\nSitemap: {site.url}/sitemap.xml\n"
     ).encode()

@@ -157,23 +157,32 @@ def test_invited_person_makes_an_account_and_logs_in(browser: Browser, club: Clu
     assert seen.json()["data"]["attributes"]["confirmed_at"] is not None
 
     page = log_in(browser, club.url, "an.peeters@example.com", "judo-is-fijn")
-    session = page.locator("#auth-session")
-    session.wait_for(state="visible")
-    assert "Logged in as An Peeters-Claes" in session.inner_text()
-    assert not page.locator("#auth-form").is_visible()
-    token = page.evaluate("sessionStorage.getItem('kwai.access_token')")
-    me = club.api("GET", "/auth/user", headers={"Authorization": f"Bearer {token}"})
-    assert me.json()["data"]["attributes"]["email"] == "an.peeters@example.com"
+    page.wait_for_url(f"{club.url}/en/staff/")  # the login leads into the workspace
+    bar = page.locator(".staff-bar")
+    bar.wait_for(state="visible")
+    assert "Signed in as An Peeters-Claes" in bar.inner_text()
+    assert page.get_by_role("link", name="People").is_hidden()  # not an admin
+    refresh = cookie(page, "kwai_refresh")
+    assert refresh["httpOnly"] and refresh["secure"] and refresh["sameSite"] == "Strict"
+    assert refresh["path"] == "/api/v1/auth"
+    assert page.evaluate("document.cookie") == ""  # out of the scripts' reach
     browser.screenshot(page, "e2e-logged-in-en-1280")
-    page.reload()  # the tab keeps its session, shown without asking the server
-    session.wait_for(state="visible")
-    assert "Logged in as An Peeters-Claes" in session.inner_text()
+    page.reload()  # the cookie carries the session into a new page
+    bar.wait_for(state="visible")
+    assert "Signed in as An Peeters-Claes" in bar.inner_text()
 
-    page.get_by_role("button", name="Log out").click()
-    page.locator("#auth-form").wait_for(state="visible")
-    assert page.locator("#auth-message").inner_text() == "You are logged out."
-    gone = club.api("GET", "/auth/user", headers={"Authorization": f"Bearer {token}"})
-    assert gone.status_code == 401  # logging out revoked the token on the server
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_url("**/en/auth/login/**")
+    assert not any(c["name"] == "kwai_refresh" for c in page.context.cookies())
+    gone = club.api("POST", "/auth/access_token", data={"refresh_token": refresh["value"]})
+    assert gone.status_code == 401  # signing out revoked the login on the server
+
+
+def cookie(page: Any, name: str) -> Any:
+    """The browser's cookie called `name`."""
+    found = [c for c in page.context.cookies() if c["name"] == name]
+    assert found, page.context.cookies()
+    return found[0]
 
 
 def test_forgotten_password_is_replaced_through_the_mail(browser: Browser, club: Club) -> None:
@@ -211,8 +220,9 @@ def test_forgotten_password_is_replaced_through_the_mail(browser: Browser, club:
     browser.screenshot(page, "e2e-login-refused-en-1280")
 
     page = log_in(browser, club.url, "bert.claes@example.com", "nieuw-wachtwoord")
-    page.locator("#auth-session").wait_for(state="visible")
-    assert "Logged in as Bert Claes" in page.locator("#auth-session").inner_text()
+    page.wait_for_url(f"{club.url}/en/staff/")
+    page.locator(".staff-bar").wait_for(state="visible")
+    assert "Signed in as Bert Claes" in page.locator(".staff-bar").inner_text()
 
     browser.expect_error(r"status of 410 .*/api/v1/auth/reset")
     again = browser.open(link, 360)  # a link works once

@@ -26,19 +26,7 @@
     });
   }
 
-  // The session lives in this tab only (sessionStorage); a blocked storage means no session.
-  function remember(values) {
-    try {
-      Object.keys(values).forEach(function (key) {
-        window.sessionStorage.setItem("kwai." + key, values[key]);
-      });
-    } catch (error) { /* storage is off: the login still worked, it just is not kept */ }
-  }
-
-  function recall(key) {
-    try { return window.sessionStorage.getItem("kwai." + key); } catch (error) { return null; }
-  }
-
+  // Earlier versions kept tokens in this tab's storage: a reset clears what may be left.
   function forget() {
     try {
       STORE_KEYS.forEach(function (key) { window.sessionStorage.removeItem("kwai." + key); });
@@ -152,45 +140,25 @@
     panel.focus();
   }
 
-  function showSession(name) {
-    form.hidden = true;
-    document.getElementById("auth-user").textContent = name;
-    var session = document.getElementById("auth-session");
-    session.hidden = false;
-    session.setAttribute("tabindex", "-1");
-    session.focus();
-  }
-
-  function fullName(user, fallback) {
-    var attributes = (user && user.data && user.data.attributes) || {};
-    var name = [attributes.first_name, attributes.last_name].filter(Boolean).join(" ");
-    return name || attributes.email || fallback;
+  // Where to go after logging in: the page that sent the person here, else the workspace.
+  function nextPage() {
+    var next = new URLSearchParams(window.location.search).get("next") || "";
+    return /^\/(?!\/)/.test(next) && next.indexOf("\\") === -1 ? next : form.dataset.home;
   }
 
   var submit = {
     login: function () {
-      var email = value("username");
       return call("POST", "/auth/login", {
-        form: { username: email, password: value("password") }
+        form: { username: value("username"), password: value("password") }
       }).then(function (result) {
         if (result.status !== 200 || !result.body || !result.body.access_token) {
           return explain(result);
         }
-        var tokens = result.body;
-        remember({
-          access_token: tokens.access_token,
-          refresh_token: tokens.refresh_token,
-          expiration: tokens.expiration || ""
-        });
+        // The refresh token is now an HttpOnly cookie; the workspace takes it from there.
         form.elements.password.value = "";
-        return call("GET", "/auth/user", {
-          headers: { Authorization: "Bearer " + tokens.access_token }
-        }).then(function (user) {
-          var name = fullName(user.status === 200 ? user.body : null, email);
-          remember({ user: name });
-          say("success", "");
-          showSession(name);
-        });
+        try { window.localStorage.setItem("kwai.session", "1"); } catch (error) { /* storage off */ }
+        say("success", text.busy);
+        window.location.assign(nextPage());
       });
     },
     recover: function () {
@@ -268,35 +236,6 @@
     if (message.textContent === text.busy) say("", "");
   }
 
-  function logout() {
-    var access = recall("access_token");
-    var refresh = recall("refresh_token");
-    var sent = access && refresh
-      ? call("POST", "/auth/logout", {
-        form: { refresh_token: refresh },
-        headers: { Authorization: "Bearer " + access }
-      })
-      : Promise.resolve(null);
-    // Whatever the server says, this tab forgets the session.
-    sent.then(function () {
-      forget();
-      document.getElementById("auth-session").hidden = true;
-      form.hidden = false;
-      say("success", text.logged_out);
-      form.elements.username.focus();
-    });
-  }
-
-  // A session kept in this tab is shown without asking the server (opening spends nothing).
-  function restoreSession() {
-    var name = recall("user");
-    var expiration = recall("expiration");
-    if (!name || !recall("access_token")) return;
-    var expires = expiration ? Date.parse(expiration.replace(" ", "T") + "Z") : NaN;
-    if (!isNaN(expires) && expires <= Date.now()) return forget();
-    showSession(name);
-  }
-
   function start() {
     form = document.getElementById("auth-form");
     message = document.getElementById("auth-message");
@@ -317,10 +256,6 @@
       return;
     }
     form.addEventListener("submit", onSubmit);
-    if (form.dataset.form === "login") {
-      document.getElementById("auth-logout").addEventListener("click", logout);
-      restoreSession();
-    }
   }
 
   if (document.readyState === "loading") {
