@@ -25,7 +25,7 @@ from kwai_gen.serving import ASSET_MAX_AGE, PAGE_MAX_AGE, cache_control
 from tests.conftest import ANCHOR, NOW, make_settings
 from tests.gen.test_site_html import Site, build
 
-STATIC = Path(__file__).resolve().parent.parent / "theme" / "static"
+STATIC = Path(__file__).resolve().parents[2] / "theme" / "static"
 BUDGET = 60 * 1024  # bytes of gzipped JavaScript a workspace page may load
 IMPORT = re.compile(r"""(?:from|import)\s*\(?\s*["']([^"']+)["']""")
 
