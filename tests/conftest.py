@@ -83,7 +83,8 @@ def admin_token(client: TestClient) -> str:
         "/api/v1/auth/login", data={"username": ADMIN_EMAIL, "password": ADMIN_PASSWORD}
     )
     assert response.status_code == 200, response.text
-    return response.json()["access_token"]
+    result: str = response.json()["access_token"]
+    return result
 
 
 @pytest.fixture

@@ -47,7 +47,8 @@ def bearer(token: str) -> dict[str, str]:
 def tokens(client: TestClient) -> dict[str, str]:
     response = login(client)
     assert response.status_code == 200, response.text
-    return response.json()
+    result: dict[str, str] = response.json()
+    return result
 
 
 # --- login
@@ -232,7 +233,8 @@ def recover(client: TestClient, email: str) -> Any:
 
 def recovery_uuid(client: TestClient, db: Database) -> str:
     assert recover(client, ADMIN_EMAIL).status_code == 200
-    return db.fetchvalue("SELECT uuid FROM user_recoveries ORDER BY id DESC LIMIT 1")
+    result: str = db.fetchvalue("SELECT uuid FROM user_recoveries ORDER BY id DESC LIMIT 1")
+    return result
 
 
 def test_recovery_answers_the_same_for_known_and_unknown_addresses(

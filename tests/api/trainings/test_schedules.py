@@ -67,7 +67,8 @@ def patch_definition(
 def error(response: Any, status: int) -> dict[str, str]:
     """The source of the first error of a response that must have `status`."""
     assert response.status_code == status, response.text
-    return response.json()["errors"][0]["source"]
+    result: dict[str, str] = response.json()["errors"][0]["source"]
+    return result
 
 
 # --- carrying a definition's change ----------------------------------------------------------
