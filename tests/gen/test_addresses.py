@@ -47,6 +47,7 @@ def test_published_stories_and_pages_keep_their_address(
     story = int(db.fetchvalue("SELECT max(id) FROM news_stories WHERE publish_date < ?", [NOW]))
     page = db.fetchone("SELECT p.id, a.name FROM pages p JOIN applications a"
                        " ON a.id = p.application_id WHERE p.enabled ORDER BY p.id LIMIT 1")
+    assert page is not None
     [story_file] = site.glob(f"news/{story}-*.html")
     [page_file] = site.glob(f"{page['name']}/{page['id']}-*.html")
     retitle(client, admin, "news_items", story, "Een nieuwe titel")

@@ -60,6 +60,7 @@ def test_a_story_carries_rendered_texts_priority_date_and_its_application(
     body = client.get(URL).json()
     story = body["data"][0]
     row = db.fetchone("SELECT * FROM news_stories WHERE id = ?", [int(story["id"])])
+    assert row is not None
     texts = db.fetchall(
         "SELECT * FROM news_story_texts WHERE story_id = ? ORDER BY locale DESC", [row["id"]]
     )  # nl before en: the club's language order
