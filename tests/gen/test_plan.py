@@ -270,7 +270,9 @@ def test_adding_a_story_changes_few_outputs(db: Database, site: SiteInfo) -> Non
     published = NOW - timedelta(hours=1)
 
     def add(tx: Transaction) -> int:
-        app = tx.fetchone("SELECT id FROM applications WHERE name = 'judo'")["id"]
+        judo = tx.fetchone("SELECT id FROM applications WHERE name = 'judo'")
+        assert judo is not None
+        app = judo["id"]
         story: int = tx.insert(
             "INSERT INTO news_stories (application_id, enabled, publish_date, created_at,"
             " updated_at) VALUES (?, true, ?, ?, ?) RETURNING id", [app, published, NOW, NOW])

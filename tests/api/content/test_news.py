@@ -109,7 +109,7 @@ def test_filter_enabled(
 
 
 def test_filter_enabled_false_shows_anonymous_callers_nothing(client: TestClient) -> None:
-    assert ids(every(client, **{"filter[enabled]": "false"})) == []
+    assert ids(every(client, None, **{"filter[enabled]": "false"})) == []
 
 
 def test_filter_publish_year(client: TestClient, db: Database, admin: dict[str, str]) -> None:
@@ -164,7 +164,7 @@ def test_filter_application_by_name_or_id(
     expected = stories(db, lambda r: is_live(r) and r["application_id"] == judo["id"])
     assert 0 < len(expected) < len(stories(db, is_live))
 
-    assert ids(every(client, **{"filter[application]": str(judo[key])})) == expected
+    assert ids(every(client, None, **{"filter[application]": str(judo[key])})) == expected
 
 
 @pytest.mark.parametrize("value", ["nope", "999"])
