@@ -14,8 +14,8 @@ from starlette.testclient import TestClient
 from kwai_api.core.database import Database, open_database
 from kwai_api.core.settings import Settings
 from kwai_api.demo import ADMIN_EMAIL, ADMIN_PASSWORD, create_club
-from kwai_api.jsonapi.state import app_state
 from kwai_api.server.app import create_app
+from tests.support.state import state_of
 
 # The test club is built around this date; builds use NOW unless a test moves the clock.
 ANCHOR = date(2026, 11, 26)
@@ -83,7 +83,8 @@ def admin_token(client: TestClient) -> str:
         "/api/v1/auth/login", data={"username": ADMIN_EMAIL, "password": ADMIN_PASSWORD}
     )
     assert response.status_code == 200, response.text
-    return response.json()["access_token"]
+    result: str = response.json()["access_token"]
+    return result
 
 
 @pytest.fixture
@@ -111,7 +112,7 @@ class Builds:
 @pytest.fixture
 def builds(client: TestClient) -> Builds:
     """Every request happens at NOW, and the rebuild requests are counted."""
-    state = app_state(client.app)
+    state = state_of(client)
     state.clock = lambda: NOW
     jobs = Builds()
     state.jobs = jobs  # type: ignore[assignment]  # counts, never builds

@@ -20,7 +20,12 @@ def test_ruff_finds_nothing() -> None:
 
 
 def test_mypy_finds_nothing() -> None:
-    result = run("mypy", "--strict", "kwai_api", "kwai_gen")
+    result = run("mypy", "--strict", "kwai_api", "kwai_gen", "tests")
+    assert result.returncode == 0, result.stdout[-4000:]
+
+
+def test_ruff_format_changes_nothing() -> None:
+    result = run("ruff", "format", "--check", "kwai_api", "kwai_gen", "tests", "bench")
     assert result.returncode == 0, result.stdout[-4000:]
 
 

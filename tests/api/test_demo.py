@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from kwai_api.core.database import Database, open_database
 from kwai_api.demo import ADMIN_EMAIL, create_club
 from tests.conftest import ANCHOR, NOW
 
 
-def dump(db: Database) -> dict[str, list[dict]]:
+def dump(db: Database) -> dict[str, list[dict[str, Any]]]:
     """The rows that make the club (without timestamps of the machine)."""
     return {
         "stories": db.fetchall(

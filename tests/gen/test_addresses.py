@@ -4,6 +4,7 @@ renamed through the API, and an old section address leads to the new one."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from starlette.testclient import TestClient
 
@@ -47,6 +48,7 @@ def test_published_stories_and_pages_keep_their_address(
     story = int(db.fetchvalue("SELECT max(id) FROM news_stories WHERE publish_date < ?", [NOW]))
     page = db.fetchone("SELECT p.id, a.name FROM pages p JOIN applications a"
                        " ON a.id = p.application_id WHERE p.enabled ORDER BY p.id LIMIT 1")
+    assert page is not None
     [story_file] = site.glob(f"news/{story}-*.html")
     [page_file] = site.glob(f"{page['name']}/{page['id']}-*.html")
     retitle(client, admin, "news_items", story, "Een nieuwe titel")
@@ -67,7 +69,7 @@ def test_a_renamed_section_answers_its_old_addresses_with_a_redirect(
                              [judo]))
     site = built(settings, db)
     [old_page] = site.glob(f"judo/{page}-*.html")
-    doc = {"data": {"type": "applications", "id": str(judo), "attributes": {"name": "judo-club"}}}
+    doc: dict[str, Any] = {"data": {"type": "applications", "id": str(judo), "attributes": {"name": "judo-club"}}}
     assert client.patch(f"{API}/portal/applications/{judo}", json=doc,
                         headers=admin).status_code == 200
     after = built(settings, db)

@@ -67,7 +67,8 @@ def cancel_next_training(db: Any) -> int:
 
 def search_word(title: str) -> str:
     """A word of a title that a person would search for."""
-    return max(re.findall(r"[^\W\d_]+", title), key=len).lower()
+    result: str = max(re.findall(r"[^\W\d_]+", title), key=len).lower()
+    return result
 
 
 @pytest.fixture(scope="module")

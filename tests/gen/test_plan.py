@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from kwai_api.core.database import Database, open_database
+from kwai_api.core.database import Database, Transaction, open_database
 from kwai_api.core.settings import Settings
 from kwai_api.demo import create_club
 from kwai_gen.gather import gather
@@ -269,9 +269,11 @@ def test_adding_a_story_changes_few_outputs(db: Database, site: SiteInfo) -> Non
     before = digests(planned)
     published = NOW - timedelta(hours=1)
 
-    def add(tx) -> int:  # type: ignore[no-untyped-def]
-        app = tx.fetchone("SELECT id FROM applications WHERE name = 'judo'")["id"]
-        story = tx.insert(
+    def add(tx: Transaction) -> int:
+        judo = tx.fetchone("SELECT id FROM applications WHERE name = 'judo'")
+        assert judo is not None
+        app = judo["id"]
+        story: int = tx.insert(
             "INSERT INTO news_stories (application_id, enabled, publish_date, created_at,"
             " updated_at) VALUES (?, true, ?, ?, ?) RETURNING id", [app, published, NOW, NOW])
         for locale, title in (("nl", "Nieuwe gordels"), ("en", "New belts")):

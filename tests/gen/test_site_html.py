@@ -435,11 +435,15 @@ def test_every_week_page_offers_its_feeds_as_subscriptions(site: Site) -> None:
 
 def test_search_engines_and_phones_read_the_club(site: Site) -> None:
     home = site.html("index.html")
-    data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', home)[1])
+    found = re.search(r'<script type="application/ld\+json">(.*?)</script>', home)
+    assert found is not None
+    data = json.loads(found[1])
     assert data["@type"] == "SportsClub" and data["address"] and data["name"] == site.info.name
     story = site.club.stories[0]
     page = site.html(story_path(story, site.info))
-    article = json.loads(re.search(r'application/ld\+json">(.*?)</script>', page)[1])
+    found = re.search(r'application/ld\+json">(.*?)</script>', page)
+    assert found is not None
+    article = json.loads(found[1])
     assert article["@type"] == "NewsArticle"
     assert article["url"].endswith(story_path(story, site.info))
     assert '<link rel="manifest" href="/manifest.webmanifest">' in home

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
+from typing import Any
 
 from PIL import ExifTags, Image
 
-GPS = {
+GPS: dict[int, Any] = {
     ExifTags.GPS.GPSLatitudeRef: "N",
     ExifTags.GPS.GPSLatitude: (51.0, 3.0, 12.5),
     ExifTags.GPS.GPSLongitudeRef: "E",

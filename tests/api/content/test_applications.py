@@ -38,6 +38,7 @@ def test_lists_every_application_by_weight_in_the_default_locale(
     assert [a["attributes"]["name"] for a in body["data"]] == [a[0] for a in APPLICATIONS]
     first = body["data"][0]
     row = db.fetchone("SELECT * FROM applications WHERE name = 'club'")
+    assert row is not None
     assert first["type"] == "applications"
     assert first["id"] == str(row["id"])
     assert first["attributes"] == {
@@ -150,6 +151,7 @@ def test_patch_edits_the_default_locale_and_the_application(
             stored["nl"]["description"]) == ("Judo in Kemzeke", "Kort", "<p>Lang</p>")
     assert stored["en"] == english
     row = db.fetchone("SELECT * FROM applications WHERE id = ?", [judo])
+    assert row is not None
     assert (row["remark"], row["news"], row["pages"], row["events"], row["weight"]) == (
         "edited", False, True, True, 9)
     assert builds.changes == 1

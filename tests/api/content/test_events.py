@@ -42,7 +42,8 @@ def new_event(db: Database, **attributes: Any) -> dict[str, Any]:
 
 
 def pointer(response: Any) -> str:
-    return response.json()["errors"][0]["source"]["pointer"]
+    result: str = response.json()["errors"][0]["source"]["pointer"]
+    return result
 
 
 # -- reading -------------------------------------------------------------------------------

@@ -13,10 +13,10 @@ from starlette.testclient import TestClient
 from kwai_api.core import images
 from kwai_api.core.database import Database
 from kwai_api.core.settings import Settings
-from kwai_api.jsonapi.state import app_state
 from kwai_api.server.app import create_app
 from tests.conftest import NOW, Builds, app_id, make_settings
 from tests.support.images import has_metadata, photo
+from tests.support.state import state_of
 
 URL = "/api/v1/images"
 pytestmark = pytest.mark.usefixtures("builds")  # every request at NOW, rebuilds counted
@@ -154,7 +154,7 @@ def small_limit(tmp_path: Path, db: Database) -> Iterator[TestClient]:
     """The app with uploads limited to 20,000 bytes."""
     settings = make_settings(tmp_path, KWAI_IMAGES_MAX_BYTES="20000")
     with TestClient(create_app(settings, db=db, scheduler=False)) as client:
-        app_state(client.app).clock = lambda: NOW
+        state_of(client).clock = lambda: NOW
         yield client
 
 

@@ -77,8 +77,10 @@ def test_a_news_item_carries_its_texts_dates_and_application(
     body = client.get(URL).json()
     item = body["data"][0]
     row = db.fetchone("SELECT * FROM news_stories WHERE id = ?", [int(item["id"])])
+    assert row is not None
     text = db.fetchone("SELECT * FROM news_story_texts WHERE story_id = ? ORDER BY locale DESC",
                        [row["id"]])
+    assert text is not None
 
     assert item["type"] == "news_items"
     attributes = item["attributes"]
@@ -107,7 +109,7 @@ def test_filter_enabled(
 
 
 def test_filter_enabled_false_shows_anonymous_callers_nothing(client: TestClient) -> None:
-    assert ids(every(client, **{"filter[enabled]": "false"})) == []
+    assert ids(every(client, None, **{"filter[enabled]": "false"})) == []
 
 
 def test_filter_publish_year(client: TestClient, db: Database, admin: dict[str, str]) -> None:
@@ -158,10 +160,11 @@ def test_filter_application_by_name_or_id(
     client: TestClient, db: Database, key: str
 ) -> None:
     judo = db.fetchone("SELECT id, name FROM applications WHERE name = 'judo'")
+    assert judo is not None
     expected = stories(db, lambda r: is_live(r) and r["application_id"] == judo["id"])
     assert 0 < len(expected) < len(stories(db, is_live))
 
-    assert ids(every(client, **{"filter[application]": str(judo[key])})) == expected
+    assert ids(every(client, None, **{"filter[application]": str(judo[key])})) == expected
 
 
 @pytest.mark.parametrize("value", ["nope", "999"])
@@ -292,6 +295,7 @@ def test_post_creates_a_story_with_its_texts(
     data = response.json()["data"]
     story_id = int(data["id"])
     row = db.fetchone("SELECT * FROM news_stories WHERE id = ?", [story_id])
+    assert row is not None
     assert row["application_id"] == app_id(db, "judo")
     assert (row["enabled"], row["publish_date"], row["end_date"], row["promotion"],
             row["promotion_end_date"], row["remark"], row["created_at"]) == (
@@ -323,6 +327,7 @@ def test_post_names_the_application_by_name_and_defaults_the_optional_attributes
     assert response.status_code == 201, response.text
     row = db.fetchone("SELECT * FROM news_stories WHERE id = ?",
                       [int(response.json()["data"]["id"])])
+    assert row is not None
     assert (row["enabled"], row["publish_date"], row["end_date"], row["promotion"],
             row["remark"]) == (False, datetime(2026, 11, 20, 9), None, 0, None)
     assert row["application_id"] == app_id(db, "club")
@@ -467,6 +472,7 @@ def test_patch_changes_only_what_is_sent(
 ) -> None:
     story = int(stories(db, is_live)[0])
     before = db.fetchone("SELECT * FROM news_stories WHERE id = ?", [story])
+    assert before is not None
     texts = story_texts(db, story)
 
     response = client.patch(f"{URL}/{story}", json={"data": {
@@ -496,6 +502,7 @@ def test_patch_replaces_the_texts_and_moves_the_story(
 
     assert response.status_code == 200, response.text
     row = db.fetchone("SELECT * FROM news_stories WHERE id = ?", [story])
+    assert row is not None
     assert (row["enabled"], row["promotion"], row["end_date"]) == (False, 0, None)
     assert row["application_id"] == app_id(db, "events")
     texts = story_texts(db, story)

@@ -80,6 +80,7 @@ def test_pages_through_with_offset_and_limit(client: TestClient, db: Database) -
 @pytest.mark.parametrize("key", ["name", "id"])
 def test_filter_application(client: TestClient, db: Database, key: str) -> None:
     judo = db.fetchone("SELECT id, name FROM applications WHERE name = 'judo'")
+    assert judo is not None
     expected = pages(db, lambda r: r["application_id"] == judo["id"])
     assert len(expected) == 2
 
@@ -115,6 +116,7 @@ def test_a_bad_query_parameter_is_a_4xx_naming_it(
 def test_get_one_page_with_texts_and_application(client: TestClient, db: Database) -> None:
     page = int(pages(db)[0])
     row = db.fetchone("SELECT * FROM pages WHERE id = ?", [page])
+    assert row is not None
     texts = page_texts(db, page)
 
     response = client.get(f"{URL}/{page}")
@@ -169,6 +171,7 @@ def test_post_creates_a_page(
     assert response.status_code == 201, response.text
     page = int(response.json()["data"]["id"])
     row = db.fetchone("SELECT * FROM pages WHERE id = ?", [page])
+    assert row is not None
     assert (row["application_id"], row["enabled"], row["priority"], row["remark"],
             row["created_at"]) == (app_id(db, "judo"), True, 7, "new", NOW)
     assert page_texts(db, page)["nl"]["html_summary"] == "<p>Wie leidt de <em>kamp</em>?</p>"
@@ -237,6 +240,7 @@ def test_patch_changes_what_is_sent(
 ) -> None:
     page = int(pages(db)[0])
     before = db.fetchone("SELECT * FROM pages WHERE id = ?", [page])
+    assert before is not None
     title = db.fetchvalue("SELECT title FROM page_texts WHERE page_id = ? AND locale = 'nl'",
                           [page])
 

@@ -9,8 +9,8 @@ import pytest
 from starlette.testclient import TestClient
 
 from kwai_api.core.database import Database
-from kwai_api.jsonapi.state import app_state
 from tests.conftest import NOW
+from tests.support.state import state_of
 
 URL = "/api/v1/portal/news"
 
@@ -18,7 +18,7 @@ URL = "/api/v1/portal/news"
 @pytest.fixture(autouse=True)
 def fixed_clock(client: TestClient) -> None:
     """Every request of these tests happens at NOW."""
-    app_state(client.app).clock = lambda: NOW
+    state_of(client).clock = lambda: NOW
 
 
 def expected_ids(db: Database, now: datetime) -> list[str]:
@@ -60,6 +60,7 @@ def test_a_story_carries_rendered_texts_priority_date_and_its_application(
     body = client.get(URL).json()
     story = body["data"][0]
     row = db.fetchone("SELECT * FROM news_stories WHERE id = ?", [int(story["id"])])
+    assert row is not None
     texts = db.fetchall(
         "SELECT * FROM news_story_texts WHERE story_id = ? ORDER BY locale DESC", [row["id"]]
     )  # nl before en: the club's language order
@@ -131,7 +132,7 @@ def test_a_promoted_story_appears_when_its_publish_date_comes(
                [story_id])
 
     before = client.get(URL).json()
-    app_state(client.app).clock = lambda: publish
+    state_of(client).clock = lambda: publish
     after = client.get(URL).json()
 
     assert str(story_id) not in ids(before)

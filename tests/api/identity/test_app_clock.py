@@ -9,7 +9,7 @@ from starlette.testclient import TestClient
 from kwai_api.core.database import Database
 from kwai_api.core.settings import Settings
 from kwai_api.demo import ADMIN_EMAIL, ADMIN_PASSWORD
-from kwai_api.jsonapi.state import app_state
+from tests.support.state import state_of
 
 THEN = datetime(2031, 5, 4, 9, 30, 0)
 
@@ -17,7 +17,7 @@ THEN = datetime(2031, 5, 4, 9, 30, 0)
 def test_a_login_happens_at_the_apps_clock(
     client: TestClient, db: Database, settings: Settings
 ) -> None:
-    state = app_state(client.app)
+    state = state_of(client)
     state.clock = lambda: THEN
     login = client.post("/api/v1/auth/login",
                         data={"username": ADMIN_EMAIL, "password": ADMIN_PASSWORD})

@@ -16,7 +16,7 @@ from kwai_api.core.settings import Settings
 from kwai_api.core.throttle import Throttle
 from kwai_api.core.tokens import new_login
 from kwai_api.demo import ADMIN_EMAIL, ADMIN_PASSWORD
-from kwai_api.jsonapi.state import app_state
+from tests.support.state import state_of
 
 LOGIN = "/api/v1/auth/login"
 LOGOUT = "/api/v1/auth/logout"
@@ -47,7 +47,8 @@ def bearer(token: str) -> dict[str, str]:
 def tokens(client: TestClient) -> dict[str, str]:
     response = login(client)
     assert response.status_code == 200, response.text
-    return response.json()
+    result: dict[str, str] = response.json()
+    return result
 
 
 # --- login
@@ -114,8 +115,8 @@ def test_login_needs_both_fields_in_a_form(client: TestClient) -> None:
 
 def test_repeated_bad_logins_are_throttled(client: TestClient) -> None:
     clock = Clock()
-    app_state(client.app).throttle = Throttle(clock)
-    free = app_state(client.app).throttle.pairs.free
+    state_of(client).throttle = Throttle(clock)
+    free = state_of(client).throttle.pairs.free
     for _ in range(free + 1):
         assert login(client, password="guess").status_code == 401
     throttled = login(client)  # even the right password waits its turn
@@ -128,7 +129,7 @@ def test_repeated_bad_logins_are_throttled(client: TestClient) -> None:
 
 def test_one_address_trying_many_accounts_is_throttled(client: TestClient) -> None:
     throttle = Throttle(Clock())
-    app_state(client.app).throttle = throttle
+    state_of(client).throttle = throttle
     for n in range(throttle.login_addresses.limit):
         assert login(client, email=f"guess{n}@kwai.example").status_code == 401
     response = login(client, email="another@kwai.example")
@@ -232,7 +233,8 @@ def recover(client: TestClient, email: str) -> Any:
 
 def recovery_uuid(client: TestClient, db: Database) -> str:
     assert recover(client, ADMIN_EMAIL).status_code == 200
-    return db.fetchvalue("SELECT uuid FROM user_recoveries ORDER BY id DESC LIMIT 1")
+    result: str = db.fetchvalue("SELECT uuid FROM user_recoveries ORDER BY id DESC LIMIT 1")
+    return result
 
 
 def test_recovery_answers_the_same_for_known_and_unknown_addresses(
@@ -275,7 +277,7 @@ def test_a_blocked_user_gets_no_recovery_mail(client: TestClient, db: Database) 
 
 def test_recovery_requests_are_throttled(client: TestClient) -> None:
     throttle = Throttle(Clock())
-    app_state(client.app).throttle = throttle
+    state_of(client).throttle = throttle
     for _ in range(throttle.recover_addresses.limit):
         assert recover(client, "nobody@kwai.example").status_code == 200
     response = recover(client, ADMIN_EMAIL)

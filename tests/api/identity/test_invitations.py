@@ -45,11 +45,13 @@ def invited(client: TestClient, admin: dict[str, str]) -> str:
     """The uuid of a fresh invitation of Jane."""
     response = invite(client, admin)
     assert response.status_code == 201, response.text
-    return response.json()["data"]["id"]
+    result: str = response.json()["data"]["id"]
+    return result
 
 
 def errors(response: Any) -> dict[str, Any]:
-    return response.json()["errors"][0]
+    result: dict[str, Any] = response.json()["errors"][0]
+    return result
 
 
 def assert_refused(response: Any, reason: str) -> None:

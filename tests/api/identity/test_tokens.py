@@ -22,7 +22,8 @@ from kwai_api.demo import ADMIN_EMAIL
 
 
 def admin_id(db: Database) -> int:
-    return db.fetchvalue("SELECT id FROM users WHERE email = ?", [ADMIN_EMAIL])
+    result: int = db.fetchvalue("SELECT id FROM users WHERE email = ?", [ADMIN_EMAIL])
+    return result
 
 
 def issue(db: Database, settings: Settings, minutes_ago: int = 0) -> TokenPair:

@@ -10,7 +10,7 @@ from starlette.testclient import TestClient
 from kwai_api.core.accounts import create_user
 from kwai_api.core.database import Database
 from kwai_api.demo import ADMIN_EMAIL
-from kwai_api.jsonapi.state import app_state
+from tests.support.state import state_of
 
 URL = "/api/v1/users"
 PASSWORD = "long enough password"
@@ -169,7 +169,7 @@ def test_only_the_job_secret_creates_accounts(client: TestClient, admin: dict[st
     )
     assert client.post(URL, headers=admin, json=doc).status_code == 403
 
-    job = {"X-Kwai-Job-Secret": app_state(client.app).settings.security.job_secret}
+    job = {"X-Kwai-Job-Secret": state_of(client).settings.security.job_secret}
     created = client.post(URL, headers=job, json=doc)
 
     assert created.status_code == 201, created.text

@@ -66,7 +66,7 @@ def queue(db: Database, settings: Settings, recipient: str, at: datetime = QUEUE
 
 def test_job_secret_runs_the_dispatcher(
     client: TestClient, db: Database, settings: Settings, mailbox: Mailbox, job: dict[str, str]
-):
+) -> None:
     uuid = queue(db, settings, "jan@example.com")
     response = client.post("/api/v1/mails/dispatch", headers=job)
     assert response.status_code == 200, response.text
@@ -82,7 +82,7 @@ def test_job_secret_runs_the_dispatcher(
 def test_admin_runs_the_dispatcher(
     client: TestClient, db: Database, settings: Settings, mailbox: Mailbox,
     admin: dict[str, str],
-):
+) -> None:
     queue(db, settings, "jan@example.com")
     mailbox.refuse.add("nobody@example.com")
     queue(db, settings, "nobody@example.com")
@@ -99,7 +99,7 @@ def test_admin_runs_the_dispatcher(
 def test_dispatch_refuses_strangers(
     client: TestClient, db: Database, settings: Settings, mailbox: Mailbox,
     headers: dict[str, str], status: int,
-):
+) -> None:
     queue(db, settings, "jan@example.com")
     response = client.post("/api/v1/mails/dispatch", headers=headers)
     assert response.status_code == status
@@ -110,7 +110,7 @@ def test_dispatch_refuses_strangers(
 def test_dispatch_refuses_members_who_are_not_admins(
     client: TestClient, db: Database, settings: Settings, mailbox: Mailbox,
     member: dict[str, str],
-):
+) -> None:
     queue(db, settings, "jan@example.com")
     assert client.post("/api/v1/mails/dispatch", headers=member).status_code == 403
     assert client.get("/api/v1/mails", headers=member).status_code == 403
@@ -120,7 +120,7 @@ def test_dispatch_refuses_members_who_are_not_admins(
 def test_admin_lists_the_outbox_and_finds_the_dead(
     client: TestClient, db: Database, settings: Settings, mailbox: Mailbox,
     job: dict[str, str], admin: dict[str, str],
-):
+) -> None:
     mailbox.refuse.add("nobody@example.com")
     dead = queue(db, settings, "nobody@example.com", QUEUED)
     sent = queue(db, settings, "jan@example.com", QUEUED + timedelta(minutes=1))
@@ -158,7 +158,7 @@ def test_admin_lists_the_outbox_and_finds_the_dead(
 
 def test_outbox_pages(
     client: TestClient, db: Database, settings: Settings, admin: dict[str, str]
-):
+) -> None:
     uuids = [queue(db, settings, f"m{n}@example.com", QUEUED + timedelta(minutes=n))
              for n in range(3)]
     response = client.get("/api/v1/mails?page[offset]=1&page[limit]=1", headers=admin)
@@ -175,17 +175,17 @@ def test_outbox_pages(
 ])
 def test_outbox_bad_parameters_are_400(
     client: TestClient, admin: dict[str, str], query: str, parameter: str
-):
+) -> None:
     response = client.get(f"/api/v1/mails?{query}", headers=admin)
     assert response.status_code == 400
     assert response.json()["errors"][0]["source"] == {"parameter": parameter}
 
 
-def test_outbox_needs_a_login(client: TestClient):
+def test_outbox_needs_a_login(client: TestClient) -> None:
     assert client.get("/api/v1/mails").status_code == 401
 
 
-def test_openapi_describes_the_mail_routes(client: TestClient):
+def test_openapi_describes_the_mail_routes(client: TestClient) -> None:
     paths = client.get("/api/v1/openapi.json").json()["paths"]
     assert set(paths["/mails/dispatch"]["post"]["responses"]) == {"200", "401", "403", "503"}
     assert set(paths["/mails"]["get"]["responses"]) == {"200", "400", "401", "403"}
@@ -195,7 +195,7 @@ def test_openapi_describes_the_mail_routes(client: TestClient):
 
 def test_an_admin_retries_a_dead_mail(
     client: TestClient, db: Database, settings: Settings, admin: dict[str, str], mailbox: Mailbox
-):
+) -> None:
     uuid = queue(db, settings, "jan@example.com")
     db.execute("UPDATE mails SET status = 'dead', attempts = 8 WHERE uuid = ?", [uuid])
     answer = client.post(f"/api/v1/mails/{uuid}/retry", headers=admin)
@@ -214,7 +214,7 @@ def test_an_admin_retries_a_dead_mail(
 def test_dispatch_answers_503_when_the_mail_server_is_down(
     client: TestClient, db: Database, settings: Settings, admin: dict[str, str],
     server: SmtpServer,
-):
+) -> None:
     server.stop()
     queue(db, settings, "jan@example.com")
     answer = client.post("/api/v1/mails/dispatch", headers=admin)

@@ -37,7 +37,7 @@ def queue(empty_db: Database, settings: Settings, template: str = "invitation",
     return row
 
 
-def test_queued_invitation_is_rendered_in_dutch_by_default(empty_db: Database, settings: Settings):
+def test_queued_invitation_is_rendered_in_dutch_by_default(empty_db: Database, settings: Settings) -> None:
     row = queue(empty_db, settings)
     assert row["status"] == "queued"
     assert row["attempts"] == 0
@@ -54,7 +54,7 @@ def test_queued_invitation_is_rendered_in_dutch_by_default(empty_db: Database, s
     assert "donderdag 3 december 2026 om 13:00" in row["html_body"]
 
 
-def test_english_when_asked_for(empty_db: Database, settings: Settings):
+def test_english_when_asked_for(empty_db: Database, settings: Settings) -> None:
     row = queue(empty_db, settings, language="en")
     assert row["subject"] == "Invitation to the website of Judokwai Kemzeke"
     assert row["text_body"].startswith("Hello Jan Peeters,\n")
@@ -73,14 +73,14 @@ def test_english_when_asked_for(empty_db: Database, settings: Settings):
 def test_language_falls_back_to_the_clubs_default(
     empty_db: Database, settings: Settings, languages: tuple[str, ...], asked: str | None,
     greeting: str,
-):
+) -> None:
     club = replace(settings, site=replace(settings.site, languages=languages))
     assert queue(empty_db, club, language=asked)["text_body"].startswith(f"{greeting} Jan Peeters,")
 
 
 def test_recovery_shows_the_true_validity_in_the_clubs_summer_time(
     empty_db: Database, settings: Settings
-):
+) -> None:
     context = {"first_name": "An", "last_name": "Maes", "link": "http://x/auth/reset/?uuid=9",
                "expires_at": datetime(2026, 7, 3, 13, 0), "valid_hours": 2}
     dutch = queue(empty_db, settings, "recovery", None, context)
@@ -90,7 +90,7 @@ def test_recovery_shows_the_true_validity_in_the_clubs_summer_time(
     assert "valid for 1 hour, until Friday, July 3, 2026 at 3:00" in english["text_body"]
 
 
-def test_html_part_escapes_what_people_typed(empty_db: Database, settings: Settings):
+def test_html_part_escapes_what_people_typed(empty_db: Database, settings: Settings) -> None:
     row = queue(empty_db, settings, context=invitation(last_name="<script>x</script>"))
     assert "&lt;script&gt;x&lt;/script&gt;" in row["html_body"]
     assert "<script>" not in row["html_body"]
@@ -99,7 +99,7 @@ def test_html_part_escapes_what_people_typed(empty_db: Database, settings: Setti
 
 def test_message_id_is_stable_and_the_sender_named_after_the_club(
     empty_db: Database, settings: Settings
-):
+) -> None:
     row = queue(empty_db, settings)
     assert row["message_id"] == f"<{row['uuid']}@example.org>"
     assert row["sender"] == "Judokwai Kemzeke <webmaster@example.org>"
@@ -109,12 +109,12 @@ def test_message_id_is_stable_and_the_sender_named_after_the_club(
     assert row["sender"] == "Secretariaat <info@kwai.be>"
 
 
-def test_recipient_name_is_kept_on_one_line(empty_db: Database, settings: Settings):
+def test_recipient_name_is_kept_on_one_line(empty_db: Database, settings: Settings) -> None:
     row = queue(empty_db, settings, name=" Jan\r\nBcc: x@y.z ")
     assert row["recipient_name"] == "Jan Bcc: x@y.z"
 
 
-def test_mail_is_queued_only_with_the_change(empty_db: Database, settings: Settings):
+def test_mail_is_queued_only_with_the_change(empty_db: Database, settings: Settings) -> None:
     def fail(tx: Any) -> None:
         queue_mail(tx, settings, "invitation", "jan@example.com", "Jan", None, invitation(), NOW)
         raise RuntimeError("the change failed")
@@ -125,7 +125,7 @@ def test_mail_is_queued_only_with_the_change(empty_db: Database, settings: Setti
     assert empty_db.fetchvalue(sql) == 0
 
 
-def test_unknown_template_or_missing_context_is_refused(settings: Settings):
+def test_unknown_template_or_missing_context_is_refused(settings: Settings) -> None:
     with pytest.raises(ValueError, match="unknown mail template"):
         render_mail(settings, "newsletter", None, invitation())
     context = invitation()

@@ -78,7 +78,7 @@ def counts(sent: int = 0, retry: int = 0, dead: int = 0, cancelled: int = 0) -> 
 def test_invitation_arrives_exactly_once_with_both_parts(
     empty_db: Database, mail_settings: Settings, server: SmtpServer, language: str | None,
     greeting: str, subject: str,
-):
+) -> None:
     uuid = queue(empty_db, mail_settings, language)
     assert run(empty_db, mail_settings, NOW) == counts(sent=1)
     assert run(empty_db, mail_settings, NOW + 60 * MINUTE) == counts()
@@ -98,7 +98,7 @@ def test_invitation_arrives_exactly_once_with_both_parts(
     assert (row["status"], row["attempts"], row["sent_at"]) == ("sent", 1, NOW)
 
 
-def test_one_connection_per_run(empty_db: Database, mail_settings: Settings, server: SmtpServer):
+def test_one_connection_per_run(empty_db: Database, mail_settings: Settings, server: SmtpServer) -> None:
     for n in range(3):
         queue(empty_db, mail_settings, recipient=f"member{n}@example.com")
     assert run(empty_db, mail_settings, NOW) == counts(sent=3)
@@ -108,7 +108,7 @@ def test_one_connection_per_run(empty_db: Database, mail_settings: Settings, ser
 
 def test_server_down_the_mail_waits_then_arrives_once(
     empty_db: Database, mail_settings: Settings, server: SmtpServer
-):
+) -> None:
     server.stop()
     uuid = queue(empty_db, mail_settings)
     assert unreachable(empty_db, mail_settings, NOW) == counts(retry=1)
@@ -125,7 +125,7 @@ def test_server_down_the_mail_waits_then_arrives_once(
     assert mail(empty_db, uuid)["status"] == "sent"
 
 
-def test_a_server_that_never_answers_is_a_temporary_failure(empty_db: Database, settings: Settings):
+def test_a_server_that_never_answers_is_a_temporary_failure(empty_db: Database, settings: Settings) -> None:
     with socket.socket() as silent:  # accepts connections (backlog) but never greets
         silent.bind(("127.0.0.1", 0))
         silent.listen()
@@ -143,7 +143,7 @@ def test_a_server_that_never_answers_is_a_temporary_failure(empty_db: Database, 
 ])
 def test_a_session_that_cannot_start_keeps_the_mail_waiting(
     empty_db: Database, mail_settings: Settings, server: SmtpServer, email_settings: dict[str, Any]
-):
+) -> None:
     wrong = replace(mail_settings, email=replace(mail_settings.email, **email_settings))
     uuid = queue(empty_db, wrong)
     assert unreachable(empty_db, wrong, NOW) == counts(retry=1)
@@ -156,7 +156,7 @@ def test_a_session_that_cannot_start_keeps_the_mail_waiting(
 @pytest.mark.parametrize("stage", ["rcpt", "data"])
 def test_4xx_reply_is_retried_later_then_delivered(
     empty_db: Database, mail_settings: Settings, server: SmtpServer, stage: str
-):
+) -> None:
     replies = server.mailbox.rcpt_replies if stage == "rcpt" else server.mailbox.data_replies
     replies.append("451 4.3.0 Try again later")
     uuid = queue(empty_db, mail_settings)
@@ -179,7 +179,7 @@ def test_4xx_reply_is_retried_later_then_delivered(
 ])
 def test_5xx_reply_makes_the_mail_dead_with_its_error(
     empty_db: Database, mail_settings: Settings, server: SmtpServer, stage: str, reply: str
-):
+) -> None:
     replies = server.mailbox.rcpt_replies if stage == "rcpt" else server.mailbox.data_replies
     replies.append(reply)
     refused = queue(empty_db, mail_settings, recipient="nobody@example.com")
@@ -194,7 +194,7 @@ def test_5xx_reply_makes_the_mail_dead_with_its_error(
 
 def test_too_many_attempts_make_the_mail_dead(
     empty_db: Database, mail_settings: Settings, server: SmtpServer
-):
+) -> None:
     limited = replace(mail_settings, email=replace(mail_settings.email, max_attempts=3))
     server.mailbox.data_replies.extend(["452 4.3.1 Insufficient storage"] * 5)
     uuid = queue(empty_db, limited)
@@ -211,7 +211,7 @@ def test_too_many_attempts_make_the_mail_dead(
 
 def test_421_stops_the_run_and_the_other_mails_wait_untouched(
     empty_db: Database, mail_settings: Settings, server: SmtpServer
-):
+) -> None:
     server.mailbox.data_replies.append("421 4.3.2 Service shutting down")
     first = queue(empty_db, mail_settings, recipient="an@example.com")
     second = queue(empty_db, mail_settings, recipient="tom@example.com")
@@ -229,7 +229,7 @@ class Crash(BaseException):
 
 def test_a_crash_mid_send_never_loses_the_mail(
     empty_db: Database, mail_settings: Settings, server: SmtpServer, monkeypatch: pytest.MonkeyPatch
-):
+) -> None:
     uuid = queue(empty_db, mail_settings)
 
     async def crash(*args: Any, **kwargs: Any) -> None:
@@ -250,7 +250,7 @@ def test_a_crash_mid_send_never_loses_the_mail(
 
 def test_crashing_every_time_ends_dead(
     empty_db: Database, mail_settings: Settings, server: SmtpServer, monkeypatch: pytest.MonkeyPatch
-):
+) -> None:
     limited = replace(mail_settings, email=replace(mail_settings.email, max_attempts=2))
     uuid = queue(empty_db, limited)
 
@@ -269,7 +269,7 @@ def test_crashing_every_time_ends_dead(
 
 def test_concurrent_runs_send_each_mail_once(
     empty_db: Database, mail_settings: Settings, server: SmtpServer
-):
+) -> None:
     uuids = [queue(empty_db, mail_settings, recipient=f"member{n}@example.com") for n in range(4)]
 
     async def both() -> list[dict[str, int]]:
@@ -284,7 +284,7 @@ def test_concurrent_runs_send_each_mail_once(
 
 def test_an_unsendable_address_is_dead_and_the_run_goes_on(
     empty_db: Database, mail_settings: Settings, server: SmtpServer
-):
+) -> None:
     broken = queue(empty_db, mail_settings, recipient="not an address")
     fine = queue(empty_db, mail_settings)
     assert run(empty_db, mail_settings, NOW) == counts(sent=1, dead=1)
@@ -294,14 +294,14 @@ def test_an_unsendable_address_is_dead_and_the_run_goes_on(
     assert len(server.mailbox.messages) == 1
 
 
-def test_nothing_due_means_no_connection(empty_db: Database, settings: Settings):
+def test_nothing_due_means_no_connection(empty_db: Database, settings: Settings) -> None:
     # settings point at port 1, where nothing listens: a connection attempt would count a retry
     assert run(empty_db, settings, NOW) == counts()
 
 
 def test_an_unreachable_server_makes_mail_dead_after_the_documented_attempts(
     empty_db: Database, mail_settings: Settings, server: SmtpServer
-):
+) -> None:
     server.stop()
     limited = replace(mail_settings, email=replace(mail_settings.email, max_attempts=3))
     uuid = queue(empty_db, limited)
@@ -316,7 +316,7 @@ def test_an_unreachable_server_makes_mail_dead_after_the_documented_attempts(
 def test_overlapping_runs_on_a_slow_server_send_each_mail_once(
     empty_db: Database, mail_settings: Settings, server: SmtpServer,
     monkeypatch: pytest.MonkeyPatch,
-):
+) -> None:
     """Two runs that overlap for longer than a backoff (the scheduler and cron) never share."""
     uuids = [queue(empty_db, mail_settings, recipient=f"member{n}@example.com") for n in range(6)]
     server.mailbox.delay_seconds = 0.2  # 20 s on the clock below
@@ -341,7 +341,7 @@ def test_overlapping_runs_on_a_slow_server_send_each_mail_once(
 
 def test_superseded_mail_is_cancelled_not_sent(
     empty_db: Database, mail_settings: Settings, server: SmtpServer
-):
+) -> None:
     """Mail about an invitation or recovery that no longer holds never leaves."""
     context = {"first_name": "Jan", "last_name": "Peeters", "link": LINK,
                "expires_at": NOW + timedelta(days=7), "valid_days": 7}
@@ -381,7 +381,7 @@ def test_superseded_mail_is_cancelled_not_sent(
 
 def test_a_timeout_in_data_is_retried_and_never_lost(
     empty_db: Database, mail_settings: Settings, server: SmtpServer
-):
+) -> None:
     """The server takes longer than the timeout to accept: ambiguous, so the mail is tried again.
 
     It may then arrive twice (the documented window), always under one Message-ID.
@@ -401,7 +401,7 @@ def test_a_timeout_in_data_is_retried_and_never_lost(
 
 def test_a_crash_between_send_and_mark_sends_at_most_once_more(
     empty_db: Database, mail_settings: Settings, server: SmtpServer, monkeypatch: pytest.MonkeyPatch
-):
+) -> None:
     uuid = queue(empty_db, mail_settings)
 
     def crash(*args: Any, **kwargs: Any) -> None:

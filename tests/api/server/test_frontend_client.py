@@ -102,7 +102,8 @@ def test_an_unlisted_origin_gets_no_cors_header(server: Server) -> None:
 
 
 def _schema(server: Server) -> dict[str, Any]:
-    return httpx.get(f"{server.url}/api/v1/openapi.json", timeout=30).json()
+    result: dict[str, Any] = httpx.get(f"{server.url}/api/v1/openapi.json", timeout=30).json()
+    return result
 
 
 def _writes(schema: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:

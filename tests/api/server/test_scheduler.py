@@ -6,13 +6,14 @@ import asyncio
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from kwai_api.core.database import Database
 from kwai_api.server.scheduler import Jobs
 from tests.conftest import make_settings
 
 
-def builds(db: Database, trigger: str | None = None) -> list[dict]:
+def builds(db: Database, trigger: str | None = None) -> list[dict[str, Any]]:
     sql = "SELECT id, trigger, status FROM site_builds"
     if trigger:
         return db.fetchall(sql + " WHERE trigger = ? ORDER BY id", [trigger])

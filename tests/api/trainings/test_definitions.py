@@ -34,7 +34,8 @@ def one(db: Database, sql: str, params: list[Any] | None = None) -> dict[str, An
 
 def source(response: Any) -> dict[str, str]:
     """The source of the first error."""
-    return response.json()["errors"][0]["source"]
+    result: dict[str, str] = response.json()["errors"][0]["source"]
+    return result
 
 
 def local(timestamp: str) -> datetime:

@@ -67,7 +67,8 @@ def patch_definition(
 def error(response: Any, status: int) -> dict[str, str]:
     """The source of the first error of a response that must have `status`."""
     assert response.status_code == status, response.text
-    return response.json()["errors"][0]["source"]
+    result: dict[str, str] = response.json()["errors"][0]["source"]
+    return result
 
 
 # --- carrying a definition's change ----------------------------------------------------------
@@ -255,7 +256,7 @@ def cancellation(attributes: dict[str, Any], **relationships: list[str]) -> dict
 def in_week(db: Database, monday: str, team: int | None = None) -> list[int]:
     """The active trainings starting in the local week of `monday` (of one team)."""
     first = datetime.combine(datetime.fromisoformat(monday), time(), BRUSSELS)
-    bounds = [
+    bounds: list[datetime | int] = [
         first.astimezone(ZoneInfo("UTC")).replace(tzinfo=None),
         (first + timedelta(days=7)).astimezone(ZoneInfo("UTC")).replace(tzinfo=None),
     ]

@@ -8,6 +8,7 @@ import shutil
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -55,6 +56,26 @@ def reasons_on(page: Path) -> list[str]:
     return [body for body in CANCELLED_ITEM.findall(text) if REASON in body]
 
 
+def shows_reason_twice(page: Path) -> bool:
+    return len(reasons_on(page)) == 2
+
+
+def shows_no_reason(page: Path) -> bool:
+    return (
+        page.exists()
+        and not reasons_on(page)
+        and REASON not in page.read_text(encoding="utf-8")
+    )
+
+
+def cancelled_events(feed: Path, uids: set[str]) -> dict[str, Any] | None:
+    """The events of `uids` in `feed`, once there are some and all of them are cancelled."""
+    found = events(feed, uids)
+    if found and all(str(v["STATUS"]) == "CANCELLED" for v in found.values()):
+        return found
+    return None
+
+
 def events(feed: Path, uids: set[str]) -> dict[str, Any]:
     """The VEVENTs of a live calendar feed among `uids`, by UID."""
     if not feed.exists():
@@ -99,16 +120,11 @@ def test_a_cancelled_period_reaches_the_agenda_and_the_calendars(
         feeds = ["trainings.ics", team_calendar_path(Team(3, "Volwassenen"))]
         for lang in site.languages:
             week = current / output_file(site, lang, week_path(monday))
-            wait_until(f"the reason twice on {week}", lambda w=week: len(reasons_on(w)) == 2)
+            wait_until(f"the reason twice on {week}", partial(shows_reason_twice, week))
             for feed in feeds:
                 path = current / output_file(site, lang, feed)
                 found = wait_until(
-                    f"the cancelled events in {path}",
-                    lambda p=path: (
-                        (e := events(p, uids))
-                        and all(str(v["STATUS"]) == "CANCELLED" for v in e.values())
-                        and e
-                    ),
+                    f"the cancelled events in {path}", partial(cancelled_events, path, uids)
                 )
                 assert set(found) == uids
                 assert all(REASON in str(v["DESCRIPTION"]) for v in found.values())
@@ -125,9 +141,4 @@ def test_a_cancelled_period_reaches_the_agenda_and_the_calendars(
         assert api.post("/trainings/cancellations", json=back).json()["meta"]["count"] == 2
         for lang in site.languages:
             week = current / output_file(site, lang, week_path(monday))
-            wait_until(
-                f"no reason on {week}",
-                lambda w=week: (
-                    w.exists() and not reasons_on(w) and REASON not in w.read_text(encoding="utf-8")
-                ),
-            )
+            wait_until(f"no reason on {week}", partial(shows_no_reason, week))

@@ -34,15 +34,17 @@ def ids(response: Any) -> list[int]:
 
 def error_source(response: Any) -> dict[str, str]:
     """The source of the first error of an error document."""
-    return response.json()["errors"][0]["source"]
+    result: dict[str, str] = response.json()["errors"][0]["source"]
+    return result
 
 
 def add_training(db: Database, start: datetime, end: datetime, active: bool = True) -> int:
     """A training written straight into the database (reads need no login)."""
-    return db.write(lambda tx: tx.insert(
+    training: int = db.write(lambda tx: tx.insert(
         "INSERT INTO trainings (start_date, end_date, active) VALUES (?, ?, ?) RETURNING id",
         [start, end, active],
     ))
+    return training
 
 
 def body(**attributes: Any) -> dict[str, Any]:
