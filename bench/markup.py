@@ -1,6 +1,6 @@
 """What one text costs to render: ordinary Markdown, and the quadratic "[a](" that the budget stops.
 
-    python bench/markup.py
+python bench/markup.py
 """
 
 from __future__ import annotations

@@ -298,8 +298,9 @@ def backup_command(args: argparse.Namespace) -> None:
             {"data": {"type": "backups", "attributes": {"path": str(target)}}},
         )
 
-    _with_database(settings, lambda db: backup(db, ImageStore(settings.images.path), target),
-                   remote)
+    _with_database(
+        settings, lambda db: backup(db, ImageStore(settings.images.path), target), remote
+    )
     print(f"wrote {target} and {images_beside(target)}")
 
 
@@ -314,10 +315,16 @@ def user_create_command(args: argparse.Namespace) -> None:
     from kwai_api.core.accounts import create_user
 
     def remote(url: str) -> dict[str, Any]:
-        attributes = {"email": args.email, "first_name": args.first_name,
-                      "last_name": args.last_name, "password": password, "admin": args.admin}
-        answer = _ask_server(settings, url, "/users",
-                             {"data": {"type": "users", "attributes": attributes}})
+        attributes = {
+            "email": args.email,
+            "first_name": args.first_name,
+            "last_name": args.last_name,
+            "password": password,
+            "admin": args.admin,
+        }
+        answer = _ask_server(
+            settings, url, "/users", {"data": {"type": "users", "attributes": attributes}}
+        )
         return dict(answer["data"]["attributes"])
 
     user = _with_database(
@@ -338,8 +345,11 @@ def user_list_command(args: argparse.Namespace) -> None:
     admin, revoked = (True if args.admins else None), (True if args.revoked else None)
 
     def remote(url: str) -> list[dict[str, Any]]:
-        params = {f"filter[{name}]": "true" for name, value in
-                  (("admin", admin), ("revoked", revoked)) if value}
+        params = {
+            f"filter[{name}]": "true"
+            for name, value in (("admin", admin), ("revoked", revoked))
+            if value
+        }
         answer = _ask_server(settings, url, "/users", method="GET", params=params)
         return [item["attributes"] for item in answer["data"]]
 
@@ -367,17 +377,25 @@ def user_change_command(args: argparse.Namespace) -> None:
             raise CommandError(error.detail) from None
 
     def remote(url: str) -> None:
-        answer = _ask_server(settings, url, "/users", method="GET",
-                             params={"filter[email]": args.email})
+        answer = _ask_server(
+            settings, url, "/users", method="GET", params={"filter[email]": args.email}
+        )
         if not answer["data"]:
             raise CommandError(f"there is no user {args.email}")
         uuid = answer["data"][0]["id"]
-        _ask_server(settings, url, f"/users/{uuid}", method="PATCH",
-                    body={"data": {"type": "users", "id": uuid, "attributes": args.changes}})
+        _ask_server(
+            settings,
+            url,
+            f"/users/{uuid}",
+            method="PATCH",
+            body={"data": {"type": "users", "id": uuid, "attributes": args.changes}},
+        )
 
     _with_database(settings, local, remote)
-    print(f"{args.email}: " + ", ".join(f"{key} = {str(v).lower()}"
-                                        for key, v in args.changes.items()))
+    print(
+        f"{args.email}: "
+        + ", ".join(f"{key} = {str(v).lower()}" for key, v in args.changes.items())
+    )
 
 
 def serve_command(args: argparse.Namespace) -> None:
@@ -419,8 +437,9 @@ def demo_command(args: argparse.Namespace) -> None:
     def prepare(db: Database) -> None:
         if db.fetchvalue("SELECT count(*) FROM applications") == 0:
             _progress(f"creating the demo club (seed {args.seed})...")
-            create_club(db, seed=args.seed, timezone=settings.site.timezone,
-                        images=settings.images.path)
+            create_club(
+                db, seed=args.seed, timezone=settings.site.timezone, images=settings.images.path
+            )
         _progress("building the site...")
         try:
             build_site(settings, db, trigger="demo")

@@ -315,29 +315,39 @@ def _pictures(db: Database, store: ImageStore, anchor: date, created: datetime) 
             draw.rectangle((column + 4, row + 4, column + 396, row + 196), fill="#d9c36a")
     draw.ellipse((600, 300, 1000, 700), outline="#b22222", width=24)
     sky = Image.linear_gradient("L").resize((1600, 1000)).convert("RGB")
-    sky = Image.merge("RGB", (sky.getchannel(0).point(lambda v: 255 - v // 3),
-                              sky.getchannel(0).point(lambda v: 120 + v // 3),
-                              sky.getchannel(0).point(lambda v: 60 + v // 2)))
+    sky = Image.merge(
+        "RGB",
+        (
+            sky.getchannel(0).point(lambda v: 255 - v // 3),
+            sky.getchannel(0).point(lambda v: 120 + v // 3),
+            sky.getchannel(0).point(lambda v: 60 + v // 2),
+        ),
+    )
     ImageDraw.Draw(sky).ellipse((1050, 520, 1350, 820), fill="#fff2b0")
     portrait = Image.new("RGB", (600, 600), "#1b3a5c")
     ImageDraw.Draw(portrait).ellipse((150, 80, 450, 380), fill="#e8c4a0")
     ImageDraw.Draw(portrait).ellipse((60, 360, 540, 840), fill="#f4f4f4")
     ids = []
-    for picture, alt in ((mats, "Judoka's op de mat"), (sky, "Zonsondergang achter de dojo"),
-                         (portrait, "Portret")):
+    for picture, alt in (
+        (mats, "Judoka's op de mat"),
+        (sky, "Zonsondergang achter de dojo"),
+        (portrait, "Portret"),
+    ):
         output = io.BytesIO()
         picture.save(output, format="PNG")
         ids.append(insert_image(db, store.store(output.getvalue()), alt, None, created))
     at = datetime.combine(anchor, time(8, 0))
 
     def show(tx: Transaction) -> None:
-        tx.execute("UPDATE news_stories SET image_id = ? WHERE id = (SELECT id FROM news_stories"
-                   " WHERE enabled AND publish_date <= ? ORDER BY publish_date DESC LIMIT 1)",
-                   [ids[0], at])
-        tx.execute("UPDATE pages SET image_id = ? WHERE id = (SELECT min(id) FROM pages)",
-                   [ids[1]])
-        tx.execute("UPDATE coaches SET photo_id = ? WHERE id = (SELECT min(id) FROM coaches)",
-                   [ids[2]])
+        tx.execute(
+            "UPDATE news_stories SET image_id = ? WHERE id = (SELECT id FROM news_stories"
+            " WHERE enabled AND publish_date <= ? ORDER BY publish_date DESC LIMIT 1)",
+            [ids[0], at],
+        )
+        tx.execute("UPDATE pages SET image_id = ? WHERE id = (SELECT min(id) FROM pages)", [ids[1]])
+        tx.execute(
+            "UPDATE coaches SET photo_id = ? WHERE id = (SELECT min(id) FROM coaches)", [ids[2]]
+        )
 
     db.write(show)
 

@@ -135,7 +135,10 @@ def site_info(settings: Settings) -> SiteInfo:
         taglines=site.tagline.values,
         locales=site.locales.values,
         contact=Contact(
-            club.address, club.email, club.phone, club.call_to_action.values,
+            club.address,
+            club.email,
+            club.phone,
+            club.call_to_action.values,
             club.call_to_action_url,
         ),
     )

@@ -134,8 +134,14 @@ def _coaches(tx: Transaction, images: _Images) -> tuple[Coach, ...]:
     for coach_id, locale, bio in tx.tuples("SELECT coach_id, locale, bio FROM coach_texts"):
         bios[coach_id][locale] = bio
     return tuple(
-        Coach(r["id"], r["name"], r["bio"], r["active"], bios.get(r["id"], {}),
-              photo=images.find(r["photo_id"]) if r["active"] else None)
+        Coach(
+            r["id"],
+            r["name"],
+            r["bio"],
+            r["active"],
+            bios.get(r["id"], {}),
+            photo=images.find(r["photo_id"]) if r["active"] else None,
+        )
         for r in tx.fetchall(
             "SELECT id, name, bio, active, photo_id FROM coaches ORDER BY name, id"
         )
@@ -144,13 +150,15 @@ def _coaches(tx: Transaction, images: _Images) -> tuple[Coach, ...]:
 
 def _applications(tx: Transaction) -> tuple[Application, ...]:
     # summary = the short description, content = the description, both rendered like stories'
-    texts = _texts([
-        (owner, locale, title, to_html(summary, form), to_html(content, form))
-        for owner, locale, title, summary, content, form in tx.tuples(
-            "SELECT application_id, locale, title, short_description, description,"
-            " coalesce(format, 'md') FROM application_texts ORDER BY application_id, locale"
-        )
-    ])
+    texts = _texts(
+        [
+            (owner, locale, title, to_html(summary, form), to_html(content, form))
+            for owner, locale, title, summary, content, form in tx.tuples(
+                "SELECT application_id, locale, title, short_description, description,"
+                " coalesce(format, 'md') FROM application_texts ORDER BY application_id, locale"
+            )
+        ]
+    )
     return tuple(
         Application(
             r["id"], r["name"], r["weight"], r["news"], r["pages"], r["events"], texts[r["id"]]
@@ -254,6 +262,11 @@ def _trainings(tx: Transaction, images: _Images) -> tuple[Training, ...]:
         " WHERE r.active ORDER BY tt.training_id, t.name"
     ):
         teams[training_id].append(known_teams[team_id])
+    rows = tx.tuples(
+        "SELECT id, start_date, end_date, location, cancelled, definition_id, revision,"
+        " created_at, updated_at, cancel_reason FROM trainings WHERE active"
+        " ORDER BY start_date, id"
+    )
     return tuple(
         Training(
             id=id,
@@ -270,12 +283,18 @@ def _trainings(tx: Transaction, images: _Images) -> tuple[Training, ...]:
             updated_at=utc(updated or created),
             cancel_reason=reason if cancelled else None,
         )
-        for id, start, end, location, cancelled, definition_id, revision, created, updated, reason
-        in tx.tuples(
-            "SELECT id, start_date, end_date, location, cancelled, definition_id, revision,"
-            " created_at, updated_at, cancel_reason FROM trainings WHERE active"
-            " ORDER BY start_date, id"
-        )
+        for (
+            id,
+            start,
+            end,
+            location,
+            cancelled,
+            definition_id,
+            revision,
+            created,
+            updated,
+            reason,
+        ) in rows
     )
 
 
@@ -329,7 +348,5 @@ def _event_turns(events: tuple[Event, ...], now: datetime, zone: ZoneInfo) -> da
     """The next midnight in `zone` after which an event is over or its registration closed."""
     days: list[date] = [e.end for e in events]
     days += [e.registration_deadline for e in events if e.registration_deadline is not None]
-    moments = (
-        aware_utc(datetime.combine(day + timedelta(days=1), time(), zone)) for day in days
-    )
+    moments = (aware_utc(datetime.combine(day + timedelta(days=1), time(), zone)) for day in days)
     return min((m for m in moments if m > now), default=None)

@@ -20,7 +20,7 @@ def settings_block() -> str:
 
 
 def commented_keys(block: str) -> set[str]:
-    """"[section] key" of every line of the block that sets a key and says what it is."""
+    """ "[section] key" of every line of the block that sets a key and says what it is."""
     keys, section = set(), ""
     for line in block.splitlines():
         if header := re.match(r"\[(\w+)\]", line):

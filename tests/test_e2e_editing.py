@@ -62,8 +62,13 @@ class Server:
 
     def settled_build(self, after: int = 0, since: str = "") -> dict[str, Any]:
         """The newest build, once finished, newer than build `after` and started since `since`."""
-        return wait_until(f"a finished build after build {after}, started since {since!r}",
-                          _finished_build, self, after, since)
+        return wait_until(
+            f"a finished build after build {after}, started since {since!r}",
+            _finished_build,
+            self,
+            after,
+            since,
+        )
 
 
 def _finished_build(server: Server, after: int, since: str) -> dict[str, Any] | None:
@@ -183,8 +188,12 @@ def no_story_pages(server: Server, story_id: int) -> bool:
 
 def texts(items: dict[str, tuple[str, str]], key: str = "texts") -> dict[str, Any]:
     """A `texts` (or `contents`) attribute: per locale a title and markdown content."""
-    return {key: [{"locale": locale, "format": "md", "title": title, "summary": "",
-                   "content": content} for locale, (title, content) in items.items()]}
+    return {
+        key: [
+            {"locale": locale, "format": "md", "title": title, "summary": "", "content": content}
+            for locale, (title, content) in items.items()
+        ]
+    }
 
 
 def answer(response: httpx.Response, status: int) -> dict[str, Any]:
@@ -210,12 +219,20 @@ def test_training_follows_create_cancel_and_delete(server: Server) -> None:
     titles = {"nl": "Randori-avond voor gasten", "en": "Randori evening for guests"}
     attributes = {
         **texts({lang: (title, "Vrij oefenen.") for lang, title in titles.items()}, "contents"),
-        "event": {"start_date": utc_stamp(start), "end_date": utc_stamp(end),
-                  "location": "Sporthal Kemzeke", "cancelled": False, "active": True},
+        "event": {
+            "start_date": utc_stamp(start),
+            "end_date": utc_stamp(end),
+            "location": "Sporthal Kemzeke",
+            "cancelled": False,
+            "active": True,
+        },
         "coaches": [],
     }
-    training = {"type": "trainings", "attributes": attributes,
-                "relationships": {"teams": {"data": []}}}
+    training = {
+        "type": "trainings",
+        "attributes": attributes,
+        "relationships": {"teams": {"data": []}},
+    }
     created = answer(server.api.post("/trainings", json={"data": training}), 201)
     training_id = created["data"]["id"]
     uid = f"training-{training_id}@{urlsplit(server.site.url).hostname}"
@@ -238,16 +255,23 @@ def test_training_follows_create_cancel_and_delete(server: Server) -> None:
     assert uid in {str(e["UID"]) for e in Calendar.from_ical(served.content).walk("VEVENT")}
 
     # 2. cancelled: marked on the agenda; the feed says CANCELLED with a higher SEQUENCE
-    cancel = {"data": {"type": "trainings", "id": training_id,
-                       "attributes": {"event": {"cancelled": True}}}}
+    cancel = {
+        "data": {
+            "type": "trainings",
+            "id": training_id,
+            "attributes": {"event": {"cancelled": True}},
+        }
+    }
     patched = answer(server.api.patch(f"/trainings/{training_id}", json=cancel), 200)
     assert patched["data"]["attributes"]["event"]["cancelled"] is True
     for lang, title in titles.items():
-        item = wait_until(f"{title!r} cancelled on {weeks[lang]}",
-                          agenda_item, weeks[lang], title, True)
+        item = wait_until(
+            f"{title!r} cancelled on {weeks[lang]}", agenda_item, weeks[lang], title, True
+        )
         assert CANCELLED[lang] in item["body"]
-        event = wait_until(f"{uid} cancelled in {feeds[lang]}",
-                           calendar_event, feeds[lang], uid, "CANCELLED")
+        event = wait_until(
+            f"{uid} cancelled in {feeds[lang]}", calendar_event, feeds[lang], uid, "CANCELLED"
+        )
         assert int(event.decoded("SEQUENCE")) > sequences[lang]
         assert str(event["SUMMARY"]) == f"{CANCELLED[lang]}: {title}"
         assert event.decoded("DTSTART") == start
@@ -263,14 +287,22 @@ def test_scheduled_story_appears_by_itself_and_disabling_removes_it(server: Serv
     before = server.settled_build()["id"]
     publish = (datetime.now(UTC) + timedelta(seconds=5)).replace(microsecond=0)
     titles = {"nl": "Clubkampioenschap verplaatst", "en": "Club championship moved"}
-    bodies = {"nl": "Het kampioenschap is een week later.",
-              "en": "The championship is a week later."}
+    bodies = {
+        "nl": "Het kampioenschap is een week later.",
+        "en": "The championship is a week later.",
+    }
     attributes = {
-        "enabled": True, "publish_date": utc_stamp(publish), "end_date": None, "promotion": 0,
+        "enabled": True,
+        "publish_date": utc_stamp(publish),
+        "end_date": None,
+        "promotion": 0,
         **texts({lang: (titles[lang], bodies[lang]) for lang in titles}),
     }
-    story = {"type": "news_items", "attributes": attributes,
-             "relationships": {"application": {"data": {"type": "applications", "id": "club"}}}}
+    story = {
+        "type": "news_items",
+        "attributes": attributes,
+        "relationships": {"application": {"data": {"type": "applications", "id": "club"}}},
+    }
     created = answer(server.api.post("/news_items", json={"data": story}), 201)
     story_id = int(created["data"]["id"])
 
@@ -278,7 +310,8 @@ def test_scheduled_story_appears_by_itself_and_disabling_removes_it(server: Serv
     build = server.settled_build(after=before, since=created["data"]["attributes"]["created_at"])
     assert build["status"] == "success", build
     assert datetime.strptime(build["now"], STAMP).replace(tzinfo=UTC) < publish, (
-        f"precondition: build {build} should have run before the publish date {publish}")
+        f"precondition: build {build} should have run before the publish date {publish}"
+    )
     assert story_pages(server, story_id) == {}
 
     # ... and there by itself once it has come: from here on, nothing asks the server anything
@@ -288,8 +321,9 @@ def test_scheduled_story_appears_by_itself_and_disabling_removes_it(server: Serv
         assert titles[lang] in live and bodies[lang] in live
 
     # 4. disabled: its pages are gone
-    disable = {"data": {"type": "news_items", "id": str(story_id),
-                        "attributes": {"enabled": False}}}
+    disable = {
+        "data": {"type": "news_items", "id": str(story_id), "attributes": {"enabled": False}}
+    }
     patched = answer(server.api.patch(f"/news_items/{story_id}", json=disable), 200)
     assert patched["data"]["attributes"]["enabled"] is False
     wait_until(f"story {story_id} removed", no_story_pages, server, story_id)
@@ -303,23 +337,40 @@ def test_edited_page_shows_its_new_text(server: Server) -> None:
     page = found["data"]
     (application,) = found["included"]
     current = {text["locale"]: text for text in page["attributes"]["texts"]}
-    path = page_path(Page(int(page["id"]), application["attributes"]["name"], 0,
-                          {lang: Text(lang, text["title"]) for lang, text in current.items()},
-                          datetime.now(UTC)), server.site)
-    new = {"nl": "Het bestuur vergadert elke **eerste maandag** van de maand.",
-           "en": "The board meets on the **first Monday** of every month."}
+    path = page_path(
+        Page(
+            int(page["id"]),
+            application["attributes"]["name"],
+            0,
+            {lang: Text(lang, text["title"]) for lang, text in current.items()},
+            datetime.now(UTC),
+        ),
+        server.site,
+    )
+    new = {
+        "nl": "Het bestuur vergadert elke **eerste maandag** van de maand.",
+        "en": "The board meets on the **first Monday** of every month.",
+    }
     shown = {"nl": "<strong>eerste maandag</strong>", "en": "<strong>first Monday</strong>"}
     for lang in server.site.languages:
         live = read(server.file(lang, path))
         assert live is not None and current[lang]["title"] in live and shown[lang] not in live
 
     # 5. edited: the page shows the new text in every language, and the server serves it
-    edit = {"data": {"type": "pages", "id": page["id"], "attributes": texts(
-        {lang: (current[lang]["title"], new[lang]) for lang in server.site.languages})}}
+    edit = {
+        "data": {
+            "type": "pages",
+            "id": page["id"],
+            "attributes": texts(
+                {lang: (current[lang]["title"], new[lang]) for lang in server.site.languages}
+            ),
+        }
+    }
     answer(server.api.patch(f"/pages/{page['id']}", json=edit), 200)
     for lang in server.site.languages:
-        live = wait_until(f"the new text of {path} in {lang}",
-                          containing, server.file(lang, path), shown[lang])
+        live = wait_until(
+            f"the new text of {path} in {lang}", containing, server.file(lang, path), shown[lang]
+        )
         assert current[lang]["title"] in live
     served = server.fetch("en", path)
     assert served.status_code == 200 and shown["en"] in served.text

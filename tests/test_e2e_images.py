@@ -43,8 +43,11 @@ def wait_until(what: str, check: Callable[[], T | None]) -> T:
 
 def files(root: Path) -> dict[str, bytes]:
     """Every file of a release and its bytes."""
-    return {p.relative_to(root).as_posix(): p.read_bytes()
-            for p in sorted(root.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
 
 
 def test_a_story_with_a_phone_photo_goes_live_without_metadata_and_survives_a_backup(
@@ -62,17 +65,40 @@ def test_a_story_with_a_phone_photo_goes_live_without_metadata_and_survives_a_ba
     ):
         login = api.post("/auth/login", data={"username": ADMIN_EMAIL, "password": ADMIN_PASSWORD})
         api.headers["Authorization"] = f"Bearer {login.json()['access_token']}"
-        image = api.post("/images", files={"file": ("IMG_0001.jpg", upload, "image/jpeg")},
-                         data={"alt": "Judoka's groeten elkaar"}).json()["data"]
+        image = api.post(
+            "/images",
+            files={"file": ("IMG_0001.jpg", upload, "image/jpeg")},
+            data={"alt": "Judoka's groeten elkaar"},
+        ).json()["data"]
         just_now = (datetime.now(UTC) - timedelta(minutes=1)).strftime("%Y-%m-%d %H:%M:%S")
-        judo = next(a["id"] for a in api.get("/portal/applications").json()["data"]
-                    if a["attributes"]["name"] == "judo")
-        story = api.post("/news_items", json={"data": {"type": "news_items", "attributes": {
-            "publish_date": just_now, "enabled": True,
-            "texts": [{"locale": "nl", "title": "Clubkampioenschap met foto",
-                       "content": "Wat een dag!"}]},
-            "relationships": {"application": {"data": {"type": "applications", "id": judo}},
-                              "image": {"data": {"type": "images", "id": image["id"]}}}}})
+        judo = next(
+            a["id"]
+            for a in api.get("/portal/applications").json()["data"]
+            if a["attributes"]["name"] == "judo"
+        )
+        story = api.post(
+            "/news_items",
+            json={
+                "data": {
+                    "type": "news_items",
+                    "attributes": {
+                        "publish_date": just_now,
+                        "enabled": True,
+                        "texts": [
+                            {
+                                "locale": "nl",
+                                "title": "Clubkampioenschap met foto",
+                                "content": "Wat een dag!",
+                            }
+                        ],
+                    },
+                    "relationships": {
+                        "application": {"data": {"type": "applications", "id": judo}},
+                        "image": {"data": {"type": "images", "id": image["id"]}},
+                    },
+                }
+            },
+        )
         assert story.status_code == 201, story.text
         story_id = story.json()["data"]["id"]
         current = club / "site" / "current"

@@ -57,23 +57,38 @@ class Club:
     def admin(self) -> dict[str, str]:
         """Headers of the demo admin."""
         if "admin" not in self.tokens:
-            answer = self.api("POST", "/auth/login",
-                              data={"username": ADMIN_EMAIL, "password": ADMIN_PASSWORD})
+            answer = self.api(
+                "POST", "/auth/login", data={"username": ADMIN_EMAIL, "password": ADMIN_PASSWORD}
+            )
             assert answer.status_code == 200, answer.text
             self.tokens["admin"] = answer.json()["access_token"]
         return {"Authorization": f"Bearer {self.tokens['admin']}"}
 
     def make_user(self, email: str, first_name: str, last_name: str) -> None:
         """An account made through an invitation, as the invitee would."""
-        invitation = {"data": {"type": "user_invitations", "attributes": {
-            "email": email, "first_name": first_name, "last_name": last_name}}}
+        invitation = {
+            "data": {
+                "type": "user_invitations",
+                "attributes": {"email": email, "first_name": first_name, "last_name": last_name},
+            }
+        }
         made = self.api("POST", "/auth/users/invitations", json=invitation, headers=self.admin())
         assert made.status_code == 201, made.text
-        account = {"data": {"type": "user_accounts",
-                            "attributes": {"first_name": first_name, "last_name": last_name,
-                                           "password": PASSWORD},
-                            "relationships": {"user_invitation": {"data": {
-                                "type": "user_invitations", "id": made.json()["data"]["id"]}}}}}
+        account = {
+            "data": {
+                "type": "user_accounts",
+                "attributes": {
+                    "first_name": first_name,
+                    "last_name": last_name,
+                    "password": PASSWORD,
+                },
+                "relationships": {
+                    "user_invitation": {
+                        "data": {"type": "user_invitations", "id": made.json()["data"]["id"]}
+                    }
+                },
+            }
+        }
         assert self.api("POST", "/auth/users", json=account).status_code == 201
 
     def public(self, path: str) -> str:
@@ -118,8 +133,7 @@ def club(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Club]:
             yield Club(url, smtp)
 
 
-def sign_in(browser: Browser, club: Club, path: str, email: str, password: str,
-            width: int) -> Any:
+def sign_in(browser: Browser, club: Club, path: str, email: str, password: str, width: int) -> Any:
     """Open a workspace page, get sent to the sign-in page, sign in, and land back on it."""
     page = browser.open(f"{club.url}{path}", width)
     page.wait_for_url("**/auth/login/?next=*")
@@ -135,8 +149,9 @@ def sign_in(browser: Browser, club: Club, path: str, email: str, password: str,
 def agenda_item(club: Club, title: str) -> str | None:
     """The public agenda's entry of the training called `title` this week (its HTML), if any."""
     html = club.public("/en/trainings/")
-    found = re.search(rf'<li class="training[^"]*"[^>]*>(?:(?!</li>).)*?{re.escape(title)}.*?</li>',
-                      html, re.S)
+    found = re.search(
+        rf'<li class="training[^"]*"[^>]*>(?:(?!</li>).)*?{re.escape(title)}.*?</li>', html, re.S
+    )
     return found.group(0) if found else None
 
 
@@ -155,10 +170,20 @@ def test_a_coach_makes_moves_and_cancels_a_training_on_a_phone(
     title = f"Ochtendkata {today:%d%m}"
     teams = club.api("GET", "/trainings/teams").json()["data"]
     team = teams[0]
-    definition = {"data": {"type": "training_definitions", "attributes": {
-        "name": title, "weekday": today.isoweekday(), "start_time": "06:15",
-        "end_time": "07:15", "location": "Dojo Kemzeke", "active": True},
-        "relationships": {"team": {"data": {"type": "teams", "id": team["id"]}}}}}
+    definition = {
+        "data": {
+            "type": "training_definitions",
+            "attributes": {
+                "name": title,
+                "weekday": today.isoweekday(),
+                "start_time": "06:15",
+                "end_time": "07:15",
+                "location": "Dojo Kemzeke",
+                "active": True,
+            },
+            "relationships": {"team": {"data": {"type": "teams", "id": team["id"]}}},
+        }
+    }
     made = club.api("POST", "/training_definitions", json=definition, headers=club.admin())
     assert made.status_code == 201, made.text
     club.make_user("coach@example.com", "Karin", "Coach")
@@ -203,8 +228,9 @@ def test_a_coach_makes_moves_and_cancels_a_training_on_a_phone(
     card.get_by_text("Cancelled").wait_for()
     assert "Reason: Zaal bezet" in card.inner_text()
     browser.screenshot(page, "staff-e2e-coach-cancelled-390")
-    eventually("the agenda marks it cancelled",
-               lambda: "is-cancelled" in (agenda_item(club, title) or ""))
+    eventually(
+        "the agenda marks it cancelled", lambda: "is-cancelled" in (agenda_item(club, title) or "")
+    )
     assert "Zaal bezet" in (agenda_item(club, title) or "")  # the reason is shown
     cancelled = calendar_event(club, calendar, title)
     assert cancelled is not None and "STATUS:CANCELLED" in cancelled
@@ -220,7 +246,8 @@ def test_a_coach_makes_moves_and_cancels_a_training_on_a_phone(
     page.get_by_role("button", name="Cancel a period").click()  # next week is a holiday
     page.get_by_label("Reason").fill("Kerstvakantie")
     page.get_by_role("group", name="Only these teams").get_by_label(
-        team["attributes"]["name"]).check()
+        team["attributes"]["name"]
+    ).check()
     page.get_by_role("button", name="Cancel a period").click()
     holiday = page.locator("li.training-card", has_text=title)
     holiday.get_by_text("Cancelled").wait_for()
@@ -250,7 +277,8 @@ def test_an_editor_schedules_a_bilingual_story_that_appears_by_itself(
     nl.fill("Zaterdag is het ")
     nl.press("End")
     page.get_by_role("toolbar", name="Formatting: Text").nth(0).get_by_role(
-        "button", name="Bold").click()
+        "button", name="Bold"
+    ).click()
     nl.type("clubkampioenschap")
     assert nl.input_value() == "Zaterdag is het **clubkampioenschap**"
     english = page.locator("#md-content-en")
@@ -261,12 +289,16 @@ def test_an_editor_schedules_a_bilingual_story_that_appears_by_itself(
     browser.screenshot(page, "staff-e2e-editor-preview-1280")
     page.get_by_role("button", name="Preview: Dutch").click()
     page.frame_locator("iframe[title='Preview: Dutch']").get_by_role(
-        "heading", name="Clubkampioenschap").wait_for()
+        "heading", name="Clubkampioenschap"
+    ).wait_for()
     english.press("End")
     page.locator(".markdown", has=english).locator("input[type=file]").set_input_files(
-        files=[{"name": "judo-mat.jpg", "mimeType": "image/jpeg", "buffer": photo(1200, 800)}])
-    eventually("the photo is uploaded",
-               lambda: re.search(r"!\[judo mat\]\(image:\d+\)", english.input_value()) is not None)
+        files=[{"name": "judo-mat.jpg", "mimeType": "image/jpeg", "buffer": photo(1200, 800)}]
+    )
+    eventually(
+        "the photo is uploaded",
+        lambda: re.search(r"!\[judo mat\]\(image:\d+\)", english.input_value()) is not None,
+    )
     due = datetime.now(ZONE) + timedelta(seconds=30)
     page.get_by_label("Publish on").fill(f"{due:%Y-%m-%d}")
     page.get_by_label("At", exact=True).fill(f"{due:%H:%M:%S}")
@@ -277,8 +309,9 @@ def test_an_editor_schedules_a_bilingual_story_that_appears_by_itself(
     assert "Scheduled" in row.inner_text()
     assert "Club championship" not in club.public("/en/news/")
 
-    eventually("the story appears by itself",
-               lambda: "Club championship" in club.public("/en/news/"))
+    eventually(
+        "the story appears by itself", lambda: "Club championship" in club.public("/en/news/")
+    )
     assert datetime.now(ZONE) >= due  # not before its time
     assert "Clubkampioenschap" in club.public("/news/")
     story = re.search(r'href="(/en/news/\d+-clubkampioenschap[^"]*)"', club.public("/en/news/"))
@@ -404,11 +437,13 @@ def test_everyone_keeps_their_own_account(browser: Browser, club: Club) -> None:
     form.get_by_label("Repeat the new password").fill("nog-beter-judo")
     form.get_by_role("button", name="Save the password").click()
     form.get_by_text("Your new password is saved.").wait_for()
-    login = club.api("POST", "/auth/login",
-                     data={"username": "anna@example.com", "password": "nog-beter-judo"})
+    login = club.api(
+        "POST", "/auth/login", data={"username": "anna@example.com", "password": "nog-beter-judo"}
+    )
     assert login.status_code == 200
-    me = club.api("GET", "/auth/user",
-                  headers={"Authorization": f"Bearer {login.json()['access_token']}"})
+    me = club.api(
+        "GET", "/auth/user", headers={"Authorization": f"Bearer {login.json()['access_token']}"}
+    )
     assert me.json()["data"]["attributes"]["first_name"] == "Anna"
 
 
@@ -432,8 +467,10 @@ def test_the_club_its_sections_coaches_and_teams_are_edited(browser: Browser, cl
     page.get_by_label("Introduction (English)").fill("Black belt, coaches the youth.")
     page.get_by_role("button", name="Save", exact=True).click()
     page.get_by_role("button", name="Edit: Noor Nieuw").wait_for()
-    eventually("the coach on the site",
-               lambda: "Black belt, coaches the youth." in club.public("/en/coaches/"))
+    eventually(
+        "the coach on the site",
+        lambda: "Black belt, coaches the youth." in club.public("/en/coaches/"),
+    )
     assert "Zwarte gordel, trainer van de jeugd." in club.public("/coaches/")
 
 
@@ -441,8 +478,18 @@ def staff_views() -> list[str]:
     return [name for name, _, _ in VIEWS]
 
 
-PUBLIC = ["/", "/en/", "/news/", "/en/news/", "/trainings/", "/en/coaches/", "/search/",
-          "/404.html", "/auth/login/", "/en/auth/recover/"]
+PUBLIC = [
+    "/",
+    "/en/",
+    "/news/",
+    "/en/news/",
+    "/trainings/",
+    "/en/coaches/",
+    "/search/",
+    "/404.html",
+    "/auth/login/",
+    "/en/auth/recover/",
+]
 
 
 def test_every_workspace_page_is_accessible_at_both_widths(browser: Browser, club: Club) -> None:
@@ -470,5 +517,6 @@ def test_the_public_page_types_are_accessible(browser: Browser, club: Club) -> N
     for path in [*PUBLIC, story.group(1), section.group(1)]:
         page.goto(f"{club.url}{path}")
         assert violations(page) == [], path
-        assert "staff" not in page.evaluate(
-            "[...document.scripts].map((s) => s.src).join(' ')"), path
+        assert "staff" not in page.evaluate("[...document.scripts].map((s) => s.src).join(' ')"), (
+            path
+        )

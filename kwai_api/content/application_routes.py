@@ -74,15 +74,18 @@ def _with_texts(
     result = []
     for row in rows:
         text = _localized(texts[row["id"]], languages) or {}
-        ordered = sorted(texts[row["id"]], key=lambda t: (rank.get(t["locale"], len(rank)),
-                                                         t["locale"]))
-        result.append({
-            **row,
-            "title": text.get("title", row["name"]),
-            "short_description": text.get("short_description", ""),
-            "description": text.get("description", ""),
-            "texts": [_text_resource(t) for t in ordered],
-        })
+        ordered = sorted(
+            texts[row["id"]], key=lambda t: (rank.get(t["locale"], len(rank)), t["locale"])
+        )
+        result.append(
+            {
+                **row,
+                "title": text.get("title", row["name"]),
+                "short_description": text.get("short_description", ""),
+                "description": text.get("description", ""),
+                "texts": [_text_resource(t) for t in ordered],
+            }
+        )
     return result
 
 
@@ -116,20 +119,24 @@ def find_application(
 
 def application_resource(row: Row) -> dict[str, Any]:
     """The full `applications` resource."""
-    return resource(TYPE, row["id"], {
-        "name": row["name"],
-        "title": row["title"],
-        "short_description": row["short_description"],
-        "description": row["description"],
-        "remark": row["remark"] or "",
-        "news": row["news"],
-        "pages": row["pages"],
-        "events": row["events"],
-        "weight": row["weight"],
-        "texts": row["texts"],
-        "created_at": timestamp(row["created_at"]),
-        "updated_at": timestamp(row["updated_at"]),
-    })
+    return resource(
+        TYPE,
+        row["id"],
+        {
+            "name": row["name"],
+            "title": row["title"],
+            "short_description": row["short_description"],
+            "description": row["description"],
+            "remark": row["remark"] or "",
+            "news": row["news"],
+            "pages": row["pages"],
+            "events": row["events"],
+            "weight": row["weight"],
+            "texts": row["texts"],
+            "created_at": timestamp(row["created_at"]),
+            "updated_at": timestamp(row["updated_at"]),
+        },
+    )
 
 
 def application_identifier(application_id: int) -> dict[str, str]:
@@ -195,11 +202,13 @@ def content_application(tx: Transaction, doc: dict[str, Any], holds: str) -> int
 async def get_applications(request: Request) -> Response:
     """GET /portal/applications: every application, by weight (anonymous: without remarks)."""
     user = await optional_user(request)
-    rows = await run_in_threadpool(list_applications, app_state(request).db,
-                                   site_languages(request))
+    rows = await run_in_threadpool(
+        list_applications, app_state(request).db, site_languages(request)
+    )
     data = [application_resource(row) for row in rows]
-    return document(data if user else public_view(data),
-                    meta={"count": len(rows), "offset": 0, "limit": None})
+    return document(
+        data if user else public_view(data), meta={"count": len(rows), "offset": 0, "limit": None}
+    )
 
 
 async def get_application(request: Request) -> Response:
@@ -224,10 +233,14 @@ async def _save(request: Request, application_id: int | None) -> Response:
     if "name" in changes:
         clash = taken_by_site(changes["name"], languages, state.settings.site.content)
         if clash:
-            raise ApiError(422, f"/{changes['name']}/ is {clash}; choose another name",
-                           pointer="/data/attributes/name")
-    saved = await run_in_threadpool(save_application, state.db, application_id, changes, texts,
-                                    state.clock())
+            raise ApiError(
+                422,
+                f"/{changes['name']}/ is {clash}; choose another name",
+                pointer="/data/attributes/name",
+            )
+    saved = await run_in_threadpool(
+        save_application, state.db, application_id, changes, texts, state.clock()
+    )
     site_changed(request)
     row = await run_in_threadpool(find_application, state.db, saved, languages)
     if row is None:  # deleted by another request in between
@@ -285,27 +298,41 @@ openapi_paths: dict[str, Any] = {
         "get": openapi.operation("The portal's applications, by weight", {200: "applications"}),
         "post": openapi.operation(
             "Create an application (admin)",
-            {201: "the application", 403: "not an admin", **openapi.WRITE_ERRORS,
-             409: "name taken or another type"},
+            {
+                201: "the application",
+                403: "not an admin",
+                **openapi.WRITE_ERRORS,
+                409: "name taken or another type",
+            },
             body=_NEW,
             auth=True,
         ),
     },
     "/portal/applications/{id}": {
-        "get": openapi.operation("One application", {200: "the application", 404: "unknown"},
-                                 parameters=_ID),
+        "get": openapi.operation(
+            "One application", {200: "the application", 404: "unknown"}, parameters=_ID
+        ),
         "patch": openapi.operation(
             "Edit an application (flat texts: the default locale; `texts`: any locale)",
-            {200: "the application", 404: "unknown", **openapi.WRITE_ERRORS,
-             409: "name taken or other type/id"},
+            {
+                200: "the application",
+                404: "unknown",
+                **openapi.WRITE_ERRORS,
+                409: "name taken or other type/id",
+            },
             parameters=_ID,
             body=_BODY,
             auth=True,
         ),
         "delete": openapi.operation(
             "Delete an application no story or page uses (admin)",
-            {204: "deleted", 401: "not authenticated", 403: "not an admin", 404: "unknown",
-             409: "stories or pages use it"},
+            {
+                204: "deleted",
+                401: "not authenticated",
+                403: "not an admin",
+                404: "unknown",
+                409: "stories or pages use it",
+            },
             parameters=_ID,
             auth=True,
         ),

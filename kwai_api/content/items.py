@@ -65,7 +65,6 @@ def lead_image(doc: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
     return changes if image is MISSING else {**changes, "image_id": image}
 
 
-
 @dataclass(frozen=True)
 class Draft:
     """A story or page as it would be after a create or patch: its id (None when new), its
@@ -80,6 +79,7 @@ class Draft:
 
 # render(settings, db, draft, language, now) -> the HTML of the page the site would publish
 Render = Callable[[Settings, Database, Draft, str, datetime], str]
+
 
 @dataclass(frozen=True)
 class Content:
@@ -102,7 +102,11 @@ class Content:
         return [make(row, texts[row["id"]]) for row in rows], list(applications.values())
 
     def find(
-        self, db: Database, query: str, params: list[Any], make: MakeResource,
+        self,
+        db: Database,
+        query: str,
+        params: list[Any],
+        make: MakeResource,
         languages: Sequence[str],
     ) -> tuple[Resource, list[Resource]]:
         """The one resource a query selects and its application; 404 when it selects none."""
@@ -114,8 +118,14 @@ class Content:
             return data[0], included
 
     def save(
-        self, db: Database, content_id: int | None, doc: dict[str, Any], changes: dict[str, Any],
-        languages: Sequence[str], now: datetime, author_id: int,
+        self,
+        db: Database,
+        content_id: int | None,
+        doc: dict[str, Any],
+        changes: dict[str, Any],
+        languages: Sequence[str],
+        now: datetime,
+        author_id: int,
         check: Callable[[dict[str, Any]], None] = lambda values: None,
     ) -> int:
         """Create (content_id None) or update a row, its application and texts; returns its id.
@@ -133,8 +143,9 @@ class Content:
                 check_embeds(tx, texts)
             if content_id is None:
                 if application is None:
-                    raise ApiError(422, "application is required",
-                                   pointer="/data/relationships/application")
+                    raise ApiError(
+                        422, "application is required", pointer="/data/relationships/application"
+                    )
                 check(changes)
                 assert texts is not None  # a new row always has texts
                 if self.slugs:
@@ -155,8 +166,10 @@ class Content:
             if application is not None:
                 changes["application_id"] = application
             assignments = ", ".join(f"{column} = ?" for column in [*changes, "updated_at"])
-            tx.execute(f"UPDATE {self.table} SET {assignments} WHERE id = ?",
-                       [*changes.values(), now, content_id])
+            tx.execute(
+                f"UPDATE {self.table} SET {assignments} WHERE id = ?",
+                [*changes.values(), now, content_id],
+            )
             self._write_texts(tx, content_id, texts, now, author_id)
             return content_id
 
@@ -171,7 +184,11 @@ class Content:
         return title_slug({r["locale"]: r["title"] for r in rows}, languages)
 
     def _write_texts(
-        self, tx: Transaction, content_id: int, texts: list[TextInput] | None, now: datetime,
+        self,
+        tx: Transaction,
+        content_id: int,
+        texts: list[TextInput] | None,
+        now: datetime,
         author_id: int,
     ) -> None:
         if texts is not None:  # sent texts replace all texts
@@ -183,14 +200,19 @@ class Content:
         def work(tx: Transaction) -> None:
             if tx.fetchone(f"SELECT id FROM {self.table} WHERE id = ?", [content_id]) is None:
                 raise ApiError(404, self.missing)
-            tx.execute(f"DELETE FROM {self.texts} WHERE {TEXT_TABLES[self.texts]} = ?",
-                       [content_id])
+            tx.execute(
+                f"DELETE FROM {self.texts} WHERE {TEXT_TABLES[self.texts]} = ?", [content_id]
+            )
             tx.execute(f"DELETE FROM {self.table} WHERE id = ?", [content_id])
 
         db.write(work)
 
     async def save_request(
-        self, request: Request, content_id: int | None, save: Save, find: Find,
+        self,
+        request: Request,
+        content_id: int | None,
+        save: Save,
+        find: Find,
         body: dict[str, Any],
     ) -> Response:
         """Answer a POST (content_id None: 201) or PATCH (200) with the saved content.
@@ -212,8 +234,12 @@ class Content:
         return document(data, included, status=201 if content_id is None else 200)
 
     def draft(
-        self, db: Database, doc: dict[str, Any], changes: dict[str, Any],
-        languages: Sequence[str], check: Callable[[dict[str, Any]], None] = lambda values: None,
+        self,
+        db: Database,
+        doc: dict[str, Any],
+        changes: dict[str, Any],
+        languages: Sequence[str],
+        check: Callable[[dict[str, Any]], None] = lambda values: None,
     ) -> Draft:
         """What saving `doc` would make (a new item, or `data.id` patched), checked as saving
         checks it, without writing anything."""
@@ -222,8 +248,11 @@ class Content:
         if data.get("id") is not None and content_id is None:
             raise ApiError(404, self.missing)
         attributes = Attributes(doc)
-        sent = parse_texts(attributes, languages) if content_id is None or attributes.has(
-            "texts") else None
+        sent = (
+            parse_texts(attributes, languages)
+            if content_id is None or attributes.has("texts")
+            else None
+        )
         with db.snapshot() as tx:
             application = content_application(tx, doc, self.holds)
             current: Row = {}
@@ -233,8 +262,9 @@ class Content:
                     raise ApiError(404, self.missing)
                 current = found
             elif application is None:
-                raise ApiError(422, "application is required",
-                               pointer="/data/relationships/application")
+                raise ApiError(
+                    422, "application is required", pointer="/data/relationships/application"
+                )
             values = {**current, **changes}
             check(values)
             application_id = application if application is not None else current["application_id"]
@@ -242,16 +272,22 @@ class Content:
             if sent is None:  # a patch without texts keeps the stored ones
                 stored = read_texts(tx, self.texts, [content_id or 0], languages)[content_id or 0]
         if sent is None:
-            texts = tuple((t["locale"], t["title"], t["html_summary"], t["html_content"])
-                          for t in stored)
+            texts = tuple(
+                (t["locale"], t["title"], t["html_summary"], t["html_content"]) for t in stored
+            )
         else:  # rendered by the pipeline that renders them on save
-            texts = tuple((t.locale, t.title, to_html(t.summary, t.format),
-                           to_html(t.content, t.format)) for t in sent)
+            texts = tuple(
+                (t.locale, t.title, to_html(t.summary, t.format), to_html(t.content, t.format))
+                for t in sent
+            )
         return Draft(content_id, values, name["name"] if name else "", texts)
 
     async def preview_request(
-        self, request: Request, changes: Callable[[Attributes, bool], dict[str, Any]],
-        render: Render, body: dict[str, Any],
+        self,
+        request: Request,
+        changes: Callable[[Attributes, bool], dict[str, Any]],
+        render: Render,
+        body: dict[str, Any],
         check: Callable[[dict[str, Any]], None] = lambda values: None,
     ) -> Response:
         """Answer a preview: the page the site would publish for a draft document (a new item,
@@ -273,12 +309,12 @@ class Content:
             try:
                 return render(settings, db, shown, lang, now)
             except (OverflowError, ValueError) as error:  # a date no calendar can show
-                raise ApiError(422, f"the draft cannot be shown: {error}",
-                               pointer="/data/attributes") from None
+                raise ApiError(
+                    422, f"the draft cannot be shown: {error}", pointer="/data/attributes"
+                ) from None
 
         html = await run_in_threadpool(work)
-        return HTMLResponse(html, headers={"Cache-Control": "no-store",
-                                           "X-Robots-Tag": "noindex"})
+        return HTMLResponse(html, headers={"Cache-Control": "no-store", "X-Robots-Tag": "noindex"})
 
     async def delete_request(self, request: Request) -> Response:
         """Answer a DELETE of the content the path names: 204."""

@@ -47,8 +47,14 @@ from kwai_gen.model import Story, Text
 from kwai_gen.preview import preview_story
 
 TYPE = "news_items"
-STORIES = Content(TYPE, "news_stories", "news_story_texts", "news", "there is no such news item",
-                  dates=("publish_date", "end_date", "promotion_end_date"))
+STORIES = Content(
+    TYPE,
+    "news_stories",
+    "news_story_texts",
+    "news",
+    "there is no such news item",
+    dates=("publish_date", "end_date", "promotion_end_date"),
+)
 DEFAULT_LIMIT = 10
 _COLUMNS = (
     "s.id, s.application_id, s.enabled, s.publish_date, s.end_date, s.promotion,"
@@ -93,12 +99,16 @@ class StoryFilter:
 def publish_period(request: Request) -> tuple[datetime, datetime] | None:
     """filter[publish_year] and filter[publish_month] as a UTC range of the club's local time."""
     zone = app_state(request).settings.site.zone
-    return month_period(request, zone, "filter[publish_year]", "filter[publish_month]",
-                        years=(1000, 9998))  # the range's ends stay valid dates in every time zone
+    return month_period(
+        request, zone, "filter[publish_year]", "filter[publish_month]", years=(1000, 9998)
+    )  # the range's ends stay valid dates in every time zone
 
 
 def list_stories(
-    db: Database, filters: StoryFilter, paging: Page, languages: Sequence[str],
+    db: Database,
+    filters: StoryFilter,
+    paging: Page,
+    languages: Sequence[str],
     make: MakeResource | None = None,
 ) -> tuple[int, list[dict[str, Any]], list[dict[str, Any]]]:
     """The matching stories, newest first: (total count, page of resources, included).
@@ -122,8 +132,13 @@ def find_story(
 ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """One news item and its application; 404 when unknown or (for `live_at`) not live."""
     clause, params = (LIVE_STORY, [live_at, live_at]) if live_at is not None else ("true", [])
-    return STORIES.find(db, f"SELECT {_COLUMNS} FROM news_stories s WHERE s.id = ? AND {clause}",
-                        [story_id, *params], story_resource, languages)
+    return STORIES.find(
+        db,
+        f"SELECT {_COLUMNS} FROM news_stories s WHERE s.id = ? AND {clause}",
+        [story_id, *params],
+        story_resource,
+        languages,
+    )
 
 
 def story_resource(row: Row, texts: list[dict[str, Any]]) -> dict[str, Any]:
@@ -172,19 +187,32 @@ def _story_changes(attributes: Attributes, creating: bool) -> dict[str, Any]:
 def _check_period(story: dict[str, Any], attributes: Attributes) -> None:
     end = story.get("end_date")
     if end is not None and end <= story["publish_date"]:
-        raise ApiError(422, "end_date should be after publish_date",
-                       pointer=attributes.pointer("end_date"))
+        raise ApiError(
+            422, "end_date should be after publish_date", pointer=attributes.pointer("end_date")
+        )
 
 
 def save_story(
-    db: Database, story_id: int | None, doc: dict[str, Any], languages: Sequence[str],
-    now: datetime, author_id: int,
+    db: Database,
+    story_id: int | None,
+    doc: dict[str, Any],
+    languages: Sequence[str],
+    now: datetime,
+    author_id: int,
 ) -> int:
     """Create (story_id None) or update a story from a document; returns its id."""
     attributes = Attributes(doc)
     changes = lead_image(doc, _story_changes(attributes, creating=story_id is None))
-    return STORIES.save(db, story_id, doc, changes, languages, now, author_id,
-                        check=lambda story: _check_period(story, attributes))
+    return STORIES.save(
+        db,
+        story_id,
+        doc,
+        changes,
+        languages,
+        now,
+        author_id,
+        check=lambda story: _check_period(story, attributes),
+    )
 
 
 async def get_stories(request: Request) -> Response:
@@ -277,8 +305,12 @@ _BODY = openapi.document_schema(
         "publish_date": openapi.TIMESTAMP,
         "end_date": _TIME,
         "promotion": {"type": "integer", "minimum": 0, "maximum": MAX_INT},
-        "priority": {"type": "integer", "minimum": 0, "maximum": MAX_INT,
-                     "description": "the old API's name for promotion"},
+        "priority": {
+            "type": "integer",
+            "minimum": 0,
+            "maximum": MAX_INT,
+            "description": "the old API's name for promotion",
+        },
         "promotion_end_date": _TIME,
         "remark": openapi.nullable(openapi.string()),
         "texts": TEXTS_SCHEMA,
@@ -289,8 +321,11 @@ _ID = [openapi.path_param("id")]
 _FILTERS = [
     openapi.query("filter[enabled]", {"type": "boolean"}),
     openapi.query("filter[publish_year]", {"type": "integer", "minimum": 1000, "maximum": 9998}),
-    openapi.query("filter[publish_month]", {"type": "integer", "minimum": 1, "maximum": 12},
-                  "needs filter[publish_year]"),
+    openapi.query(
+        "filter[publish_month]",
+        {"type": "integer", "minimum": 1, "maximum": 12},
+        "needs filter[publish_year]",
+    ),
     openapi.query("filter[application]", description="an application id or name; 404 if unknown"),
     openapi.query("filter[promoted]", {"type": "boolean"}),
 ]
@@ -300,29 +335,42 @@ openapi_paths: dict[str, Any] = {
         "get": openapi.operation(
             f"News items, newest first (page[limit] defaults to {DEFAULT_LIMIT}); anonymous"
             " callers get only live ones",
-            {200: "news items", 400: "bad filter or page",
-             404: "unknown filter[application]"},
+            {200: "news items", 400: "bad filter or page", 404: "unknown filter[application]"},
             parameters=_FILTERS + openapi.PAGE_PARAMETERS,
         ),
-        "post": openapi.operation("Create a news item",
-                                  {201: "the news item", **openapi.WRITE_ERRORS},
-                                  body=_BODY, auth=True),
+        "post": openapi.operation(
+            "Create a news item",
+            {201: "the news item", **openapi.WRITE_ERRORS},
+            body=_BODY,
+            auth=True,
+        ),
     },
     "/news_items/preview": {
         "post": openapi.html_operation(
             "The story page the site would publish for a draft (a new item, or data.id as"
             " patched) in ?lang=, as HTML; nothing is stored",
-            body=_BODY, parameters=[openapi.query("lang", openapi.string())]),
+            body=_BODY,
+            parameters=[openapi.query("lang", openapi.string())],
+        ),
     },
     "/news_items/{id}": {
-        "get": openapi.operation("One news item (anonymous: only a live one)",
-                                 {200: "the news item", 404: "unknown"},
-                                 parameters=_ID),
-        "patch": openapi.operation("Edit a news item", {200: "the news item", 404: "unknown",
-                                                        **openapi.WRITE_ERRORS},
-                                   parameters=_ID, body=_BODY, auth=True),
-        "delete": openapi.operation("Delete a news item", {204: "deleted", 401: "not authenticated",
-                                                           404: "unknown"},
-                                    parameters=_ID, auth=True),
+        "get": openapi.operation(
+            "One news item (anonymous: only a live one)",
+            {200: "the news item", 404: "unknown"},
+            parameters=_ID,
+        ),
+        "patch": openapi.operation(
+            "Edit a news item",
+            {200: "the news item", 404: "unknown", **openapi.WRITE_ERRORS},
+            parameters=_ID,
+            body=_BODY,
+            auth=True,
+        ),
+        "delete": openapi.operation(
+            "Delete a news item",
+            {204: "deleted", 401: "not authenticated", 404: "unknown"},
+            parameters=_ID,
+            auth=True,
+        ),
     },
 }

@@ -49,7 +49,11 @@ _ORDER = "a.weight, a.name, p.application_id, p.priority DESC, p.id"
 
 
 def list_pages(
-    db: Database, public: bool, enabled: bool | None, application: str | None, paging: Page,
+    db: Database,
+    public: bool,
+    enabled: bool | None,
+    application: str | None,
+    paging: Page,
     languages: Sequence[str],
 ) -> tuple[int, list[dict[str, Any]], list[dict[str, Any]]]:
     """The matching pages by application, then priority (highest first): count, page, included."""
@@ -80,8 +84,11 @@ def find_page(
 ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """One page and its application; 404 when unknown or, for the public, disabled."""
     return PAGES.find(
-        db, f"SELECT {_COLUMNS} FROM pages p WHERE p.id = ?{' AND p.enabled' if public else ''}",
-        [page_id], page_resource, languages,
+        db,
+        f"SELECT {_COLUMNS} FROM pages p WHERE p.id = ?{' AND p.enabled' if public else ''}",
+        [page_id],
+        page_resource,
+        languages,
     )
 
 
@@ -118,8 +125,12 @@ def _page_changes(attributes: Attributes, creating: bool) -> dict[str, Any]:
 
 
 def save_page(
-    db: Database, page_id: int | None, doc: dict[str, Any], languages: Sequence[str],
-    now: datetime, author_id: int,
+    db: Database,
+    page_id: int | None,
+    doc: dict[str, Any],
+    languages: Sequence[str],
+    now: datetime,
+    author_id: int,
 ) -> int:
     """Create (page_id None) or update a page from a document; returns its id."""
     changes = lead_image(doc, _page_changes(Attributes(doc), creating=page_id is None))
@@ -132,8 +143,13 @@ async def get_pages(request: Request) -> Response:
     enabled = boolean_parameter(request, "filter[enabled]", None)
     paging = page(request)
     count, data, included = await run_in_threadpool(
-        list_pages, app_state(request).db, user is None, enabled,
-        request.query_params.get("filter[application]"), paging, site_languages(request),
+        list_pages,
+        app_state(request).db,
+        user is None,
+        enabled,
+        request.query_params.get("filter[application]"),
+        paging,
+        site_languages(request),
     )
     if user is None:
         data, included = public_view(data), public_view(included)
@@ -214,28 +230,39 @@ openapi_paths: dict[str, Any] = {
     "/pages": {
         "get": openapi.operation(
             "Pages by application, then priority; anonymous callers get only enabled ones",
-            {200: "pages", 400: "bad filter or page",
-             404: "unknown filter[application]"},
+            {200: "pages", 400: "bad filter or page", 404: "unknown filter[application]"},
             parameters=_FILTERS + openapi.PAGE_PARAMETERS,
         ),
-        "post": openapi.operation("Create a page", {201: "the page", **openapi.WRITE_ERRORS},
-                                  body=_BODY, auth=True),
+        "post": openapi.operation(
+            "Create a page", {201: "the page", **openapi.WRITE_ERRORS}, body=_BODY, auth=True
+        ),
     },
     "/pages/preview": {
         "post": openapi.html_operation(
             "The page the site would publish for a draft (a new page, or data.id as patched)"
             " in ?lang=, as HTML; nothing is stored",
-            body=_BODY, parameters=[openapi.query("lang", openapi.string())]),
+            body=_BODY,
+            parameters=[openapi.query("lang", openapi.string())],
+        ),
     },
     "/pages/{id}": {
-        "get": openapi.operation("One page (anonymous: only an enabled one)",
-                                 {200: "the page", 404: "unknown"},
-                                 parameters=_ID),
-        "patch": openapi.operation("Edit a page", {200: "the page", 404: "unknown",
-                                                   **openapi.WRITE_ERRORS},
-                                   parameters=_ID, body=_BODY, auth=True),
-        "delete": openapi.operation("Delete a page", {204: "deleted", 401: "not authenticated",
-                                                      404: "unknown"},
-                                    parameters=_ID, auth=True),
+        "get": openapi.operation(
+            "One page (anonymous: only an enabled one)",
+            {200: "the page", 404: "unknown"},
+            parameters=_ID,
+        ),
+        "patch": openapi.operation(
+            "Edit a page",
+            {200: "the page", 404: "unknown", **openapi.WRITE_ERRORS},
+            parameters=_ID,
+            body=_BODY,
+            auth=True,
+        ),
+        "delete": openapi.operation(
+            "Delete a page",
+            {204: "deleted", 401: "not authenticated", 404: "unknown"},
+            parameters=_ID,
+            auth=True,
+        ),
     },
 }

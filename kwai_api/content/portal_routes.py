@@ -39,8 +39,12 @@ def story_resource(row: Row, texts: list[dict[str, Any]]) -> dict[str, Any]:
         row["id"],
         {
             "content": [
-                {"locale": t["locale"], "title": t["title"], "summary": t["html_summary"],
-                 "content": t["html_content"] or None}
+                {
+                    "locale": t["locale"],
+                    "title": t["title"],
+                    "summary": t["html_summary"],
+                    "content": t["html_content"] or None,
+                }
                 for t in texts
             ],
             "priority": row["promotion"],

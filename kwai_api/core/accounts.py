@@ -88,8 +88,17 @@ def insert_user(
     user_id = tx.insert(
         "INSERT INTO users (uuid, email, first_name, last_name, password_hash, admin, language,"
         " remark, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-        [str(uuid.uuid4()), normalize_email(email), first_name, last_name, password_hash, admin,
-         language, remark, now],
+        [
+            str(uuid.uuid4()),
+            normalize_email(email),
+            first_name,
+            last_name,
+            password_hash,
+            admin,
+            language,
+            remark,
+            now,
+        ],
     )
     row = tx.fetchone(
         "SELECT id, uuid, email, first_name, last_name, admin, language, remark, created_at,"
@@ -182,15 +191,20 @@ def change_user(
             )
             if not (others and others["n"]):
                 field = "admin" if changes.get("admin") is False else "revoked"
-                raise ApiError(409, "this is the last administrator; make another one first",
-                               pointer=f"/data/attributes/{field}")
+                raise ApiError(
+                    409,
+                    "this is the last administrator; make another one first",
+                    pointer=f"/data/attributes/{field}",
+                )
         if changes.get("revoked") is True and user["id"] == by:
-            raise ApiError(409, "an administrator cannot revoke themselves",
-                           pointer="/data/attributes/revoked")
+            raise ApiError(
+                409, "an administrator cannot revoke themselves", pointer="/data/attributes/revoked"
+            )
         if changes:
             assignments = ", ".join(f"{column} = ?" for column in [*changes, "updated_at"])
-            tx.execute(f"UPDATE users SET {assignments} WHERE id = ?",
-                       [*changes.values(), now, user["id"]])
+            tx.execute(
+                f"UPDATE users SET {assignments} WHERE id = ?", [*changes.values(), now, user["id"]]
+            )
         if changes.get("revoked") is True:
             revoke_user_tokens(tx, user["id"])
         return find_user(tx, user_uuid)

@@ -23,6 +23,7 @@ BUDGET_SECONDS = 5.0  # what one longer text may cost to render (a long page tak
 class MarkupError(ValueError):
     """A text too long or too costly to render; the message says which."""
 
+
 _TAGS = {
     "a",
     "abbr",

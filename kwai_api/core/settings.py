@@ -278,8 +278,11 @@ def _validated(settings: Settings) -> Settings:
     for limit in ("timeout_seconds", "memory_mb"):
         if getattr(settings.build, limit) <= 0:
             raise SettingsError(f"setting [build] {limit} should be positive")
-    for key, texts in (("[site] tagline", site.tagline), ("[site] locales", site.locales),
-                       ("[club] call_to_action", settings.club.call_to_action)):
+    for key, texts in (
+        ("[site] tagline", site.tagline),
+        ("[site] locales", site.locales),
+        ("[club] call_to_action", settings.club.call_to_action),
+    ):
         unknown = sorted(lang for lang, _ in texts.values if lang not in (*site.languages, ALL))
         if unknown:
             raise SettingsError(
@@ -289,12 +292,17 @@ def _validated(settings: Settings) -> Settings:
         raise SettingsError("setting [site] url should be an absolute http(s) URL")
     dates = settings.dates
     if not 1 <= dates.earliest_year <= 9999 or dates.years_ahead < 0 or dates.training_years < 0:
-        raise SettingsError("setting [dates]: earliest_year should be a year, years_ahead and"
-                            " training_years not negative")
-    if any(origin == "*" or not origin.startswith(("http://", "https://"))
-           for origin in settings.api.cors_origins):
-        raise SettingsError("setting [api] cors_origins lists origins such as https://example.org,"
-                            " never *")
+        raise SettingsError(
+            "setting [dates]: earliest_year should be a year, years_ahead and"
+            " training_years not negative"
+        )
+    if any(
+        origin == "*" or not origin.startswith(("http://", "https://"))
+        for origin in settings.api.cors_origins
+    ):
+        raise SettingsError(
+            "setting [api] cors_origins lists origins such as https://example.org, never *"
+        )
     return settings
 
 

@@ -12,8 +12,20 @@ from pathlib import Path
 
 # Top-level directories the generator writes for itself.
 SITE_DIRECTORIES = frozenset(
-    {"news", "feeds", "coaches", "search", "theme", "images", "pagefind", "api", "auth", "404",
-     "calendar", "staff"}
+    {
+        "news",
+        "feeds",
+        "coaches",
+        "search",
+        "theme",
+        "images",
+        "pagefind",
+        "api",
+        "auth",
+        "404",
+        "calendar",
+        "staff",
+    }
 )
 _SLUG_LINE = re.compile(r"^slug:\s*(\S+)\s*$", re.IGNORECASE | re.MULTILINE)
 

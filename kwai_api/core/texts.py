@@ -1,5 +1,4 @@
-"""Texts per locale (stories, pages, trainings, events): stored as written, HTML beside them.
-"""
+"""Texts per locale (stories, pages, trainings, events): stored as written, HTML beside them."""
 
 from __future__ import annotations
 

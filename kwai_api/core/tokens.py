@@ -37,7 +37,6 @@ class CurrentUser:
     token_id: str
 
 
-
 @dataclass(frozen=True)
 class TokenPair:
     """An access token and the refresh token issued with it."""

@@ -15,6 +15,8 @@ def occurrences(
     """Each (start, end) in naive UTC of a weekly slot (1 = Monday) between two dates inclusive."""
     day = first + timedelta(days=(weekday - first.isoweekday()) % 7)
     while day <= last:
-        yield (to_utc(datetime.combine(day, start_time), zone),
-               to_utc(datetime.combine(day, end_time), zone))
+        yield (
+            to_utc(datetime.combine(day, start_time), zone),
+            to_utc(datetime.combine(day, end_time), zone),
+        )
         day += timedelta(days=7)

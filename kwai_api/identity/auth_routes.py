@@ -64,8 +64,9 @@ RECOVER_ANSWER = (
 
 
 def _throttled(seconds: float) -> ApiError:
-    return ApiError(429, "too many attempts; try again later",
-                    headers={"Retry-After": retry_after(seconds)})
+    return ApiError(
+        429, "too many attempts; try again later", headers={"Retry-After": retry_after(seconds)}
+    )
 
 
 async def login(request: Request) -> Response:
@@ -94,8 +95,13 @@ def _with_cookie(request: Request, response: Response, pair: TokenPair) -> Respo
     """Set the refresh cookie of `pair` on `response`."""
     days = app_state(request).settings.security.refresh_token_days
     response.set_cookie(
-        REFRESH_COOKIE, pair.refresh_token, max_age=days * 86_400, path=_cookie_path(request),
-        secure=True, httponly=True, samesite="strict",
+        REFRESH_COOKIE,
+        pair.refresh_token,
+        max_age=days * 86_400,
+        path=_cookie_path(request),
+        secure=True,
+        httponly=True,
+        samesite="strict",
     )
     return response
 
@@ -190,8 +196,9 @@ async def recover(request: Request) -> Response:
         raise _throttled(wait)
     # The work happens after the answer is sent, so a known address answers as fast as an
     # unknown one: the timing tells nobody who has an account.
-    work = BackgroundTask(run_in_threadpool, request_recovery, state.db, state.settings, email,
-                          state.clock())
+    work = BackgroundTask(
+        run_in_threadpool, request_recovery, state.db, state.settings, email, state.clock()
+    )
     response = json_response({"meta": {"detail": RECOVER_ANSWER}})
     response.background = work
     return response
@@ -231,8 +238,17 @@ def request_recovery(db: Database, settings: Settings, email: str, now: datetime
             [recovery, user["id"], expires, now],
         )
         name = f"{user['first_name']} {user['last_name']}"
-        queue_mail(tx, settings, "recovery", user["email"], name, user["language"], context, now,
-                   about=("recovery", recovery))
+        queue_mail(
+            tx,
+            settings,
+            "recovery",
+            user["email"],
+            name,
+            user["language"],
+            context,
+            now,
+            about=("recovery", recovery),
+        )
 
     db.write(work)
     return recovery
@@ -303,8 +319,12 @@ routes: list[BaseRoute] = [
     Route("/auth/reset", reset, methods=["POST"]),
 ]
 
-_FORM_ERRORS = {400: "Unreadable form", 413: "Body too large", 415: "Not a form",
-                422: "A required field is missing"}
+_FORM_ERRORS = {
+    400: "Unreadable form",
+    413: "Body too large",
+    415: "Not a form",
+    422: "A required field is missing",
+}
 
 
 def _form(*names: str) -> dict[str, Any]:
@@ -312,33 +332,55 @@ def _form(*names: str) -> dict[str, Any]:
 
 
 openapi_paths: dict[str, Any] = {
-    "/auth/login": {"post": openapi.operation(
-        "Log in with an email address and a password",
-        {200: "A token pair", 401: "Wrong email address or password",
-         429: "Too many attempts (see Retry-After)", **_FORM_ERRORS},
-        form=_form("username", "password"),
-    )},
-    "/auth/logout": {"post": openapi.operation(
-        "Log out: revoke the access token and the refresh token",
-        {204: "Logged out", 401: "Not authenticated or invalid refresh token", **_FORM_ERRORS},
-        form=_form("refresh_token"), auth=True,
-    )},
-    "/auth/access_token": {"post": openapi.operation(
-        "Trade a refresh token for a new token pair (the old pair is revoked)",
-        {200: "A new token pair", 401: "Invalid, expired, revoked or reused refresh token",
-         **_FORM_ERRORS},
-        form=_form("refresh_token"),
-    )},
-    "/auth/recover": {"post": openapi.operation(
-        "Ask for a mail to choose a new password (the same answer for any address)",
-        {200: "Accepted", 429: "Too many requests (see Retry-After)", **_FORM_ERRORS},
-        form=_form("email"),
-    )},
-    "/auth/reset": {"post": openapi.operation(
-        "Choose a new password with a recovery link",
-        {204: "Password changed", 403: "The account is blocked", 404: "Unknown recovery",
-         410: "The recovery expired or was used",
-         **{**_FORM_ERRORS, 422: "A required field is missing or the password is too short"}},
-        form=_form("uuid", "password"),
-    )},
+    "/auth/login": {
+        "post": openapi.operation(
+            "Log in with an email address and a password",
+            {
+                200: "A token pair",
+                401: "Wrong email address or password",
+                429: "Too many attempts (see Retry-After)",
+                **_FORM_ERRORS,
+            },
+            form=_form("username", "password"),
+        )
+    },
+    "/auth/logout": {
+        "post": openapi.operation(
+            "Log out: revoke the access token and the refresh token",
+            {204: "Logged out", 401: "Not authenticated or invalid refresh token", **_FORM_ERRORS},
+            form=_form("refresh_token"),
+            auth=True,
+        )
+    },
+    "/auth/access_token": {
+        "post": openapi.operation(
+            "Trade a refresh token for a new token pair (the old pair is revoked)",
+            {
+                200: "A new token pair",
+                401: "Invalid, expired, revoked or reused refresh token",
+                **_FORM_ERRORS,
+            },
+            form=_form("refresh_token"),
+        )
+    },
+    "/auth/recover": {
+        "post": openapi.operation(
+            "Ask for a mail to choose a new password (the same answer for any address)",
+            {200: "Accepted", 429: "Too many requests (see Retry-After)", **_FORM_ERRORS},
+            form=_form("email"),
+        )
+    },
+    "/auth/reset": {
+        "post": openapi.operation(
+            "Choose a new password with a recovery link",
+            {
+                204: "Password changed",
+                403: "The account is blocked",
+                404: "Unknown recovery",
+                410: "The recovery expired or was used",
+                **{**_FORM_ERRORS, 422: "A required field is missing or the password is too short"},
+            },
+            form=_form("uuid", "password"),
+        )
+    },
 }

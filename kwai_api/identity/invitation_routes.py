@@ -50,8 +50,17 @@ _COLUMNS = (
 
 def invitation_resource(row: dict[str, Any]) -> dict[str, Any]:
     """The `user_invitations` resource of a row."""
-    names = ("email", "first_name", "last_name", "remark", "expired_at", "confirmed_at",
-             "mailed_at", "created_at", "updated_at")
+    names = (
+        "email",
+        "first_name",
+        "last_name",
+        "remark",
+        "expired_at",
+        "confirmed_at",
+        "mailed_at",
+        "created_at",
+        "updated_at",
+    )
     return resource(TYPE, row["uuid"], {name: row[name] for name in names})
 
 
@@ -76,8 +85,17 @@ def _queue_invitation_mail(
         "valid_days": settings.security.invitation_days,
     }
     name = f"{row['first_name']} {row['last_name']}"
-    queue_mail(tx, settings, "invitation", row["email"], name, row["language"], context, now,
-               about=("invitation", row["uuid"]))
+    queue_mail(
+        tx,
+        settings,
+        "invitation",
+        row["email"],
+        name,
+        row["language"],
+        context,
+        now,
+        about=("invitation", row["uuid"]),
+    )
 
 
 def _refuse_taken(tx: Transaction, email: str, now: datetime, pointer: str) -> None:
@@ -134,8 +152,11 @@ async def create_invitation(request: Request) -> Response:
         "language": attributes.text("language"),
     }
     if values["language"] is not None and values["language"] not in settings.site.languages:
-        raise ApiError(422, f"language should be one of {', '.join(settings.site.languages)}",
-                       pointer=attributes.pointer("language"))
+        raise ApiError(
+            422,
+            f"language should be one of {', '.join(settings.site.languages)}",
+            pointer=attributes.pointer("language"),
+        )
     row = await run_in_threadpool(invite, state.db, settings, admin, values, state.clock())
     return document(invitation_resource(row), status=201)
 
@@ -151,9 +172,17 @@ def invite(
         tx.execute(
             "INSERT INTO user_invitations (uuid, email, first_name, last_name, remark, language,"
             " invited_by, expired_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [invitation, values["email"], values["first_name"], values["last_name"],
-             values["remark"], values["language"], admin.id,
-             now + timedelta(days=settings.security.invitation_days), now],
+            [
+                invitation,
+                values["email"],
+                values["first_name"],
+                values["last_name"],
+                values["remark"],
+                values["language"],
+                admin.id,
+                now + timedelta(days=settings.security.invitation_days),
+                now,
+            ],
         )
         row = _find(tx, invitation)
         _queue_invitation_mail(tx, settings, row, now)
@@ -269,9 +298,16 @@ def accept(
     def work(tx: Transaction) -> dict[str, Any]:
         row = _check_invitation(tx, invitation, now)  # again: another request may have won
         try:
-            user = insert_user(tx, row["email"], values["first_name"], values["last_name"],
-                               password_hash, now, language=row["language"],
-                               remark=values["remark"])
+            user = insert_user(
+                tx,
+                row["email"],
+                values["first_name"],
+                values["last_name"],
+                password_hash,
+                now,
+                language=row["language"],
+                remark=values["remark"],
+            )
         except EmailInUse as error:
             raise ApiError(422, str(error), pointer="/data/relationships/user_invitation") from None
         tx.execute(
@@ -311,59 +347,88 @@ routes: list[BaseRoute] = [
 
 _INVITATION = openapi.document_schema(
     TYPE,
-    {"email": openapi.string(format="email"), "first_name": openapi.string(),
-     "last_name": openapi.string(), "remark": openapi.nullable(openapi.string()),
-     "language": openapi.nullable(openapi.string())},
+    {
+        "email": openapi.string(format="email"),
+        "first_name": openapi.string(),
+        "last_name": openapi.string(),
+        "remark": openapi.nullable(openapi.string()),
+        "language": openapi.nullable(openapi.string()),
+    },
     ("email", "first_name", "last_name"),
 )
 _ACCOUNT = openapi.document_schema(
     ACCOUNT_TYPE,
-    {"first_name": openapi.string(), "last_name": openapi.string(),
-     "password": openapi.string(minLength=8), "remark": openapi.nullable(openapi.string())},
+    {
+        "first_name": openapi.string(),
+        "last_name": openapi.string(),
+        "password": openapi.string(minLength=8),
+        "remark": openapi.nullable(openapi.string()),
+    },
     ("first_name", "last_name", "password"),
     relationships={"user_invitation": openapi.identifier_schema(TYPE)},
 )
 _ADMIN = {401: "Not authenticated", 403: "Not an administrator"}
 _ONE = [openapi.path_param("uuid", openapi.string(format="uuid"))]
-_BODY_ERRORS = {400: "Not JSON", 409: "Wrong resource type", 413: "Body too large",
-                415: "Not JSON:API", 422: "Invalid document"}
+_BODY_ERRORS = {
+    400: "Not JSON",
+    409: "Wrong resource type",
+    413: "Body too large",
+    415: "Not JSON:API",
+    422: "Invalid document",
+}
 
 openapi_paths: dict[str, Any] = {
     "/auth/users/invitations": {
         "get": openapi.operation(
-            "The invitations (admin)", {200: "The invitations", 400: "Bad page parameter",
-                                        **_ADMIN},
-            parameters=openapi.PAGE_PARAMETERS, auth=True,
+            "The invitations (admin)",
+            {200: "The invitations", 400: "Bad page parameter", **_ADMIN},
+            parameters=openapi.PAGE_PARAMETERS,
+            auth=True,
         ),
         "post": openapi.operation(
-            "Invite someone by mail (admin)", {201: "The invitation", **_ADMIN, **_BODY_ERRORS},
-            body=_INVITATION, auth=True,
+            "Invite someone by mail (admin)",
+            {201: "The invitation", **_ADMIN, **_BODY_ERRORS},
+            body=_INVITATION,
+            auth=True,
         ),
     },
     "/auth/users/invitations/{uuid}": {
         "get": openapi.operation(
-            "One invitation (admin)", {200: "The invitation", 404: "Unknown invitation",
-                                       **_ADMIN},
-            parameters=_ONE, auth=True,
+            "One invitation (admin)",
+            {200: "The invitation", 404: "Unknown invitation", **_ADMIN},
+            parameters=_ONE,
+            auth=True,
         ),
         "delete": openapi.operation(
-            "Withdraw an invitation (admin)", {204: "Withdrawn", 404: "Unknown invitation",
-                                              **_ADMIN},
-            parameters=_ONE, auth=True,
+            "Withdraw an invitation (admin)",
+            {204: "Withdrawn", 404: "Unknown invitation", **_ADMIN},
+            parameters=_ONE,
+            auth=True,
         ),
         "post": openapi.operation(
             "Mail the invitation again with a new link and expiry (admin)",
-            {200: "The renewed invitation", 404: "Unknown invitation",
-             422: "Accepted already, or the address has an account", **_ADMIN},
-            parameters=_ONE, auth=True,
+            {
+                200: "The renewed invitation",
+                404: "Unknown invitation",
+                422: "Accepted already, or the address has an account",
+                **_ADMIN,
+            },
+            parameters=_ONE,
+            auth=True,
         ),
     },
     "/auth/users": {
         "post": openapi.operation(
             "Accept an invitation by creating an account",
-            {201: "The new account", 404: "Unknown invitation",
-             **{**_BODY_ERRORS, 422: "Invalid document, weak password, or an expired, withdrawn"
-                " or used invitation"}},
+            {
+                201: "The new account",
+                404: "Unknown invitation",
+                **{
+                    **_BODY_ERRORS,
+                    422: "Invalid document, weak password, or an expired, withdrawn"
+                    " or used invitation",
+                },
+            },
             body=_ACCOUNT,
         ),
     },

@@ -118,8 +118,9 @@ def check_type(content: Mapping[str, Any], expected: str, id: int | None = None)
     if "type" in data and data["type"] != expected:
         raise ApiError(409, f"the document's type should be {expected}", pointer="/data/type")
     if id is not None and "id" in data and str(data["id"]) != str(id):
-        raise ApiError(409, "the document's id differs from the one in the path",
-                       pointer="/data/id")
+        raise ApiError(
+            409, "the document's id differs from the one in the path", pointer="/data/id"
+        )
 
 
 def resource(
@@ -306,8 +307,11 @@ class Attributes:
         for name in self.values:
             if name not in known:
                 accepted = ", ".join(sorted(known)) or "nothing"
-                raise ApiError(422, f"{name!r} is not known here (it takes {accepted})",
-                               pointer=self.pointer(name))
+                raise ApiError(
+                    422,
+                    f"{name!r} is not known here (it takes {accepted})",
+                    pointer=self.pointer(name),
+                )
 
     def has(self, name: str) -> bool:
         """True when the client sent the attribute (PATCH changes only what is sent)."""
@@ -364,8 +368,9 @@ class Attributes:
         moment = parse_timestamp(value, pointer=self.pointer(name))
         if window is not None and not window[0] <= moment <= window[1]:
             first, last = (timestamp(end) for end in window)
-            raise ApiError(422, f"{name} should lie from {first} to {last}",
-                           pointer=self.pointer(name))
+            raise ApiError(
+                422, f"{name} should lie from {first} to {last}", pointer=self.pointer(name)
+            )
         return moment
 
 

@@ -30,8 +30,9 @@ def image_relationship(doc: dict[str, Any], name: str) -> int | None:
         return missing
     found = reference_id(value["id"])
     if value.get("type") != TYPE or found is None:
-        raise ApiError(422, f"relationship {name} should name an image",
-                       pointer=f"/data/relationships/{name}")
+        raise ApiError(
+            422, f"relationship {name} should name an image", pointer=f"/data/relationships/{name}"
+        )
     return found
 
 

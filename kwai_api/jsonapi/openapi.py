@@ -106,9 +106,14 @@ PAGE_PARAMETERS = [
 ]
 
 # what every write with a JSON:API document may answer besides its success (and its 404)
-WRITE_ERRORS = {400: "the body is not JSON", 401: "not authenticated", 409: "another type or id",
-                413: "body too large", 415: "not a JSON document",
-                422: "invalid document (the source names the field)"}
+WRITE_ERRORS = {
+    400: "the body is not JSON",
+    401: "not authenticated",
+    409: "another type or id",
+    413: "body too large",
+    415: "not a JSON document",
+    422: "invalid document (the source names the field)",
+}
 
 
 def operation(
@@ -146,8 +151,13 @@ def html_operation(
     summary: str, body: dict[str, Any], parameters: list[dict[str, Any]] | None = None
 ) -> dict[str, Any]:
     """An authenticated operation that takes a JSON:API document and answers an HTML page."""
-    op = operation(summary, {200: "the page", 400: "bad parameter", 404: "unknown id",
-                             **WRITE_ERRORS}, parameters=parameters, body=body, auth=True)
+    op = operation(
+        summary,
+        {200: "the page", 400: "bad parameter", 404: "unknown id", **WRITE_ERRORS},
+        parameters=parameters,
+        body=body,
+        auth=True,
+    )
     op["responses"]["200"]["content"] = {"text/html": {"schema": {"type": "string"}}}
     return op
 

@@ -43,8 +43,9 @@ def month_period(
             raise ApiError(400, f"{month} needs {year}", parameter=month)
         return None
     if not years[0] <= year_value <= years[1]:
-        raise ApiError(400, f"{year} should be a year from {years[0]} to {years[1]}",
-                       parameter=year)
+        raise ApiError(
+            400, f"{year} should be a year from {years[0]} to {years[1]}", parameter=year
+        )
     if month_value is not None and not 1 <= month_value <= 12:
         raise ApiError(400, f"{month} should be 1 to 12", parameter=month)
     if month_value is None:

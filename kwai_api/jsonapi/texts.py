@@ -13,8 +13,17 @@ from kwai_api.jsonapi.documents import Attributes
 
 # what a text object may hold: what clients write, the old API's names for the sources, and the
 # rendered HTML that reads answer with (a client may send a text back as it read it)
-TEXT_MEMBERS = ("locale", "format", "title", "summary", "content", "original_summary",
-                "original_content", "html_summary", "html_content")
+TEXT_MEMBERS = (
+    "locale",
+    "format",
+    "title",
+    "summary",
+    "content",
+    "original_summary",
+    "original_content",
+    "html_summary",
+    "html_content",
+)
 
 
 def parse_texts(
@@ -54,8 +63,10 @@ def parse_texts(
             text.text(f"original_{part}") if text.has(f"original_{part}") else text.text(part)
             for part in ("summary", "content")
         )
-        html = tuple(_render(text, part, value or "", text_format)
-                     for part, value in (("summary", summary), ("content", content)))
+        html = tuple(
+            _render(text, part, value or "", text_format)
+            for part, value in (("summary", summary), ("content", content))
+        )
         texts.append(
             TextInput(
                 locale,

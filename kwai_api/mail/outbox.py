@@ -133,7 +133,19 @@ def queue_mail(
         "INSERT INTO mails (uuid, sender, recipient, recipient_name, subject, text_body,"
         " html_body, message_id, status, attempts, next_attempt_at, created_at, updated_at,"
         " about, about_uuid) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'queued', 0, ?, ?, ?, ?, ?)",
-        [mail_uuid, sender, recipient.strip(), name, mail.subject, mail.text, mail.html,
-         message_id(mail_uuid, sender), now, now, now, *(about or (None, None))],
+        [
+            mail_uuid,
+            sender,
+            recipient.strip(),
+            name,
+            mail.subject,
+            mail.text,
+            mail.html,
+            message_id(mail_uuid, sender),
+            now,
+            now,
+            now,
+            *(about or (None, None)),
+        ],
     )
     return mail_uuid

@@ -90,8 +90,11 @@ async def list_mails(request: Request) -> Response:
     await require_admin(request)
     status = request.query_params.get("filter[status]") or None
     if status is not None and status not in STATUSES:
-        raise ApiError(400, f"filter[status] should be one of {', '.join(STATUSES)}",
-                       parameter="filter[status]")
+        raise ApiError(
+            400,
+            f"filter[status] should be one of {', '.join(STATUSES)}",
+            parameter="filter[status]",
+        )
     paging = page(request)
     count, rows = await run_in_threadpool(mails, app_state(request).db, status, paging)
     meta = {**paging.meta(count), "mail_server": mail_server_state(request)}
@@ -116,16 +119,20 @@ _MAIL_COLUMNS = (
 
 def mail_resource(row: Row) -> dict[str, Any]:
     """A `mails` resource (the bodies stay in the database)."""
-    return resource("mails", row["uuid"], {
-        "recipient": row["recipient"],
-        "subject": row["subject"],
-        "status": row["status"],
-        "attempts": row["attempts"],
-        "last_error": row["last_error"],
-        "next_attempt_at": timestamp(row["next_attempt_at"]),
-        "sent_at": timestamp(row["sent_at"]),
-        "created_at": timestamp(row["created_at"]),
-    })
+    return resource(
+        "mails",
+        row["uuid"],
+        {
+            "recipient": row["recipient"],
+            "subject": row["subject"],
+            "status": row["status"],
+            "attempts": row["attempts"],
+            "last_error": row["last_error"],
+            "next_attempt_at": timestamp(row["next_attempt_at"]),
+            "sent_at": timestamp(row["sent_at"]),
+            "created_at": timestamp(row["created_at"]),
+        },
+    )
 
 
 routes: list[BaseRoute] = [
@@ -146,8 +153,12 @@ openapi_paths: dict[str, Any] = {
     "/mails/dispatch": {
         "post": openapi.operation(
             "Send the due mail now; meta holds the counts sent, retry and dead",
-            {200: "the run's counts", 401: "not authenticated", 403: "not an administrator",
-             503: "the mail server could not be reached (the attempts were counted)"},
+            {
+                200: "the run's counts",
+                401: "not authenticated",
+                403: "not an administrator",
+                503: "the mail server could not be reached (the attempts were counted)",
+            },
             parameters=[JOB_SECRET],
             auth=True,
         ),
@@ -155,8 +166,12 @@ openapi_paths: dict[str, Any] = {
     "/mails": {
         "get": openapi.operation(
             "List the queued, sent and dead mails, newest first",
-            {200: "a list of mails", 400: "a bad query parameter", 401: "not authenticated",
-             403: "not an administrator"},
+            {
+                200: "a list of mails",
+                400: "a bad query parameter",
+                401: "not authenticated",
+                403: "not an administrator",
+            },
             parameters=[
                 openapi.query("filter[status]", openapi.string(enum=list(STATUSES))),
                 *openapi.PAGE_PARAMETERS,
@@ -167,8 +182,13 @@ openapi_paths: dict[str, Any] = {
     "/mails/{uuid}/retry": {
         "post": openapi.operation(
             "Queue a dead or cancelled mail again, with fresh attempts",
-            {200: "the mail, queued", 401: "not authenticated", 403: "not an administrator",
-             404: "unknown mail", 409: "the mail was not given up on"},
+            {
+                200: "the mail, queued",
+                401: "not authenticated",
+                403: "not an administrator",
+                404: "unknown mail",
+                409: "the mail was not given up on",
+            },
             parameters=[openapi.path_param("uuid")],
             auth=True,
         ),

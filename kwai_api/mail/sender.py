@@ -128,12 +128,13 @@ async def _send_all(
             )
         except SEND_ERRORS as error:
             failure = _failure(error)
-            logger.warning("mail %s to %s not sent: %s", mail["uuid"], mail["recipient"],
-                           failure.error)
+            logger.warning(
+                "mail %s to %s not sent: %s", mail["uuid"], mail["recipient"], failure.error
+            )
             outcome = await to_thread.run_sync(_failed, db, mail, failure, clock(), max_attempts)
             counts[outcome] += 1
             if failure.connection:
-                rest = due[position + 1:]
+                rest = due[position + 1 :]
                 counts["retry"] += await to_thread.run_sync(_postpone, db, rest, clock())
                 return
         else:
@@ -184,8 +185,7 @@ def _failure(error: BaseException) -> Failure:
         return Failure(text, permanent=all(code >= 500 for code in codes), connection=False)
     if isinstance(error, aiosmtplib.SMTPResponseException):
         # 421: the server is closing the session, so the next mail would fail for nothing.
-        return Failure(_describe(error), permanent=error.code >= 500,
-                       connection=error.code == 421)
+        return Failure(_describe(error), permanent=error.code >= 500, connection=error.code == 421)
     if isinstance(error, OSError):
         return Failure(_describe(error), permanent=False, connection=True)
     if isinstance(error, ValueError | MessageError | aiosmtplib.SMTPNotSupported):

@@ -172,15 +172,20 @@ def unmatched(routes: list[BaseRoute]) -> Callable[[Request], Awaitable[Response
     """The answer when no route takes a request: 405 with `Allow` for a known path, else 404."""
 
     async def answer(request: Request) -> Response:
-        allowed = sorted({
-            method
-            for route in routes
-            if isinstance(route, Route) and route.matches(request.scope)[0] == Match.PARTIAL
-            for method in route.methods or ()
-        })
+        allowed = sorted(
+            {
+                method
+                for route in routes
+                if isinstance(route, Route) and route.matches(request.scope)[0] == Match.PARTIAL
+                for method in route.methods or ()
+            }
+        )
         if allowed:
-            raise ApiError(405, f"{request.method} is not allowed here; use {', '.join(allowed)}",
-                           headers={"Allow": ", ".join(allowed)})
+            raise ApiError(
+                405,
+                f"{request.method} is not allowed here; use {', '.join(allowed)}",
+                headers={"Allow": ", ".join(allowed)},
+            )
         raise ApiError(404, "no such route")
 
     return answer
@@ -194,8 +199,11 @@ def api_routes() -> list[BaseRoute]:
     routes.append(Route("/openapi.json", openapi_schema, methods=["GET"]))
     routes.append(Route("/health", health, methods=["GET"]))
     routes.append(
-        Route("/{path:path}", unmatched(list(routes)),
-              methods=["GET", "POST", "PATCH", "PUT", "DELETE"])
+        Route(
+            "/{path:path}",
+            unmatched(list(routes)),
+            methods=["GET", "POST", "PATCH", "PUT", "DELETE"],
+        )
     )
     return routes
 
@@ -258,9 +266,7 @@ def create_app(settings: Settings, db: Database | None = None, scheduler: bool =
         ),
     ]
     if settings.api.cors_origins:
-        middleware.append(
-            Middleware(ListedOrigins, origins=settings.api.cors_origins)
-        )
+        middleware.append(Middleware(ListedOrigins, origins=settings.api.cors_origins))
     app = Starlette(
         routes=[
             Mount("/api/v1", routes=api_routes()),

@@ -81,8 +81,11 @@ async def create(request: Request) -> Response:
         now = parse_timestamp(when, pointer=attributes.pointer("now")) if when else None
         if now is not None and user is not None and not user.admin:
             # Another clock publishes scheduled stories early: only an admin or cron may.
-            raise ApiError(403, "only an administrator may build at another time",
-                           pointer=attributes.pointer("now"))
+            raise ApiError(
+                403,
+                "only an administrator may build at another time",
+                pointer=attributes.pointer("now"),
+            )
     state = app_state(request)
     try:
         if state.jobs is not None:

@@ -70,9 +70,7 @@ def _references(content: dict[str, Any], name: str) -> tuple[tuple[int | None, s
     )
 
 
-def read_cancellation(
-    content: dict[str, Any], window: tuple[datetime, datetime]
-) -> Cancellation:
+def read_cancellation(content: dict[str, Any], window: tuple[datetime, datetime]) -> Cancellation:
     """The cancellation a document asks for (days within `window`), else 422 naming the field."""
     attributes = Attributes(content)
     first, last = read_range({}, content, window)

@@ -42,8 +42,17 @@ from kwai_api.trainings.schedules import DefinitionCoach, carry_to_future
 TYPE = "training_definitions"
 COACH_TYPE = "training_coaches"
 _TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?$")
-_COLUMNS = ("name", "description", "weekday", "start_time", "end_time", "active", "location",
-            "remark", "team_id")
+_COLUMNS = (
+    "name",
+    "description",
+    "weekday",
+    "start_time",
+    "end_time",
+    "active",
+    "location",
+    "remark",
+    "team_id",
+)
 
 
 def row_exists(tx: Transaction, table: str, row_id: int | None) -> bool:
@@ -58,8 +67,9 @@ def team_resource(row: Row) -> dict[str, Any]:
 
 def coach_resource(row: Row) -> dict[str, Any]:
     """A `training_coaches` resource (a coach as trainings and definitions name it)."""
-    return resource(COACH_TYPE, row["id"],
-                    {"name": row["name"], "active": row["active"], "bio": row["bio"]})
+    return resource(
+        COACH_TYPE, row["id"], {"name": row["name"], "active": row["active"], "bio": row["bio"]}
+    )
 
 
 def definition_resource(row: Row, public: bool = False) -> dict[str, Any]:
@@ -70,19 +80,24 @@ def definition_resource(row: Row, public: bool = False) -> dict[str, Any]:
     """
     team = identifier("teams", row["team_id"]) if row["team_id"] is not None else None
     coaches = row.get("coaches", [])
-    return resource(TYPE, row["id"], {
-        "name": row["name"],
-        "description": row["description"],
-        "weekday": row["weekday"],
-        "start_time": row["start_time"].strftime("%H:%M:%S"),
-        "end_time": row["end_time"].strftime("%H:%M:%S"),
-        "active": row["active"],
-        "location": row["location"],
-        "remark": None if public else row["remark"] or "",
-        "coaches": [{"id": str(c["id"]), "head": c["head"]} for c in coaches],
-        "created_at": timestamp(row["created_at"]),
-        "updated_at": timestamp(row["updated_at"]),
-    }, {"team": team, "coaches": [identifier(COACH_TYPE, c["id"]) for c in coaches]})
+    return resource(
+        TYPE,
+        row["id"],
+        {
+            "name": row["name"],
+            "description": row["description"],
+            "weekday": row["weekday"],
+            "start_time": row["start_time"].strftime("%H:%M:%S"),
+            "end_time": row["end_time"].strftime("%H:%M:%S"),
+            "active": row["active"],
+            "location": row["location"],
+            "remark": None if public else row["remark"] or "",
+            "coaches": [{"id": str(c["id"]), "head": c["head"]} for c in coaches],
+            "created_at": timestamp(row["created_at"]),
+            "updated_at": timestamp(row["updated_at"]),
+        },
+        {"team": team, "coaches": [identifier(COACH_TYPE, c["id"]) for c in coaches]},
+    )
 
 
 # --- queries ---------------------------------------------------------------------------------
@@ -135,9 +150,12 @@ def list_definitions(db: Database, limits: Page) -> DefinitionList:
     """The definitions in weekly order (weekday, then start time)."""
     with db.snapshot() as tx:
         count = tx.fetchone("SELECT count(*) AS n FROM training_definitions")
-        rows = with_coaches(tx, tx.fetchall(
-            "SELECT * FROM training_definitions ORDER BY weekday, start_time, id" + limits.sql()
-        ))
+        rows = with_coaches(
+            tx,
+            tx.fetchall(
+                "SELECT * FROM training_definitions ORDER BY weekday, start_time, id" + limits.sql()
+            ),
+        )
         teams = teams_of(tx, sorted({r["team_id"] for r in rows if r["team_id"] is not None}))
     return DefinitionList(count["n"] if count else 0, rows, teams)
 
@@ -171,13 +189,17 @@ def read_definition(content: dict[str, Any], create: bool) -> dict[str, Any]:
     if create or attributes.has("weekday"):
         weekday = attributes.get("weekday", int, required=True)
         if not 1 <= weekday <= 7:
-            raise ApiError(422, "weekday should be 1 (Monday) to 7 (Sunday)",
-                           pointer=attributes.pointer("weekday"))
+            raise ApiError(
+                422,
+                "weekday should be 1 (Monday) to 7 (Sunday)",
+                pointer=attributes.pointer("weekday"),
+            )
         changes["weekday"] = weekday
     for name in ("start_time", "end_time"):
         if create or attributes.has(name):
-            changes[name] = parse_time(attributes.get(name, str, required=True),
-                                       attributes.pointer(name))
+            changes[name] = parse_time(
+                attributes.get(name, str, required=True), attributes.pointer(name)
+            )
     for name in ("description", "location"):
         if attributes.has(name):
             changes[name] = attributes.text(name) or ""
@@ -201,8 +223,10 @@ def _coaches(content: dict[str, Any], attributes: Attributes) -> Any:
         linked = relationship(content, "coaches", many=True)
         if linked is MISSING:
             return MISSING
-        return [(DefinitionCoach(reference_id(item["id"])), f"/data/relationships/coaches/{n}")
-                for n, item in enumerate(linked)]
+        return [
+            (DefinitionCoach(reference_id(item["id"])), f"/data/relationships/coaches/{n}")
+            for n, item in enumerate(linked)
+        ]
     coaches = []
     for n, item in enumerate(attributes.get("coaches", list) or []):
         base = f"{attributes.pointer('coaches')}/{n}"
@@ -210,8 +234,9 @@ def _coaches(content: dict[str, Any], attributes: Attributes) -> Any:
             raise ApiError(422, "a coach should be an object {id, head}", pointer=base)
         coach = Attributes({"attributes": item}, base=base)
         coach_id = reference_id(coach.get("id", (str, int), required=True))
-        coaches.append((DefinitionCoach(coach_id, coach.get("head", bool, default=False)),
-                        f"{base}/id"))
+        coaches.append(
+            (DefinitionCoach(coach_id, coach.get("head", bool, default=False)), f"{base}/id")
+        )
     return coaches
 
 
@@ -221,8 +246,9 @@ def _checked(tx: Transaction, values: dict[str, Any]) -> dict[str, Any]:
     The checked coaches (a list of DefinitionCoach) stay in `values["coaches"]` when sent.
     """
     if values["end_time"] <= values["start_time"]:
-        raise ApiError(422, "end_time should be after start_time",
-                       pointer="/data/attributes/end_time")
+        raise ApiError(
+            422, "end_time should be after start_time", pointer="/data/attributes/end_time"
+        )
     if "coaches" in values:
         seen: set[int] = set()
         for coach, pointer in values["coaches"]:
@@ -243,14 +269,17 @@ def create_definition(db: Database, changes: dict[str, Any], now: datetime) -> i
     """Store a new definition; returns its id."""
 
     def work(tx: Transaction) -> int:
-        values = _checked(tx, {"description": "", "active": True, "location": "", "remark": None,
-                               **changes})
+        values = _checked(
+            tx, {"description": "", "active": True, "location": "", "remark": None, **changes}
+        )
         columns = [c for c in _COLUMNS if c in values]
-        definition_id = int(tx.insert(
-            f"INSERT INTO training_definitions ({', '.join(columns)}, created_at, updated_at)"
-            f" VALUES ({', '.join('?' for _ in columns)}, ?, ?) RETURNING id",
-            [values[c] for c in columns] + [now, now],
-        ))
+        definition_id = int(
+            tx.insert(
+                f"INSERT INTO training_definitions ({', '.join(columns)}, created_at, updated_at)"
+                f" VALUES ({', '.join('?' for _ in columns)}, ?, ?) RETURNING id",
+                [values[c] for c in columns] + [now, now],
+            )
+        )
         _store_coaches(tx, definition_id, values.get("coaches", []))
         return definition_id
 
@@ -260,12 +289,18 @@ def create_definition(db: Database, changes: dict[str, Any], now: datetime) -> i
 def _store_coaches(tx: Transaction, definition_id: int, coaches: list[DefinitionCoach]) -> None:
     """Replace the coaches of a definition."""
     tx.execute("DELETE FROM training_definition_coaches WHERE definition_id = ?", [definition_id])
-    tx.insert_rows("training_definition_coaches", ("definition_id", "coach_id", "head"),
-                   [(definition_id, c.id, c.head) for c in coaches])
+    tx.insert_rows(
+        "training_definition_coaches",
+        ("definition_id", "coach_id", "head"),
+        [(definition_id, c.id, c.head) for c in coaches],
+    )
 
 
 def update_definition(
-    db: Database, definition_id: int, changes: dict[str, Any], now: datetime,
+    db: Database,
+    definition_id: int,
+    changes: dict[str, Any],
+    now: datetime,
     carry: SiteSettings | None = None,
 ) -> int | None:
     """Change the sent fields of a definition, else 404.
@@ -300,17 +335,24 @@ def delete_definition(db: Database, definition_id: int) -> None:
     def work(tx: Transaction) -> None:
         if not tx.fetchone("SELECT id FROM training_definitions WHERE id = ?", [definition_id]):
             raise ApiError(404, f"training definition {definition_id} does not exist")
-        tx.execute("UPDATE trainings SET definition_id = NULL WHERE definition_id = ?",
-                   [definition_id])
-        tx.execute("DELETE FROM training_definition_coaches WHERE definition_id = ?",
-                   [definition_id])
+        tx.execute(
+            "UPDATE trainings SET definition_id = NULL WHERE definition_id = ?", [definition_id]
+        )
+        tx.execute(
+            "DELETE FROM training_definition_coaches WHERE definition_id = ?", [definition_id]
+        )
         tx.execute("DELETE FROM training_definitions WHERE id = ?", [definition_id])
 
     db.write(work)
 
 
 def generate_trainings(
-    db: Database, definition_id: int, first: date, last: date, site: SiteSettings, now: datetime,
+    db: Database,
+    definition_id: int,
+    first: date,
+    last: date,
+    site: SiteSettings,
+    now: datetime,
     author_id: int,
 ) -> list[int]:
     """Make the definition's trainings between two local dates; returns the new ids.
@@ -323,29 +365,56 @@ def generate_trainings(
         row = tx.fetchone("SELECT * FROM training_definitions WHERE id = ?", [definition_id])
         if row is None:
             raise ApiError(404, f"training definition {definition_id} does not exist")
-        existing = {r["start_date"] for r in tx.fetchall(
-            "SELECT start_date FROM trainings WHERE definition_id = ?", [definition_id])}
-        slots = [slot for slot in occurrences(row["weekday"], row["start_time"], row["end_time"],
-                                              first, last, site.zone)
-                 if slot[0] not in existing]
-        ids = [r["id"] for r in tx.fetchall(
-            "SELECT nextval('trainings_id_seq') AS id FROM range(?)", [len(slots)])]
+        existing = {
+            r["start_date"]
+            for r in tx.fetchall(
+                "SELECT start_date FROM trainings WHERE definition_id = ?", [definition_id]
+            )
+        }
+        slots = [
+            slot
+            for slot in occurrences(
+                row["weekday"], row["start_time"], row["end_time"], first, last, site.zone
+            )
+            if slot[0] not in existing
+        ]
+        ids = [
+            r["id"]
+            for r in tx.fetchall(
+                "SELECT nextval('trainings_id_seq') AS id FROM range(?)", [len(slots)]
+            )
+        ]
         tx.insert_rows(
             "trainings",
-            ("id", "definition_id", "start_date", "end_date", "location", "created_at",
-             "updated_at"),
-            [(i, definition_id, start, end, row["location"], now, now)
-             for i, (start, end) in zip(ids, slots, strict=True)],
+            (
+                "id",
+                "definition_id",
+                "start_date",
+                "end_date",
+                "location",
+                "created_at",
+                "updated_at",
+            ),
+            [
+                (i, definition_id, start, end, row["location"], now, now)
+                for i, (start, end) in zip(ids, slots, strict=True)
+            ],
         )
         titles = [TextInput(locale, row["name"]) for locale in site.languages]
         insert_texts(tx, "training_texts", ids, titles, now, author_id)
         if row["team_id"] is not None:
-            tx.insert_rows("training_teams", ("training_id", "team_id"),
-                           [(i, row["team_id"]) for i in ids])
-        coaches = tx.tuples("SELECT coach_id, head FROM training_definition_coaches"
-                            " WHERE definition_id = ?", [definition_id])
-        tx.insert_rows("training_coaches", ("training_id", "coach_id", "head"),
-                       [(i, coach_id, head) for i in ids for coach_id, head in coaches])
+            tx.insert_rows(
+                "training_teams", ("training_id", "team_id"), [(i, row["team_id"]) for i in ids]
+            )
+        coaches = tx.tuples(
+            "SELECT coach_id, head FROM training_definition_coaches WHERE definition_id = ?",
+            [definition_id],
+        )
+        tx.insert_rows(
+            "training_coaches",
+            ("training_id", "coach_id", "head"),
+            [(i, coach_id, head) for i in ids for coach_id, head in coaches],
+        )
         return ids
 
     return db.write(work)
@@ -363,8 +432,11 @@ async def list_route(request: Request) -> Response:
     public = await optional_user(request) is None
     limits = page(request)
     found = await run_in_threadpool(list_definitions, app_state(request).db, limits)
-    return document([definition_resource(r, public) for r in found.rows], found.included(),
-                    meta=limits.meta(found.count))
+    return document(
+        [definition_resource(r, public) for r in found.rows],
+        found.included(),
+        meta=limits.meta(found.count),
+    )
 
 
 async def get_route(request: Request) -> Response:
@@ -411,14 +483,16 @@ async def update_route(request: Request) -> Response:
     state = app_state(request)
     carry = state.settings.site if _applies_to_future(request, content) else None
     db = state.db
-    changed = await run_in_threadpool(update_definition, db, definition_id, changes,
-                                      state.clock(), carry)
+    changed = await run_in_threadpool(
+        update_definition, db, definition_id, changes, state.clock(), carry
+    )
     site_changed(request)
     found = await run_in_threadpool(get_definition, db, definition_id)
     if changed is None:
         return _respond(found)
-    return document(definition_resource(found.rows[0]), found.included(),
-                    meta={"trainings_changed": changed})
+    return document(
+        definition_resource(found.rows[0]), found.included(), meta={"trainings_changed": changed}
+    )
 
 
 async def delete_route(request: Request) -> Response:
@@ -448,8 +522,10 @@ _ATTRIBUTES = {
     "active": {"type": "boolean"},
     "location": oa.string(),
     "remark": oa.nullable(oa.string()),
-    "coaches": {"type": "array", "items": oa.obj({"id": oa.string(), "head": {"type": "boolean"}},
-                                                 ("id",))},
+    "coaches": {
+        "type": "array",
+        "items": oa.obj({"id": oa.string(), "head": {"type": "boolean"}}, ("id",)),
+    },
 }
 _TEAM = {
     "team": oa.nullable(oa.identifier_schema("teams")),
@@ -459,30 +535,47 @@ _TEAM = {
 _NEW = oa.document_schema(TYPE, _ATTRIBUTES, ("name", "weekday", "start_time", "end_time"), _TEAM)
 _CHANGE = oa.document_schema(TYPE, _ATTRIBUTES, relationships=_TEAM)
 _ID = [oa.path_param("id")]
-_APPLY = [oa.query("apply", oa.string(enum=["future"]),
-                   "carry the change to the future trainings nobody edited by hand")]
+_APPLY = [
+    oa.query(
+        "apply",
+        oa.string(enum=["future"]),
+        "carry the change to the future trainings nobody edited by hand",
+    )
+]
 
 openapi_paths: dict[str, Any] = {
     "/training_definitions": {
-        "get": oa.operation("List training definitions (anonymous: without remarks)",
-                            {200: "the definitions", 400: "bad page parameter"},
-                            parameters=oa.PAGE_PARAMETERS),
-        "post": oa.operation("Create a training definition", {201: "created", **oa.WRITE_ERRORS},
-                             body=_NEW,
-                             auth=True),
+        "get": oa.operation(
+            "List training definitions (anonymous: without remarks)",
+            {200: "the definitions", 400: "bad page parameter"},
+            parameters=oa.PAGE_PARAMETERS,
+        ),
+        "post": oa.operation(
+            "Create a training definition",
+            {201: "created", **oa.WRITE_ERRORS},
+            body=_NEW,
+            auth=True,
+        ),
     },
     "/training_definitions/{id}": {
-        "get": oa.operation("One training definition (anonymous: without its remark)",
-                            {200: "the definition", 404: "unknown"},
-                            parameters=_ID),
-        "patch": oa.operation("Change a training definition (?apply=future: and its future"
-                              " trainings nobody edited by hand; meta.trainings_changed)",
-                              {200: "changed", 404: "unknown", **oa.WRITE_ERRORS},
-                              parameters=_ID + _APPLY,
-                              body=_CHANGE,
-                              auth=True),
-        "delete": oa.operation("Delete a training definition (its trainings stay)",
-                               {204: "deleted", 401: "not authenticated", 404: "unknown"},
-                               parameters=_ID, auth=True),
+        "get": oa.operation(
+            "One training definition (anonymous: without its remark)",
+            {200: "the definition", 404: "unknown"},
+            parameters=_ID,
+        ),
+        "patch": oa.operation(
+            "Change a training definition (?apply=future: and its future"
+            " trainings nobody edited by hand; meta.trainings_changed)",
+            {200: "changed", 404: "unknown", **oa.WRITE_ERRORS},
+            parameters=_ID + _APPLY,
+            body=_CHANGE,
+            auth=True,
+        ),
+        "delete": oa.operation(
+            "Delete a training definition (its trainings stay)",
+            {204: "deleted", 401: "not authenticated", 404: "unknown"},
+            parameters=_ID,
+            auth=True,
+        ),
     },
 }

@@ -87,9 +87,11 @@ def select_trainings(
     A coach's `bio` is the one in `language` (the club's default), else the one without a
     language.
     """
-    for table, row_id, name in (("coaches", where.coach, "coach"),
-                                ("teams", where.team, "team"),
-                                ("training_definitions", where.definition, "definition")):
+    for table, row_id, name in (
+        ("coaches", where.coach, "coach"),
+        ("teams", where.team, "team"),
+        ("training_definitions", where.definition, "definition"),
+    ):
         if not row_exists(tx, table, row_id):
             raise ApiError(404, f"{name} {row_id} does not exist", parameter=f"filter[{name}]")
     sql, params = where.where()
@@ -102,21 +104,32 @@ def select_trainings(
     ids = [row["id"] for row in rows]
     found = TrainingList(count["n"] if count else 0, rows)
     within = "training_id IN (SELECT unnest(?::INTEGER[]))"
-    found.texts = _grouped(tx.fetchall(
-        f"SELECT * FROM training_texts WHERE {within} ORDER BY locale", [ids]), "training_id")
-    found.coaches = _grouped(tx.fetchall(
-        "SELECT tc.training_id, tc.head, tc.present, tc.payed, c.id, c.name, c.active,"
-        " coalesce(ct.bio, c.bio) AS bio FROM training_coaches tc"
-        " JOIN coaches c ON c.id = tc.coach_id"
-        " LEFT JOIN coach_texts ct ON ct.coach_id = c.id AND ct.locale = ?"
-        f" WHERE {within} ORDER BY NOT tc.head, c.name",
-        [language, ids]), "training_id")
-    found.teams = _grouped(tx.fetchall(
-        "SELECT tt.training_id, t.id, t.name FROM training_teams tt"
-        f" JOIN teams t ON t.id = tt.team_id WHERE {within} ORDER BY t.name", [ids]),
-        "training_id")
+    found.texts = _grouped(
+        tx.fetchall(f"SELECT * FROM training_texts WHERE {within} ORDER BY locale", [ids]),
+        "training_id",
+    )
+    found.coaches = _grouped(
+        tx.fetchall(
+            "SELECT tc.training_id, tc.head, tc.present, tc.payed, c.id, c.name, c.active,"
+            " coalesce(ct.bio, c.bio) AS bio FROM training_coaches tc"
+            " JOIN coaches c ON c.id = tc.coach_id"
+            " LEFT JOIN coach_texts ct ON ct.coach_id = c.id AND ct.locale = ?"
+            f" WHERE {within} ORDER BY NOT tc.head, c.name",
+            [language, ids],
+        ),
+        "training_id",
+    )
+    found.teams = _grouped(
+        tx.fetchall(
+            "SELECT tt.training_id, t.id, t.name FROM training_teams tt"
+            f" JOIN teams t ON t.id = tt.team_id WHERE {within} ORDER BY t.name",
+            [ids],
+        ),
+        "training_id",
+    )
     found.definitions = definitions.definitions_by_id(
-        tx, sorted({r["definition_id"] for r in rows if r["definition_id"] is not None}))
+        tx, sorted({r["definition_id"] for r in rows if r["definition_id"] is not None})
+    )
     return found
 
 
@@ -132,13 +145,12 @@ def get_training(
     db: Database, training_id: int, public: bool = False, language: str = ""
 ) -> TrainingList:
     """One training, else 404; an inactive one does not exist for the public."""
-    found = list_trainings(db, TrainingFilter(active=public, ids=[training_id]),
-                           Page(None, None), language)
+    found = list_trainings(
+        db, TrainingFilter(active=public, ids=[training_id]), Page(None, None), language
+    )
     if not found.rows:
         raise ApiError(404, f"training {training_id} does not exist")
     return found
-
-
 
 
 def _coach_entry(row: Row, public: bool) -> dict[str, Any]:
@@ -152,37 +164,55 @@ def training_resource(row: Row, found: TrainingList, public: bool) -> dict[str, 
     training_id = row["id"]
     coaches = found.coaches.get(training_id, [])
     definition = row["definition_id"]
-    return resource(TYPE, training_id, {
-        "contents": [
-            {key: text[key] for key in ("locale", "format", "title", "summary", "content",
-                                        "html_summary", "html_content")}
-            for text in found.texts.get(training_id, [])
-        ],
-        "event": {
-            "start_date": timestamp(row["start_date"]),
-            "end_date": timestamp(row["end_date"]),
-            "location": row["location"],
-            "cancelled": row["cancelled"],
-            "cancel_reason": row["cancel_reason"],
-            "active": row["active"],
+    return resource(
+        TYPE,
+        training_id,
+        {
+            "contents": [
+                {
+                    key: text[key]
+                    for key in (
+                        "locale",
+                        "format",
+                        "title",
+                        "summary",
+                        "content",
+                        "html_summary",
+                        "html_content",
+                    )
+                }
+                for text in found.texts.get(training_id, [])
+            ],
+            "event": {
+                "start_date": timestamp(row["start_date"]),
+                "end_date": timestamp(row["end_date"]),
+                "location": row["location"],
+                "cancelled": row["cancelled"],
+                "cancel_reason": row["cancel_reason"],
+                "active": row["active"],
+            },
+            "remark": None if public else row["remark"] or "",
+            "coaches": [_coach_entry(c, public) for c in coaches],
+            "created_at": timestamp(row["created_at"]),
+            "updated_at": timestamp(row["updated_at"]),
         },
-        "remark": None if public else row["remark"] or "",
-        "coaches": [_coach_entry(c, public) for c in coaches],
-        "created_at": timestamp(row["created_at"]),
-        "updated_at": timestamp(row["updated_at"]),
-    }, {
-        "coaches": [identifier(COACH_TYPE, c["id"]) for c in coaches],
-        "teams": [identifier("teams", t["id"]) for t in found.teams.get(training_id, [])],
-        "definition": identifier(definitions.TYPE, definition) if definition is not None else None,
-    })
+        {
+            "coaches": [identifier(COACH_TYPE, c["id"]) for c in coaches],
+            "teams": [identifier("teams", t["id"]) for t in found.teams.get(training_id, [])],
+            "definition": identifier(definitions.TYPE, definition)
+            if definition is not None
+            else None,
+        },
+    )
 
 
 # --- routes ----------------------------------------------------------------------------------
 
 
 def _listed(found: TrainingList, limits: Page, public: bool, status: int = 200) -> Response:
-    return document(found.data(public), found.included(public), meta=limits.meta(found.count),
-                    status=status)
+    return document(
+        found.data(public), found.included(public), meta=limits.meta(found.count), status=status
+    )
 
 
 def _one(found: TrainingList, public: bool = False, status: int = 200) -> Response:
@@ -193,8 +223,9 @@ async def list_route(request: Request) -> Response:
     """GET /trainings: newest first; filter[year]/filter[month] count on the club's clock."""
     public = await optional_user(request) is None
     where, limits = read_filter(request, public), page(request)
-    found = await run_in_threadpool(list_trainings, app_state(request).db, where, limits,
-                                    site_languages(request)[0])
+    found = await run_in_threadpool(
+        list_trainings, app_state(request).db, where, limits, site_languages(request)[0]
+    )
     return _listed(found, limits, public)
 
 
@@ -202,8 +233,9 @@ async def get_route(request: Request) -> Response:
     """GET /trainings/{id}; for the public, an inactive training does not exist."""
     training_id = parse_id(request.path_params["id"])
     public = await optional_user(request) is None
-    found = await run_in_threadpool(get_training, app_state(request).db, training_id, public,
-                                    site_languages(request)[0])
+    found = await run_in_threadpool(
+        get_training, app_state(request).db, training_id, public, site_languages(request)[0]
+    )
     return _one(found, public)
 
 
@@ -217,13 +249,18 @@ async def create_route(request: Request) -> Response:
     user = await require_user(request)
     content = await read_document(request, _NEW)
     check_type(content, TYPE)
-    given = await run_in_threadpool(read_training, content, site_languages(request), True,
-                                    _window(request))
+    given = await run_in_threadpool(
+        read_training, content, site_languages(request), True, _window(request)
+    )
     state = app_state(request)
     training_id = await run_in_threadpool(create_training, state.db, given, state.clock(), user.id)
     site_changed(request)
-    return _one(await run_in_threadpool(get_training, state.db, training_id, False,
-                                        site_languages(request)[0]), status=201)
+    return _one(
+        await run_in_threadpool(
+            get_training, state.db, training_id, False, site_languages(request)[0]
+        ),
+        status=201,
+    )
 
 
 async def update_route(request: Request) -> Response:
@@ -232,13 +269,17 @@ async def update_route(request: Request) -> Response:
     training_id = parse_id(request.path_params["id"])
     content = await read_document(request, _CHANGE)
     check_type(content, TYPE, training_id)
-    given = await run_in_threadpool(read_training, content, site_languages(request), False,
-                                    _window(request))
+    given = await run_in_threadpool(
+        read_training, content, site_languages(request), False, _window(request)
+    )
     state = app_state(request)
     await run_in_threadpool(update_training, state.db, training_id, given, state.clock(), user.id)
     site_changed(request)
-    return _one(await run_in_threadpool(get_training, state.db, training_id, False,
-                                        site_languages(request)[0]))
+    return _one(
+        await run_in_threadpool(
+            get_training, state.db, training_id, False, site_languages(request)[0]
+        )
+    )
 
 
 async def delete_route(request: Request) -> Response:
@@ -257,8 +298,7 @@ async def definition_list_route(request: Request) -> Response:
     where, limits = read_filter(request, public, definition_id), page(request)
     db = app_state(request).db
     await run_in_threadpool(definitions.get_definition, db, definition_id)
-    found = await run_in_threadpool(list_trainings, db, where, limits,
-                                    site_languages(request)[0])
+    found = await run_in_threadpool(list_trainings, db, where, limits, site_languages(request)[0])
     return _listed(found, limits, public)
 
 
@@ -270,13 +310,26 @@ async def generate_route(request: Request) -> Response:
     content = None if by_query else await read_document(request, _RANGE_BODY)
     first, last = read_range(request.query_params, content, _window(request))
     state = app_state(request)
-    ids = await run_in_threadpool(definitions.generate_trainings, state.db, definition_id, first,
-                                  last, state.settings.site, state.clock(), user.id)
+    ids = await run_in_threadpool(
+        definitions.generate_trainings,
+        state.db,
+        definition_id,
+        first,
+        last,
+        state.settings.site,
+        state.clock(),
+        user.id,
+    )
     if ids:
         site_changed(request)
     limits = Page(None, None)
-    found = await run_in_threadpool(list_trainings, state.db, TrainingFilter(active=None, ids=ids),
-                                    limits, site_languages(request)[0])
+    found = await run_in_threadpool(
+        list_trainings,
+        state.db,
+        TrainingFilter(active=None, ids=ids),
+        limits,
+        site_languages(request)[0],
+    )
     return _listed(found, limits, public=False, status=201 if ids else 200)
 
 
@@ -299,58 +352,99 @@ _FILTERS = [
     oa.query("filter[coach]", {"type": "integer"}),
     oa.query("filter[team]", {"type": "integer"}),
     oa.query("filter[definition]", {"type": "integer"}),
-    oa.query("filter[active]", {"type": "boolean"},
-             "default true; false lists all (anonymous callers: only active ones)"),
+    oa.query(
+        "filter[active]",
+        {"type": "boolean"},
+        "default true; false lists all (anonymous callers: only active ones)",
+    ),
     *oa.PAGE_PARAMETERS,
 ]
-_EVENT = oa.obj({"start_date": oa.TIMESTAMP, "end_date": oa.TIMESTAMP, "location": oa.string(),
-                 "cancelled": {"type": "boolean"},
-                 "cancel_reason": oa.nullable(oa.string(maxLength=REASON_LENGTH)),
-                 "active": {"type": "boolean"}})
-_COACH = oa.obj({"id": oa.string(), "head": {"type": "boolean"}, "present": {"type": "boolean"},
-                 "payed": {"type": "boolean"}}, ("id",))
-_ATTRIBUTES = {"contents": TEXTS_SCHEMA, "event": _EVENT,
-               "remark": oa.nullable(oa.string()), "coaches": {"type": "array", "items": _COACH}}
-_LINKS = {"teams": {"type": "array", "items": oa.identifier_schema("teams")},
-          # clients of the old API link coaches here, without their flags
-          "coaches": {"type": "array", "items": oa.identifier_schema("coaches")},
-          "definition": oa.nullable(oa.identifier_schema(definitions.TYPE))}
+_EVENT = oa.obj(
+    {
+        "start_date": oa.TIMESTAMP,
+        "end_date": oa.TIMESTAMP,
+        "location": oa.string(),
+        "cancelled": {"type": "boolean"},
+        "cancel_reason": oa.nullable(oa.string(maxLength=REASON_LENGTH)),
+        "active": {"type": "boolean"},
+    }
+)
+_COACH = oa.obj(
+    {
+        "id": oa.string(),
+        "head": {"type": "boolean"},
+        "present": {"type": "boolean"},
+        "payed": {"type": "boolean"},
+    },
+    ("id",),
+)
+_ATTRIBUTES = {
+    "contents": TEXTS_SCHEMA,
+    "event": _EVENT,
+    "remark": oa.nullable(oa.string()),
+    "coaches": {"type": "array", "items": _COACH},
+}
+_LINKS = {
+    "teams": {"type": "array", "items": oa.identifier_schema("teams")},
+    # clients of the old API link coaches here, without their flags
+    "coaches": {"type": "array", "items": oa.identifier_schema("coaches")},
+    "definition": oa.nullable(oa.identifier_schema(definitions.TYPE)),
+}
 _NEW = oa.document_schema(TYPE, _ATTRIBUTES, ("contents", "event"), _LINKS)
 _CHANGE = oa.document_schema(TYPE, _ATTRIBUTES, relationships=_LINKS)
-_RANGE_BODY = oa.document_schema("trainings", {"start": oa.string(format="date"),
-                                               "end": oa.string(format="date")})
+_RANGE_BODY = oa.document_schema(
+    "trainings", {"start": oa.string(format="date"), "end": oa.string(format="date")}
+)
 _ID = [oa.path_param("id")]
-_LIST = {200: "the trainings", 400: "bad filter or page parameter",
-         404: "unknown filter id"}
+_LIST = {200: "the trainings", 400: "bad filter or page parameter", 404: "unknown filter id"}
 _RANGE = [oa.query("start", oa.string(format="date")), oa.query("end", oa.string(format="date"))]
 
 openapi_paths: dict[str, Any] = {
     "/trainings": {
-        "get": oa.operation("List trainings, newest first (anonymous: only active ones,"
-                            " without remarks or attendance)", _LIST, parameters=_FILTERS),
-        "post": oa.operation("Create a training", {201: "created", **oa.WRITE_ERRORS}, auth=True,
-                             body=_NEW),
+        "get": oa.operation(
+            "List trainings, newest first (anonymous: only active ones,"
+            " without remarks or attendance)",
+            _LIST,
+            parameters=_FILTERS,
+        ),
+        "post": oa.operation(
+            "Create a training", {201: "created", **oa.WRITE_ERRORS}, auth=True, body=_NEW
+        ),
     },
     "/trainings/{id}": {
-        "get": oa.operation("One training (anonymous: only an active one)",
-                            {200: "the training", 404: "unknown"},
-                            parameters=_ID),
-        "patch": oa.operation("Change a training",
-                              {200: "changed", 404: "unknown", **oa.WRITE_ERRORS},
-                              parameters=_ID, auth=True,
-                              body=_CHANGE),
-        "delete": oa.operation("Delete a training", {204: "deleted", 401: "not authenticated",
-                                                     404: "unknown"}, parameters=_ID, auth=True),
+        "get": oa.operation(
+            "One training (anonymous: only an active one)",
+            {200: "the training", 404: "unknown"},
+            parameters=_ID,
+        ),
+        "patch": oa.operation(
+            "Change a training",
+            {200: "changed", 404: "unknown", **oa.WRITE_ERRORS},
+            parameters=_ID,
+            auth=True,
+            body=_CHANGE,
+        ),
+        "delete": oa.operation(
+            "Delete a training",
+            {204: "deleted", 401: "not authenticated", 404: "unknown"},
+            parameters=_ID,
+            auth=True,
+        ),
     },
     "/training_definitions/{id}/trainings": {
-        "get": oa.operation("List a definition's trainings", _LIST,
-                            parameters=_ID + _FILTERS),
+        "get": oa.operation("List a definition's trainings", _LIST, parameters=_ID + _FILTERS),
         "post": oa.operation(
             "Generate a definition's trainings from start to end (dates)",
-            {201: "the new trainings", 200: "nothing new to make", 404: "unknown definition",
-             **oa.WRITE_ERRORS},
-            parameters=_ID + _RANGE, auth=True,
-            body=_RANGE_BODY),
+            {
+                201: "the new trainings",
+                200: "nothing new to make",
+                404: "unknown definition",
+                **oa.WRITE_ERRORS,
+            },
+            parameters=_ID + _RANGE,
+            auth=True,
+            body=_RANGE_BODY,
+        ),
     },
     **definitions.openapi_paths,
 }

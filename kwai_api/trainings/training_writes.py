@@ -53,10 +53,16 @@ class TrainingFilter:
             ("t.start_date >= ?", self.start_from),
             ("t.start_date < ?", self.start_before),
             ("t.start_date <= ?", self.start_until),
-            ("EXISTS (SELECT 1 FROM training_coaches c"
-             " WHERE c.training_id = t.id AND c.coach_id = ?)", self.coach),
-            ("EXISTS (SELECT 1 FROM training_teams m"
-             " WHERE m.training_id = t.id AND m.team_id = ?)", self.team),
+            (
+                "EXISTS (SELECT 1 FROM training_coaches c"
+                " WHERE c.training_id = t.id AND c.coach_id = ?)",
+                self.coach,
+            ),
+            (
+                "EXISTS (SELECT 1 FROM training_teams m"
+                " WHERE m.training_id = t.id AND m.team_id = ?)",
+                self.team,
+            ),
             ("t.definition_id = ?", self.definition),
             ("t.id IN (SELECT unnest(?::INTEGER[]))", self.ids),
         ):
@@ -75,8 +81,9 @@ def _window(request: Request) -> tuple[datetime | None, datetime | None]:
         return None, None
     for name, value in (("start", start), ("end", end)):
         if not value:
-            raise ApiError(400, "filter[start] and filter[end] go together",
-                           parameter=f"filter[{name}]")
+            raise ApiError(
+                400, "filter[start] and filter[end] go together", parameter=f"filter[{name}]"
+            )
     since = parse_timestamp(start, parameter="filter[start]")
     until = parse_timestamp(end, parameter="filter[end]")
     if until < since:
@@ -102,8 +109,9 @@ def read_filter(request: Request, public: bool, definition: int | None = None) -
         start_until=until,
         coach=integer_parameter(request, "filter[coach]", None),
         team=integer_parameter(request, "filter[team]", None),
-        definition=definition if definition is not None else integer_parameter(
-            request, "filter[definition]", None),
+        definition=definition
+        if definition is not None
+        else integer_parameter(request, "filter[definition]", None),
         active=boolean_parameter(request, "filter[active]", True) or public,
     )
 
@@ -171,8 +179,11 @@ def read_reason(attributes: Attributes, name: str) -> str | None:
     """Why trainings are cancelled: one line the agenda and the calendars show, else 422."""
     reason = (attributes.text(name) or "").strip()
     if len(reason) > REASON_LENGTH or any(ord(c) < 32 or 127 <= ord(c) < 160 for c in reason):
-        raise ApiError(422, f"{name} should be one line of at most {REASON_LENGTH} characters",
-                       pointer=attributes.pointer(name))
+        raise ApiError(
+            422,
+            f"{name} should be one line of at most {REASON_LENGTH} characters",
+            pointer=attributes.pointer(name),
+        )
     return reason or None
 
 
@@ -182,25 +193,31 @@ def _coaches(content: dict[str, Any], attributes: Attributes) -> Any:
         linked = relationship(content, "coaches", many=True)
         if linked is MISSING:
             return MISSING
-        return [CoachInput(Ref(reference_id(item["id"]), f"/data/relationships/coaches/{n}"))
-                for n, item in enumerate(linked)]
+        return [
+            CoachInput(Ref(reference_id(item["id"]), f"/data/relationships/coaches/{n}"))
+            for n, item in enumerate(linked)
+        ]
     coaches = []
     for n, item in enumerate(attributes.get("coaches", list) or []):
         base = f"{attributes.pointer('coaches')}/{n}"
         if not isinstance(item, dict):
-            raise ApiError(422, "a coach should be an object {id, head, present, payed}",
-                           pointer=base)
+            raise ApiError(
+                422, "a coach should be an object {id, head, present, payed}", pointer=base
+            )
         coach = Attributes({"attributes": item}, base=base)
         coach.only(("id", "head", "present", "payed"))
         ref = Ref(reference_id(coach.get("id", (str, int), required=True)), f"{base}/id")
-        flags = {name: coach.get(name, bool, default=False) for name in ("head", "present",
-                                                                         "payed")}
+        flags = {
+            name: coach.get(name, bool, default=False) for name in ("head", "present", "payed")
+        }
         coaches.append(CoachInput(ref, **flags))
     return coaches
 
 
 def read_training(
-    content: dict[str, Any], languages: tuple[str, ...], create: bool,
+    content: dict[str, Any],
+    languages: tuple[str, ...],
+    create: bool,
     window: tuple[datetime, datetime],
 ) -> TrainingInput:
     """The fields a training document sets (all required ones when creating), else 422.
@@ -216,8 +233,10 @@ def read_training(
     given.coaches = _coaches(content, attributes)
     teams = relationship(content, "teams", many=True)
     if teams is not MISSING:
-        given.teams = [Ref(reference_id(item["id"]), f"/data/relationships/teams/{n}")
-                       for n, item in enumerate(teams)]
+        given.teams = [
+            Ref(reference_id(item["id"]), f"/data/relationships/teams/{n}")
+            for n, item in enumerate(teams)
+        ]
     definition = relationship(content, "definition")
     if definition not in (MISSING, None):
         definition = Ref(reference_id(definition["id"]), "/data/relationships/definition")
@@ -232,11 +251,13 @@ def parse_day(value: Any, pointer: str | None = None, parameter: str | None = No
     try:
         day = date.fromisoformat(text) if len(text) == 10 else datetime.fromisoformat(text).date()
     except ValueError:
-        raise ApiError(status, f"{value!r} is not a date 'YYYY-MM-DD'",
-                       pointer=pointer, parameter=parameter) from None
+        raise ApiError(
+            status, f"{value!r} is not a date 'YYYY-MM-DD'", pointer=pointer, parameter=parameter
+        ) from None
     if not 1900 <= day.year <= 2999:
-        raise ApiError(status, "the year should be between 1900 and 2999",
-                       pointer=pointer, parameter=parameter)
+        raise ApiError(
+            status, "the year should be between 1900 and 2999", pointer=pointer, parameter=parameter
+        )
     return day
 
 
@@ -253,19 +274,26 @@ def read_range(
         pointer, parameter = None, "end"
     else:
         attributes = Attributes(content)
-        first, last = (parse_day(attributes.get(n, str, required=True),
-                                 pointer=attributes.pointer(n))
-                       for n in ("start", "end"))
+        first, last = (
+            parse_day(attributes.get(n, str, required=True), pointer=attributes.pointer(n))
+            for n in ("start", "end")
+        )
         pointer, parameter = attributes.pointer("end"), None
     for name, day in (("start", first), ("end", last)):
         if not window[0].date() <= day <= window[1].date():
-            raise ApiError(400 if parameter else 422,
-                           f"{name} should lie from {window[0].date()} to {window[1].date()}",
-                           pointer=pointer and pointer.replace("/end", f"/{name}"),
-                           parameter=parameter and name)
+            raise ApiError(
+                400 if parameter else 422,
+                f"{name} should lie from {window[0].date()} to {window[1].date()}",
+                pointer=pointer and pointer.replace("/end", f"/{name}"),
+                parameter=parameter and name,
+            )
     if not 0 <= (last - first).days <= 2 * 366:
-        raise ApiError(400 if parameter else 422, "end should be from start to two years after it",
-                       pointer=pointer, parameter=parameter)
+        raise ApiError(
+            400 if parameter else 422,
+            "end should be from start to two years after it",
+            pointer=pointer,
+            parameter=parameter,
+        )
     return first, last
 
 
@@ -281,21 +309,26 @@ def _check_refs(tx: Transaction, table: str, refs: list[Ref]) -> None:
         seen.add(ref.id)
 
 
-def _store_links(tx: Transaction, training_id: int, given: TrainingInput, now: datetime,
-                 author_id: int) -> None:
+def _store_links(
+    tx: Transaction, training_id: int, given: TrainingInput, now: datetime, author_id: int
+) -> None:
     """Check the references of a document, then replace the texts, coaches and teams sent."""
     if given.coaches is not MISSING:
         _check_refs(tx, "coaches", [c.ref for c in given.coaches])
         tx.execute("DELETE FROM training_coaches WHERE training_id = ?", [training_id])
-        tx.insert_rows("training_coaches",
-                       ("training_id", "coach_id", "head", "present", "payed"),
-                       [(training_id, c.ref.id, c.head, c.present, c.payed)
-                        for c in given.coaches])
+        tx.insert_rows(
+            "training_coaches",
+            ("training_id", "coach_id", "head", "present", "payed"),
+            [(training_id, c.ref.id, c.head, c.present, c.payed) for c in given.coaches],
+        )
     if given.teams is not MISSING:
         _check_refs(tx, "teams", given.teams)
         tx.execute("DELETE FROM training_teams WHERE training_id = ?", [training_id])
-        tx.insert_rows("training_teams", ("training_id", "team_id"),
-                       [(training_id, team.id) for team in given.teams])
+        tx.insert_rows(
+            "training_teams",
+            ("training_id", "team_id"),
+            [(training_id, team.id) for team in given.teams],
+        )
     if given.contents is not MISSING:
         replace_texts(tx, "training_texts", training_id, given.contents, now, author_id)
 
@@ -304,8 +337,9 @@ def _columns(tx: Transaction, given: TrainingInput, current: Row) -> dict[str, A
     """The trainings columns after applying a document to the current ones."""
     values = {**current, **given.event}
     if values["end_date"] <= values["start_date"]:
-        raise ApiError(422, "end_date should be after start_date",
-                       pointer="/data/attributes/event/end_date")
+        raise ApiError(
+            422, "end_date should be after start_date", pointer="/data/attributes/event/end_date"
+        )
     if not values["cancelled"]:
         values["cancel_reason"] = None
     if given.remark is not MISSING:
@@ -317,30 +351,47 @@ def _columns(tx: Transaction, given: TrainingInput, current: Row) -> dict[str, A
     return values
 
 
-_WRITTEN = ("definition_id", "start_date", "end_date", "location", "cancelled", "cancel_reason",
-            "active", "remark")
+_WRITTEN = (
+    "definition_id",
+    "start_date",
+    "end_date",
+    "location",
+    "cancelled",
+    "cancel_reason",
+    "active",
+    "remark",
+)
 
 
 def create_training(db: Database, given: TrainingInput, now: datetime, author_id: int) -> int:
     """Store a new training with its texts, coaches and teams; returns its id."""
 
     def work(tx: Transaction) -> int:
-        defaults = {"definition_id": None, "location": "", "cancelled": False,
-                    "cancel_reason": None, "active": True, "remark": None}
+        defaults = {
+            "definition_id": None,
+            "location": "",
+            "cancelled": False,
+            "cancel_reason": None,
+            "active": True,
+            "remark": None,
+        }
         values = _columns(tx, given, defaults)
-        training_id = int(tx.insert(
-            f"INSERT INTO trainings ({', '.join(_WRITTEN)}, created_at, updated_at)"
-            f" VALUES ({', '.join('?' for _ in _WRITTEN)}, ?, ?) RETURNING id",
-            [values[c] for c in _WRITTEN] + [now, now],
-        ))
+        training_id = int(
+            tx.insert(
+                f"INSERT INTO trainings ({', '.join(_WRITTEN)}, created_at, updated_at)"
+                f" VALUES ({', '.join('?' for _ in _WRITTEN)}, ?, ?) RETURNING id",
+                [values[c] for c in _WRITTEN] + [now, now],
+            )
+        )
         _store_links(tx, training_id, given, now, author_id)
         return training_id
 
     return db.write(work)
 
 
-def update_training(db: Database, training_id: int, given: TrainingInput, now: datetime,
-                    author_id: int) -> None:
+def update_training(
+    db: Database, training_id: int, given: TrainingInput, now: datetime, author_id: int
+) -> None:
     """Apply a document to a training, bumping its revision (the iCal SEQUENCE).
 
     The training is then edited by hand: a later change of its definition leaves it alone.

@@ -75,10 +75,14 @@ def plan_agenda(club: Club, frame: Frame) -> list[Output]:
         previous = frame.url(week_path(mondays[n - 1])) if n > 0 else None
         following = frame.url(week_path(mondays[n + 1])) if n + 1 < len(mondays) else None
         # A week page is made only when its trainings (or its neighbours, or the feeds) changed.
-        outputs.append(frame.deferred_page(
-            week_path(monday), "agenda.html", (monday, trainings, previous, following, feeds),
-            partial(_week_page_context, frame, monday, trainings, previous, following, feeds),
-        ))
+        outputs.append(
+            frame.deferred_page(
+                week_path(monday),
+                "agenda.html",
+                (monday, trainings, previous, following, feeds),
+                partial(_week_page_context, frame, monday, trainings, previous, following, feeds),
+            )
+        )
     this_week = _days(weeks[monday_of(club.now, zone)], site, frame.lang)
     outputs.append(_agenda_index(club, frame, mondays, this_week, feeds))
     outputs += calendars(club, frame)
@@ -106,15 +110,22 @@ def subscriptions(club: Club, frame: Frame) -> tuple[Subscription, ...]:
     teams = sorted(club.teams, key=lambda team: team.name_in(frame.lang).casefold())
     return (
         Subscription(frame.labels["calendar_all"], absolute + frame.url(CALENDAR)),
-        *(Subscription(team.name_in(frame.lang), absolute + frame.url(team_calendar_path(team)),
-                       team.id)
-          for team in teams),
+        *(
+            Subscription(
+                team.name_in(frame.lang), absolute + frame.url(team_calendar_path(team)), team.id
+            )
+            for team in teams
+        ),
     )
 
 
 def _week_page_context(
-    frame: Frame, monday: date, trainings: tuple[Training, ...], previous: str | None,
-    following: str | None, feeds: tuple[Subscription, ...],
+    frame: Frame,
+    monday: date,
+    trainings: tuple[Training, ...],
+    previous: str | None,
+    following: str | None,
+    feeds: tuple[Subscription, ...],
 ) -> dict[str, Any]:
     """What the page of one week shows."""
     days = _days(trainings, frame.site, frame.lang)
@@ -129,18 +140,30 @@ def _week_context(
     title = title or f"{frame.labels['agenda']} – {frame.labels['week']} {number}, {year}"
     defaults: dict[str, Any] = {
         "description": describe.week(frame, title, days),
-        "heading": title, "intro": None, "pages": (), "calendars": (),
-        "section_news": None, "this_week": frame.url(f"{AGENDA}/"),
+        "heading": title,
+        "intro": None,
+        "pages": (),
+        "calendars": (),
+        "section_news": None,
+        "this_week": frame.url(f"{AGENDA}/"),
     }
     return {
-        "title": title, "week": monday, "week_end": monday + timedelta(days=6),
-        "week_number": number, "days": days, "calendar": frame.url(CALENDAR),
-        "coaches": frame.url("coaches/"), **{**defaults, **context},
+        "title": title,
+        "week": monday,
+        "week_end": monday + timedelta(days=6),
+        "week_number": number,
+        "days": days,
+        "calendar": frame.url(CALENDAR),
+        "coaches": frame.url("coaches/"),
+        **{**defaults, **context},
     }
 
 
 def _agenda_index(
-    club: Club, frame: Frame, mondays: list[date], days: tuple[Day, ...],
+    club: Club,
+    frame: Frame,
+    mondays: list[date],
+    days: tuple[Day, ...],
     feeds: tuple[Subscription, ...],
 ) -> Output:
     """/trainings/: this week, with the trainings application's description and pages."""
@@ -152,16 +175,27 @@ def _agenda_index(
     about = (intro.summary or intro.content) if intro is not None else ""
     earlier = [m for m in mondays if m < monday]
     later = [m for m in mondays if m > monday]
-    return frame.page(f"{AGENDA}/", "agenda.html", **_week_context(
-        frame, monday, days, title=heading,
-        **({"description": about} if about else {}),
-        heading=heading, intro=intro, calendars=feeds, this_week=None,
-        pages=tuple(page_link(p, site, lang) for p in club.pages if p.application == AGENDA),
-        section_news=frame.url(f"{AGENDA}/news/") if app is not None and (
-            app.news or any(s.application == AGENDA for s in club.stories)) else None,
-        previous=frame.url(week_path(earlier[-1])) if earlier else None,
-        next=frame.url(week_path(later[0])) if later else None,
-    ))
+    return frame.page(
+        f"{AGENDA}/",
+        "agenda.html",
+        **_week_context(
+            frame,
+            monday,
+            days,
+            title=heading,
+            **({"description": about} if about else {}),
+            heading=heading,
+            intro=intro,
+            calendars=feeds,
+            this_week=None,
+            pages=tuple(page_link(p, site, lang) for p in club.pages if p.application == AGENDA),
+            section_news=frame.url(f"{AGENDA}/news/")
+            if app is not None and (app.news or any(s.application == AGENDA for s in club.stories))
+            else None,
+            previous=frame.url(week_path(earlier[-1])) if earlier else None,
+            next=frame.url(week_path(later[0])) if later else None,
+        ),
+    )
 
 
 def calendars(club: Club, frame: Frame) -> list[Output]:
@@ -179,16 +213,25 @@ def calendars(club: Club, frame: Frame) -> list[Output]:
     name = f"{frame.site.name} – {frame.labels['agenda']}"
     feeds = [(CALENDAR, name, shown)]
     for team in club.teams:
-        feeds.append((team_calendar_path(team), f"{name}: {team.name_in(frame.lang)}",
-                      tuple(t for t in shown if any(m.id == team.id for m in t.teams))))
+        feeds.append(
+            (
+                team_calendar_path(team),
+                f"{name}: {team.name_in(frame.lang)}",
+                tuple(t for t in shown if any(m.id == team.id for m in t.teams)),
+            )
+        )
     events: dict[int, CalendarEvent] = {}  # made once, shared by the feeds a training is in
 
     def make(title: str, trainings: tuple[Training, ...]) -> dict[str, Any]:
         for training in trainings:
             if training.id not in events:
                 events[training.id] = _calendar_event(training, frame)
-        return {"name": title, "lang": frame.lang, "timezone": frame.site.timezone,
-                "events": tuple(events[t.id] for t in trainings)}
+        return {
+            "name": title,
+            "lang": frame.lang,
+            "timezone": frame.site.timezone,
+            "events": tuple(events[t.id] for t in trainings),
+        }
 
     return [
         Output(
@@ -209,9 +252,11 @@ def _calendar_event(training: Training, frame: Frame) -> CalendarEvent:
     coaches = ", ".join(
         f"{c.name} ({labels['head_coach']})" if c.head else c.name for c in training.coaches
     )
-    lines = [f"{labels['cancelled']}: {training.cancel_reason}" if training.cancel_reason else "",
-             f"{labels['teams']}: {teams}" if teams else "",
-             f"{labels['coaches']}: {coaches}" if coaches else ""]
+    lines = [
+        f"{labels['cancelled']}: {training.cancel_reason}" if training.cancel_reason else "",
+        f"{labels['teams']}: {teams}" if teams else "",
+        f"{labels['coaches']}: {coaches}" if coaches else "",
+    ]
     return CalendarEvent(
         uid=f"training-{training.id}@{urlsplit(site.url).hostname or 'kwai'}",
         title=f"{labels['cancelled']}: {title}" if training.cancelled else title,
@@ -225,4 +270,3 @@ def _calendar_event(training: Training, frame: Frame) -> CalendarEvent:
         description="\n".join(line for line in lines if line),
         url=site.url + frame.url(week_path(training.start.astimezone(site.zone).date())),
     )
-

@@ -167,7 +167,8 @@ def plan_auth(frame: Frame) -> list[Output]:
     outputs = []
     for name in PAGES:
         output = frame.page(
-            auth_path(name), f"auth_{name}.html",
+            auth_path(name),
+            f"auth_{name}.html",
             title=words[f"{name}_title"],
             description=words[f"{name}_intro"],
             auth=words,

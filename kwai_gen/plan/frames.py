@@ -62,7 +62,9 @@ class Frame:
             output_file(self.site, self.lang, path),
             template,
             self.context(path, title, description, **context),
-            self.lang, path, modified,
+            self.lang,
+            path,
+            modified,
         )
 
     def deferred_page(
@@ -79,7 +81,9 @@ class Frame:
             output_file(self.site, self.lang, path),
             template,
             Deferred((self, path, *key), lambda: self.context(path, **make())),
-            self.lang, path, modified,
+            self.lang,
+            path,
+            modified,
         )
 
     def context(
@@ -113,8 +117,9 @@ def make_frame(club: Club, site: SiteInfo, lang: str) -> Frame:
     footer = []
     for page in club.content_pages:
         text, marked = local_text(page.texts, site, lang)
-        footer.append(Link(href(site, lang, content_path(page.slug)), text.title or page.slug,
-                           lang=marked))
+        footer.append(
+            Link(href(site, lang, content_path(page.slug)), text.title or page.slug, lang=marked)
+        )
     footer.append(Link(href(site, lang, "coaches/"), labels["coaches"]))
     if club.events or any(app.events for app in club.applications):
         footer.append(Link(href(site, lang, f"{EVENTS}/"), labels["event_calendar"]))

@@ -182,6 +182,7 @@ LABELS: dict[str, dict[str, str]] = {
     },
 }
 
+
 def labels_for(lang: str) -> dict[str, str]:
     """The theme's words in `lang` (English for a language without its own)."""
     return dict(LABELS.get(lang, LABELS["en"]))

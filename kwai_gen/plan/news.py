@@ -83,12 +83,20 @@ def story_page(story: Story, frame: Frame, section: Link) -> Output:
 
     def make() -> dict[str, Any]:
         full = entry(story, frame.site, frame.lang, section, full=True)
-        return {"title": full.title, "description": full.summary or full.content,
-                "og_type": "article", "og_image": full.image, "story": full,
-                "jsonld": article_jsonld(full, frame.site)}
+        return {
+            "title": full.title,
+            "description": full.summary or full.content,
+            "og_type": "article",
+            "og_image": full.image,
+            "story": full,
+            "jsonld": article_jsonld(full, frame.site),
+        }
 
     return frame.deferred_page(
-        story_path(story, frame.site), "story.html", (story, section), make,
+        story_path(story, frame.site),
+        "story.html",
+        (story, section),
+        make,
         modified=story.updated_at,
     )
 
@@ -122,10 +130,12 @@ def news_lists(
             "position": f"{frame.labels['page']} {number} {frame.labels['of']} {count}",
         }
         return frame.deferred_page(
-            path, "news.html",
+            path,
+            "news.html",
             (title, chosen, feed_url, section, lister.key, years, tuple(sorted(pager.items()))),
-            lambda: _list_context(lister, title, chosen, feed_url=feed_url, section=section,
-                                  years=years, **pager),
+            lambda: _list_context(
+                lister, title, chosen, feed_url=feed_url, section=section, years=years, **pager
+            ),
         )
 
     outputs = [listing(base, heading, stories[: total - numbered * size], count)]
@@ -177,19 +187,32 @@ def archives(lister: _Lister, stories: list[Story], years: tuple[Link, ...]) -> 
             for month in months
         )
         # the year lists its months, not its stories: a new story changes its month's page only
-        outputs.append(frame.page(
-            f"news/{year}/", "archive_year.html", title=f"{news} {year}", heading=f"{news} {year}",
-            description=describe.listing(frame, f"{news} {year}", (m.title for m in month_links)),
-            year=year, months=month_links, years=years,
-        ))
+        outputs.append(
+            frame.page(
+                f"news/{year}/",
+                "archive_year.html",
+                title=f"{news} {year}",
+                heading=f"{news} {year}",
+                description=describe.listing(
+                    frame, f"{news} {year}", (m.title for m in month_links)
+                ),
+                year=year,
+                months=month_links,
+                years=years,
+            )
+        )
         up = Link(frame.url(f"news/{year}/"), f"{news} {year}")
         for month, link in zip(months, month_links, strict=True):
             shown = tuple(by_month[year, month])
             title = f"{news}: {link.title}"
-            outputs.append(frame.deferred_page(
-                f"news/{year}/{month:02d}/", "news.html", (title, shown, up, feed_url, lister.key),
-                partial(_month_context, lister, title, shown, up, feed_url),
-            ))
+            outputs.append(
+                frame.deferred_page(
+                    f"news/{year}/{month:02d}/",
+                    "news.html",
+                    (title, shown, up, feed_url, lister.key),
+                    partial(_month_context, lister, title, shown, up, feed_url),
+                )
+            )
     return outputs
 
 
@@ -198,8 +221,17 @@ def _month_context(
 ) -> dict[str, Any]:
     """What a month's archive page shows."""
     return _list_context(
-        lister, title, shown, feed_url=feed_url, section=None, older=None, newer=None, years=(),
-        up=up, pages=(), position="",
+        lister,
+        title,
+        shown,
+        feed_url=feed_url,
+        section=None,
+        older=None,
+        newer=None,
+        years=(),
+        up=up,
+        pages=(),
+        position="",
     )
 
 
@@ -209,14 +241,16 @@ def _list_context(
     """What a list of stories shows, described by the stories it starts with."""
     entries = lister.entries(shown)
     return {
-        "title": title, "heading": title, "entries": entries,
+        "title": title,
+        "heading": title,
+        "entries": entries,
         "description": describe.listing(lister.frame, title, (e.title for e in entries)),
         **context,
     }
 
 
 def _month_name(year: int, month: int, frame: Frame) -> str:
-    """"november 2026" in the frame's language."""
+    """ "november 2026" in the frame's language."""
     return format_date(date(year, month, 1), "LLLL y", locale=frame.site.locale_of(frame.lang))
 
 

@@ -76,7 +76,8 @@ def _home(club: Club, frame: Frame) -> Output:
     shown = {s.id for s in promoted}
     latest = [s for s in club.stories if s.id not in shown][:HOME_NEWS]
     return frame.page(
-        "", "home.html",
+        "",
+        "home.html",
         title=site.name,
         description=site.tagline_in(lang),
         jsonld=club_jsonld(site, lang),
@@ -101,18 +102,23 @@ def _sections(club: Club, frame: Frame) -> list[Output]:
         stories = [s for s in club.stories if s.application == app.name]
         base = application_dir(app.name, site)
         has_news = app.news or bool(stories)
-        outputs.append(frame.page(
-            base, "section.html",
-            title=intro.title,
-            description=intro.summary or intro.content,
-            intro=intro,
-            pages=tuple(page_link(p, site, lang) for p in club.pages if p.application == app.name),
-            news=tuple(entry(s, site, lang, link) for s in stories[:SECTION_NEWS]),
-            news_url=frame.url(f"{base}news/") if has_news else None,
-            feed_url=frame.url(feed_path(app.name, frame)) if has_news else None,
-            events=section_events(club, frame, app.name) if app.events else (),
-            events_url=frame.url(f"{EVENTS}/") if app.events else None,
-        ))
+        outputs.append(
+            frame.page(
+                base,
+                "section.html",
+                title=intro.title,
+                description=intro.summary or intro.content,
+                intro=intro,
+                pages=tuple(
+                    page_link(p, site, lang) for p in club.pages if p.application == app.name
+                ),
+                news=tuple(entry(s, site, lang, link) for s in stories[:SECTION_NEWS]),
+                news_url=frame.url(f"{base}news/") if has_news else None,
+                feed_url=frame.url(feed_path(app.name, frame)) if has_news else None,
+                events=section_events(club, frame, app.name) if app.events else (),
+                events_url=frame.url(f"{EVENTS}/") if app.events else None,
+            )
+        )
     return outputs
 
 
@@ -121,7 +127,8 @@ def page_output(page: Page, club: Club, frame: Frame) -> Output:
     app = next((a for a in club.applications if a.name == page.application), None)
     shown = document(page, frame.site, frame.lang)
     return frame.page(
-        page_path(page, frame.site), "page.html",
+        page_path(page, frame.site),
+        "page.html",
         title=shown.title,
         description=shown.summary or shown.content,
         modified=page.updated_at,
@@ -138,17 +145,24 @@ def _content_page(page: ContentPage, frame: Frame) -> Output:
     # hand-written Markdown is trusted as it is; only its images are made to load lazily
     content = text.content.replace("<img ", '<img loading="lazy" ')
     shown = Document(frame.url(path), text.title or page.slug, text.summary, content, None, marked)
-    return frame.page(path, "page.html", title=shown.title,
-                      description=shown.summary or shown.content,
-                      document=shown, section=None)
+    return frame.page(
+        path,
+        "page.html",
+        title=shown.title,
+        description=shown.summary or shown.content,
+        document=shown,
+        section=None,
+    )
 
 
 def _coaches(club: Club, frame: Frame) -> Output:
     """The active coaches with their bios."""
-    active = tuple(c.in_language(frame.lang, frame.site.languages) for c in club.coaches
-                   if c.active)
+    active = tuple(
+        c.in_language(frame.lang, frame.site.languages) for c in club.coaches if c.active
+    )
     return frame.page(
-        "coaches/", "coaches.html",
+        "coaches/",
+        "coaches.html",
         title=frame.labels["coaches"],
         description=describe.coaches(frame, (c.name for c in active)),
         coaches=active,
@@ -161,8 +175,10 @@ def _sitemap(outputs: list[Output], site: SiteInfo) -> Output:
     pages = tuple(
         (o.page, o.modified)
         for o in outputs
-        if o.lang == site.default_language and o.page is not None
-        and o.template.endswith(".html") and o.template not in UNLISTED
+        if o.lang == site.default_language
+        and o.page is not None
+        and o.template.endswith(".html")
+        and o.template not in UNLISTED
     )
     return Output("sitemap.xml", "sitemap", {"site": site, "pages": pages})
 

@@ -28,6 +28,8 @@ VIEWS: tuple[tuple[str, str, bool], ...] = (
     ("site", "site/", True),
     ("account", "account/", False),
 )
+
+
 def staff_path(view: str) -> str:
     """The language-neutral path of a workspace view: "staff/news/"."""
     return "staff/" + next(path for name, path, _ in VIEWS if name == view)
@@ -37,15 +39,20 @@ def plan_staff(frame: Frame) -> list[Output]:
     """The workspace's pages in the frame's language."""
     words = staff_words(frame.lang)
     menu = tuple(
-        {"view": name, "url": frame.url(staff_path(name)), "title": words[f"view_{name}"],
-         "admin": admin}
+        {
+            "view": name,
+            "url": frame.url(staff_path(name)),
+            "title": words[f"view_{name}"],
+            "admin": admin,
+        }
         for name, _, admin in VIEWS
     )
     outputs = []
     for name, _, _ in VIEWS:
         config = _config(frame, name, words)
         output = frame.page(
-            staff_path(name), "staff.html",
+            staff_path(name),
+            "staff.html",
             title=words[f"view_{name}"],
             view=name,
             menu=menu,

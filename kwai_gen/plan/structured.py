@@ -58,8 +58,12 @@ def manifest(site: SiteInfo) -> Output:
             "background_color": "#f3f6fa",
             "theme_color": "#1b3a5c",
             "icons": [
-                {"src": f"/theme/images/icon-{size}.png", "sizes": f"{size}x{size}",
-                 "type": "image/png", "purpose": "any"}
+                {
+                    "src": f"/theme/images/icon-{size}.png",
+                    "sizes": f"{size}x{size}",
+                    "type": "image/png",
+                    "purpose": "any",
+                }
                 for size in (192, 512)
             ],
         },

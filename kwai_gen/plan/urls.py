@@ -23,7 +23,7 @@ EVENTS_CALENDAR = "events.ics"  # their iCal feed
 
 
 def language_prefix(site: SiteInfo, lang: str) -> str:
-    """"" for the default language, "<lang>/" for the others."""
+    """ "" for the default language, "<lang>/" for the others."""
     return "" if lang == site.default_language else f"{lang}/"
 
 

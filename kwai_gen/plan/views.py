@@ -153,9 +153,7 @@ def section_document(app: Application, site: SiteInfo, lang: str) -> Document:
     )
 
 
-def entry(
-    story: Story, site: SiteInfo, lang: str, section: Link, full: bool = False
-) -> Entry:
+def entry(story: Story, site: SiteInfo, lang: str, section: Link, full: bool = False) -> Entry:
     """A story in `lang` (falling back); with its content only when `full`."""
     text, marked = local_text(story.texts, site, lang)
     return Entry(

@@ -39,7 +39,7 @@ def _day(context: Context, value: date | datetime) -> date:
 
 @lru_cache(maxsize=64)
 def _hour_skeleton(lang: str) -> str:
-    """"hm" where the language counts hours to 12 (7:30 PM), else "Hm" (19:30)."""
+    """ "hm" where the language counts hours to 12 (7:30 PM), else "Hm" (19:30)."""
     pattern = Locale.parse(lang).time_formats["short"].pattern
     return "hm" if "h" in pattern else "Hm"
 

@@ -76,10 +76,14 @@ def _event(item: CalendarEvent, zone_name: str) -> str:
         f"DTSTAMP:{_utc(item.updated)}",
         f"CREATED:{_utc(item.created)}",
         f"LAST-MODIFIED:{_utc(item.updated)}",
-        *(_days(item) if item.all_day else (
-            f"DTSTART;TZID={tzid}:{_local(item.start, zone)}",
-            f"DTEND;TZID={tzid}:{_local(item.end, zone)}",
-        )),
+        *(
+            _days(item)
+            if item.all_day
+            else (
+                f"DTSTART;TZID={tzid}:{_local(item.start, zone)}",
+                f"DTEND;TZID={tzid}:{_local(item.end, zone)}",
+            )
+        ),
         _line(f"SUMMARY:{_text(item.title)}"),
     ]
     if item.location:
@@ -94,8 +98,10 @@ def _event(item: CalendarEvent, zone_name: str) -> str:
 
 def _days(item: CalendarEvent) -> tuple[str, str]:
     """DTSTART and DTEND of an all-day event as DATE values (the end day is exclusive)."""
-    return (f"DTSTART;VALUE=DATE:{item.start.strftime('%Y%m%d')}",
-            f"DTEND;VALUE=DATE:{item.end.strftime('%Y%m%d')}")
+    return (
+        f"DTSTART;VALUE=DATE:{item.start.strftime('%Y%m%d')}",
+        f"DTEND;VALUE=DATE:{item.end.strftime('%Y%m%d')}",
+    )
 
 
 def _utc(moment: datetime) -> str:
@@ -111,14 +117,18 @@ def _local(moment: datetime, zone: ZoneInfo) -> str:
 def _text(value: str) -> str:
     """A TEXT value, escaped (RFC 5545 3.3.11)."""
     return (
-        value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
-        .replace("\r\n", "\\n").replace("\n", "\\n").replace("\r", "\\n")
+        value.replace("\\", "\\\\")
+        .replace(";", "\\;")
+        .replace(",", "\\,")
+        .replace("\r\n", "\\n")
+        .replace("\n", "\\n")
+        .replace("\r", "\\n")
     )
 
 
 def _parameter(value: str) -> str:
     """A parameter value, quoted when it holds a character that ends one."""
-    return f'"{value}"' if any(c in value for c in ':;,') else value
+    return f'"{value}"' if any(c in value for c in ":;,") else value
 
 
 def _line(line: str) -> str:

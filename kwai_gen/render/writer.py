@@ -176,7 +176,10 @@ def _run_pelican(job: RenderJob, release: releases.Release) -> _Outcome:
     console.quiet = True
     signals.get_generators.connect(_kwai_generator)
     settings = pelican_settings(
-        job.site, job.theme, job.content, release.staging,
+        job.site,
+        job.theme,
+        job.content,
+        release.staging,
         KWAI_WRITE=lambda env, pages: write_outputs(env, job, release, pages),
         KWAI_OUTCOME=[],
     )
@@ -370,7 +373,7 @@ def _template_name(filename: str) -> str:
     parts = Path(filename).parts
     if "templates" not in parts:
         return Path(filename).name
-    return "/".join(parts[len(parts) - parts[::-1].index("templates"):])
+    return "/".join(parts[len(parts) - parts[::-1].index("templates") :])
 
 
 _theme_digests: dict[tuple[str, float], str] = {}

@@ -117,15 +117,37 @@ def test_demo_without_serving(tmp_path: Path) -> None:
 
 
 def test_user_create(tmp_path: Path) -> None:
-    args = ["user", "create", "--email", "Coach@Example.org", "--first-name", "Ann",
-            "--last-name", "Peeters", "--password", "judo-is-fun", "--admin"]
+    args = [
+        "user",
+        "create",
+        "--email",
+        "Coach@Example.org",
+        "--first-name",
+        "Ann",
+        "--last-name",
+        "Peeters",
+        "--password",
+        "judo-is-fun",
+        "--admin",
+    ]
     created = kwai(tmp_path, *args)
     assert created.returncode == 0, created.stderr
     again = kwai(tmp_path, *args)
     assert again.returncode == 1 and "Traceback" not in again.stderr
     assert len(again.stderr.strip().splitlines()) == 1
-    weak = kwai(tmp_path, "user", "create", "--email", "b@example.org", "--first-name", "B",
-                "--last-name", "C", "--password", "short")
+    weak = kwai(
+        tmp_path,
+        "user",
+        "create",
+        "--email",
+        "b@example.org",
+        "--first-name",
+        "B",
+        "--last-name",
+        "C",
+        "--password",
+        "short",
+    )
     assert weak.returncode == 1
     db = open_database(tmp_path / "kwai.duckdb")
     user = db.fetchone("SELECT email, admin FROM users")

@@ -60,8 +60,13 @@ def test_the_club_holds_every_case(db: Database) -> None:
     assert count("SELECT count(*) FROM pages") >= 5
     assert count("SELECT count(*) FROM training_definitions") >= 5
     assert count("SELECT count(*) FROM trainings WHERE cancelled") >= 1
-    assert count("SELECT count(*) FROM trainings WHERE cancelled AND cancel_reason IS NOT NULL"
-                 " AND start_date > ?") >= 5  # a closed holiday week to come
+    assert (
+        count(
+            "SELECT count(*) FROM trainings WHERE cancelled AND cancel_reason IS NOT NULL"
+            " AND start_date > ?"
+        )
+        >= 5
+    )  # a closed holiday week to come
     assert count("SELECT count(*) FROM trainings WHERE definition_id IS NULL") == 0
     assert count("SELECT count(*) FROM coaches") >= 4
     assert count("SELECT count(*) FROM teams") >= 3

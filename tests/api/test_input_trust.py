@@ -42,8 +42,13 @@ def test_control_characters_are_refused_where_they_are_written(
         _refused(answer, f"/data/attributes/texts/0/{part}")
     assert db.fetchvalue("SELECT count(*) FROM news_stories") == stories
     judo = app_id(db, "judo")
-    titled = {"data": {"type": "applications", "id": str(judo),
-                       "attributes": {"title": f"Judo{character}"}}}
+    titled = {
+        "data": {
+            "type": "applications",
+            "id": str(judo),
+            "attributes": {"title": f"Judo{character}"},
+        }
+    }
     answer = client.patch(f"{API}/portal/applications/{judo}", json=titled, headers=admin)
     _refused(answer, "/data/attributes/title")
     assert builds.changes == 0
@@ -87,9 +92,11 @@ def test_a_training_far_from_today_is_refused(
     answer = client.post(f"{API}/trainings", json=new_training(event=event), headers=admin)
     _refused(answer, "/data/attributes/event/start_date")
     assert db.fetchvalue("SELECT count(*) FROM trainings") == trainings
-    generate = client.post(f"{API}/training_definitions/2/trainings",
-                           params={"start": f"{year}-01-01", "end": f"{year}-02-01"},
-                           headers=admin)
+    generate = client.post(
+        f"{API}/training_definitions/2/trainings",
+        params={"start": f"{year}-01-01", "end": f"{year}-02-01"},
+        headers=admin,
+    )
     assert generate.status_code in (400, 422)
     assert db.fetchvalue("SELECT count(*) FROM trainings") == trainings
 
@@ -102,12 +109,21 @@ def test_a_training_within_the_window_is_accepted(
     assert answer.status_code == 201, answer.text
 
 
-@pytest.mark.parametrize(("name", "value"), [("publish_date", "9999-01-01 00:00:00"),
-                                             ("publish_date", "1899-12-31 00:00:00"),
-                                             ("end_date", "2080-01-01 00:00:00"),
-                                             ("promotion_end_date", "3000-01-01 00:00:00")])
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("publish_date", "9999-01-01 00:00:00"),
+        ("publish_date", "1899-12-31 00:00:00"),
+        ("end_date", "2080-01-01 00:00:00"),
+        ("promotion_end_date", "3000-01-01 00:00:00"),
+    ],
+)
 def test_a_story_date_outside_the_window_is_refused(
-    client: TestClient, db: Database, admin: dict[str, str], builds: Builds, name: str,
+    client: TestClient,
+    db: Database,
+    admin: dict[str, str],
+    builds: Builds,
+    name: str,
     value: str,
 ) -> None:
     answer = client.post(f"{API}/news_items", json=new_story(db, **{name: value}), headers=admin)
@@ -124,22 +140,29 @@ def test_every_timestamp_has_four_digit_years() -> None:
     assert timestamp(datetime(2026, 11, 26, 12)) == "2026-11-26 12:00:00"
 
 
-def test_costly_markdown_is_refused_while_others_log_in(
-    tmp_path: Path, club_file: Path
-) -> None:
+def test_costly_markdown_is_refused_while_others_log_in(tmp_path: Path, club_file: Path) -> None:
     shutil.copyfile(club_file, tmp_path / "kwai.duckdb")
     with running_server(tmp_path) as url:
+
         def login() -> httpx.Response:
-            return httpx.post(f"{url}{API}/auth/login", timeout=60,
-                              data={"username": ADMIN_EMAIL, "password": ADMIN_PASSWORD})
+            return httpx.post(
+                f"{url}{API}/auth/login",
+                timeout=60,
+                data={"username": ADMIN_EMAIL, "password": ADMIN_PASSWORD},
+            )
 
         staff = {"Authorization": f"Bearer {login().json()['access_token']}"}
         story = httpx.get(f"{url}{API}/news_items", headers=staff, timeout=30).json()["data"][0]
         texts = [{"locale": "nl", "title": "Traag", "content": "[a](" * 20_000}]
         doc = {"data": {"type": "news_items", "id": story["id"], "attributes": {"texts": texts}}}
         with ThreadPoolExecutor(1) as pool:
-            edit = pool.submit(httpx.patch, f"{url}{API}/news_items/{story['id']}", json=doc,
-                               headers=staff, timeout=120)
+            edit = pool.submit(
+                httpx.patch,
+                f"{url}{API}/news_items/{story['id']}",
+                json=doc,
+                headers=staff,
+                timeout=120,
+            )
             time.sleep(0.5)  # let the edit reach its rendering
             assert login().status_code == 200
             assert not edit.done()  # the login did not wait for the edit
@@ -149,14 +172,21 @@ def test_costly_markdown_is_refused_while_others_log_in(
         assert after.json()["data"]["attributes"]["texts"] == story["attributes"]["texts"]
 
 
-@pytest.mark.parametrize(("attributes", "pointer"), [
-    ({"contents": [{"locale": "nl", "title": "T", "text": "lost"}]}, "contents/0/text"),
-    ({"event": {"start": "2026-12-02 17:00:00"}}, "event/start"),
-    ({"coaches": [{"id": "2", "lead": True}]}, "coaches/0/lead"),
-])
+@pytest.mark.parametrize(
+    ("attributes", "pointer"),
+    [
+        ({"contents": [{"locale": "nl", "title": "T", "text": "lost"}]}, "contents/0/text"),
+        ({"event": {"start": "2026-12-02 17:00:00"}}, "event/start"),
+        ({"coaches": [{"id": "2", "lead": True}]}, "coaches/0/lead"),
+    ],
+)
 def test_a_member_a_nested_object_does_not_know_is_refused(
-    client: TestClient, db: Database, admin: dict[str, str], builds: Builds,
-    attributes: dict[str, Any], pointer: str,
+    client: TestClient,
+    db: Database,
+    admin: dict[str, str],
+    builds: Builds,
+    attributes: dict[str, Any],
+    pointer: str,
 ) -> None:
     before = client.get(f"{API}/trainings/10", headers=admin).json()
     doc = {"data": {"type": "trainings", "id": "10", "attributes": attributes}}

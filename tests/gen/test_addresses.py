@@ -46,8 +46,10 @@ def test_published_stories_and_pages_keep_their_address(
 ) -> None:
     site = built(settings, db)
     story = int(db.fetchvalue("SELECT max(id) FROM news_stories WHERE publish_date < ?", [NOW]))
-    page = db.fetchone("SELECT p.id, a.name FROM pages p JOIN applications a"
-                       " ON a.id = p.application_id WHERE p.enabled ORDER BY p.id LIMIT 1")
+    page = db.fetchone(
+        "SELECT p.id, a.name FROM pages p JOIN applications a"
+        " ON a.id = p.application_id WHERE p.enabled ORDER BY p.id LIMIT 1"
+    )
     assert page is not None
     [story_file] = site.glob(f"news/{story}-*.html")
     [page_file] = site.glob(f"{page['name']}/{page['id']}-*.html")
@@ -65,26 +67,35 @@ def test_a_renamed_section_answers_its_old_addresses_with_a_redirect(
     client: TestClient, db: Database, admin: dict[str, str], builds: Builds, settings: Settings
 ) -> None:
     judo = app_id(db, "judo")
-    page = int(db.fetchvalue("SELECT min(id) FROM pages WHERE enabled AND application_id = ?",
-                             [judo]))
+    page = int(
+        db.fetchvalue("SELECT min(id) FROM pages WHERE enabled AND application_id = ?", [judo])
+    )
     site = built(settings, db)
     [old_page] = site.glob(f"judo/{page}-*.html")
-    doc: dict[str, Any] = {"data": {"type": "applications", "id": str(judo), "attributes": {"name": "judo-club"}}}
-    assert client.patch(f"{API}/portal/applications/{judo}", json=doc,
-                        headers=admin).status_code == 200
+    doc: dict[str, Any] = {
+        "data": {"type": "applications", "id": str(judo), "attributes": {"name": "judo-club"}}
+    }
+    assert (
+        client.patch(f"{API}/portal/applications/{judo}", json=doc, headers=admin).status_code
+        == 200
+    )
     after = built(settings, db)
     base = settings.site.url
-    for old, new in (("judo/index.html", "/judo-club/"),
-                     ("en/judo/index.html", "/en/judo-club/"),
-                     (f"judo/{old_page.name}", f"/judo-club/{old_page.name}")):
+    for old, new in (
+        ("judo/index.html", "/judo-club/"),
+        ("en/judo/index.html", "/en/judo-club/"),
+        (f"judo/{old_page.name}", f"/judo-club/{old_page.name}"),
+    ):
         html = (after / old).read_text()
         assert f'<link rel="canonical" href="{base}{new}">' in html, old
         assert f'http-equiv="refresh" content="0; url={base}{new}"' in html, old
         assert (after / new.strip("/")).exists() or (after / new.strip("/") / "index.html").exists()
     # renamed back: the section lives at its first address again, without a redirect
     doc["data"]["attributes"]["name"] = "judo"
-    assert client.patch(f"{API}/portal/applications/{judo}", json=doc,
-                        headers=admin).status_code == 200
+    assert (
+        client.patch(f"{API}/portal/applications/{judo}", json=doc, headers=admin).status_code
+        == 200
+    )
     again = built(settings, db)
     assert "refresh" not in (again / "judo/index.html").read_text()
     assert "refresh" in (again / "judo-club/index.html").read_text()

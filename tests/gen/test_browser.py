@@ -37,10 +37,18 @@ OTHER = {"nl": "en", "en": "nl"}
 AGENDA_TITLE = {"nl": "Trainingen", "en": "Trainings"}
 CANCELLED = {"nl": "Geannuleerd", "en": "Cancelled"}
 AUTH_TITLES = {
-    "nl": {"login": "Aanmelden", "recover": "Wachtwoord vergeten",
-           "reset": "Nieuw wachtwoord kiezen", "invite": "Uitnodiging aanvaarden"},
-    "en": {"login": "Log in", "recover": "Forgotten password",
-           "reset": "Choose a new password", "invite": "Accept the invitation"},
+    "nl": {
+        "login": "Aanmelden",
+        "recover": "Wachtwoord vergeten",
+        "reset": "Nieuw wachtwoord kiezen",
+        "invite": "Uitnodiging aanvaarden",
+    },
+    "en": {
+        "login": "Log in",
+        "recover": "Forgotten password",
+        "reset": "Choose a new password",
+        "invite": "Accept the invitation",
+    },
 }
 
 
@@ -224,7 +232,8 @@ def test_auth_pages_are_planned_in_every_language(demo: DemoSite) -> None:
     outputs = [o for lang in LANGUAGES for o in plan_auth(make_frame(club, demo.site, lang))]
     assert {o.path: o.template for o in outputs} == {
         f"{prefix}auth/{name}/index.html": f"auth_{name}.html"
-        for prefix in ("", "en/") for name in PAGES
+        for prefix in ("", "en/")
+        for name in PAGES
     }
     assert all(o.page is None for o in outputs)  # not indexed, so not in the sitemap
     login = next(o for o in outputs if o.path == "en/auth/login/index.html").made()
@@ -301,8 +310,10 @@ def test_forms_check_before_sending(browser: Browser, site_url: str) -> None:
 
 @pytest.mark.browser
 def test_a_link_without_its_code_says_so(browser: Browser, site_url: str) -> None:
-    said = {"/auth/reset/": "Deze link is onvolledig.",
-            "/en/auth/invite/?uuid=not-a-code": "This link is incomplete."}
+    said = {
+        "/auth/reset/": "Deze link is onvolledig.",
+        "/en/auth/invite/?uuid=not-a-code": "This link is incomplete.",
+    }
     for path, words in said.items():
         page = browser.open(site_url + path, 360)
         assert page.locator("#auth-message").get_attribute("class") == "auth-message is-error"
@@ -323,10 +334,17 @@ def test_language_switch_keeps_the_mails_code(browser: Browser, site_url: str) -
 def test_login_says_what_the_api_answered(browser: Browser, site_url: str) -> None:
     # The API is stood in for by fixed answers: the page must say each one in words.
     answers = [
-        {"status": 429, "headers": {"Retry-After": "42"}, "content_type": "application/json",
-         "body": '{"errors": [{"status": "429", "detail": "too many attempts"}]}'},
-        {"status": 401, "content_type": "application/vnd.api+json",
-         "body": '{"errors": [{"status": "401", "detail": "the password is wrong"}]}'},
+        {
+            "status": 429,
+            "headers": {"Retry-After": "42"},
+            "content_type": "application/json",
+            "body": '{"errors": [{"status": "429", "detail": "too many attempts"}]}',
+        },
+        {
+            "status": 401,
+            "content_type": "application/vnd.api+json",
+            "body": '{"errors": [{"status": "401", "detail": "the password is wrong"}]}',
+        },
         {"status": 502, "content_type": "text/html", "body": "<h1>Bad gateway</h1>"},
     ]
     said = [
@@ -368,12 +386,17 @@ def test_links_from_mails_say_what_went_wrong_in_the_page_language(
 ) -> None:
     def error(status: int, detail: str, pointer: str | None = None) -> dict[str, Any]:
         source = f', "source": {{"pointer": "{pointer}"}}' if pointer else ""
-        return {"status": status, "content_type": "application/vnd.api+json",
-                "body": f'{{"errors": [{{"status": "{status}", "detail": "{detail}"{source}}}]}}'}
+        return {
+            "status": status,
+            "content_type": "application/vnd.api+json",
+            "body": f'{{"errors": [{{"status": "{status}", "detail": "{detail}"{source}}}]}}',
+        }
 
     answers = [
-        (error(410, "this recovery link has expired; ask for a new one"),
-         "This link has been used already or has expired. Ask for a new one."),
+        (
+            error(410, "this recovery link has expired; ask for a new one"),
+            "This link has been used already or has expired. Ask for a new one.",
+        ),
         (error(404, "this recovery link is unknown"), "This link is unknown."),
         (error(422, "password too weak", "/password"), "Check the marked field."),
     ]
@@ -395,8 +418,14 @@ def test_links_from_mails_say_what_went_wrong_in_the_page_language(
 
     browser.expect_error(r"/api/v1/auth/users")
     page = browser.open(f"{site_url}/auth/invite/?uuid={uuid.uuid4()}", 360)
-    page.route("**/api/v1/auth/users", lambda route: route.fulfill(**error(
-        422, "this invitation has been used already", "/data/relationships/user_invitation")))
+    page.route(
+        "**/api/v1/auth/users",
+        lambda route: route.fulfill(
+            **error(
+                422, "this invitation has been used already", "/data/relationships/user_invitation"
+            )
+        ),
+    )
     page.get_by_label("Voornaam").fill("Jan")
     page.get_by_label("Familienaam").fill("Peeters")
     page.get_by_label("Wachtwoord", exact=True).fill("lang genoeg")

@@ -159,7 +159,10 @@ def test_an_event_page_tells_when_where_and_how_to_register(
     assert page.locator(".event-facts time").get_attribute("datetime") == event.start.isoformat()
     ld = json_ld(page)
     assert (ld["@type"], ld["startDate"], ld["endDate"]) == (
-        "SportsEvent", event.start.isoformat(), event.end.isoformat())
+        "SportsEvent",
+        event.start.isoformat(),
+        event.end.isoformat(),
+    )
     assert ld["offers"]["url"] == event.registration_url
     look(browser, page, "event", lang, width)
 

@@ -24,8 +24,9 @@ def photos(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]
     settings = make_settings(tmp_path_factory.mktemp("photos"))
     db = open_database(settings.database.path)
     try:
-        create_club(db, seed=1, anchor=ANCHOR, timezone=settings.site.timezone,
-                    images=settings.images.path)
+        create_club(
+            db, seed=1, anchor=ANCHOR, timezone=settings.site.timezone, images=settings.images.path
+        )
         build_site(settings, db, now=NOW)
         story = next(s for s in gather(db, NOW).stories if s.image is not None)
     finally:
@@ -36,8 +37,17 @@ def photos(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]
 
 
 def shown(page: object, selector: str) -> dict[str, object]:
-    """What the browser made of an image: the file it chose, whether it loaded, its width."""
-    return page.locator(selector).first.evaluate(  # type: ignore[attr-defined,no-any-return]
+    """What the browser made of an image: the file it chose, whether it loaded, its width.
+
+    A lazy image loads once it is near the viewport: scroll to it and give it time to arrive.
+    """
+    image = page.locator(selector).first  # type: ignore[attr-defined]
+    image.scroll_into_view_if_needed()
+    image.evaluate(
+        "img => img.complete ? null : new Promise(done => {"
+        " img.addEventListener('load', done); img.addEventListener('error', done); })"
+    )
+    return image.evaluate(  # type: ignore[no-any-return]
         "img => ({src: img.currentSrc.split('/').pop(), loaded: img.complete"
         " && img.naturalWidth > 0, width: img.getBoundingClientRect().width})"
     )

@@ -255,10 +255,13 @@ def test_pruning_removes_what_killed_builds_left_but_not_a_running_build(
 def test_a_control_character_stored_before_the_api_refused_it_does_not_stop_builds(
     settings: Settings, db: Database
 ) -> None:
-    story = db.fetchvalue("SELECT max(id) FROM news_stories WHERE enabled AND publish_date < ?"
-                          " AND end_date IS NULL", [NOW])
-    db.execute("UPDATE news_story_texts SET title = 'Kampioen\x0b\x00!' WHERE story_id = ?",
-               [story])
+    story = db.fetchvalue(
+        "SELECT max(id) FROM news_stories WHERE enabled AND publish_date < ? AND end_date IS NULL",
+        [NOW],
+    )
+    db.execute(
+        "UPDATE news_story_texts SET title = 'Kampioen\x0b\x00!' WHERE story_id = ?", [story]
+    )
     result = build_site(settings, db, now=NOW)
     assert db.fetchvalue("SELECT status FROM site_builds WHERE id = ?", [result.id]) == "success"
     assert "Kampioen!" in (live(settings) / "feeds" / "news.atom.xml").read_text()

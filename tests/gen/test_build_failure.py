@@ -17,9 +17,7 @@ from tests.conftest import NOW, make_settings
 THEME = Path(__file__).resolve().parents[2] / "theme"
 
 
-def test_a_broken_template_is_reported_with_its_line_and_page(
-    tmp_path: Path, db: Database
-) -> None:
+def test_a_broken_template_is_reported_with_its_line_and_page(tmp_path: Path, db: Database) -> None:
     theme = tmp_path / "theme"
     shutil.copytree(THEME, theme)
     template = theme / "templates" / "coaches.html"
@@ -36,10 +34,12 @@ def test_a_broken_template_is_reported_with_its_line_and_page(
         str(failure.value),
     )
     assert story is not None, str(failure.value)
-    pages = {o.path for o in plan(gather(db, NOW), site_info(settings))
-             if o.template == "coaches.html"}
+    pages = {
+        o.path for o in plan(gather(db, NOW), site_info(settings)) if o.template == "coaches.html"
+    }
     assert story.group(1) in pages
-    recorded = db.fetchone("SELECT status, error FROM site_builds WHERE id = ?",
-                           [failure.value.build_id])
+    recorded = db.fetchone(
+        "SELECT status, error FROM site_builds WHERE id = ?", [failure.value.build_id]
+    )
     assert recorded == {"status": "failed", "error": str(failure.value)}
     assert not (settings.site.output / "current").exists()

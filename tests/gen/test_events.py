@@ -149,7 +149,9 @@ def test_every_event_has_a_page_with_json_ld_in_both_languages(
             data = json.loads(found.group(1))
             assert data["@type"] == "SportsEvent"
             assert (data["startDate"], data["endDate"]) == (
-                event.start.isoformat(), event.end.isoformat())
+                event.start.isoformat(),
+                event.end.isoformat(),
+            )
     tournament = next(e for e in club.events if e.start != e.end)
     page = html(outputs["en/" + event_path(tournament, demo[1])])
     assert "<h1>Kemzeke Open</h1>" in page
@@ -171,8 +173,7 @@ def test_the_calendar_page_offers_its_feed_and_lists_events_as_json_ld(
 
 def test_a_section_lists_its_upcoming_events(now: tuple[Club, dict[str, Output]]) -> None:
     club, outputs = now
-    upcoming = [e.id for e in club.events if e.application == "tournaments"
-                and e.end >= NOW.date()]
+    upcoming = [e.id for e in club.events if e.application == "tournaments" and e.end >= NOW.date()]
 
     section = outputs["en/tournaments/index.html"].made()
 
@@ -188,8 +189,9 @@ def test_the_footer_leads_to_the_calendar(now: tuple[Club, dict[str, Output]]) -
     assert "/en/calendar/" in [link.url for link in footer]
 
 
-def test_a_club_without_events_has_no_calendar(now: tuple[Club, dict[str, Output]],
-                                                demo: tuple[Database, SiteInfo]) -> None:
+def test_a_club_without_events_has_no_calendar(
+    now: tuple[Club, dict[str, Output]], demo: tuple[Database, SiteInfo]
+) -> None:
     apps = tuple(replace(a, events=False) for a in now[0].applications)
     club = replace(now[0], events=(), applications=apps)
 

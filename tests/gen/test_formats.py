@@ -33,8 +33,13 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Club, SiteI
     settings = make_settings(tmp_path_factory.mktemp("renderers"))
     database: Database = open_database(settings.database.path)
     create_club(database, seed=1, anchor=ANCHOR, timezone=settings.site.timezone)
-    site = SiteInfo(settings.site.name, settings.site.tagline.get("nl"), URL, ("nl", "en"),
-                    settings.site.timezone)
+    site = SiteInfo(
+        settings.site.name,
+        settings.site.tagline.get("nl"),
+        URL,
+        ("nl", "en"),
+        settings.site.timezone,
+    )
     yield gather(database, NOW), site
     database.close()
 
@@ -50,8 +55,11 @@ def render(output: Output) -> bytes:
 
 def test_every_non_html_output_has_a_renderer(outputs: dict[str, Output]) -> None:
     kinds = {o.template for o in outputs.values() if not o.template.endswith(".html")}
-    assert kinds | {"redirect"} == set(RENDERERS) == {"atom", "ical", "sitemap", "robots",
-                                                     "manifest", "redirect"}  # test_addresses
+    assert (
+        kinds | {"redirect"}
+        == set(RENDERERS)
+        == {"atom", "ical", "sitemap", "robots", "manifest", "redirect"}
+    )  # test_addresses
 
 
 def test_the_news_feed_holds_the_newest_twenty_with_absolute_links(
@@ -97,8 +105,13 @@ def test_an_empty_feed_does_not_depend_on_the_clock(demo: tuple[Club, SiteInfo])
 def test_the_sitemap_lists_every_page_with_its_alternates(outputs: dict[str, Output]) -> None:
     sitemap = ElementTree.fromstring(render(outputs["sitemap.xml"]))
     urls = {u.findtext(f"{SITEMAP}loc", ""): u for u in sitemap.findall(f"{SITEMAP}url")}
-    pages = [p for p, o in outputs.items() if o.template.endswith(".html") and o.page is not None
-             and o.template not in {"404.html", "search.html"}]
+    pages = [
+        p
+        for p, o in outputs.items()
+        if o.template.endswith(".html")
+        and o.page is not None
+        and o.template not in {"404.html", "search.html"}
+    ]
     assert not any("/auth/" in url for url in urls)  # the staff pages are not for search engines
     expected = {URL + "/" + p.removesuffix("index.html") for p in pages}
     assert set(urls) == expected
@@ -175,16 +188,23 @@ def test_a_team_calendar_holds_only_its_trainings(
     club, _ = demo
     team = next(t for t in club.teams if t.name == "Jeugd")
     found = events(outputs[team_calendar_path(team)])
-    mine = {f"training-{t.id}@judo.example" for t in in_window(club)
-            if any(x.id == team.id for x in t.teams)}
+    mine = {
+        f"training-{t.id}@judo.example"
+        for t in in_window(club)
+        if any(x.id == team.id for x in t.teams)
+    }
     assert set(found) == mine and len(mine) > 20
 
 
 def test_an_edited_training_gets_a_higher_sequence(demo: tuple[Club, SiteInfo]) -> None:
     club, site = demo
     training = in_window(club)[5]
-    edited = replace(training, revision=training.revision + 1, cancelled=True,
-                     updated_at=datetime(2026, 11, 26, 13, 0, tzinfo=UTC))
+    edited = replace(
+        training,
+        revision=training.revision + 1,
+        cancelled=True,
+        updated_at=datetime(2026, 11, 26, 13, 0, tzinfo=UTC),
+    )
     later = replace(club, trainings=tuple(edited if t is training else t for t in club.trainings))
     feed = next(o for o in plan(later, site) if o.path == "trainings.ics")
     event = events(feed)[f"training-{training.id}@judo.example"]
@@ -196,10 +216,14 @@ def test_calendar_text_is_escaped_and_folded(demo: tuple[Club, SiteInfo]) -> Non
     club, site = demo
     title = "Randori; kata, ne-waza \\ uitleg\nen één héél lange titel " + "ü" * 60
     first = in_window(club)[0]
-    training = replace(first, texts={"nl": replace(first.texts["nl"], title=title)},
-                       location="Zaal 1; De Kemp, Kemzeke")
-    calendar = next(o for o in plan(replace(club, trainings=(training,)), site)
-                    if o.path == "trainings.ics")
+    training = replace(
+        first,
+        texts={"nl": replace(first.texts["nl"], title=title)},
+        location="Zaal 1; De Kemp, Kemzeke",
+    )
+    calendar = next(
+        o for o in plan(replace(club, trainings=(training,)), site) if o.path == "trainings.ics"
+    )
     raw = render(calendar)
     assert all(len(line) <= 75 for line in raw.split(b"\r\n"))
     raw.decode("utf-8")  # folding never splits a character

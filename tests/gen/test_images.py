@@ -56,13 +56,15 @@ def test_a_lead_image_on_the_story_page_its_card_and_as_open_graph_image(
     assert f'srcset="{srcset}"' in lead
     assert 'width="1200" height="800"' in lead and 'alt="A throw"' in lead
     assert "loading" not in lead  # above the fold
-    assert (f'<meta property="og:image" content="{settings.site.url}/images/u/'
-            f'{sizes[-1]["file"]}">') in page
+    assert (
+        f'<meta property="og:image" content="{settings.site.url}/images/u/{sizes[-1]["file"]}">'
+    ) in page
     assert '<meta property="og:image:width" content="1200">' in page
     assert '<meta name="twitter:card" content="summary_large_image">' in page
     for listing in ("index.html", "news/index.html", "en/news/index.html"):
-        card = next(tag for tag in img_tags((live(settings) / listing).read_text())
-                    if "card-image" in tag)
+        card = next(
+            tag for tag in img_tags((live(settings) / listing).read_text()) if "card-image" in tag
+        )
         assert f'srcset="{srcset}"' in card and 'loading="lazy"' in card
         assert 'width="1200" height="800"' in card
 
@@ -73,8 +75,10 @@ def test_an_image_embedded_in_markdown_is_shown_in_its_sizes(
     image = add_image(settings, db, width=700, alt="The mat")
     club = gather(db, NOW)
     page = club.pages[0]
-    db.execute("UPDATE page_texts SET html_content = ? WHERE page_id = ?",
-               [to_html(f"Look:\n\n![Our new mat](image:{image})"), page.id])
+    db.execute(
+        "UPDATE page_texts SET html_content = ? WHERE page_id = ?",
+        [to_html(f"Look:\n\n![Our new mat](image:{image})"), page.id],
+    )
 
     build_site(settings, db, now=NOW)
 
@@ -105,15 +109,18 @@ def test_a_rebuild_links_the_same_image_files_and_an_edit_does_not_rewrite_them(
     build_site(settings, db, now=NOW)
     first = {p.name: p.stat().st_ino for p in (live(settings) / "images" / "u").iterdir()}
 
-    db.execute("UPDATE news_story_texts SET html_content = '<p>Changed</p>' WHERE story_id = ?",
-               [story.id])
+    db.execute(
+        "UPDATE news_story_texts SET html_content = '<p>Changed</p>' WHERE story_id = ?", [story.id]
+    )
     build_site(settings, db, now=NOW)
 
     again = {p.name: p.stat().st_ino for p in (live(settings) / "images" / "u").iterdir()}
     assert again == first  # the very same files, not copies
     store = ImageStore(settings.images.path)
-    assert all(os.path.samefile(store.sized(name), live(settings) / "images" / "u" / name)
-               for name in first)
+    assert all(
+        os.path.samefile(store.sized(name), live(settings) / "images" / "u" / name)
+        for name in first
+    )
 
 
 def test_a_page_leads_with_an_image_and_a_coach_shows_a_portrait(

@@ -28,9 +28,15 @@ ABOUT = ContentPage("about", {"nl": Text("nl", "Over ons", "<p>Wie</p>", "<p>Wij
 def site_of(settings: Settings, **changes: object) -> SiteInfo:
     """The SiteInfo the build would make from the test settings."""
     site = settings.site
-    info = SiteInfo(site.name, site.tagline.get(site.default_language), site.url, site.languages,
-                    site.timezone,
-                    site.news_per_page, site.search)
+    info = SiteInfo(
+        site.name,
+        site.tagline.get(site.default_language),
+        site.url,
+        site.languages,
+        site.timezone,
+        site.news_per_page,
+        site.search,
+    )
     return replace(info, **changes)  # type: ignore[arg-type]
 
 
@@ -95,13 +101,27 @@ def test_every_page_type_is_planned_in_both_languages(club: Club, site: SiteInfo
     team = club.teams[0]
     for prefix in ("", "en/"):
         for path in (
-            "index.html", "news/index.html", "news/page/1/index.html", story_path(story, site),
-            "news/2026/index.html", "news/2026/11/index.html", "club/index.html",
-            "club/news/index.html", page_path(page, site), "trainings/index.html",
-            "trainings/2026-w48/index.html", "trainings/news/index.html",
-            page_path(trainings_page, site), "coaches/index.html", "search/index.html",
-            "404.html", "about/index.html", "trainings.ics", team_calendar_path(team),
-            "feeds/news.atom.xml", "feeds/club.atom.xml",
+            "index.html",
+            "news/index.html",
+            "news/page/1/index.html",
+            story_path(story, site),
+            "news/2026/index.html",
+            "news/2026/11/index.html",
+            "club/index.html",
+            "club/news/index.html",
+            page_path(page, site),
+            "trainings/index.html",
+            "trainings/2026-w48/index.html",
+            "trainings/news/index.html",
+            page_path(trainings_page, site),
+            "coaches/index.html",
+            "search/index.html",
+            "404.html",
+            "about/index.html",
+            "trainings.ics",
+            team_calendar_path(team),
+            "feeds/news.atom.xml",
+            "feeds/club.atom.xml",
         ):
             assert prefix + path in paths, prefix + path
     assert paths["sitemap.xml"].template == "sitemap"
@@ -133,7 +153,9 @@ def test_a_scheduled_story_appears_only_once_its_date_has_come(
     db = demo[0]
     scheduled = db.fetchone(
         "SELECT id, publish_date FROM news_stories WHERE enabled AND publish_date > ?"
-        " ORDER BY publish_date LIMIT 1", [NOW])
+        " ORDER BY publish_date LIMIT 1",
+        [NOW],
+    )
     assert scheduled is not None
     due = scheduled["publish_date"].replace(tzinfo=UTC) + timedelta(minutes=1)
     before = [o.path for o in plan(club_at(db, NOW), site)]
@@ -148,7 +170,9 @@ def test_an_expired_story_is_gone(demo: tuple[Database, Settings], site: SiteInf
     db = demo[0]
     expired = db.fetchone(
         "SELECT id, publish_date FROM news_stories WHERE enabled AND end_date <= ?"
-        " ORDER BY end_date DESC LIMIT 1", [NOW])
+        " ORDER BY end_date DESC LIMIT 1",
+        [NOW],
+    )
     assert expired is not None
     while_public = club_at(db, expired["publish_date"].replace(tzinfo=UTC) + timedelta(hours=1))
     assert any(s.id == expired["id"] for s in while_public.stories)
@@ -213,8 +237,9 @@ def test_a_training_in_a_far_year_adds_its_week_not_every_week_between(
     club: Club, site: SiteInfo
 ) -> None:
     last = max(club.trainings, key=lambda t: t.start)
-    far = replace(last, id=10**6, start=last.start.replace(year=9999),
-                  end=last.end.replace(year=9999))
+    far = replace(
+        last, id=10**6, start=last.start.replace(year=9999), end=last.end.replace(year=9999)
+    )
     far_club = replace(club, trainings=(*club.trainings, far))
     week = re.compile(r"trainings/\d+-w\d+/index.html")
     weeks = [o.path for o in plan(far_club, site) if week.fullmatch(o.path)]
@@ -252,15 +277,24 @@ def test_editing_a_training_changes_few_outputs(db: Database, site: SiteInfo) ->
     planned = plan(club, site)
     before = digests(planned)
     training = next(t for t in club.trainings if t.start.date().isoformat() == "2026-11-27")
-    db.write(lambda tx: tx.execute(
-        "UPDATE trainings SET cancelled = true, revision = revision + 1, updated_at = ?"
-        " WHERE id = ?", [NOW, training.id]))
+    db.write(
+        lambda tx: tx.execute(
+            "UPDATE trainings SET cancelled = true, revision = revision + 1, updated_at = ?"
+            " WHERE id = ?",
+            [NOW, training.id],
+        )
+    )
     replanned = plan(club_at(db, NOW), site)
     touched = changed(before, digests(replanned))
     assert_keys_complete(planned, replanned)
     team = training.teams[0]
-    assert {"trainings/2026-w48/index.html", "en/trainings/2026-w48/index.html",
-            "trainings.ics", "en/trainings.ics", team_calendar_path(team)} <= touched
+    assert {
+        "trainings/2026-w48/index.html",
+        "en/trainings/2026-w48/index.html",
+        "trainings.ics",
+        "en/trainings.ics",
+        team_calendar_path(team),
+    } <= touched
     assert len(touched) < 20, sorted(touched)
 
 
@@ -275,12 +309,15 @@ def test_adding_a_story_changes_few_outputs(db: Database, site: SiteInfo) -> Non
         app = judo["id"]
         story: int = tx.insert(
             "INSERT INTO news_stories (application_id, enabled, publish_date, created_at,"
-            " updated_at) VALUES (?, true, ?, ?, ?) RETURNING id", [app, published, NOW, NOW])
+            " updated_at) VALUES (?, true, ?, ?, ?) RETURNING id",
+            [app, published, NOW, NOW],
+        )
         for locale, title in (("nl", "Nieuwe gordels"), ("en", "New belts")):
             tx.execute(
                 "INSERT INTO news_story_texts (story_id, locale, title, html_summary,"
                 " html_content, created_at) VALUES (?, ?, ?, '<p>Kort</p>', '<p>Lang</p>', ?)",
-                [story, locale, title, NOW])
+                [story, locale, title, NOW],
+            )
         return story
 
     story_id = db.write(add)

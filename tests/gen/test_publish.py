@@ -97,7 +97,7 @@ def changed_files(before: Path, after: Path) -> set[str]:
 
 
 def cache_of(path: str) -> str:
-    if path.endswith(PAGES):
+    if path.endswith(PAGES) or path.startswith("theme/js/staff/"):  # modules linked without ?v=
         return "public, max-age=60"
     if path.startswith("theme/"):
         return "public, max-age=31536000, immutable"

@@ -26,8 +26,21 @@ from kwai_gen.render.filters import FILTERS
 from tests.conftest import ANCHOR, NOW, make_settings
 
 ROOT = Path(__file__).resolve().parents[2]
-VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
-        "track", "wbr"}
+VOID = {
+    "area",
+    "base",
+    "br",
+    "col",
+    "embed",
+    "hr",
+    "img",
+    "input",
+    "link",
+    "meta",
+    "source",
+    "track",
+    "wbr",
+}
 IGNORED = ("/theme/", "/images/", "/pagefind/", "/api/", "/auth/")
 
 
@@ -136,8 +149,9 @@ def content_pages() -> tuple[ContentPage, ...]:
 
 def environment() -> Environment:
     """The plain environment the build renders with (Pelican's, over the same theme)."""
-    env = Environment(loader=FileSystemLoader(ROOT / "theme" / "templates"),
-                      autoescape=select_autoescape())
+    env = Environment(
+        loader=FileSystemLoader(ROOT / "theme" / "templates"), autoescape=select_autoescape()
+    )
     env.filters.update(FILTERS)
     return env
 
@@ -248,8 +262,12 @@ def test_every_internal_link_resolves_to_a_planned_file(site: Site) -> None:
 
 def test_the_theme_files_the_pages_use_exist(site: Site) -> None:
     static = ROOT / "theme" / "static"
-    used = {url.split("?")[0] for page in site.pages.values() for _, url, _ in page.links
-            if url.startswith("/theme/")}
+    used = {
+        url.split("?")[0]
+        for page in site.pages.values()
+        for _, url, _ in page.links
+        if url.startswith("/theme/")
+    }
     assert "/theme/css/kwai.css" in used
     for url in used:
         assert (static / url.removeprefix("/theme/")).is_file(), url
@@ -303,18 +321,20 @@ def test_cancelled_trainings_keep_their_place_and_are_marked(site: Site) -> None
     path = week_path(cancelled.start.date()) + "index.html"
     for lang, prefix, mark in (("nl", "", "Geannuleerd"), ("en", "en/", "Cancelled")):
         html = site.html(prefix + path)
-        item = next(part for part in html.split('<li class="training')
-                    if cancelled.texts[lang].title in part.split("</li>")[0]
-                    and "is-cancelled" in part[:20])
+        item = next(
+            part
+            for part in html.split('<li class="training')
+            if cancelled.texts[lang].title in part.split("</li>")[0] and "is-cancelled" in part[:20]
+        )
         assert f'<strong class="badge-cancelled">{mark}</strong>' in item
-    same_week = [t for t in site.club.trainings if week_path(t.start.date()) + "index.html"
-                 == path]
+    same_week = [t for t in site.club.trainings if week_path(t.start.date()) + "index.html" == path]
     assert site.html(path).count('<li class="training') == len(same_week)
 
 
 def test_the_agenda_shows_teams_coaches_and_the_head_coach(site: Site) -> None:
-    training = next(t for t in site.club.trainings
-                    if t.start > NOW.astimezone() and len(t.coaches) == 2)
+    training = next(
+        t for t in site.club.trainings if t.start > NOW.astimezone() and len(t.coaches) == 2
+    )
     html = site.html("en/" + week_path(training.start.date()) + "index.html")
     head = next(c for c in training.coaches if c.head)
     assert f'{head.name} <span class="head-coach">(head coach)</span>' in html
@@ -385,16 +405,19 @@ def test_an_empty_club_renders(site: Site, tmp_path: Path) -> None:
     assert "Nog geen nieuws." in built.html("news/index.html")
 
 
-def test_a_one_language_site_with_a_section_named_news_renders(
-    site: Site, tmp_path: Path
-) -> None:
+def test_a_one_language_site_with_a_section_named_news_renders(site: Site, tmp_path: Path) -> None:
     news = replace(site.club.applications[1], name="news")
     club = replace(
-        site.club, applications=(site.club.applications[0], news, *site.club.applications[2:]),
-        stories=tuple(replace(s, application="news") if s.application == "judo" else s
-                      for s in site.club.stories),
-        pages=tuple(replace(p, application="news") if p.application == "judo" else p
-                    for p in site.club.pages),
+        site.club,
+        applications=(site.club.applications[0], news, *site.club.applications[2:]),
+        stories=tuple(
+            replace(s, application="news") if s.application == "judo" else s
+            for s in site.club.stories
+        ),
+        pages=tuple(
+            replace(p, application="news") if p.application == "judo" else p
+            for p in site.club.pages
+        ),
     )
     built = build(club, replace(site.info, languages=("nl",)), tmp_path)
     assert_links_resolve(built)
@@ -410,10 +433,16 @@ def test_pages_stay_small(site: Site) -> None:
 
 def test_section_descriptions_cannot_carry_scripts(site: Site, tmp_path: Path) -> None:
     club_app = site.club.applications[0]
-    texts = {"nl": replace(club_app.texts["nl"], summary="Wij & <b>jij</b>",
-                           content='<p onclick="x()">Hallo</p><script>alert(1)</script>')}
-    club = replace(site.club, applications=(replace(club_app, texts=texts),
-                                            *site.club.applications[1:]))
+    texts = {
+        "nl": replace(
+            club_app.texts["nl"],
+            summary="Wij & <b>jij</b>",
+            content='<p onclick="x()">Hallo</p><script>alert(1)</script>',
+        )
+    }
+    club = replace(
+        site.club, applications=(replace(club_app, texts=texts), *site.club.applications[1:])
+    )
     built = build(club, site.info, tmp_path)
     html = built.html("club/index.html")
     assert "<p>Hallo</p>" in html and "<script>alert" not in html and "onclick" not in html
@@ -468,8 +497,11 @@ def test_each_language_names_the_teams_in_its_own_words(site: Site) -> None:
     dutch = " ".join(site.html(p.removeprefix("en/")) for p in weeks)
     assert "Adults" in english and "Volwassenen" not in english
     assert "Volwassenen" in dutch and "Adults" not in dutch
-    feeds = [o.made() for path, o in site.outputs.items()
-             if path.startswith("en/") and o.template == "ical"]
+    feeds = [
+        o.made()
+        for path, o in site.outputs.items()
+        if path.startswith("en/") and o.template == "ical"
+    ]
     assert any(feed["name"].endswith(": Adults") for feed in feeds)
     filters = re.findall(r'data-team="\d+">([^<]+)<', site.html("en/trainings/index.html"))
     assert filters == ["Adults", "Competition", "Toddlers", "Veterans", "Youth"]  # by English name
@@ -479,8 +511,11 @@ def test_each_language_names_the_teams_in_its_own_words(site: Site) -> None:
 
 
 def test_every_indexable_page_describes_itself(site: Site) -> None:
-    missing = [path for path, page in site.pages.items()
-               if "noindex" not in page.robots and not page.description.strip()]
+    missing = [
+        path
+        for path, page in site.pages.items()
+        if "noindex" not in page.robots and not page.description.strip()
+    ]
     assert missing == []
     pages = site.pages
     week = next(p for p in pages if p.startswith("en/trainings/20") and "Adults" in site.html(p))
@@ -496,8 +531,9 @@ def test_every_indexable_page_describes_itself(site: Site) -> None:
 def test_the_home_page_stays_under_50_kb_before_images(site: Site) -> None:
     for path in ("index.html", "en/index.html"):
         html = site.html(path)
-        assets = re.findall(r'<(?:link rel="stylesheet"|script) (?:href|src)="/theme/([^"?]+)',
-                            html)
+        assets = re.findall(
+            r'<(?:link rel="stylesheet"|script) (?:href|src)="/theme/([^"?]+)', html
+        )
         assert "css/kwai.css" in assets
         size = len(html.encode()) + sum(
             (ROOT / "theme" / "static" / asset).stat().st_size for asset in assets

@@ -38,8 +38,9 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     create_club(database, seed=1, anchor=ANCHOR, timezone=settings.site.timezone)
     club = gather(database, NOW)
     database.close()
-    info = replace(site_info(settings), url="https://judo.example", search=False,
-                   asset_version="abc")
+    info = replace(
+        site_info(settings), url="https://judo.example", search=False, asset_version="abc"
+    )
     yield build(replace(club, content_pages=()), info, tmp_path_factory.mktemp("release"))
 
 
@@ -48,8 +49,9 @@ def staff_files(site: Site) -> list[str]:
 
 
 def test_every_view_exists_in_every_language_and_is_not_indexed(site: Site) -> None:
-    expected = {f"{prefix}{staff_path(view)}index.html" for view, _, _ in VIEWS
-                for prefix in ("", "en/")}
+    expected = {
+        f"{prefix}{staff_path(view)}index.html" for view, _, _ in VIEWS for prefix in ("", "en/")
+    }
     assert set(staff_files(site)) == expected
     for path in expected:
         html = site.html(path)
@@ -70,8 +72,10 @@ def test_the_script_knows_the_view_language_and_zone(site: Site) -> None:
     assert config["login"] == "/en/auth/login/"
     assert config["words"] == STAFF_WORDS["en"]
     scripts = re.findall(r"<script[^>]*>", html)
-    assert scripts == ['<script type="module" src="/theme/js/staff/app.js?v=abc">',
-                       '<script type="application/json" id="staff-config">']  # nothing inline
+    assert scripts == [
+        '<script type="module" src="/theme/js/staff/app.js?v=abc">',
+        '<script type="application/json" id="staff-config">',
+    ]  # nothing inline
 
 
 def test_public_pages_carry_nothing_of_the_workspace(site: Site) -> None:

@@ -17,7 +17,10 @@ GPS: dict[int, Any] = {
 
 
 def photo(
-    width: int = 2000, height: int = 1500, format: str = "JPEG", orientation: int = 1,
+    width: int = 2000,
+    height: int = 1500,
+    format: str = "JPEG",
+    orientation: int = 1,
     mode: str = "RGB",
 ) -> bytes:
     """A picture as a phone writes it: EXIF with the camera, the orientation and where it was."""
@@ -42,8 +45,11 @@ def photo(
 def has_metadata(path: Path | bytes) -> list[str]:
     """What metadata a picture file still carries (EXIF, GPS, XMP, comments, profiles)."""
     with Image.open(path if isinstance(path, Path) else io.BytesIO(path)) as picture:
-        found = [key for key in ("exif", "xmp", "icc_profile", "comment", "XML:com.adobe.xmp")
-                 if picture.info.get(key)]
+        found = [
+            key
+            for key in ("exif", "xmp", "icc_profile", "comment", "XML:com.adobe.xmp")
+            if picture.info.get(key)
+        ]
         exif = picture.getexif()
         if len(exif):
             found.append(f"EXIF tags {sorted(exif)}")

@@ -24,8 +24,9 @@ class Mailbox:
         self.data_replies: list[str] = []
         self.delay_seconds = 0.0  # a slow server: each message takes this long to accept
 
-    async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str,
-                          options: list[str]) -> str:
+    async def handle_RCPT(
+        self, server: Any, session: Any, envelope: Any, address: str, options: list[str]
+    ) -> str:
         if address in self.refuse:
             return "550 5.1.1 No such user here"
         if self.rcpt_replies:

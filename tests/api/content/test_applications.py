@@ -22,8 +22,7 @@ pytestmark = pytest.mark.usefixtures("builds")  # every request at NOW, rebuilds
 
 
 def texts(db: Database, application_id: int) -> dict[str, dict[str, Any]]:
-    rows = db.fetchall("SELECT * FROM application_texts WHERE application_id = ?",
-                       [application_id])
+    rows = db.fetchall("SELECT * FROM application_texts WHERE application_id = ?", [application_id])
     return {r["locale"]: r for r in rows}
 
 
@@ -52,16 +51,28 @@ def test_lists_every_application_by_weight_in_the_default_locale(
         "events": False,
         "weight": 1,
         "texts": [
-            {"locale": "nl", "format": "md", "title": "De club",
-             "summary": "Wie we zijn en waar je ons vindt",
-             "content": "**De club**: Wie we zijn en waar je ons vindt.",
-             "html_summary": "<p>Wie we zijn en waar je ons vindt</p>",
-             "html_content": "<p><strong>De club</strong>: Wie we zijn en waar je ons vindt.</p>"},
-            {"locale": "en", "format": "md", "title": "The club",
-             "summary": "Who we are and where to find us",
-             "content": "**The club**: Who we are and where to find us.",
-             "html_summary": "<p>Who we are and where to find us</p>",
-             "html_content": "<p><strong>The club</strong>: Who we are and where to find us.</p>"},
+            {
+                "locale": "nl",
+                "format": "md",
+                "title": "De club",
+                "summary": "Wie we zijn en waar je ons vindt",
+                "content": "**De club**: Wie we zijn en waar je ons vindt.",
+                "html_summary": "<p>Wie we zijn en waar je ons vindt</p>",
+                "html_content": (
+                    "<p><strong>De club</strong>: Wie we zijn en waar je ons vindt.</p>"
+                ),
+            },
+            {
+                "locale": "en",
+                "format": "md",
+                "title": "The club",
+                "summary": "Who we are and where to find us",
+                "content": "**The club**: Who we are and where to find us.",
+                "html_summary": "<p>Who we are and where to find us</p>",
+                "html_content": (
+                    "<p><strong>The club</strong>: Who we are and where to find us.</p>"
+                ),
+            },
         ],
         "created_at": row["created_at"].strftime("%Y-%m-%d %H:%M:%S"),
         "updated_at": None,
@@ -123,10 +134,21 @@ def test_an_unknown_application_is_a_404(client: TestClient, key: str) -> None:
     assert response.json()["errors"][0]["status"] == "404"
 
 
-def patch(client: TestClient, application_id: int, attributes: dict[str, Any],
-          headers: dict[str, str], **data: Any) -> Any:
-    doc = {"data": {"type": "applications", "id": str(application_id),
-                    "attributes": attributes, **data}}
+def patch(
+    client: TestClient,
+    application_id: int,
+    attributes: dict[str, Any],
+    headers: dict[str, str],
+    **data: Any,
+) -> Any:
+    doc = {
+        "data": {
+            "type": "applications",
+            "id": str(application_id),
+            "attributes": attributes,
+            **data,
+        }
+    }
     return client.patch(f"{URL}/{application_id}", json=doc, headers=headers)
 
 
@@ -136,10 +158,20 @@ def test_patch_edits_the_default_locale_and_the_application(
     judo = app_id(db, "judo")
     english = texts(db, judo)["en"]
 
-    response = patch(client, judo, {
-        "title": "Judo in Kemzeke", "short_description": "Kort", "description": "<p>Lang</p>",
-        "remark": "edited", "news": False, "events": True, "weight": 9,
-    }, admin)
+    response = patch(
+        client,
+        judo,
+        {
+            "title": "Judo in Kemzeke",
+            "short_description": "Kort",
+            "description": "<p>Lang</p>",
+            "remark": "edited",
+            "news": False,
+            "events": True,
+            "weight": 9,
+        },
+        admin,
+    )
 
     assert response.status_code == 200, response.text
     attributes = response.json()["data"]["attributes"]
@@ -147,13 +179,21 @@ def test_patch_edits_the_default_locale_and_the_application(
     assert attributes["weight"] == 9
     assert attributes["updated_at"] == "2026-11-26 12:00:00"
     stored = texts(db, judo)
-    assert (stored["nl"]["title"], stored["nl"]["short_description"],
-            stored["nl"]["description"]) == ("Judo in Kemzeke", "Kort", "<p>Lang</p>")
+    assert (
+        stored["nl"]["title"],
+        stored["nl"]["short_description"],
+        stored["nl"]["description"],
+    ) == ("Judo in Kemzeke", "Kort", "<p>Lang</p>")
     assert stored["en"] == english
     row = db.fetchone("SELECT * FROM applications WHERE id = ?", [judo])
     assert row is not None
     assert (row["remark"], row["news"], row["pages"], row["events"], row["weight"]) == (
-        "edited", False, True, True, 9)
+        "edited",
+        False,
+        True,
+        True,
+        9,
+    )
     assert builds.changes == 1
 
 
@@ -205,22 +245,29 @@ def test_patch_to_a_taken_name_is_a_409(
     assert response.json()["errors"][0]["source"] == {"pointer": "/data/attributes/name"}
 
 
-@pytest.mark.parametrize(("attributes", "field"), [
-    ({"name": "Not A Slug"}, "name"),
-    ({"name": ""}, "name"),
-    ({"title": ""}, "title"),
-    ({"title": None}, "title"),
-    ({"title": 5}, "title"),
-    ({"weight": "heavy"}, "weight"),
-    ({"weight": 2**40}, "weight"),
-    ({"weight": "²"}, "weight"),
-    ({"weight": None}, "weight"),
-    ({"news": "maybe"}, "news"),
-    ({"remark": ["a"]}, "remark"),
-])
+@pytest.mark.parametrize(
+    ("attributes", "field"),
+    [
+        ({"name": "Not A Slug"}, "name"),
+        ({"name": ""}, "name"),
+        ({"title": ""}, "title"),
+        ({"title": None}, "title"),
+        ({"title": 5}, "title"),
+        ({"weight": "heavy"}, "weight"),
+        ({"weight": 2**40}, "weight"),
+        ({"weight": "²"}, "weight"),
+        ({"weight": None}, "weight"),
+        ({"news": "maybe"}, "news"),
+        ({"remark": ["a"]}, "remark"),
+    ],
+)
 def test_patch_with_a_bad_attribute_is_a_422_naming_it(
-    client: TestClient, db: Database, admin: dict[str, str], builds: Builds,
-    attributes: dict[str, Any], field: str,
+    client: TestClient,
+    db: Database,
+    admin: dict[str, str],
+    builds: Builds,
+    attributes: dict[str, Any],
+    field: str,
 ) -> None:
     club = app_id(db, "club")
     before = db.fetchall("SELECT * FROM application_texts ORDER BY ALL")
@@ -241,8 +288,9 @@ def test_patch_without_a_token_is_a_401(client: TestClient, db: Database) -> Non
 
 
 def test_patch_with_a_bad_token_is_a_401(client: TestClient, db: Database) -> None:
-    response = patch(client, app_id(db, "club"), {"title": "X"},
-                     {"Authorization": "Bearer not-a-token"})
+    response = patch(
+        client, app_id(db, "club"), {"title": "X"}, {"Authorization": "Bearer not-a-token"}
+    )
 
     assert response.status_code == 401
 
@@ -250,16 +298,20 @@ def test_patch_with_a_bad_token_is_a_401(client: TestClient, db: Database) -> No
 def test_patch_of_an_unknown_application_is_a_404(
     client: TestClient, admin: dict[str, str]
 ) -> None:
-    response = client.patch(f"{URL}/999", json={"data": {"attributes": {"title": "X"}}},
-                            headers=admin)
+    response = client.patch(
+        f"{URL}/999", json={"data": {"attributes": {"title": "X"}}}, headers=admin
+    )
 
     assert response.status_code == 404
 
 
-@pytest.mark.parametrize("data", [
-    {"type": "pages", "attributes": {"title": "X"}},
-    {"type": "applications", "id": "2", "attributes": {"title": "X"}},
-])
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"type": "pages", "attributes": {"title": "X"}},
+        {"type": "applications", "id": "2", "attributes": {"title": "X"}},
+    ],
+)
 def test_patch_of_another_type_or_id_is_a_409(
     client: TestClient, db: Database, admin: dict[str, str], data: dict[str, Any]
 ) -> None:
@@ -280,20 +332,28 @@ def test_patch_accepts_a_document_without_content_type(
     assert texts(db, club)["nl"]["title"] == "Onze club"
 
 
-@pytest.mark.parametrize(("content", "headers", "status"), [
-    ("title=X", {"Content-Type": "application/x-www-form-urlencoded"}, 415),
-    ("{not json", {}, 400),
-    ('{"data": [1]}', {}, 422),
-    ('{"data": {"attributes": "title"}}', {}, 422),
-    ('{"data": {"attributes": {"title": "\\ud800"}}}', {}, 400),
-    ("[" * 100_000 + "]" * 100_000, {}, 400),
-])
+@pytest.mark.parametrize(
+    ("content", "headers", "status"),
+    [
+        ("title=X", {"Content-Type": "application/x-www-form-urlencoded"}, 415),
+        ("{not json", {}, 400),
+        ('{"data": [1]}', {}, 422),
+        ('{"data": {"attributes": "title"}}', {}, 422),
+        ('{"data": {"attributes": {"title": "\\ud800"}}}', {}, 400),
+        ("[" * 100_000 + "]" * 100_000, {}, 400),
+    ],
+)
 def test_patch_with_a_malformed_body_is_a_4xx(
-    client: TestClient, db: Database, admin: dict[str, str], content: str,
-    headers: dict[str, str], status: int,
+    client: TestClient,
+    db: Database,
+    admin: dict[str, str],
+    content: str,
+    headers: dict[str, str],
+    status: int,
 ) -> None:
-    response = client.patch(f"{URL}/{app_id(db, 'club')}", content=content,
-                            headers={**admin, **headers})
+    response = client.patch(
+        f"{URL}/{app_id(db, 'club')}", content=content, headers={**admin, **headers}
+    )
 
     assert response.status_code == status
     assert response.json()["errors"][0]["status"] == str(status)

@@ -29,13 +29,16 @@ def new_event(db: Database, **attributes: Any) -> dict[str, Any]:
             "type": "events",
             "attributes": {
                 "start_date": "2027-03-13",
-                "texts": [{"locale": "nl", "title": "Lentetornooi"},
-                          {"locale": "en", "title": "Spring tournament", "content": "**Come**"}],
+                "texts": [
+                    {"locale": "nl", "title": "Lentetornooi"},
+                    {"locale": "en", "title": "Spring tournament", "content": "**Come**"},
+                ],
                 **attributes,
             },
             "relationships": {
-                "application": {"data": {"type": "applications",
-                                         "id": str(app_id(db, "tournaments"))}}
+                "application": {
+                    "data": {"type": "applications", "id": str(app_id(db, "tournaments"))}
+                }
             },
         }
     }
@@ -109,11 +112,13 @@ def test_filter_upcoming_splits_at_today(
 
 def test_filter_year_and_application(client: TestClient, db: Database) -> None:
     tournaments = app_id(db, "tournaments")
-    expected = events(db, "enabled AND application_id = ? AND year(start_date) = 2027",
-                      [tournaments])
+    expected = events(
+        db, "enabled AND application_id = ? AND year(start_date) = 2027", [tournaments]
+    )
 
-    found = ids(client.get(URL, params={"filter[year]": "2027",
-                                        "filter[application]": "tournaments"}))
+    found = ids(
+        client.get(URL, params={"filter[year]": "2027", "filter[application]": "tournaments"})
+    )
 
     assert found == expected
     assert ids(client.get(URL, params={"filter[year]": "1990"})) == []
@@ -149,8 +154,13 @@ def test_an_unknown_event_is_404(client: TestClient) -> None:
 def test_staff_create_a_one_day_event(
     client: TestClient, db: Database, admin: dict[str, str], builds: Builds
 ) -> None:
-    doc = new_event(db, location="Sporthal", registration_url="https://example.org/in",
-                    registration_deadline="2027-03-01", remark="ask the hall")
+    doc = new_event(
+        db,
+        location="Sporthal",
+        registration_url="https://example.org/in",
+        registration_deadline="2027-03-01",
+        remark="ask the hall",
+    )
 
     response = client.post(URL, json=doc, headers=admin)
 
@@ -161,8 +171,9 @@ def test_staff_create_a_one_day_event(
     assert item["attributes"]["remark"] == "ask the hall"
     row = db.fetchone("SELECT * FROM events WHERE id = ?", [int(item["id"])])
     assert row is not None and row["location"] == "Sporthal"
-    texts = db.fetchall("SELECT locale, html_content FROM event_texts WHERE event_id = ?",
-                        [int(item["id"])])
+    texts = db.fetchall(
+        "SELECT locale, html_content FROM event_texts WHERE event_id = ?", [int(item["id"])]
+    )
     assert {t["locale"] for t in texts} == {"nl", "en"}
     assert builds.changes == 1
 
@@ -171,9 +182,18 @@ def test_staff_patch_days_and_texts(
     client: TestClient, db: Database, admin: dict[str, str], builds: Builds
 ) -> None:
     event = events(db)[0]
-    doc = {"data": {"type": "events", "id": event, "attributes": {
-        "end_date": "2027-01-02", "start_date": "2027-01-01", "enabled": False,
-        "texts": [{"locale": "en", "title": "Renamed"}]}}}
+    doc = {
+        "data": {
+            "type": "events",
+            "id": event,
+            "attributes": {
+                "end_date": "2027-01-02",
+                "start_date": "2027-01-01",
+                "enabled": False,
+                "texts": [{"locale": "en", "title": "Renamed"}],
+            },
+        }
+    }
 
     response = client.patch(f"{URL}/{event}", json=doc, headers=admin)
 
@@ -181,7 +201,9 @@ def test_staff_patch_days_and_texts(
     row = db.fetchone("SELECT start_date, end_date, enabled FROM events WHERE id = ?", [event])
     assert row is not None
     assert (row["start_date"].isoformat(), row["end_date"].isoformat()) == (
-        "2027-01-01", "2027-01-02")
+        "2027-01-01",
+        "2027-01-02",
+    )
     assert not row["enabled"]
     titles = db.fetchall("SELECT title FROM event_texts WHERE event_id = ?", [event])
     assert [t["title"] for t in titles] == ["Renamed"]
@@ -230,7 +252,10 @@ def test_anonymous_callers_may_not_write(client: TestClient, db: Database) -> No
     ],
 )
 def test_bad_attributes_are_422_at_the_field(
-    client: TestClient, db: Database, admin: dict[str, str], attributes: dict[str, Any],
+    client: TestClient,
+    db: Database,
+    admin: dict[str, str],
+    attributes: dict[str, Any],
     field: str,
 ) -> None:
     response = client.post(URL, json=new_event(db, **attributes), headers=admin)

@@ -23,17 +23,23 @@ pytestmark = pytest.mark.usefixtures("builds")  # every request at NOW, rebuilds
 
 
 def upload(
-    client: TestClient, headers: dict[str, str], data: bytes, name: str = "photo.jpg",
+    client: TestClient,
+    headers: dict[str, str],
+    data: bytes,
+    name: str = "photo.jpg",
     **fields: str,
 ) -> Any:
-    return client.post(URL, files={"file": (name, data, "image/jpeg")}, data=fields,
-                       headers=headers)
+    return client.post(
+        URL, files={"file": (name, data, "image/jpeg")}, data=fields, headers=headers
+    )
 
 
 def stored(settings: Settings, attributes: dict[str, Any]) -> list[Path]:
     """The sized files an image's URLs name, in the store."""
-    return [settings.images.path / "sizes" / url.rsplit("/", 1)[1]
-            for url in attributes["urls"].values()]
+    return [
+        settings.images.path / "sizes" / url.rsplit("/", 1)[1]
+        for url in attributes["urls"].values()
+    ]
 
 
 def error(response: Any, status: int) -> dict[str, Any]:
@@ -96,7 +102,10 @@ def test_a_small_image_is_never_upscaled(client: TestClient, admin: dict[str, st
     [("PNG", "image/png"), ("WEBP", "image/webp"), ("HEIF", "image/heic")],
 )
 def test_png_webp_and_heic_are_accepted(
-    client: TestClient, admin: dict[str, str], settings: Settings, format: str,
+    client: TestClient,
+    admin: dict[str, str],
+    settings: Settings,
+    format: str,
     content_type: str,
 ) -> None:
     response = upload(client, admin, photo(800, 600, format=format), name="photo")
@@ -185,9 +194,11 @@ def test_list_read_and_edit(client: TestClient, admin: dict[str, str], builds: B
     assert builds.changes == 1
     wrong = {"data": {"type": "images", "attributes": {"alt": 3}}}
     assert error(client.patch(f"{URL}/{first}", json=wrong, headers=admin), 422)["source"] == {
-        "pointer": "/data/attributes/alt"}
-    error(client.patch(f"{URL}/999", json=changes | {"data": {"type": "images"}},
-                       headers=admin), 404)
+        "pointer": "/data/attributes/alt"
+    }
+    error(
+        client.patch(f"{URL}/999", json=changes | {"data": {"type": "images"}}, headers=admin), 404
+    )
 
 
 def test_delete_removes_the_files(
@@ -222,12 +233,20 @@ def test_the_same_upload_twice_keeps_its_files_until_both_are_gone(
 
 
 def story_document(db: Database, **relationships: Any) -> dict[str, Any]:
-    return {"data": {"type": "news_items", "attributes": {
-        "publish_date": "2026-11-20 10:00:00", "enabled": True,
-        "texts": [{"locale": "nl", "title": "Tornooi", "content": "Goed gedaan."}]},
-        "relationships": {
-            "application": {"data": {"type": "applications", "id": str(app_id(db, "judo"))}},
-            **relationships}}}
+    return {
+        "data": {
+            "type": "news_items",
+            "attributes": {
+                "publish_date": "2026-11-20 10:00:00",
+                "enabled": True,
+                "texts": [{"locale": "nl", "title": "Tornooi", "content": "Goed gedaan."}],
+            },
+            "relationships": {
+                "application": {"data": {"type": "applications", "id": str(app_id(db, "judo"))}},
+                **relationships,
+            },
+        }
+    }
 
 
 def test_a_story_leads_with_an_image_which_cannot_be_deleted(
@@ -252,14 +271,18 @@ def test_a_story_leads_with_an_image_which_cannot_be_deleted(
 
 @pytest.mark.parametrize(
     "image",
-    [{"data": {"type": "images", "id": "999"}}, {"data": {"type": "applications", "id": "1"}},
-     {"data": {"type": "images", "id": "x"}}],
+    [
+        {"data": {"type": "images", "id": "999"}},
+        {"data": {"type": "applications", "id": "1"}},
+        {"data": {"type": "images", "id": "x"}},
+    ],
 )
 def test_a_lead_image_must_exist(
     client: TestClient, admin: dict[str, str], db: Database, image: dict[str, Any]
 ) -> None:
-    response = client.post("/api/v1/news_items", json=story_document(db, image=image),
-                           headers=admin)
+    response = client.post(
+        "/api/v1/news_items", json=story_document(db, image=image), headers=admin
+    )
 
     assert error(response, 422)["source"] == {"pointer": "/data/relationships/image"}
 
@@ -269,15 +292,23 @@ def test_a_page_leads_with_an_image(
 ) -> None:
     image = upload(client, admin, photo(900, 600)).json()["data"]["id"]
     page = db.fetchvalue("SELECT min(id) FROM pages")
-    document = {"data": {"type": "pages", "relationships": {
-        "image": {"data": {"type": "images", "id": image}}}}}
+    document = {
+        "data": {
+            "type": "pages",
+            "relationships": {"image": {"data": {"type": "images", "id": image}}},
+        }
+    }
 
     patched = client.patch(f"/api/v1/pages/{page}", json=document, headers=admin)
 
     assert patched.json()["data"]["relationships"]["image"]["data"]["id"] == image
     assert f"pages {page}" in error(client.delete(f"{URL}/{image}", headers=admin), 409)["detail"]
-    missing = {"data": {"type": "pages", "relationships": {
-        "image": {"data": {"type": "images", "id": "12345"}}}}}
+    missing = {
+        "data": {
+            "type": "pages",
+            "relationships": {"image": {"data": {"type": "images", "id": "12345"}}},
+        }
+    }
     error(client.patch(f"/api/v1/pages/{page}", json=missing, headers=admin), 422)
 
 
@@ -292,8 +323,10 @@ def test_an_image_embedded_in_markdown_cannot_be_deleted(
     story = client.post("/api/v1/news_items", json=document, headers=admin).json()["data"]
 
     assert f'src="image:{image}"' in story["attributes"]["texts"][0]["html_content"]
-    assert f"news_items {story['id']}" in error(
-        client.delete(f"{URL}/{image}", headers=admin), 409)["detail"]
+    assert (
+        f"news_items {story['id']}"
+        in error(client.delete(f"{URL}/{image}", headers=admin), 409)["detail"]
+    )
     assert client.delete(f"{URL}/{other}", headers=admin).status_code == 204
 
 
@@ -316,18 +349,34 @@ def test_a_coach_shows_a_portrait_which_cannot_be_deleted(
     photo_of = {"photo": {"data": {"type": "images", "id": image}}}
     coaches = "/api/v1/trainings/coaches"
 
-    created = client.post(coaches, headers=admin, json={"data": {
-        "type": "coaches", "attributes": {"name": "Ann Peeters"}, "relationships": photo_of}})
+    created = client.post(
+        coaches,
+        headers=admin,
+        json={
+            "data": {
+                "type": "coaches",
+                "attributes": {"name": "Ann Peeters"},
+                "relationships": photo_of,
+            }
+        },
+    )
 
     assert created.status_code == 201, created.text
     coach = created.json()["data"]
     assert coach["relationships"]["photo"] == {"data": {"type": "images", "id": image}}
     assert client.get(f"{coaches}/{coach['id']}").json()["data"]["relationships"] == {
-        "photo": {"data": {"type": "images", "id": image}}}
-    assert f"coaches {coach['id']}" in error(
-        client.delete(f"{URL}/{image}", headers=admin), 409)["detail"]
-    unknown = {"data": {"type": "coaches", "relationships": {
-        "photo": {"data": {"type": "images", "id": "777"}}}}}
+        "photo": {"data": {"type": "images", "id": image}}
+    }
+    assert (
+        f"coaches {coach['id']}"
+        in error(client.delete(f"{URL}/{image}", headers=admin), 409)["detail"]
+    )
+    unknown = {
+        "data": {
+            "type": "coaches",
+            "relationships": {"photo": {"data": {"type": "images", "id": "777"}}},
+        }
+    }
     refused = client.patch(f"{coaches}/{coach['id']}", json=unknown, headers=admin)
     assert error(refused, 422)["source"] == {"pointer": "/data/relationships/photo"}
     removed = {"data": {"type": "coaches", "relationships": {"photo": {"data": None}}}}

@@ -20,8 +20,11 @@ pytestmark = pytest.mark.usefixtures("builds")  # every request at NOW, rebuilds
 
 
 def is_live(row: Row, now: datetime = NOW) -> bool:
-    return bool(row["enabled"] and row["publish_date"] <= now
-                and (row["end_date"] is None or row["end_date"] > now))
+    return bool(
+        row["enabled"]
+        and row["publish_date"] <= now
+        and (row["end_date"] is None or row["end_date"] > now)
+    )
 
 
 def stories(db: Database, keep: Any = lambda row: True) -> list[str]:
@@ -78,8 +81,9 @@ def test_a_news_item_carries_its_texts_dates_and_application(
     item = body["data"][0]
     row = db.fetchone("SELECT * FROM news_stories WHERE id = ?", [int(item["id"])])
     assert row is not None
-    text = db.fetchone("SELECT * FROM news_story_texts WHERE story_id = ? ORDER BY locale DESC",
-                       [row["id"]])
+    text = db.fetchone(
+        "SELECT * FROM news_story_texts WHERE story_id = ? ORDER BY locale DESC", [row["id"]]
+    )
     assert text is not None
 
     assert item["type"] == "news_items"
@@ -88,8 +92,16 @@ def test_a_news_item_carries_its_texts_dates_and_application(
     assert attributes["publish_date"] == row["publish_date"].strftime("%Y-%m-%d %H:%M:%S")
     assert attributes["promotion"] == row["promotion"]
     assert attributes["texts"][0] == {
-        key: text[key] for key in ("locale", "format", "title", "summary", "content",
-                                   "html_summary", "html_content")
+        key: text[key]
+        for key in (
+            "locale",
+            "format",
+            "title",
+            "summary",
+            "content",
+            "html_summary",
+            "html_content",
+        )
     }
     relation = item["relationships"]["application"]["data"]
     assert relation == {"type": "applications", "id": str(row["application_id"])}
@@ -113,8 +125,9 @@ def test_filter_enabled_false_shows_anonymous_callers_nothing(client: TestClient
 
 
 def test_filter_publish_year(client: TestClient, db: Database, admin: dict[str, str]) -> None:
-    db.execute("UPDATE news_stories SET publish_date = publish_date - INTERVAL 1 YEAR"
-               " WHERE id % 4 = 0")
+    db.execute(
+        "UPDATE news_stories SET publish_date = publish_date - INTERVAL 1 YEAR WHERE id % 4 = 0"
+    )
     expected = stories(db, lambda r: r["publish_date"].year == 2026)
     assert 0 < len(expected) < len(stories(db))
 
@@ -126,39 +139,46 @@ def test_filter_publish_month_uses_the_club_time_zone(
 ) -> None:
     # 23:30 UTC on the last of October is already November in Brussels
     first, second = stories(db)[-2:]
-    db.execute("UPDATE news_stories SET publish_date = '2026-10-31 23:30:00' WHERE id = ?",
-               [int(first)])
-    db.execute("UPDATE news_stories SET publish_date = '2026-10-31 22:30:00' WHERE id = ?",
-               [int(second)])
-    november = ids(every(client, admin, **{"filter[publish_year]": "2026",
-                                           "filter[publish_month]": "11"}))
-    october = ids(every(client, admin, **{"filter[publish_year]": "2026",
-                                          "filter[publish_month]": "10"}))
+    db.execute(
+        "UPDATE news_stories SET publish_date = '2026-10-31 23:30:00' WHERE id = ?", [int(first)]
+    )
+    db.execute(
+        "UPDATE news_stories SET publish_date = '2026-10-31 22:30:00' WHERE id = ?", [int(second)]
+    )
+    november = ids(
+        every(client, admin, **{"filter[publish_year]": "2026", "filter[publish_month]": "11"})
+    )
+    october = ids(
+        every(client, admin, **{"filter[publish_year]": "2026", "filter[publish_month]": "10"})
+    )
 
     assert first in november and first not in october
     assert second in october and second not in november
-    assert set(november) | set(october) == set(stories(
-        db, lambda r: datetime(2026, 9, 30, 22) <= r["publish_date"] < datetime(2026, 11, 30, 23)
-    ))
+    assert set(november) | set(october) == set(
+        stories(
+            db,
+            lambda r: datetime(2026, 9, 30, 22) <= r["publish_date"] < datetime(2026, 11, 30, 23),
+        )
+    )
 
 
 def test_filter_publish_month_in_december(
     client: TestClient, db: Database, admin: dict[str, str]
 ) -> None:
     story = stories(db)[0]
-    db.execute("UPDATE news_stories SET publish_date = '2026-12-31 22:00:00' WHERE id = ?",
-               [int(story)])
+    db.execute(
+        "UPDATE news_stories SET publish_date = '2026-12-31 22:00:00' WHERE id = ?", [int(story)]
+    )
 
-    december = ids(every(client, admin, **{"filter[publish_year]": "2026",
-                                           "filter[publish_month]": "12"}))
+    december = ids(
+        every(client, admin, **{"filter[publish_year]": "2026", "filter[publish_month]": "12"})
+    )
 
     assert story in december
 
 
 @pytest.mark.parametrize("key", ["name", "id"])
-def test_filter_application_by_name_or_id(
-    client: TestClient, db: Database, key: str
-) -> None:
+def test_filter_application_by_name_or_id(client: TestClient, db: Database, key: str) -> None:
     judo = db.fetchone("SELECT id, name FROM applications WHERE name = 'judo'")
     assert judo is not None
     expected = stories(db, lambda r: is_live(r) and r["application_id"] == judo["id"])
@@ -179,12 +199,15 @@ def test_filter_on_an_unknown_application_is_a_404_naming_it(
 
 def test_filter_promoted(client: TestClient, db: Database, admin: dict[str, str]) -> None:
     first = stories(db, lambda r: r["promotion"] > 0)[0]
-    db.execute("UPDATE news_stories SET promotion_end_date = ? WHERE id = ?",
-               [NOW - timedelta(days=1), int(first)])
+    db.execute(
+        "UPDATE news_stories SET promotion_end_date = ? WHERE id = ?",
+        [NOW - timedelta(days=1), int(first)],
+    )
 
     def promoted(r: Row) -> bool:
-        return r["promotion"] > 0 and (r["promotion_end_date"] is None
-                                       or r["promotion_end_date"] > NOW)
+        return r["promotion"] > 0 and (
+            r["promotion_end_date"] is None or r["promotion_end_date"] > NOW
+        )
 
     yes = ids(every(client, admin, **{"filter[promoted]": "true"}))
     no = ids(every(client, admin, **{"filter[promoted]": "false"}))
@@ -194,20 +217,23 @@ def test_filter_promoted(client: TestClient, db: Database, admin: dict[str, str]
     assert no == stories(db, lambda r: not promoted(r))
 
 
-@pytest.mark.parametrize(("params", "name"), [
-    ({"filter[enabled]": "maybe"}, "filter[enabled]"),
-    ({"filter[promoted]": "2"}, "filter[promoted]"),
-    ({"filter[publish_year]": "twenty"}, "filter[publish_year]"),
-    ({"filter[publish_year]": "0"}, "filter[publish_year]"),
-    ({"filter[publish_year]": "1"}, "filter[publish_year]"),
-    ({"filter[publish_year]": "99999"}, "filter[publish_year]"),
-    ({"filter[publish_month]": "3"}, "filter[publish_month]"),
-    ({"filter[publish_year]": "2026", "filter[publish_month]": "13"}, "filter[publish_month]"),
-    ({"filter[publish_year]": "2026", "filter[publish_month]": "0"}, "filter[publish_month]"),
-    ({"page[limit]": "-5"}, "page[limit]"),
-    ({"page[offset]": "x"}, "page[offset]"),
-    ({"page[limit]": "²"}, "page[limit]"),
-])
+@pytest.mark.parametrize(
+    ("params", "name"),
+    [
+        ({"filter[enabled]": "maybe"}, "filter[enabled]"),
+        ({"filter[promoted]": "2"}, "filter[promoted]"),
+        ({"filter[publish_year]": "twenty"}, "filter[publish_year]"),
+        ({"filter[publish_year]": "0"}, "filter[publish_year]"),
+        ({"filter[publish_year]": "1"}, "filter[publish_year]"),
+        ({"filter[publish_year]": "99999"}, "filter[publish_year]"),
+        ({"filter[publish_month]": "3"}, "filter[publish_month]"),
+        ({"filter[publish_year]": "2026", "filter[publish_month]": "13"}, "filter[publish_month]"),
+        ({"filter[publish_year]": "2026", "filter[publish_month]": "0"}, "filter[publish_month]"),
+        ({"page[limit]": "-5"}, "page[limit]"),
+        ({"page[offset]": "x"}, "page[offset]"),
+        ({"page[limit]": "²"}, "page[limit]"),
+    ],
+)
 def test_a_bad_query_parameter_is_a_400_naming_it(
     client: TestClient, params: dict[str, str], name: str
 ) -> None:
@@ -228,11 +254,14 @@ def test_get_one_live_story(client: TestClient, db: Database) -> None:
     assert body["included"][0]["type"] == "applications"
 
 
-@pytest.mark.parametrize("hidden", [
-    lambda r: not r["enabled"],
-    lambda r: r["publish_date"] > NOW,
-    lambda r: r["end_date"] is not None and r["end_date"] <= NOW,
-])
+@pytest.mark.parametrize(
+    "hidden",
+    [
+        lambda r: not r["enabled"],
+        lambda r: r["publish_date"] > NOW,
+        lambda r: r["end_date"] is not None and r["end_date"] <= NOW,
+    ],
+)
 def test_hidden_stories_are_404_for_anonymous_callers_only(
     client: TestClient, db: Database, admin: dict[str, str], hidden: Any
 ) -> None:
@@ -259,26 +288,39 @@ def test_a_bad_token_reads_like_no_token(client: TestClient) -> None:
 
 def new_story(db: Database, **attributes: Any) -> dict[str, Any]:
     """A valid news_items document for the judo application, with attributes overridden."""
-    return {"data": {
-        "type": "news_items",
-        "attributes": {
-            "enabled": True,
-            "publish_date": "2026-11-20 10:00:00",
-            "end_date": "2026-12-20 10:00:00",
-            "promotion": 2,
-            "promotion_end_date": "2026-12-01 00:00:00",
-            "remark": "from the board",
-            "texts": [
-                {"locale": "nl", "format": "md", "title": "Kampioen!",
-                 "summary": "Een **gouden** medaille.", "content": "Proficiat."},
-                {"locale": "en", "format": "html", "title": "Champion!",
-                 "summary": "A <b>gold</b> medal<script>x()</script>.", "content": ""},
-            ],
-            **attributes,
-        },
-        "relationships": {"application": {"data": {"type": "applications",
-                                                   "id": str(app_id(db, "judo"))}}},
-    }}
+    return {
+        "data": {
+            "type": "news_items",
+            "attributes": {
+                "enabled": True,
+                "publish_date": "2026-11-20 10:00:00",
+                "end_date": "2026-12-20 10:00:00",
+                "promotion": 2,
+                "promotion_end_date": "2026-12-01 00:00:00",
+                "remark": "from the board",
+                "texts": [
+                    {
+                        "locale": "nl",
+                        "format": "md",
+                        "title": "Kampioen!",
+                        "summary": "Een **gouden** medaille.",
+                        "content": "Proficiat.",
+                    },
+                    {
+                        "locale": "en",
+                        "format": "html",
+                        "title": "Champion!",
+                        "summary": "A <b>gold</b> medal<script>x()</script>.",
+                        "content": "",
+                    },
+                ],
+                **attributes,
+            },
+            "relationships": {
+                "application": {"data": {"type": "applications", "id": str(app_id(db, "judo"))}}
+            },
+        }
+    }
 
 
 def story_texts(db: Database, story_id: int) -> dict[str, Row]:
@@ -297,10 +339,23 @@ def test_post_creates_a_story_with_its_texts(
     row = db.fetchone("SELECT * FROM news_stories WHERE id = ?", [story_id])
     assert row is not None
     assert row["application_id"] == app_id(db, "judo")
-    assert (row["enabled"], row["publish_date"], row["end_date"], row["promotion"],
-            row["promotion_end_date"], row["remark"], row["created_at"]) == (
-        True, datetime(2026, 11, 20, 10), datetime(2026, 12, 20, 10), 2,
-        datetime(2026, 12, 1), "from the board", NOW)
+    assert (
+        row["enabled"],
+        row["publish_date"],
+        row["end_date"],
+        row["promotion"],
+        row["promotion_end_date"],
+        row["remark"],
+        row["created_at"],
+    ) == (
+        True,
+        datetime(2026, 11, 20, 10),
+        datetime(2026, 12, 20, 10),
+        2,
+        datetime(2026, 12, 1),
+        "from the board",
+        NOW,
+    )
     texts = story_texts(db, story_id)
     assert texts["nl"]["html_summary"] == "<p>Een <strong>gouden</strong> medaille.</p>"
     assert texts["en"]["format"] == "html"
@@ -316,34 +371,56 @@ def test_post_creates_a_story_with_its_texts(
 def test_post_names_the_application_by_name_and_defaults_the_optional_attributes(
     client: TestClient, db: Database, admin: dict[str, str]
 ) -> None:
-    doc = {"data": {
-        "attributes": {"publish_date": "2026-11-20T10:00:00+01:00",
-                       "texts": [{"locale": "en", "title": "Short"}]},
-        "relationships": {"application": {"data": {"type": "applications", "id": "club"}}},
-    }}
+    doc = {
+        "data": {
+            "attributes": {
+                "publish_date": "2026-11-20T10:00:00+01:00",
+                "texts": [{"locale": "en", "title": "Short"}],
+            },
+            "relationships": {"application": {"data": {"type": "applications", "id": "club"}}},
+        }
+    }
 
     response = client.post(URL, content=json.dumps(doc), headers=admin)  # no Content-Type
 
     assert response.status_code == 201, response.text
-    row = db.fetchone("SELECT * FROM news_stories WHERE id = ?",
-                      [int(response.json()["data"]["id"])])
+    row = db.fetchone(
+        "SELECT * FROM news_stories WHERE id = ?", [int(response.json()["data"]["id"])]
+    )
     assert row is not None
-    assert (row["enabled"], row["publish_date"], row["end_date"], row["promotion"],
-            row["remark"]) == (False, datetime(2026, 11, 20, 9), None, 0, None)
+    assert (
+        row["enabled"],
+        row["publish_date"],
+        row["end_date"],
+        row["promotion"],
+        row["remark"],
+    ) == (False, datetime(2026, 11, 20, 9), None, 0, None)
     assert row["application_id"] == app_id(db, "club")
 
 
 def test_post_accepts_the_old_api_names(
     client: TestClient, db: Database, admin: dict[str, str]
 ) -> None:
-    doc = new_story(db, priority=3, texts=[{
-        "locale": "nl", "format": "md", "title": "Oud", "summary": "<p>rendered</p>",
-        "original_summary": "*bron*", "content": None, "original_content": "inhoud",
-    }])
+    doc = new_story(
+        db,
+        priority=3,
+        texts=[
+            {
+                "locale": "nl",
+                "format": "md",
+                "title": "Oud",
+                "summary": "<p>rendered</p>",
+                "original_summary": "*bron*",
+                "content": None,
+                "original_content": "inhoud",
+            }
+        ],
+    )
     del doc["data"]["attributes"]["promotion"]
 
-    response = client.post(URL, json=doc, headers={**admin,
-                                                   "Content-Type": "application/vnd.api+json"})
+    response = client.post(
+        URL, json=doc, headers={**admin, "Content-Type": "application/vnd.api+json"}
+    )
 
     assert response.status_code == 201, response.text
     story_id = int(response.json()["data"]["id"])
@@ -356,39 +433,52 @@ ATTRIBUTES = "/data/attributes"
 APPLICATION = "/data/relationships/application"
 
 
-@pytest.mark.parametrize(("change", "pointer"), [
-    ({"publish_date": None}, f"{ATTRIBUTES}/publish_date"),
-    ({"publish_date": "next tuesday"}, f"{ATTRIBUTES}/publish_date"),
-    ({"publish_date": "2026-02-30 10:00:00"}, f"{ATTRIBUTES}/publish_date"),
-    ({"publish_date": "9999-12-31T23:00:00-05:00"}, f"{ATTRIBUTES}/publish_date"),
-    ({"end_date": "2026-11-19 10:00:00"}, f"{ATTRIBUTES}/end_date"),
-    ({"end_date": "2026-11-20 10:00:00"}, f"{ATTRIBUTES}/end_date"),
-    ({"promotion_end_date": 5}, f"{ATTRIBUTES}/promotion_end_date"),
-    ({"promotion": -1}, f"{ATTRIBUTES}/promotion"),
-    ({"promotion": 2**31}, f"{ATTRIBUTES}/promotion"),
-    ({"promotion": 1.5}, f"{ATTRIBUTES}/promotion"),
-    ({"promotion": "--5"}, f"{ATTRIBUTES}/promotion"),
-    ({"promotion": "9" * 5000}, f"{ATTRIBUTES}/promotion"),
-    ({"enabled": "yes please"}, f"{ATTRIBUTES}/enabled"),
-    ({"remark": {"a": 1}}, f"{ATTRIBUTES}/remark"),
-    ({"texts": None}, f"{ATTRIBUTES}/texts"),
-    ({"texts": "hello"}, f"{ATTRIBUTES}/texts"),
-    ({"texts": []}, f"{ATTRIBUTES}/texts"),
-    ({"texts": [5]}, f"{ATTRIBUTES}/texts/0"),
-    ({"texts": [{"locale": "fr", "title": "Bonjour"}]}, f"{ATTRIBUTES}/texts/0/locale"),
-    ({"texts": [{"title": "Geen taal"}]}, f"{ATTRIBUTES}/texts/0/locale"),
-    ({"texts": [{"locale": "nl", "title": "A"}, {"locale": "nl", "title": "B"}]},
-     f"{ATTRIBUTES}/texts/1/locale"),
-    ({"texts": [{"locale": "nl", "title": "A", "format": "rst"}]},
-     f"{ATTRIBUTES}/texts/0/format"),
-    ({"texts": [{"locale": "nl", "title": ""}]}, f"{ATTRIBUTES}/texts/0/title"),
-    ({"texts": [{"locale": "nl"}]}, f"{ATTRIBUTES}/texts/0/title"),
-    ({"texts": [{"locale": "nl", "title": "A", "content": 7}]},
-     f"{ATTRIBUTES}/texts/0/content"),
-])
+@pytest.mark.parametrize(
+    ("change", "pointer"),
+    [
+        ({"publish_date": None}, f"{ATTRIBUTES}/publish_date"),
+        ({"publish_date": "next tuesday"}, f"{ATTRIBUTES}/publish_date"),
+        ({"publish_date": "2026-02-30 10:00:00"}, f"{ATTRIBUTES}/publish_date"),
+        ({"publish_date": "9999-12-31T23:00:00-05:00"}, f"{ATTRIBUTES}/publish_date"),
+        ({"end_date": "2026-11-19 10:00:00"}, f"{ATTRIBUTES}/end_date"),
+        ({"end_date": "2026-11-20 10:00:00"}, f"{ATTRIBUTES}/end_date"),
+        ({"promotion_end_date": 5}, f"{ATTRIBUTES}/promotion_end_date"),
+        ({"promotion": -1}, f"{ATTRIBUTES}/promotion"),
+        ({"promotion": 2**31}, f"{ATTRIBUTES}/promotion"),
+        ({"promotion": 1.5}, f"{ATTRIBUTES}/promotion"),
+        ({"promotion": "--5"}, f"{ATTRIBUTES}/promotion"),
+        ({"promotion": "9" * 5000}, f"{ATTRIBUTES}/promotion"),
+        ({"enabled": "yes please"}, f"{ATTRIBUTES}/enabled"),
+        ({"remark": {"a": 1}}, f"{ATTRIBUTES}/remark"),
+        ({"texts": None}, f"{ATTRIBUTES}/texts"),
+        ({"texts": "hello"}, f"{ATTRIBUTES}/texts"),
+        ({"texts": []}, f"{ATTRIBUTES}/texts"),
+        ({"texts": [5]}, f"{ATTRIBUTES}/texts/0"),
+        ({"texts": [{"locale": "fr", "title": "Bonjour"}]}, f"{ATTRIBUTES}/texts/0/locale"),
+        ({"texts": [{"title": "Geen taal"}]}, f"{ATTRIBUTES}/texts/0/locale"),
+        (
+            {"texts": [{"locale": "nl", "title": "A"}, {"locale": "nl", "title": "B"}]},
+            f"{ATTRIBUTES}/texts/1/locale",
+        ),
+        (
+            {"texts": [{"locale": "nl", "title": "A", "format": "rst"}]},
+            f"{ATTRIBUTES}/texts/0/format",
+        ),
+        ({"texts": [{"locale": "nl", "title": ""}]}, f"{ATTRIBUTES}/texts/0/title"),
+        ({"texts": [{"locale": "nl"}]}, f"{ATTRIBUTES}/texts/0/title"),
+        (
+            {"texts": [{"locale": "nl", "title": "A", "content": 7}]},
+            f"{ATTRIBUTES}/texts/0/content",
+        ),
+    ],
+)
 def test_post_with_a_bad_attribute_is_a_422_naming_it(
-    client: TestClient, db: Database, admin: dict[str, str], builds: Builds,
-    change: dict[str, Any], pointer: str,
+    client: TestClient,
+    db: Database,
+    admin: dict[str, str],
+    builds: Builds,
+    change: dict[str, Any],
+    pointer: str,
 ) -> None:
     count = db.fetchvalue("SELECT count(*) FROM news_stories")
 
@@ -400,15 +490,18 @@ def test_post_with_a_bad_attribute_is_a_422_naming_it(
     assert builds.changes == 0
 
 
-@pytest.mark.parametrize("relationships", [
-    {},
-    {"application": {"data": None}},
-    {"application": {"data": {"type": "applications", "id": "999"}}},
-    {"application": {"data": {"type": "applications", "id": "nope"}}},
-    {"application": {"data": {"type": "pages", "id": "1"}}},
-    {"application": {"data": {"id": True}}},
-    {"application": "judo"},
-])
+@pytest.mark.parametrize(
+    "relationships",
+    [
+        {},
+        {"application": {"data": None}},
+        {"application": {"data": {"type": "applications", "id": "999"}}},
+        {"application": {"data": {"type": "applications", "id": "nope"}}},
+        {"application": {"data": {"type": "pages", "id": "1"}}},
+        {"application": {"data": {"id": True}}},
+        {"application": "judo"},
+    ],
+)
 def test_post_without_a_known_application_is_a_422(
     client: TestClient, db: Database, admin: dict[str, str], relationships: dict[str, Any]
 ) -> None:
@@ -452,14 +545,20 @@ def test_post_without_a_token_is_a_401(client: TestClient, db: Database) -> None
     assert db.fetchvalue("SELECT count(*) FROM news_stories") == count
 
 
-@pytest.mark.parametrize(("content", "headers", "status"), [
-    ("a=b", {"Content-Type": "application/x-www-form-urlencoded"}, 415),
-    ("{", {}, 400),
-    ("null", {}, 422),
-    ('{"data": {"attributes": {"remark": "\\udc00"}}}', {}, 400),
-])
+@pytest.mark.parametrize(
+    ("content", "headers", "status"),
+    [
+        ("a=b", {"Content-Type": "application/x-www-form-urlencoded"}, 415),
+        ("{", {}, 400),
+        ("null", {}, 422),
+        ('{"data": {"attributes": {"remark": "\\udc00"}}}', {}, 400),
+    ],
+)
 def test_post_with_a_malformed_body_is_a_4xx(
-    client: TestClient, admin: dict[str, str], content: str, headers: dict[str, str],
+    client: TestClient,
+    admin: dict[str, str],
+    content: str,
+    headers: dict[str, str],
     status: int,
 ) -> None:
     response = client.post(URL, content=content, headers={**admin, **headers})
@@ -475,9 +574,13 @@ def test_patch_changes_only_what_is_sent(
     assert before is not None
     texts = story_texts(db, story)
 
-    response = client.patch(f"{URL}/{story}", json={"data": {
-        "type": "news_items", "id": str(story), "attributes": {"remark": "checked"}}},
-        headers=admin)
+    response = client.patch(
+        f"{URL}/{story}",
+        json={
+            "data": {"type": "news_items", "id": str(story), "attributes": {"remark": "checked"}}
+        },
+        headers=admin,
+    )
 
     assert response.status_code == 200, response.text
     after = db.fetchone("SELECT * FROM news_stories WHERE id = ?", [story])
@@ -494,11 +597,23 @@ def test_patch_replaces_the_texts_and_moves_the_story(
 ) -> None:
     story = int(stories(db, is_live)[0])
 
-    response = client.patch(f"{URL}/{story}", json={"data": {
-        "attributes": {"enabled": False, "promotion": 0, "end_date": None,
-                       "texts": [{"locale": "en", "title": "Only English", "content": "## Hi"}]},
-        "relationships": {"application": {"data": {"type": "applications", "id": "events"}}},
-    }}, headers=admin)
+    response = client.patch(
+        f"{URL}/{story}",
+        json={
+            "data": {
+                "attributes": {
+                    "enabled": False,
+                    "promotion": 0,
+                    "end_date": None,
+                    "texts": [{"locale": "en", "title": "Only English", "content": "## Hi"}],
+                },
+                "relationships": {
+                    "application": {"data": {"type": "applications", "id": "events"}}
+                },
+            }
+        },
+        headers=admin,
+    )
 
     assert response.status_code == 200, response.text
     row = db.fetchone("SELECT * FROM news_stories WHERE id = ?", [story])
@@ -518,28 +633,36 @@ def test_patch_checks_the_end_against_the_stored_publish_date(
     publish = db.fetchvalue("SELECT publish_date FROM news_stories WHERE id = ?", [story])
     end = (publish - timedelta(hours=1)).strftime("%Y-%m-%d %H:%M:%S")
 
-    response = client.patch(f"{URL}/{story}", json={"data": {"attributes": {"end_date": end}}},
-                            headers=admin)
+    response = client.patch(
+        f"{URL}/{story}", json={"data": {"attributes": {"end_date": end}}}, headers=admin
+    )
 
     assert response.status_code == 422
     assert response.json()["errors"][0]["source"] == {"pointer": f"{ATTRIBUTES}/end_date"}
 
 
-@pytest.mark.parametrize(("attributes", "pointer"), [
-    ({"publish_date": None}, f"{ATTRIBUTES}/publish_date"),
-    ({"enabled": None}, f"{ATTRIBUTES}/enabled"),
-    ({"texts": []}, f"{ATTRIBUTES}/texts"),
-    ({"promotion": -3}, f"{ATTRIBUTES}/promotion"),
-])
+@pytest.mark.parametrize(
+    ("attributes", "pointer"),
+    [
+        ({"publish_date": None}, f"{ATTRIBUTES}/publish_date"),
+        ({"enabled": None}, f"{ATTRIBUTES}/enabled"),
+        ({"texts": []}, f"{ATTRIBUTES}/texts"),
+        ({"promotion": -3}, f"{ATTRIBUTES}/promotion"),
+    ],
+)
 def test_patch_with_a_bad_attribute_is_a_422(
-    client: TestClient, db: Database, admin: dict[str, str], attributes: dict[str, Any],
+    client: TestClient,
+    db: Database,
+    admin: dict[str, str],
+    attributes: dict[str, Any],
     pointer: str,
 ) -> None:
     story = int(stories(db)[0])
     before = db.fetchone("SELECT * FROM news_stories WHERE id = ?", [story])
 
-    response = client.patch(f"{URL}/{story}", json={"data": {"attributes": attributes}},
-                            headers=admin)
+    response = client.patch(
+        f"{URL}/{story}", json={"data": {"attributes": attributes}}, headers=admin
+    )
 
     assert response.status_code == 422
     assert response.json()["errors"][0]["source"] == {"pointer": pointer}
@@ -547,8 +670,9 @@ def test_patch_with_a_bad_attribute_is_a_422(
 
 
 def test_patch_of_an_unknown_story_is_a_404(client: TestClient, admin: dict[str, str]) -> None:
-    response = client.patch(f"{URL}/9999", json={"data": {"attributes": {"remark": "x"}}},
-                            headers=admin)
+    response = client.patch(
+        f"{URL}/9999", json={"data": {"attributes": {"remark": "x"}}}, headers=admin
+    )
 
     assert response.status_code == 404
 
@@ -558,8 +682,11 @@ def test_patch_naming_another_id_is_a_409(
 ) -> None:
     story = stories(db)[0]
 
-    response = client.patch(f"{URL}/{story}", json={"data": {"type": "news_items", "id": "1",
-                                                             "attributes": {}}}, headers=admin)
+    response = client.patch(
+        f"{URL}/{story}",
+        json={"data": {"type": "news_items", "id": "1", "attributes": {}}},
+        headers=admin,
+    )
 
     assert response.status_code == 409
 

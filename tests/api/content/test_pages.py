@@ -57,8 +57,9 @@ def test_lists_enabled_pages_by_application_then_priority(
 
 def test_priority_orders_the_pages_of_an_application(client: TestClient, db: Database) -> None:
     club = app_id(db, "club")
-    low = db.fetchvalue("SELECT id FROM pages WHERE application_id = ? ORDER BY priority LIMIT 1",
-                        [club])
+    low = db.fetchvalue(
+        "SELECT id FROM pages WHERE application_id = ? ORDER BY priority LIMIT 1", [club]
+    )
     db.execute("UPDATE pages SET priority = 50 WHERE id = ?", [low])
 
     assert ids(client.get(URL))[0] == str(low)
@@ -88,8 +89,13 @@ def test_filter_application(client: TestClient, db: Database, key: str) -> None:
 
     assert ids(response) == expected
     included = response.json()["included"]
-    assert included == [{"type": "applications", "id": str(judo["id"]),
-                         "attributes": {"name": "judo", "title": "Judo"}}]
+    assert included == [
+        {
+            "type": "applications",
+            "id": str(judo["id"]),
+            "attributes": {"name": "judo", "title": "Judo"},
+        }
+    ]
 
 
 def test_filter_enabled(
@@ -99,11 +105,14 @@ def test_filter_enabled(
     assert ids(client.get(URL, params={"filter[enabled]": "false"})) == []
 
 
-@pytest.mark.parametrize(("params", "status", "name"), [
-    ({"filter[application]": "nope"}, 404, "filter[application]"),
-    ({"filter[enabled]": "perhaps"}, 400, "filter[enabled]"),
-    ({"page[limit]": "-1"}, 400, "page[limit]"),
-])
+@pytest.mark.parametrize(
+    ("params", "status", "name"),
+    [
+        ({"filter[application]": "nope"}, 404, "filter[application]"),
+        ({"filter[enabled]": "perhaps"}, 400, "filter[enabled]"),
+        ({"page[limit]": "-1"}, 400, "page[limit]"),
+    ],
+)
 def test_a_bad_query_parameter_is_a_4xx_naming_it(
     client: TestClient, params: dict[str, str], status: int, name: str
 ) -> None:
@@ -128,7 +137,9 @@ def test_get_one_page_with_texts_and_application(client: TestClient, db: Databas
     assert [t["locale"] for t in data["attributes"]["texts"]] == ["nl", "en"]
     assert data["attributes"]["texts"][1]["html_content"] == texts["en"]["html_content"]
     assert data["relationships"]["application"]["data"] == {
-        "type": "applications", "id": str(row["application_id"])}
+        "type": "applications",
+        "id": str(row["application_id"]),
+    }
 
 
 def test_a_disabled_page_is_404_for_anonymous_callers_only(
@@ -148,19 +159,29 @@ def test_an_unknown_page_is_a_404(client: TestClient, key: str) -> None:
 
 def new_page(db: Database, **attributes: Any) -> dict[str, Any]:
     """A valid pages document for the judo application, with attributes overridden."""
-    return {"data": {
-        "type": "pages",
-        "attributes": {
-            "enabled": True,
-            "priority": 7,
-            "remark": "new",
-            "texts": [{"locale": "nl", "format": "md", "title": "Scheidsrechters",
-                       "summary": "Wie leidt de *kamp*?", "content": "Uitleg."}],
-            **attributes,
-        },
-        "relationships": {"application": {"data": {"type": "applications",
-                                                   "id": str(app_id(db, "judo"))}}},
-    }}
+    return {
+        "data": {
+            "type": "pages",
+            "attributes": {
+                "enabled": True,
+                "priority": 7,
+                "remark": "new",
+                "texts": [
+                    {
+                        "locale": "nl",
+                        "format": "md",
+                        "title": "Scheidsrechters",
+                        "summary": "Wie leidt de *kamp*?",
+                        "content": "Uitleg.",
+                    }
+                ],
+                **attributes,
+            },
+            "relationships": {
+                "application": {"data": {"type": "applications", "id": str(app_id(db, "judo"))}}
+            },
+        }
+    }
 
 
 def test_post_creates_a_page(
@@ -172,27 +193,41 @@ def test_post_creates_a_page(
     page = int(response.json()["data"]["id"])
     row = db.fetchone("SELECT * FROM pages WHERE id = ?", [page])
     assert row is not None
-    assert (row["application_id"], row["enabled"], row["priority"], row["remark"],
-            row["created_at"]) == (app_id(db, "judo"), True, 7, "new", NOW)
+    assert (
+        row["application_id"],
+        row["enabled"],
+        row["priority"],
+        row["remark"],
+        row["created_at"],
+    ) == (app_id(db, "judo"), True, 7, "new", NOW)
     assert page_texts(db, page)["nl"]["html_summary"] == "<p>Wie leidt de <em>kamp</em>?</p>"
     assert response.json()["included"][0]["attributes"]["name"] == "judo"
     assert builds.changes == 1
     assert ids(client.get(URL, params={"filter[application]": "judo"}))[0] == str(page)
 
 
-@pytest.mark.parametrize(("change", "pointer"), [
-    ({"priority": "high"}, f"{ATTRIBUTES}/priority"),
-    ({"priority": 2**31}, f"{ATTRIBUTES}/priority"),
-    ({"enabled": None}, f"{ATTRIBUTES}/enabled"),
-    ({"texts": []}, f"{ATTRIBUTES}/texts"),
-    ({"texts": [{"locale": "de", "title": "Seite"}]}, f"{ATTRIBUTES}/texts/0/locale"),
-    ({"texts": [{"locale": "en", "title": "Page", "format": "txt"}]},
-     f"{ATTRIBUTES}/texts/0/format"),
-    ({"texts": [{"locale": "en", "title": " "}]}, f"{ATTRIBUTES}/texts/0/title"),
-])
+@pytest.mark.parametrize(
+    ("change", "pointer"),
+    [
+        ({"priority": "high"}, f"{ATTRIBUTES}/priority"),
+        ({"priority": 2**31}, f"{ATTRIBUTES}/priority"),
+        ({"enabled": None}, f"{ATTRIBUTES}/enabled"),
+        ({"texts": []}, f"{ATTRIBUTES}/texts"),
+        ({"texts": [{"locale": "de", "title": "Seite"}]}, f"{ATTRIBUTES}/texts/0/locale"),
+        (
+            {"texts": [{"locale": "en", "title": "Page", "format": "txt"}]},
+            f"{ATTRIBUTES}/texts/0/format",
+        ),
+        ({"texts": [{"locale": "en", "title": " "}]}, f"{ATTRIBUTES}/texts/0/title"),
+    ],
+)
 def test_post_with_a_bad_attribute_is_a_422_naming_it(
-    client: TestClient, db: Database, admin: dict[str, str], builds: Builds,
-    change: dict[str, Any], pointer: str,
+    client: TestClient,
+    db: Database,
+    admin: dict[str, str],
+    builds: Builds,
+    change: dict[str, Any],
+    pointer: str,
 ) -> None:
     count = db.fetchvalue("SELECT count(*) FROM pages")
 
@@ -241,30 +276,48 @@ def test_patch_changes_what_is_sent(
     page = int(pages(db)[0])
     before = db.fetchone("SELECT * FROM pages WHERE id = ?", [page])
     assert before is not None
-    title = db.fetchvalue("SELECT title FROM page_texts WHERE page_id = ? AND locale = 'nl'",
-                          [page])
+    title = db.fetchvalue(
+        "SELECT title FROM page_texts WHERE page_id = ? AND locale = 'nl'", [page]
+    )
 
-    response = client.patch(f"{URL}/{page}", json={"data": {
-        "type": "pages", "id": str(page),
-        "attributes": {"priority": -2, "texts": [{"locale": "en", "title": "Board only"}]},
-        "relationships": {"application": {"data": {"type": "applications", "id": "events"}}},
-    }}, headers=admin)
+    response = client.patch(
+        f"{URL}/{page}",
+        json={
+            "data": {
+                "type": "pages",
+                "id": str(page),
+                "attributes": {"priority": -2, "texts": [{"locale": "en", "title": "Board only"}]},
+                "relationships": {
+                    "application": {"data": {"type": "applications", "id": "events"}}
+                },
+            }
+        },
+        headers=admin,
+    )
 
     assert response.status_code == 200, response.text
     row = db.fetchone("SELECT * FROM pages WHERE id = ?", [page])
-    assert row == {**before, "priority": -2, "application_id": app_id(db, "events"),
-                   "updated_at": NOW, "slug": slugify(title)}  # the address it had is kept
+    assert row == {
+        **before,
+        "priority": -2,
+        "application_id": app_id(db, "events"),
+        "updated_at": NOW,
+        "slug": slugify(title),
+    }  # the address it had is kept
     assert list(page_texts(db, page)) == ["en"]
     assert response.json()["data"]["attributes"]["texts"][0]["title"] == "Board only"
     assert builds.changes == 1
 
 
-@pytest.mark.parametrize(("doc", "status"), [
-    ({"data": {"attributes": {"priority": None}}}, 422),
-    ({"data": {"type": "news_items", "attributes": {}}}, 409),
-    ({"data": {"id": "1", "attributes": {}}}, 409),
-    ({"data": {"relationships": {"application": {"data": None}}}}, 422),
-])
+@pytest.mark.parametrize(
+    ("doc", "status"),
+    [
+        ({"data": {"attributes": {"priority": None}}}, 422),
+        ({"data": {"type": "news_items", "attributes": {}}}, 409),
+        ({"data": {"id": "1", "attributes": {}}}, 409),
+        ({"data": {"relationships": {"application": {"data": None}}}}, 422),
+    ],
+)
 def test_patch_with_a_bad_document_is_a_4xx(
     client: TestClient, db: Database, admin: dict[str, str], doc: dict[str, Any], status: int
 ) -> None:

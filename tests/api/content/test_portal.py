@@ -25,8 +25,10 @@ def expected_ids(db: Database, now: datetime) -> list[str]:
     """The promoted live stories, computed from the raw rows, newest first."""
     rows = db.fetchall("SELECT * FROM news_stories")
     chosen = [
-        r for r in rows
-        if r["enabled"] and r["publish_date"] <= now
+        r
+        for r in rows
+        if r["enabled"]
+        and r["publish_date"] <= now
         and (r["end_date"] is None or r["end_date"] > now)
         and r["promotion"] > 0
         and (r["promotion_end_date"] is None or r["promotion_end_date"] > now)
@@ -69,8 +71,12 @@ def test_a_story_carries_rendered_texts_priority_date_and_its_application(
     assert story["attributes"]["priority"] == row["promotion"]
     assert story["attributes"]["publish_date"] == row["publish_date"].strftime("%Y-%m-%d %H:%M:%S")
     assert story["attributes"]["content"] == [
-        {"locale": t["locale"], "title": t["title"], "summary": t["html_summary"],
-         "content": t["html_content"]}
+        {
+            "locale": t["locale"],
+            "title": t["title"],
+            "summary": t["html_summary"],
+            "content": t["html_content"],
+        }
         for t in texts
     ]
     assert story["attributes"]["content"][0]["content"].startswith("<p>")
@@ -83,7 +89,8 @@ def test_a_story_carries_rendered_texts_priority_date_and_its_application(
     )
     name = db.fetchvalue("SELECT name FROM applications WHERE id = ?", [row["application_id"]])
     assert included[("applications", application["id"])]["attributes"] == {
-        "name": name, "title": title,
+        "name": name,
+        "title": title,
     }
     assert len(included) == len(body["included"])  # deduplicated
 
@@ -110,8 +117,10 @@ def test_hides_ended_promotions_ended_stories_and_disabled_stories(
     client: TestClient, db: Database
 ) -> None:
     first, second, third, *rest = expected_ids(db, NOW)
-    db.execute("UPDATE news_stories SET promotion_end_date = ? WHERE id = ?",
-               [NOW - timedelta(seconds=1), int(first)])
+    db.execute(
+        "UPDATE news_stories SET promotion_end_date = ? WHERE id = ?",
+        [NOW - timedelta(seconds=1), int(first)],
+    )
     db.execute("UPDATE news_stories SET end_date = ? WHERE id = ?", [NOW, int(second)])
     db.execute("UPDATE news_stories SET enabled = false WHERE id = ?", [int(third)])
 
@@ -125,11 +134,13 @@ def test_a_promoted_story_appears_when_its_publish_date_comes(
 ) -> None:
     story_id = db.fetchvalue(
         "SELECT id FROM news_stories WHERE enabled AND publish_date > ? ORDER BY publish_date"
-        " LIMIT 1", [NOW]
+        " LIMIT 1",
+        [NOW],
     )
     publish = db.fetchvalue("SELECT publish_date FROM news_stories WHERE id = ?", [story_id])
-    db.execute("UPDATE news_stories SET promotion = 3, promotion_end_date = NULL WHERE id = ?",
-               [story_id])
+    db.execute(
+        "UPDATE news_stories SET promotion = 3, promotion_end_date = NULL WHERE id = ?", [story_id]
+    )
 
     before = client.get(URL).json()
     state_of(client).clock = lambda: publish

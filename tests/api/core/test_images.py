@@ -13,16 +13,19 @@ from tests.support.images import photo
 
 @pytest.mark.parametrize(
     ("original", "expected"),
-    [(4000, [480, 960, 1600]), (1600, [480, 960, 1600]), (1200, [480, 960, 1200]),
-     (480, [480]), (90, [90])],
+    [
+        (4000, [480, 960, 1600]),
+        (1600, [480, 960, 1600]),
+        (1200, [480, 960, 1200]),
+        (480, [480]),
+        (90, [90]),
+    ],
 )
 def test_widths_are_never_wider_than_the_upload(original: int, expected: list[int]) -> None:
     assert widths(original) == expected
 
 
-def test_a_backup_copies_the_store_beside_the_database(
-    tmp_path: Path, empty_db: Database
-) -> None:
+def test_a_backup_copies_the_store_beside_the_database(tmp_path: Path, empty_db: Database) -> None:
     store = ImageStore(tmp_path / "images")
     stored = store.store(photo(700, 500))
 

@@ -97,13 +97,17 @@ def test_texts_per_language(tmp_path: Path) -> None:
     path.write_text("[site]\ntagline = 3\n", encoding="utf-8")
     with pytest.raises(SettingsError, match=r"\[site\] tagline"):
         Settings.load(path, env={})
+
+
 def test_date_windows(tmp_path: Path) -> None:
     path = tmp_path / "kwai.toml"
     path.write_text("[dates]\nearliest_year = 1950\nyears_ahead = 10\n")
     settings = Settings.load(path, env={"KWAI_DATES_TRAINING_YEARS": "1"})
     now = datetime(2024, 2, 29, 18)
     assert settings.dates.content_window(now) == (datetime(1950, 1, 1), datetime(2034, 2, 28, 18))
-    assert settings.dates.training_window(now) == (datetime(2023, 2, 28, 18),
-                                                   datetime(2025, 2, 28, 18))
+    assert settings.dates.training_window(now) == (
+        datetime(2023, 2, 28, 18),
+        datetime(2025, 2, 28, 18),
+    )
     default = Settings.load(env={}).dates
     assert (default.earliest_year, default.years_ahead, default.training_years) == (1900, 50, 3)

@@ -19,8 +19,9 @@ def test_a_login_happens_at_the_apps_clock(
 ) -> None:
     state = state_of(client)
     state.clock = lambda: THEN
-    login = client.post("/api/v1/auth/login",
-                        data={"username": ADMIN_EMAIL, "password": ADMIN_PASSWORD})
+    login = client.post(
+        "/api/v1/auth/login", data={"username": ADMIN_EMAIL, "password": ADMIN_PASSWORD}
+    )
     assert login.status_code == 200, login.text
     assert db.fetchvalue("SELECT last_login FROM users WHERE email = ?", [ADMIN_EMAIL]) == THEN
     lifetime = timedelta(minutes=settings.security.access_token_minutes)

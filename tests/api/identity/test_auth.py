@@ -65,9 +65,14 @@ def test_login_gives_a_token_pair_that_authenticates(client: TestClient, db: Dat
     data = user.json()["data"]
     assert data["type"] == "users"
     assert data["id"] == db.fetchvalue("SELECT uuid FROM users WHERE email = ?", [ADMIN_EMAIL])
-    assert {key: data["attributes"][key] for key in ("email", "first_name", "last_name",
-                                                     "admin", "revoked")} == {
-        "email": ADMIN_EMAIL, "first_name": "Kwai", "last_name": "Admin", "admin": True,
+    assert {
+        key: data["attributes"][key]
+        for key in ("email", "first_name", "last_name", "admin", "revoked")
+    } == {
+        "email": ADMIN_EMAIL,
+        "first_name": "Kwai",
+        "last_name": "Admin",
+        "admin": True,
         "revoked": False,
     }
     expiration = db.fetchvalue("SELECT max(expired_at) FROM tokens WHERE kind = 'access'")
@@ -108,8 +113,11 @@ def test_login_needs_both_fields_in_a_form(client: TestClient) -> None:
     assert missing.json()["errors"][0]["source"] == {"pointer": "/password"}
     as_json = client.post(LOGIN, json={"username": ADMIN_EMAIL, "password": ADMIN_PASSWORD})
     assert as_json.status_code == 415
-    broken = client.post(LOGIN, content=b"--x\r\nnonsense",
-                         headers={"Content-Type": "multipart/form-data; boundary=x"})
+    broken = client.post(
+        LOGIN,
+        content=b"--x\r\nnonsense",
+        headers={"Content-Type": "multipart/form-data; boundary=x"},
+    )
     assert 400 <= broken.status_code < 500
 
 
@@ -173,8 +181,9 @@ def test_requests_without_a_valid_token_are_refused(
 def test_logout_ends_the_session_at_once(client: TestClient) -> None:
     pair = tokens(client)
     other = tokens(client)
-    response = client.post(LOGOUT, headers=bearer(pair["access_token"]),
-                           data={"refresh_token": pair["refresh_token"]})
+    response = client.post(
+        LOGOUT, headers=bearer(pair["access_token"]), data={"refresh_token": pair["refresh_token"]}
+    )
     assert response.status_code == 204
     assert client.get(USER, headers=bearer(pair["access_token"])).status_code == 401
     assert client.post(REFRESH, data={"refresh_token": pair["refresh_token"]}).status_code == 401
@@ -310,8 +319,10 @@ def test_reset_sets_the_password_once_and_ends_every_session(
 
 def test_an_expired_recovery_is_gone(client: TestClient, db: Database) -> None:
     uuid = recovery_uuid(client, db)
-    db.execute("UPDATE user_recoveries SET expired_at = ? WHERE uuid = ?",
-               [system_clock() - timedelta(seconds=1), uuid])
+    db.execute(
+        "UPDATE user_recoveries SET expired_at = ? WHERE uuid = ?",
+        [system_clock() - timedelta(seconds=1), uuid],
+    )
     response = client.post(RESET, data={"uuid": uuid, "password": "a new password"})
     assert response.status_code == 410
     assert "expired" in response.json()["detail"]

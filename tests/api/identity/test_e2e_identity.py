@@ -76,23 +76,31 @@ class Club:
 
     def admin(self) -> dict[str, str]:
         """Headers of the demo admin, logged in through the API."""
-        answer = self.api("POST", "/auth/login",
-                          data={"username": ADMIN_EMAIL, "password": ADMIN_PASSWORD})
+        answer = self.api(
+            "POST", "/auth/login", data={"username": ADMIN_EMAIL, "password": ADMIN_PASSWORD}
+        )
         assert answer.status_code == 200, answer.text
         return {"Authorization": f"Bearer {answer.json()['access_token']}"}
 
     def invite(self, address: str, first_name: str, last_name: str) -> str:
         """Invite someone as the admin; the invitation's uuid."""
-        document = {"data": {"type": "user_invitations", "attributes": {
-            "email": address, "first_name": first_name, "last_name": last_name}}}
+        document = {
+            "data": {
+                "type": "user_invitations",
+                "attributes": {"email": address, "first_name": first_name, "last_name": last_name},
+            }
+        }
         answer = self.api("POST", "/auth/users/invitations", json=document, headers=self.admin())
         assert answer.status_code == 201, answer.text
         return str(answer.json()["data"]["id"])
 
     def send_mail(self) -> None:
         """Run the mail dispatcher now, as cron would."""
-        answer = self.api("POST", "/mails/dispatch",
-                          headers={"X-Kwai-Job-Secret": SECRETS["KWAI_SECURITY_JOB_SECRET"]})
+        answer = self.api(
+            "POST",
+            "/mails/dispatch",
+            headers={"X-Kwai-Job-Secret": SECRETS["KWAI_SECURITY_JOB_SECRET"]},
+        )
         assert answer.status_code == 200, answer.text
 
 
@@ -187,11 +195,19 @@ def cookie(page: Any, name: str) -> Any:
 
 def test_forgotten_password_is_replaced_through_the_mail(browser: Browser, club: Club) -> None:
     invitation = club.invite("bert.claes@example.com", "Bert", "Claes")
-    account = {"data": {"type": "user_accounts",
-                        "attributes": {"first_name": "Bert", "last_name": "Claes",
-                                       "password": "oud-wachtwoord"},
-                        "relationships": {"user_invitation": {
-                            "data": {"type": "user_invitations", "id": invitation}}}}}
+    account = {
+        "data": {
+            "type": "user_accounts",
+            "attributes": {
+                "first_name": "Bert",
+                "last_name": "Claes",
+                "password": "oud-wachtwoord",
+            },
+            "relationships": {
+                "user_invitation": {"data": {"type": "user_invitations", "id": invitation}}
+            },
+        }
+    }
     assert club.api("POST", "/auth/users", json=account).status_code == 201
 
     page = browser.open(f"{club.url}/en/auth/recover/", 360)

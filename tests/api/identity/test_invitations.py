@@ -71,15 +71,25 @@ def test_an_admin_invites_and_the_mail_is_queued(
     data = response.json()["data"]
     assert data["type"] == "user_invitations"
     attributes = data["attributes"]
-    assert set(attributes) == {"email", "first_name", "last_name", "remark", "expired_at",
-                               "confirmed_at", "mailed_at", "created_at", "updated_at"}
+    assert set(attributes) == {
+        "email",
+        "first_name",
+        "last_name",
+        "remark",
+        "expired_at",
+        "confirmed_at",
+        "mailed_at",
+        "created_at",
+        "updated_at",
+    }
     assert attributes["email"] == "jane@example.org"
     assert attributes["confirmed_at"] is None
     assert attributes["mailed_at"] is None  # set when the mail server takes the mail
     row = db.fetchone("SELECT * FROM user_invitations WHERE uuid = ?", [data["id"]])
     assert row is not None
     assert row["expired_at"] - row["created_at"] == timedelta(
-        days=settings.security.invitation_days)
+        days=settings.security.invitation_days
+    )
     assert row["invited_by"] == db.fetchvalue("SELECT id FROM users WHERE email = ?", [ADMIN_EMAIL])
     mail = db.fetchone("SELECT * FROM mails")
     assert mail is not None
@@ -143,8 +153,9 @@ def test_invalid_invitations_are_refused(
 def test_bodies_that_are_no_documents_are_refused(
     client: TestClient, admin: dict[str, str], db: Database
 ) -> None:
-    not_json = client.post(INVITATIONS, headers={**admin, "Content-Type": "application/json"},
-                           content=b"{nope")
+    not_json = client.post(
+        INVITATIONS, headers={**admin, "Content-Type": "application/json"}, content=b"{nope"
+    )
     assert not_json.status_code == 400
     as_form = client.post(INVITATIONS, headers=admin, data={"email": "jane@example.org"})
     assert as_form.status_code == 415
@@ -186,12 +197,17 @@ def test_only_admins_manage_invitations(
 ) -> None:
     uuid = invited(client, admin)
     create_user(db, "coach@kwai.example", "Co", "Ach", "coach-password")
-    login = client.post("/api/v1/auth/login",
-                        data={"username": "coach@kwai.example", "password": "coach-password"})
+    login = client.post(
+        "/api/v1/auth/login", data={"username": "coach@kwai.example", "password": "coach-password"}
+    )
     coach = {"Authorization": f"Bearer {login.json()['access_token']}"}
-    calls = [("GET", INVITATIONS, None), ("POST", INVITATIONS, invitation_document("x@y.org")),
-             ("GET", f"{INVITATIONS}/{uuid}", None), ("DELETE", f"{INVITATIONS}/{uuid}", None),
-             ("POST", f"{INVITATIONS}/{uuid}", None)]
+    calls = [
+        ("GET", INVITATIONS, None),
+        ("POST", INVITATIONS, invitation_document("x@y.org")),
+        ("GET", f"{INVITATIONS}/{uuid}", None),
+        ("DELETE", f"{INVITATIONS}/{uuid}", None),
+        ("POST", f"{INVITATIONS}/{uuid}", None),
+    ]
     for method, path, body in calls:
         assert client.request(method, path, headers=coach, json=body).status_code == 403
         assert client.request(method, path, json=body).status_code == 401
@@ -223,7 +239,8 @@ def test_resending_gives_a_new_link_and_expiry(
     row = db.fetchone("SELECT * FROM user_invitations")
     assert row is not None
     assert row["expired_at"] - row["updated_at"] == timedelta(
-        days=settings.security.invitation_days)
+        days=settings.security.invitation_days
+    )
     assert row["mailed_at"] is None  # the new link is not mailed yet
     mails = db.fetchall("SELECT text_body FROM mails ORDER BY id")
     assert len(mails) == 2
@@ -253,8 +270,9 @@ def test_accepting_makes_an_account_that_logs_in(
     assert (user["first_name"], user["last_name"], user["admin"]) == ("Jane", "Doe", False)
     confirmed = db.fetchvalue("SELECT confirmed_at FROM user_invitations WHERE uuid = ?", [uuid])
     assert confirmed is not None
-    login = client.post("/api/v1/auth/login",
-                        data={"username": "jane@example.org", "password": "jane's password"})
+    login = client.post(
+        "/api/v1/auth/login", data={"username": "jane@example.org", "password": "jane's password"}
+    )
     assert login.status_code == 200
     again = client.post(ACCOUNTS, json=account_document(uuid, password="another password"))
     assert_refused(again, "used")
@@ -291,10 +309,16 @@ def test_accepting_refuses_bad_documents(client: TestClient, admin: dict[str, st
     no_link = account_document(uuid)
     del no_link["data"]["relationships"]
     assert errors(client.post(ACCOUNTS, json=no_link))["source"] == {
-        "pointer": "/data/relationships/user_invitation"}
+        "pointer": "/data/relationships/user_invitation"
+    }
     links: list[Any] = [
-        {"data": None}, {"data": {"type": "user_invitations"}}, {"data": "x"},
-        {"data": {"type": "news_items", "id": uuid}}, [1], "x", None,
+        {"data": None},
+        {"data": {"type": "user_invitations"}},
+        {"data": "x"},
+        {"data": {"type": "news_items", "id": uuid}},
+        [1],
+        "x",
+        None,
     ]
     for link in links:
         document = account_document(uuid)
@@ -323,8 +347,9 @@ def test_accepting_refuses_bad_documents(client: TestClient, admin: dict[str, st
 def test_create_user_stores_a_user_that_can_log_in(client: TestClient, db: Database) -> None:
     user = create_user(db, " Coach@Kwai.Example ", "Co", "Ach", "coach-password", admin=True)
     assert (user["email"], user["admin"]) == ("coach@kwai.example", True)
-    login = client.post("/api/v1/auth/login",
-                        data={"username": "coach@kwai.example", "password": "coach-password"})
+    login = client.post(
+        "/api/v1/auth/login", data={"username": "coach@kwai.example", "password": "coach-password"}
+    )
     assert login.status_code == 200
 
 

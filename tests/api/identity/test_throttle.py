@@ -129,8 +129,9 @@ def test_recovery_requests_are_limited_per_address() -> None:
     assert throttle.begin_recover("10.0.0.1") == 0
 
 
-@pytest.mark.parametrize(("seconds", "header"), [(0.0, "1"), (0.2, "1"), (1.0, "1"), (1.5, "2"),
-                                                 (900.0, "900")])
+@pytest.mark.parametrize(
+    ("seconds", "header"), [(0.0, "1"), (0.2, "1"), (1.0, "1"), (1.5, "2"), (900.0, "900")]
+)
 def test_retry_after_is_whole_seconds_and_at_least_one(seconds: float, header: str) -> None:
     assert retry_after(seconds) == header
 

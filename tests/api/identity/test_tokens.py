@@ -76,7 +76,7 @@ def test_a_tampered_token_is_refused(db: Database, settings: Settings) -> None:
     # Not the very last character: its low bits are base64 padding, which decoders ignore.
     for position in (0, 10, len(token) - 5, len(token) - 2):
         flipped = "A" if token[position] != "A" else "B"
-        tampered = token[:position] + flipped + token[position + 1:]
+        tampered = token[:position] + flipped + token[position + 1 :]
         assert authenticate(db, settings, tampered) is None, position
 
 

@@ -87,8 +87,17 @@ def test_only_an_admin_may_build_at_another_time(
     assert [str(now) for now in asked] == ["2030-01-01 00:00:00"]
 
 
-@pytest.mark.parametrize("address", ["a,b@example.org", "a b@example.org", "élise@example.org",
-                                     "ann@exa mple.org", "ann@@example.org", "ann@example"])
+@pytest.mark.parametrize(
+    "address",
+    [
+        "a,b@example.org",
+        "a b@example.org",
+        "élise@example.org",
+        "ann@exa mple.org",
+        "ann@@example.org",
+        "ann@example",
+    ],
+)
 def test_addresses_that_cannot_be_mailed_are_refused_up_front(address: str) -> None:
     with pytest.raises(InvalidEmail):
         check_email(address)
@@ -101,8 +110,12 @@ def test_a_domain_in_another_script_is_encoded_for_mail() -> None:
 def test_an_invitation_to_an_unmailable_address_is_a_422(
     client: TestClient, admin: dict[str, str]
 ) -> None:
-    body = {"data": {"type": "user_invitations", "attributes": {
-        "email": "a,b@example.org", "first_name": "A", "last_name": "B"}}}
+    body = {
+        "data": {
+            "type": "user_invitations",
+            "attributes": {"email": "a,b@example.org", "first_name": "A", "last_name": "B"},
+        }
+    }
     answer = client.post("/api/v1/auth/users/invitations", json=body, headers=admin)
     assert answer.status_code == 422
     assert answer.json()["errors"][0]["source"] == {"pointer": "/data/attributes/email"}

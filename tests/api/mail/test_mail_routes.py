@@ -50,18 +50,27 @@ def job(settings: Settings) -> dict[str, str]:
 def member(client: TestClient, db: Database) -> dict[str, str]:
     """Headers of a logged-in member who is not an admin."""
     create_user(db, "member@kwai.example", "Lotte", "De Smet", MEMBER_PASSWORD)
-    response = client.post("/api/v1/auth/login",
-                           data={"username": "member@kwai.example", "password": MEMBER_PASSWORD})
+    response = client.post(
+        "/api/v1/auth/login", data={"username": "member@kwai.example", "password": MEMBER_PASSWORD}
+    )
     assert response.status_code == 200, response.text
     return {"Authorization": f"Bearer {response.json()['access_token']}"}
 
 
 def queue(db: Database, settings: Settings, recipient: str, at: datetime = QUEUED) -> str:
     """Queue an invitation queued at `at`; return its uuid."""
-    context = {"first_name": "Jan", "last_name": "Peeters", "valid_days": 7,
-               "link": "http://127.0.0.1:8000/auth/invite/?uuid=1", "expires_at": at}
-    return db.write(lambda tx: queue_mail(tx, settings, "invitation", recipient, "Jan Peeters",
-                                          "en", context, at))
+    context = {
+        "first_name": "Jan",
+        "last_name": "Peeters",
+        "valid_days": 7,
+        "link": "http://127.0.0.1:8000/auth/invite/?uuid=1",
+        "expires_at": at,
+    }
+    return db.write(
+        lambda tx: queue_mail(
+            tx, settings, "invitation", recipient, "Jan Peeters", "en", context, at
+        )
+    )
 
 
 def test_job_secret_runs_the_dispatcher(
@@ -80,7 +89,10 @@ def test_job_secret_runs_the_dispatcher(
 
 
 def test_admin_runs_the_dispatcher(
-    client: TestClient, db: Database, settings: Settings, mailbox: Mailbox,
+    client: TestClient,
+    db: Database,
+    settings: Settings,
+    mailbox: Mailbox,
     admin: dict[str, str],
 ) -> None:
     queue(db, settings, "jan@example.com")
@@ -91,14 +103,21 @@ def test_admin_runs_the_dispatcher(
     assert response.json()["meta"] == {"sent": 1, "retry": 0, "dead": 1, "cancelled": 0}
 
 
-@pytest.mark.parametrize(("headers", "status"), [
-    ({}, 401),
-    ({"X-Kwai-Job-Secret": "guessed"}, 401),
-    ({"Authorization": "Bearer not-a-token"}, 401),
-])
+@pytest.mark.parametrize(
+    ("headers", "status"),
+    [
+        ({}, 401),
+        ({"X-Kwai-Job-Secret": "guessed"}, 401),
+        ({"Authorization": "Bearer not-a-token"}, 401),
+    ],
+)
 def test_dispatch_refuses_strangers(
-    client: TestClient, db: Database, settings: Settings, mailbox: Mailbox,
-    headers: dict[str, str], status: int,
+    client: TestClient,
+    db: Database,
+    settings: Settings,
+    mailbox: Mailbox,
+    headers: dict[str, str],
+    status: int,
 ) -> None:
     queue(db, settings, "jan@example.com")
     response = client.post("/api/v1/mails/dispatch", headers=headers)
@@ -108,7 +127,10 @@ def test_dispatch_refuses_strangers(
 
 
 def test_dispatch_refuses_members_who_are_not_admins(
-    client: TestClient, db: Database, settings: Settings, mailbox: Mailbox,
+    client: TestClient,
+    db: Database,
+    settings: Settings,
+    mailbox: Mailbox,
     member: dict[str, str],
 ) -> None:
     queue(db, settings, "jan@example.com")
@@ -118,8 +140,12 @@ def test_dispatch_refuses_members_who_are_not_admins(
 
 
 def test_admin_lists_the_outbox_and_finds_the_dead(
-    client: TestClient, db: Database, settings: Settings, mailbox: Mailbox,
-    job: dict[str, str], admin: dict[str, str],
+    client: TestClient,
+    db: Database,
+    settings: Settings,
+    mailbox: Mailbox,
+    job: dict[str, str],
+    admin: dict[str, str],
 ) -> None:
     mailbox.refuse.add("nobody@example.com")
     dead = queue(db, settings, "nobody@example.com", QUEUED)
@@ -159,8 +185,9 @@ def test_admin_lists_the_outbox_and_finds_the_dead(
 def test_outbox_pages(
     client: TestClient, db: Database, settings: Settings, admin: dict[str, str]
 ) -> None:
-    uuids = [queue(db, settings, f"m{n}@example.com", QUEUED + timedelta(minutes=n))
-             for n in range(3)]
+    uuids = [
+        queue(db, settings, f"m{n}@example.com", QUEUED + timedelta(minutes=n)) for n in range(3)
+    ]
     response = client.get("/api/v1/mails?page[offset]=1&page[limit]=1", headers=admin)
     assert response.status_code == 200
     meta = response.json()["meta"]
@@ -168,11 +195,14 @@ def test_outbox_pages(
     assert [item["id"] for item in response.json()["data"]] == [uuids[1]]
 
 
-@pytest.mark.parametrize(("query", "parameter"), [
-    ("filter[status]=lost", "filter[status]"),
-    ("page[limit]=-1", "page[limit]"),
-    ("page[offset]=two", "page[offset]"),
-])
+@pytest.mark.parametrize(
+    ("query", "parameter"),
+    [
+        ("filter[status]=lost", "filter[status]"),
+        ("page[limit]=-1", "page[limit]"),
+        ("page[offset]=two", "page[offset]"),
+    ],
+)
 def test_outbox_bad_parameters_are_400(
     client: TestClient, admin: dict[str, str], query: str, parameter: str
 ) -> None:
@@ -212,7 +242,10 @@ def test_an_admin_retries_a_dead_mail(
 
 
 def test_dispatch_answers_503_when_the_mail_server_is_down(
-    client: TestClient, db: Database, settings: Settings, admin: dict[str, str],
+    client: TestClient,
+    db: Database,
+    settings: Settings,
+    admin: dict[str, str],
     server: SmtpServer,
 ) -> None:
     server.stop()

@@ -19,25 +19,45 @@ LINK = "http://127.0.0.1:8000/auth/invite/?uuid=4a3f&from=mail"
 
 def invitation(**changes: Any) -> dict[str, Any]:
     """The context the invitations module passes."""
-    context = {"first_name": "Jan", "last_name": "Peeters", "link": LINK,
-               "expires_at": EXPIRES, "valid_days": 7}
+    context = {
+        "first_name": "Jan",
+        "last_name": "Peeters",
+        "link": LINK,
+        "expires_at": EXPIRES,
+        "valid_days": 7,
+    }
     return {**context, **changes}
 
 
-def queue(empty_db: Database, settings: Settings, template: str = "invitation",
-          language: str | None = None, context: dict[str, Any] | None = None,
-          name: str = "Jan Peeters") -> Row:
+def queue(
+    empty_db: Database,
+    settings: Settings,
+    template: str = "invitation",
+    language: str | None = None,
+    context: dict[str, Any] | None = None,
+    name: str = "Jan Peeters",
+) -> Row:
     """Queue one mail and read back its row."""
-    uuid = empty_db.write(lambda tx: queue_mail(
-        tx, settings, template, "jan@example.com", name, language,
-        invitation() if context is None else context, NOW,
-    ))
+    uuid = empty_db.write(
+        lambda tx: queue_mail(
+            tx,
+            settings,
+            template,
+            "jan@example.com",
+            name,
+            language,
+            invitation() if context is None else context,
+            NOW,
+        )
+    )
     row = empty_db.fetchone("SELECT * FROM mails WHERE uuid = ?", [uuid])
     assert row is not None
     return row
 
 
-def test_queued_invitation_is_rendered_in_dutch_by_default(empty_db: Database, settings: Settings) -> None:
+def test_queued_invitation_is_rendered_in_dutch_by_default(
+    empty_db: Database, settings: Settings
+) -> None:
     row = queue(empty_db, settings)
     assert row["status"] == "queued"
     assert row["attempts"] == 0
@@ -71,7 +91,10 @@ def test_english_when_asked_for(empty_db: Database, settings: Settings) -> None:
     ],
 )
 def test_language_falls_back_to_the_clubs_default(
-    empty_db: Database, settings: Settings, languages: tuple[str, ...], asked: str | None,
+    empty_db: Database,
+    settings: Settings,
+    languages: tuple[str, ...],
+    asked: str | None,
     greeting: str,
 ) -> None:
     club = replace(settings, site=replace(settings.site, languages=languages))
@@ -81,8 +104,13 @@ def test_language_falls_back_to_the_clubs_default(
 def test_recovery_shows_the_true_validity_in_the_clubs_summer_time(
     empty_db: Database, settings: Settings
 ) -> None:
-    context = {"first_name": "An", "last_name": "Maes", "link": "http://x/auth/reset/?uuid=9",
-               "expires_at": datetime(2026, 7, 3, 13, 0), "valid_hours": 2}
+    context = {
+        "first_name": "An",
+        "last_name": "Maes",
+        "link": "http://x/auth/reset/?uuid=9",
+        "expires_at": datetime(2026, 7, 3, 13, 0),
+        "valid_hours": 2,
+    }
     dutch = queue(empty_db, settings, "recovery", None, context)
     assert dutch["subject"] == "Nieuw wachtwoord voor de website van Judokwai Kemzeke"
     assert "2 uur geldig, tot vrijdag 3 juli 2026 om 15:00" in dutch["text_body"]

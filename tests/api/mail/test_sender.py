@@ -37,13 +37,25 @@ def mail_settings(settings: Settings, server: SmtpServer) -> Settings:
     return replace(settings, email=replace(settings.email, port=server.port, timeout=5.0))
 
 
-def queue(empty_db: Database, settings: Settings, language: str | None = None,
-          recipient: str = "jan@example.com") -> str:
+def queue(
+    empty_db: Database,
+    settings: Settings,
+    language: str | None = None,
+    recipient: str = "jan@example.com",
+) -> str:
     """Queue an invitation for Jan Peeters; return the mail's uuid."""
-    context = {"first_name": "Jan", "last_name": "Peeters", "link": LINK,
-               "expires_at": NOW + timedelta(days=7), "valid_days": 7}
-    return empty_db.write(lambda tx: queue_mail(
-        tx, settings, "invitation", recipient, "Jan Peeters", language, context, NOW))
+    context = {
+        "first_name": "Jan",
+        "last_name": "Peeters",
+        "link": LINK,
+        "expires_at": NOW + timedelta(days=7),
+        "valid_days": 7,
+    }
+    return empty_db.write(
+        lambda tx: queue_mail(
+            tx, settings, "invitation", recipient, "Jan Peeters", language, context, NOW
+        )
+    )
 
 
 def run(empty_db: Database, settings: Settings, now: datetime) -> dict[str, int]:
@@ -71,13 +83,20 @@ def counts(sent: int = 0, retry: int = 0, dead: int = 0, cancelled: int = 0) -> 
     return {"sent": sent, "retry": retry, "dead": dead, "cancelled": cancelled}
 
 
-@pytest.mark.parametrize(("language", "greeting", "subject"), [
-    (None, "Dag Jan Peeters,", "Uitnodiging voor de website van Judokwai Kemzeke"),
-    ("en", "Hello Jan Peeters,", "Invitation to the website of Judokwai Kemzeke"),
-])
+@pytest.mark.parametrize(
+    ("language", "greeting", "subject"),
+    [
+        (None, "Dag Jan Peeters,", "Uitnodiging voor de website van Judokwai Kemzeke"),
+        ("en", "Hello Jan Peeters,", "Invitation to the website of Judokwai Kemzeke"),
+    ],
+)
 def test_invitation_arrives_exactly_once_with_both_parts(
-    empty_db: Database, mail_settings: Settings, server: SmtpServer, language: str | None,
-    greeting: str, subject: str,
+    empty_db: Database,
+    mail_settings: Settings,
+    server: SmtpServer,
+    language: str | None,
+    greeting: str,
+    subject: str,
 ) -> None:
     uuid = queue(empty_db, mail_settings, language)
     assert run(empty_db, mail_settings, NOW) == counts(sent=1)
@@ -98,7 +117,9 @@ def test_invitation_arrives_exactly_once_with_both_parts(
     assert (row["status"], row["attempts"], row["sent_at"]) == ("sent", 1, NOW)
 
 
-def test_one_connection_per_run(empty_db: Database, mail_settings: Settings, server: SmtpServer) -> None:
+def test_one_connection_per_run(
+    empty_db: Database, mail_settings: Settings, server: SmtpServer
+) -> None:
     for n in range(3):
         queue(empty_db, mail_settings, recipient=f"member{n}@example.com")
     assert run(empty_db, mail_settings, NOW) == counts(sent=3)
@@ -125,7 +146,9 @@ def test_server_down_the_mail_waits_then_arrives_once(
     assert mail(empty_db, uuid)["status"] == "sent"
 
 
-def test_a_server_that_never_answers_is_a_temporary_failure(empty_db: Database, settings: Settings) -> None:
+def test_a_server_that_never_answers_is_a_temporary_failure(
+    empty_db: Database, settings: Settings
+) -> None:
     with socket.socket() as silent:  # accepts connections (backlog) but never greets
         silent.bind(("127.0.0.1", 0))
         silent.listen()
@@ -137,10 +160,13 @@ def test_a_server_that_never_answers_is_a_temporary_failure(empty_db: Database, 
     assert (row["status"], row["attempts"], row["next_attempt_at"]) == ("queued", 1, NOW + MINUTE)
 
 
-@pytest.mark.parametrize("email_settings", [
-    {"security": "starttls"},  # the server offers no STARTTLS
-    {"user": "club", "password": "secret"},  # the server offers no AUTH
-])
+@pytest.mark.parametrize(
+    "email_settings",
+    [
+        {"security": "starttls"},  # the server offers no STARTTLS
+        {"user": "club", "password": "secret"},  # the server offers no AUTH
+    ],
+)
 def test_a_session_that_cannot_start_keeps_the_mail_waiting(
     empty_db: Database, mail_settings: Settings, server: SmtpServer, email_settings: dict[str, Any]
 ) -> None:
@@ -173,10 +199,13 @@ def test_4xx_reply_is_retried_later_then_delivered(
     assert (mail(empty_db, uuid)["status"], mail(empty_db, uuid)["attempts"]) == ("sent", 2)
 
 
-@pytest.mark.parametrize(("stage", "reply"), [
-    ("rcpt", "550 5.1.1 No such user here"),
-    ("data", "554 5.7.1 Message rejected"),
-])
+@pytest.mark.parametrize(
+    ("stage", "reply"),
+    [
+        ("rcpt", "550 5.1.1 No such user here"),
+        ("data", "554 5.7.1 Message rejected"),
+    ],
+)
 def test_5xx_reply_makes_the_mail_dead_with_its_error(
     empty_db: Database, mail_settings: Settings, server: SmtpServer, stage: str, reply: str
 ) -> None:
@@ -273,8 +302,12 @@ def test_concurrent_runs_send_each_mail_once(
     uuids = [queue(empty_db, mail_settings, recipient=f"member{n}@example.com") for n in range(4)]
 
     async def both() -> list[dict[str, int]]:
-        return list(await asyncio.gather(dispatch(empty_db, mail_settings, now=NOW),
-                                         dispatch(empty_db, mail_settings, now=NOW)))
+        return list(
+            await asyncio.gather(
+                dispatch(empty_db, mail_settings, now=NOW),
+                dispatch(empty_db, mail_settings, now=NOW),
+            )
+        )
 
     results = asyncio.run(both())
     assert sum(result["sent"] for result in results) == 4
@@ -314,7 +347,9 @@ def test_an_unreachable_server_makes_mail_dead_after_the_documented_attempts(
 
 
 def test_overlapping_runs_on_a_slow_server_send_each_mail_once(
-    empty_db: Database, mail_settings: Settings, server: SmtpServer,
+    empty_db: Database,
+    mail_settings: Settings,
+    server: SmtpServer,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Two runs that overlap for longer than a backoff (the scheduler and cron) never share."""
@@ -343,33 +378,70 @@ def test_superseded_mail_is_cancelled_not_sent(
     empty_db: Database, mail_settings: Settings, server: SmtpServer
 ) -> None:
     """Mail about an invitation or recovery that no longer holds never leaves."""
-    context = {"first_name": "Jan", "last_name": "Peeters", "link": LINK,
-               "expires_at": NOW + timedelta(days=7), "valid_days": 7}
+    context = {
+        "first_name": "Jan",
+        "last_name": "Peeters",
+        "link": LINK,
+        "expires_at": NOW + timedelta(days=7),
+        "valid_days": 7,
+    }
 
     def invitation(email: str, **columns: Any) -> str:
         uuid = f"00000000-0000-0000-0000-{len(email):012d}"
-        values = {"uuid": uuid, "email": email, "first_name": "Jan", "last_name": "Peeters",
-                  "expired_at": NOW + timedelta(days=7), **columns}
+        values = {
+            "uuid": uuid,
+            "email": email,
+            "first_name": "Jan",
+            "last_name": "Peeters",
+            "expired_at": NOW + timedelta(days=7),
+            **columns,
+        }
         marks = ", ".join("?" * len(values))
-        empty_db.execute(f"INSERT INTO user_invitations ({', '.join(values)}) VALUES ({marks})",
-                         list(values.values()))
-        return empty_db.write(lambda tx: queue_mail(
-            tx, mail_settings, "invitation", email, "Jan", None, context, NOW,
-            about=("invitation", uuid)))
+        empty_db.execute(
+            f"INSERT INTO user_invitations ({', '.join(values)}) VALUES ({marks})",
+            list(values.values()),
+        )
+        return empty_db.write(
+            lambda tx: queue_mail(
+                tx,
+                mail_settings,
+                "invitation",
+                email,
+                "Jan",
+                None,
+                context,
+                NOW,
+                about=("invitation", uuid),
+            )
+        )
 
     withdrawn = invitation("a@example.com", revoked=True)
     accepted = invitation("bb@example.com", confirmed_at=NOW)
     expired = invitation("ccc@example.com", expired_at=NOW - MINUTE)
     fine = invitation("dddd@example.com")
     assert mail(empty_db, fine)["status"] == "queued"
-    resent = empty_db.write(lambda tx: queue_mail(
-        tx, mail_settings, "invitation", "e@example.com", "Jan", None, context, NOW,
-        about=("invitation", "ffffffff-0000-0000-0000-000000000000")))
+    resent = empty_db.write(
+        lambda tx: queue_mail(
+            tx,
+            mail_settings,
+            "invitation",
+            "e@example.com",
+            "Jan",
+            None,
+            context,
+            NOW,
+            about=("invitation", "ffffffff-0000-0000-0000-000000000000"),
+        )
+    )
     assert run(empty_db, mail_settings, NOW) == counts(sent=1, cancelled=4)
     assert [m["To"] for m in server.mailbox.messages] == ["Jan <dddd@example.com>"]
     assert mail(empty_db, fine)["status"] == "sent"
-    for uuid, why in [(withdrawn, "withdrawn"), (accepted, "accepted"), (expired, "expired"),
-                      (resent, "sent again")]:
+    for uuid, why in [
+        (withdrawn, "withdrawn"),
+        (accepted, "accepted"),
+        (expired, "expired"),
+        (resent, "sent again"),
+    ]:
         row = mail(empty_db, uuid)
         assert row["status"] == "cancelled"
         assert why in row["last_error"]

@@ -20,10 +20,18 @@ QUEUED = datetime(2020, 1, 6, 9, 0, 0)  # long ago: due whatever the clock says
 def club_with_a_queued_mail(tmp: Path) -> None:
     db = open_database(tmp / "kwai.duckdb")
     create_club(db, anchor=ANCHOR)
-    context = {"first_name": "Jan", "last_name": "Peeters", "valid_days": 7,
-               "link": "http://127.0.0.1:8000/auth/invite/?uuid=1", "expires_at": QUEUED}
-    db.write(lambda tx: queue_mail(tx, Settings(), "invitation", "jan@example.com",
-                                   "Jan Peeters", "en", context, QUEUED))
+    context = {
+        "first_name": "Jan",
+        "last_name": "Peeters",
+        "valid_days": 7,
+        "link": "http://127.0.0.1:8000/auth/invite/?uuid=1",
+        "expires_at": QUEUED,
+    }
+    db.write(
+        lambda tx: queue_mail(
+            tx, Settings(), "invitation", "jan@example.com", "Jan Peeters", "en", context, QUEUED
+        )
+    )
     db.close()
 
 
@@ -51,8 +59,11 @@ def test_through_the_server_the_state_shows_in_health_and_the_mail_list(tmp_path
         assert health["mail_server"].startswith("cannot reach the mail server")
         login = {"username": ADMIN_EMAIL, "password": ADMIN_PASSWORD}
         token = httpx.post(f"{url}/api/v1/auth/login", data=login, timeout=30).json()
-        mails = httpx.get(f"{url}/api/v1/mails", timeout=10,
-                          headers={"Authorization": f"Bearer {token['access_token']}"}).json()
+        mails = httpx.get(
+            f"{url}/api/v1/mails",
+            timeout=10,
+            headers={"Authorization": f"Bearer {token['access_token']}"},
+        ).json()
         assert mails["meta"]["mail_server"] == health["mail_server"]
         [mail] = mails["data"]
         assert mail["attributes"]["attempts"] >= 1

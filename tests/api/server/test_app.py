@@ -28,12 +28,15 @@ def test_unknown_routes_get_a_json_api_404(client: TestClient) -> None:
     assert response.json()["detail"]
 
 
-@pytest.mark.parametrize(("method", "path", "allow"), [
-    ("PUT", "/trainings/coaches/1", "DELETE, GET, HEAD, PATCH"),
-    ("DELETE", "/trainings", "GET, HEAD, POST"),
-    ("GET", "/auth/login", "POST"),
-    ("POST", "/auth/user", "GET, HEAD, PATCH"),
-])
+@pytest.mark.parametrize(
+    ("method", "path", "allow"),
+    [
+        ("PUT", "/trainings/coaches/1", "DELETE, GET, HEAD, PATCH"),
+        ("DELETE", "/trainings", "GET, HEAD, POST"),
+        ("GET", "/auth/login", "POST"),
+        ("POST", "/auth/user", "GET, HEAD, PATCH"),
+    ],
+)
 def test_a_known_route_with_a_wrong_method_is_405_with_allow(
     client: TestClient, method: str, path: str, allow: str
 ) -> None:
@@ -47,8 +50,9 @@ def test_a_known_route_with_a_wrong_method_is_405_with_allow(
 def test_bodies_over_the_limit_are_refused(tmp_path: Path, db: Database) -> None:
     settings = make_settings(tmp_path, KWAI_API_MAX_BODY_BYTES="1000")
     with TestClient(create_app(settings, db=db, scheduler=False)) as small:
-        response = small.post("/api/v1/news_items", content=b"x" * 5000,
-                              headers={"Content-Type": "application/json"})
+        response = small.post(
+            "/api/v1/news_items", content=b"x" * 5000, headers={"Content-Type": "application/json"}
+        )
         assert response.status_code == 413
         assert response.json()["errors"][0]["status"] == "413"
 
@@ -56,8 +60,10 @@ def test_bodies_over_the_limit_are_refused(tmp_path: Path, db: Database) -> None
 def test_cors_follows_the_settings(tmp_path: Path, db: Database) -> None:
     settings = make_settings(tmp_path, KWAI_API_CORS_ORIGINS="https://club.example")
     with TestClient(create_app(settings, db=db, scheduler=False)) as app:
-        allowed = app.options("/api/v1/trainings", headers={
-            "Origin": "https://club.example", "Access-Control-Request-Method": "GET"})
+        allowed = app.options(
+            "/api/v1/trainings",
+            headers={"Origin": "https://club.example", "Access-Control-Request-Method": "GET"},
+        )
         assert allowed.headers["access-control-allow-origin"] == "https://club.example"
         other = app.get("/api/v1/trainings", headers={"Origin": "https://evil.example"})
         assert "access-control-allow-origin" not in other.headers

@@ -34,16 +34,22 @@ class Server:
     expired: str
 
     def get(
-        self, path: str, token: str | None = None, headers: dict[str, str] | None = None,
+        self,
+        path: str,
+        token: str | None = None,
+        headers: dict[str, str] | None = None,
         **kwargs: Any,
     ) -> httpx.Response:
         sent = {"Authorization": f"Bearer {token}"} if token else {}
-        return httpx.get(f"{self.url}/api/v1{path}", headers={**sent, **(headers or {})},
-                         timeout=30, **kwargs)
+        return httpx.get(
+            f"{self.url}/api/v1{path}", headers={**sent, **(headers or {})}, timeout=30, **kwargs
+        )
 
     def staff(self) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self.token}",
-                "X-Kwai-Job-Secret": SECRETS["KWAI_SECURITY_JOB_SECRET"]}
+        return {
+            "Authorization": f"Bearer {self.token}",
+            "X-Kwai-Job-Secret": SECRETS["KWAI_SECURITY_JOB_SECRET"],
+        }
 
 
 @pytest.fixture(scope="module")
@@ -57,17 +63,25 @@ def server(tmp_path_factory: pytest.TempPathFactory, club_file: Path) -> Iterato
     pair = db.write(lambda tx: issue_pair(tx, Settings.load(env=env), admin, "old", old))
     for table in ("news_stories", "pages", "applications"):
         db.execute(f"UPDATE {table} SET remark = 'staff only'")
-    db.execute("UPDATE news_story_texts SET content = '', html_content = '' WHERE story_id IN"
-               " (SELECT id FROM news_stories WHERE promotion > 0 AND id % 2 = 0)")
+    db.execute(
+        "UPDATE news_story_texts SET content = '', html_content = '' WHERE story_id IN"
+        " (SELECT id FROM news_stories WHERE promotion > 0 AND id % 2 = 0)"
+    )
     db.close()
     with running_server(tmp, env) as url:
-        login = httpx.post(f"{url}/api/v1/auth/login",
-                           data={"username": ADMIN_EMAIL, "password": ADMIN_PASSWORD}, timeout=30)
+        login = httpx.post(
+            f"{url}/api/v1/auth/login",
+            data={"username": ADMIN_EMAIL, "password": ADMIN_PASSWORD},
+            timeout=30,
+        )
         token = login.json()["access_token"]
         # an upload, so that the image routes have a resource to be refused on
-        uploaded = httpx.post(f"{url}/api/v1/images", headers={"Authorization": f"Bearer {token}"},
-                              files={"file": ("photo.jpg", photo(640, 480), "image/jpeg")},
-                              timeout=60)
+        uploaded = httpx.post(
+            f"{url}/api/v1/images",
+            headers={"Authorization": f"Bearer {token}"},
+            files={"file": ("photo.jpg", photo(640, 480), "image/jpeg")},
+            timeout=60,
+        )
         assert uploaded.status_code == 201, uploaded.text
         yield Server(url, token, pair.access_token)
 
@@ -76,9 +90,15 @@ def server(tmp_path_factory: pytest.TempPathFactory, club_file: Path) -> Iterato
 
 
 def test_a_listed_origin_may_call_with_credentials(server: Server) -> None:
-    preflight = httpx.options(f"{server.url}/api/v1/trainings/1", headers={
-        "Origin": ORIGIN, "Access-Control-Request-Method": "PATCH",
-        "Access-Control-Request-Headers": "authorization, content-type"}, timeout=30)
+    preflight = httpx.options(
+        f"{server.url}/api/v1/trainings/1",
+        headers={
+            "Origin": ORIGIN,
+            "Access-Control-Request-Method": "PATCH",
+            "Access-Control-Request-Headers": "authorization, content-type",
+        },
+        timeout=30,
+    )
     assert preflight.status_code == 200
     assert preflight.headers["access-control-allow-origin"] == ORIGIN
     assert preflight.headers["access-control-allow-credentials"] == "true"
@@ -90,8 +110,11 @@ def test_a_listed_origin_may_call_with_credentials(server: Server) -> None:
 
 
 def test_an_unlisted_origin_gets_no_cors_header(server: Server) -> None:
-    preflight = httpx.options(f"{server.url}/api/v1/trainings", headers={
-        "Origin": "https://evil.example", "Access-Control-Request-Method": "GET"}, timeout=30)
+    preflight = httpx.options(
+        f"{server.url}/api/v1/trainings",
+        headers={"Origin": "https://evil.example", "Access-Control-Request-Method": "GET"},
+        timeout=30,
+    )
     call = server.get("/trainings", headers={"Origin": "https://evil.example"})
     assert call.status_code == 200
     for answer in (preflight, call):
@@ -121,7 +144,7 @@ def _concrete(server: Server, path: str) -> str:
     """The path with each {id} replaced by the id of a row that exists."""
     while match := re.search(r"\{(\w+)\}", path):
         listed = server.get(path[: match.start() - 1], server.token).json()["data"]
-        path = path[: match.start()] + str(listed[0]["id"]) + path[match.end():]
+        path = path[: match.start()] + str(listed[0]["id"]) + path[match.end() :]
     return path
 
 
@@ -135,9 +158,14 @@ def _stored(server: Server, path: str) -> Any:
 
 def test_the_schema_declares_writes_to_walk(server: Server) -> None:
     writes = {(method, path) for method, path, _ in _writes(_schema(server))}
-    assert {("post", "/trainings"), ("patch", "/trainings/{id}"), ("post", "/news_items"),
-            ("patch", "/pages/{id}"), ("patch", "/portal/applications/{id}"),
-            ("post", "/training_definitions")} <= writes
+    assert {
+        ("post", "/trainings"),
+        ("patch", "/trainings/{id}"),
+        ("post", "/news_items"),
+        ("patch", "/pages/{id}"),
+        ("patch", "/portal/applications/{id}"),
+        ("post", "/training_definitions"),
+    } <= writes
 
 
 @pytest.mark.parametrize("member", ["attributes", "relationships"])
@@ -151,8 +179,13 @@ def test_every_write_refuses_what_it_does_not_know(server: Server, member: str) 
             data = {k: v for k, v in data.items() if v is not None}
         sent = {"data": {**data, member: {"no_such_name": {"data": None}}}}
         before = _stored(server, path)
-        answer = httpx.request(method.upper(), f"{server.url}/api/v1{path}", json=sent,
-                               headers=server.staff(), timeout=30)
+        answer = httpx.request(
+            method.upper(),
+            f"{server.url}/api/v1{path}",
+            json=sent,
+            headers=server.staff(),
+            timeout=30,
+        )
         where = f"{method.upper()} {template}"
         assert answer.status_code == 422, (where, answer.text)
         [error] = answer.json()["errors"]
@@ -164,15 +197,22 @@ def test_every_write_refuses_what_it_does_not_know(server: Server, member: str) 
 def test_a_training_edit_in_the_2025_shape_changes_nothing(server: Server) -> None:
     training = server.get("/trainings", server.token).json()["data"][0]
     assert training["attributes"]["coaches"]  # the edit below would have removed them
-    texts = [{"locale": "nl", "format": "md", "title": "Nieuwe titel", "summary": "",
-              "content": ""}]
-    body = {"data": {"type": "trainings", "id": training["id"],
-                     "attributes": {"texts": texts, "coaches": []}}}
+    texts = [
+        {"locale": "nl", "format": "md", "title": "Nieuwe titel", "summary": "", "content": ""}
+    ]
+    body = {
+        "data": {
+            "type": "trainings",
+            "id": training["id"],
+            "attributes": {"texts": texts, "coaches": []},
+        }
+    }
     path = f"/trainings/{training['id']}"
     before = server.get(path, server.token).json()
     for method, url in (("PATCH", path), ("POST", "/trainings")):
-        answer = httpx.request(method, f"{server.url}/api/v1{url}", json=body,
-                               headers=server.staff(), timeout=30)
+        answer = httpx.request(
+            method, f"{server.url}/api/v1{url}", json=body, headers=server.staff(), timeout=30
+        )
         assert answer.status_code == 422, answer.text
         assert answer.json()["errors"][0]["source"]["pointer"] == "/data/attributes/texts"
     assert server.get(path, server.token).json() == before
@@ -190,16 +230,25 @@ def test_unset_remarks_are_empty_strings_for_the_staff(server: Server) -> None:
 
 
 def test_lists_start_at_offset_zero(server: Server) -> None:
-    for path in ("/trainings", "/training_definitions", "/trainings/coaches", "/news_items",
-                 "/pages", "/portal/news", "/portal/applications"):
+    for path in (
+        "/trainings",
+        "/training_definitions",
+        "/trainings/coaches",
+        "/news_items",
+        "/pages",
+        "/portal/news",
+        "/portal/applications",
+    ):
         assert server.get(path).json()["meta"]["offset"] == 0, path
     assert server.get("/news_items", params={"page[offset]": "2"}).json()["meta"]["offset"] == 2
 
 
 def test_portal_news_without_content_sends_null(server: Server) -> None:
     stories = server.get("/portal/news", params={"page[limit]": "100"}).json()["data"]
-    contents = {int(story["id"]) % 2: {text["content"] for text in story["attributes"]["content"]}
-                for story in stories}
+    contents = {
+        int(story["id"]) % 2: {text["content"] for text in story["attributes"]["content"]}
+        for story in stories
+    }
     assert contents[0] == {None}  # emptied above, as v1 sent it
     assert None not in contents[1] and "" not in contents[1]
 

@@ -127,22 +127,32 @@ def test_a_new_club_through_a_running_server(tmp_path: Path) -> None:
         assert wrong.status_code == 405 and "PATCH" in wrong.headers["allow"]
 
         # The week: a team, a second coach, a definition that trains the team, its trainings.
-        team = send("POST", "/trainings/teams",
-                    {"type": "teams", "attributes": {"name": "Volwassenen"}})
-        other = send("POST", "/trainings/coaches",
-                     {"type": "coaches", "attributes": {"name": "Bart Claes"}})
-        definition = send("POST", "/training_definitions", {
-            "type": "training_definitions",
-            "attributes": {
-                "name": "Dinsdagtraining", "weekday": 2, "start_time": "19:30",
-                "end_time": "21:00", "location": "Sporthal De Kemp",
-                "coaches": [{"id": coach["id"], "head": True}, {"id": other["id"]}],
+        team = send(
+            "POST", "/trainings/teams", {"type": "teams", "attributes": {"name": "Volwassenen"}}
+        )
+        other = send(
+            "POST", "/trainings/coaches", {"type": "coaches", "attributes": {"name": "Bart Claes"}}
+        )
+        definition = send(
+            "POST",
+            "/training_definitions",
+            {
+                "type": "training_definitions",
+                "attributes": {
+                    "name": "Dinsdagtraining",
+                    "weekday": 2,
+                    "start_time": "19:30",
+                    "end_time": "21:00",
+                    "location": "Sporthal De Kemp",
+                    "coaches": [{"id": coach["id"], "head": True}, {"id": other["id"]}],
+                },
+                "relationships": {"team": {"data": {"type": "teams", "id": team["id"]}}},
             },
-            "relationships": {"team": {"data": {"type": "teams", "id": team["id"]}}},
-        })
+        )
         today = date.today()
         generated = httpx.post(
-            f"{api}/training_definitions/{definition['id']}/trainings", headers=auth,
+            f"{api}/training_definitions/{definition['id']}/trainings",
+            headers=auth,
             params={"start": today.isoformat(), "end": (today + timedelta(days=13)).isoformat()},
             timeout=30,
         )
@@ -152,31 +162,44 @@ def test_a_new_club_through_a_running_server(tmp_path: Path) -> None:
             generated.json()["data"][0]["attributes"]["event"]["start_date"][:10]
         )
         year, week, _ = first.isocalendar()
-        agenda = page_showing(site / "trainings" / f"{year}-w{week:02d}" / "index.html",
-                              "Dinsdagtraining")
+        agenda = page_showing(
+            site / "trainings" / f"{year}-w{week:02d}" / "index.html", "Dinsdagtraining"
+        )
         for name in ("Volwassenen", "Ann Peeters", "Bart Claes", "Sporthal De Kemp"):
             assert name in agenda, name
 
         # A story with a phone photo (EXIF with a GPS position), published now.
         upload = photo(2400, 1600)
         assert "GPS" in has_metadata(upload)
-        image = httpx.post(f"{api}/images", headers=auth, timeout=60,
-                           files={"file": ("IMG_0001.jpg", upload, "image/jpeg")},
-                           data={"alt": "De eerste training"})
+        image = httpx.post(
+            f"{api}/images",
+            headers=auth,
+            timeout=60,
+            files={"file": ("IMG_0001.jpg", upload, "image/jpeg")},
+            data={"alt": "De eerste training"},
+        )
         assert image.status_code == 201, image.text
         urls = image.json()["data"]["attributes"]["urls"]
         published = (datetime.now(UTC) - timedelta(minutes=1)).strftime("%Y-%m-%d %H:%M:%S")
-        story = send("POST", "/news_items", {
-            "type": "news_items",
-            "attributes": {"enabled": True, "publish_date": published, "texts": [
-                {"locale": "nl", "title": "Onze eerste training", "content": "Welkom!"},
-                {"locale": "en", "title": "Our first training", "content": "Welcome!"},
-            ]},
-            "relationships": {
-                "application": {"data": {"type": "applications", "id": application["id"]}},
-                "image": {"data": {"type": "images", "id": image.json()["data"]["id"]}},
+        story = send(
+            "POST",
+            "/news_items",
+            {
+                "type": "news_items",
+                "attributes": {
+                    "enabled": True,
+                    "publish_date": published,
+                    "texts": [
+                        {"locale": "nl", "title": "Onze eerste training", "content": "Welkom!"},
+                        {"locale": "en", "title": "Our first training", "content": "Welcome!"},
+                    ],
+                },
+                "relationships": {
+                    "application": {"data": {"type": "applications", "id": application["id"]}},
+                    "image": {"data": {"type": "images", "id": image.json()["data"]["id"]}},
+                },
             },
-        })
+        )
         page_showing(site / "index.html", "Onze eerste training")
         page_showing(site / "en" / "index.html", "Our first training")
         (story_page,) = (site / "news").glob(f"{story['id']}-*.html")

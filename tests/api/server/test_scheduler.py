@@ -106,6 +106,7 @@ def test_the_search_index_follows_edits_in_a_later_build(tmp_path: Path, db: Dat
         db.execute("UPDATE news_story_texts SET title = 'Zoek mij' WHERE story_id = 1")
         result = await jobs.rebuild(trigger="edit")
         assert result.search_stale  # the edit was published without waiting for the index
+
         def searched() -> bool:  # the search build is recorded, and its result is in hand
             done = [b for b in builds(db, "search") if b["status"] == "success"]
             last = jobs.last_build

@@ -61,11 +61,7 @@ def shows_reason_twice(page: Path) -> bool:
 
 
 def shows_no_reason(page: Path) -> bool:
-    return (
-        page.exists()
-        and not reasons_on(page)
-        and REASON not in page.read_text(encoding="utf-8")
-    )
+    return page.exists() and not reasons_on(page) and REASON not in page.read_text(encoding="utf-8")
 
 
 def cancelled_events(feed: Path, uids: set[str]) -> dict[str, Any] | None:
