@@ -147,12 +147,23 @@ def sign_in(browser: Browser, club: Club, path: str, email: str, password: str, 
 
 
 def agenda_item(club: Club, title: str) -> str | None:
-    """The public agenda's entry of the training called `title` this week (its HTML), if any."""
-    html = club.public("/en/trainings/")
-    found = re.search(
-        rf'<li class="training[^"]*"[^>]*>(?:(?!</li>).)*?{re.escape(title)}.*?</li>', html, re.S
-    )
-    return found.group(0) if found else None
+    """The public agenda's entry of the training called `title` (its HTML), if any.
+
+    It is on this week's page, or on next week's when its time today has passed (the workspace
+    then plans the weekly training's next occurrence).
+    """
+    monday = datetime.now(ZONE).date() - timedelta(days=datetime.now(ZONE).weekday())
+    for week in (monday, monday + timedelta(weeks=1)):
+        year, number, _ = week.isocalendar()
+        html = club.public(f"/en/trainings/{year}-w{number:02d}/")
+        found = re.search(
+            rf'<li class="training[^"]*"[^>]*>(?:(?!</li>).)*?{re.escape(title)}.*?</li>',
+            html,
+            re.S,
+        )
+        if found:
+            return found.group(0)
+    return None
 
 
 def calendar_event(club: Club, calendar: str, title: str) -> str | None:
