@@ -209,8 +209,15 @@ def test_a_coach_makes_moves_and_cancels_a_training_on_a_phone(
     assert "06:15–07:15" in card.inner_text()
     page.get_by_text("On the site since").wait_for(timeout=WAIT * 1000)
     browser.screenshot(page, "staff-e2e-coach-created-390")
+    eventually(
+        "the agenda shows the new training",
+        lambda: "06:15" in (agenda_item(club, title) or ""),
+    )
     entry = agenda_item(club, title)
     assert entry is not None and "06:15" in entry and "is-cancelled" not in entry
+    eventually(
+        "the team's calendar has it", lambda: calendar_event(club, calendar, title) is not None
+    )
     created = calendar_event(club, calendar, title)
     assert created is not None and "STATUS:CONFIRMED" in created
 
@@ -290,6 +297,12 @@ def test_an_editor_schedules_a_bilingual_story_that_appears_by_itself(
     page.get_by_role("toolbar", name="Formatting: Text").nth(0).get_by_role(
         "button", name="Bold"
     ).click()
+    # the toolbar puts the markers in and the caret between them, after its re-render
+    page.wait_for_function(
+        "() => { const t = document.querySelector('#md-content-nl');"
+        " return t.value.endsWith('****') && t.selectionStart === t.value.length - 2"
+        " && document.activeElement === t; }"
+    )
     nl.type("clubkampioenschap")
     assert nl.input_value() == "Zaterdag is het **clubkampioenschap**"
     english = page.locator("#md-content-en")
