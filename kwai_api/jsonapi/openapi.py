@@ -162,6 +162,54 @@ def html_operation(
     return op
 
 
+def record_paths(
+    base: str,
+    noun: str,
+    plural: str,
+    new: dict[str, Any],
+    change: dict[str, Any],
+    *,
+    change_summary: str,
+    delete_summary: str,
+    in_use: str,
+) -> dict[str, Any]:
+    """The OpenAPI paths of a record that anyone lists and reads and staff write: its list and
+    create at `base`, and its read, change and delete at `base`/{id}."""
+    one = [path_param("id")]
+    return {
+        base: {
+            "get": operation(
+                f"List {plural}, by name (anonymous: without remarks)",
+                {200: f"the {plural}", 400: "bad page parameter", 401: "bad token"},
+                parameters=PAGE_PARAMETERS,
+            ),
+            "post": operation(
+                f"Add a {noun}", {201: "created", **WRITE_ERRORS}, auth=True, body=new
+            ),
+        },
+        f"{base}/{{id}}": {
+            "get": operation(
+                f"One {noun}",
+                {200: f"the {noun}", 401: "bad token", 404: "unknown"},
+                parameters=one,
+            ),
+            "patch": operation(
+                change_summary,
+                {200: "changed", 404: "unknown", **WRITE_ERRORS},
+                parameters=one,
+                auth=True,
+                body=change,
+            ),
+            "delete": operation(
+                delete_summary,
+                {204: "deleted", 401: "not authenticated", 404: "unknown", 409: in_use},
+                parameters=one,
+                auth=True,
+            ),
+        },
+    }
+
+
 def build(modules: tuple[Any, ...]) -> dict[str, Any]:
     """The whole OpenAPI 3.1 document of the v1 API."""
     paths: dict[str, Any] = {}

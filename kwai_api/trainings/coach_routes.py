@@ -299,43 +299,14 @@ _ATTRIBUTES = {
 _RELATIONSHIPS = {"photo": IMAGE_RELATIONSHIP}
 _NEW = oa.document_schema(TYPE, _ATTRIBUTES, ("name",), _RELATIONSHIPS)
 _CHANGE = oa.document_schema(TYPE, _ATTRIBUTES, relationships=_RELATIONSHIPS)
-_ID = [oa.path_param("id")]
 
-openapi_paths: dict[str, Any] = {
-    "/trainings/coaches": {
-        "get": oa.operation(
-            "List coaches, by name (anonymous: without remarks)",
-            {200: "the coaches", 400: "bad page parameter", 401: "bad token"},
-            parameters=oa.PAGE_PARAMETERS,
-        ),
-        "post": oa.operation(
-            "Add a coach",
-            {201: "created", **oa.WRITE_ERRORS},
-            auth=True,
-            body=_NEW,
-        ),
-    },
-    "/trainings/coaches/{id}": {
-        "get": oa.operation(
-            "One coach", {200: "the coach", 401: "bad token", 404: "unknown"}, parameters=_ID
-        ),
-        "patch": oa.operation(
-            "Change a coach",
-            {200: "changed", 404: "unknown", **oa.WRITE_ERRORS},
-            parameters=_ID,
-            auth=True,
-            body=_CHANGE,
-        ),
-        "delete": oa.operation(
-            "Remove a coach no training names",
-            {
-                204: "deleted",
-                401: "not authenticated",
-                404: "unknown",
-                409: "trainings name the coach: deactivate instead",
-            },
-            parameters=_ID,
-            auth=True,
-        ),
-    },
-}
+openapi_paths: dict[str, Any] = oa.record_paths(
+    "/trainings/coaches",
+    "coach",
+    "coaches",
+    _NEW,
+    _CHANGE,
+    change_summary="Change a coach",
+    delete_summary="Remove a coach no training names",
+    in_use="trainings name the coach: deactivate instead",
+)

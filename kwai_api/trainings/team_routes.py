@@ -315,43 +315,14 @@ _ATTRIBUTES = {
 _LINKS = {"definitions": {"type": "array", "items": oa.identifier_schema(definitions.TYPE)}}
 _NEW = oa.document_schema(TYPE, _ATTRIBUTES, ("name",), _LINKS)
 _CHANGE = oa.document_schema(TYPE, _ATTRIBUTES, relationships=_LINKS)
-_ID = [oa.path_param("id")]
 
-openapi_paths: dict[str, Any] = {
-    "/trainings/teams": {
-        "get": oa.operation(
-            "List teams, by name (anonymous: without remarks)",
-            {200: "the teams", 400: "bad page parameter", 401: "bad token"},
-            parameters=oa.PAGE_PARAMETERS,
-        ),
-        "post": oa.operation(
-            "Add a team",
-            {201: "created", **oa.WRITE_ERRORS},
-            auth=True,
-            body=_NEW,
-        ),
-    },
-    "/trainings/teams/{id}": {
-        "get": oa.operation(
-            "One team", {200: "the team", 401: "bad token", 404: "unknown"}, parameters=_ID
-        ),
-        "patch": oa.operation(
-            "Change a team (and which definitions train it)",
-            {200: "changed", 404: "unknown", **oa.WRITE_ERRORS},
-            parameters=_ID,
-            auth=True,
-            body=_CHANGE,
-        ),
-        "delete": oa.operation(
-            "Remove a team no training or definition names",
-            {
-                204: "deleted",
-                401: "not authenticated",
-                404: "unknown",
-                409: "trainings or definitions name the team",
-            },
-            parameters=_ID,
-            auth=True,
-        ),
-    },
-}
+openapi_paths: dict[str, Any] = oa.record_paths(
+    "/trainings/teams",
+    "team",
+    "teams",
+    _NEW,
+    _CHANGE,
+    change_summary="Change a team (and which definitions train it)",
+    delete_summary="Remove a team no training or definition names",
+    in_use="trainings or definitions name the team",
+)
