@@ -1,14 +1,19 @@
-"""A build: gather one snapshot of the club, render it into a new release, record the outcome.
+"""A build: gather one snapshot of the club, plan it, render it into a new release, record it.
 
-The process that owns the database gathers (a few bulk queries); rendering runs either in the
-same process (the `kwai build` command) or in a child forked for each build (the server), so that
+The process that owns the database gathers (a few bulk queries) and plans. A Builder keeps the
+last build's plan (PlanMemo): an edit plans again only the groups of files whose inputs changed,
+renders the few files whose digest changed into a recycled copy of the live release, and makes it
+live, at a cost that does not grow with the club. A full build (asked for, or after a change of
+the theme, the code or content/) runs Pelican, in a child forked for it in the server, so that
 Pelican's global state and memory never live in the process that answers requests.
 """
 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -19,13 +24,27 @@ from kwai_api.core.images import ImageStore
 from kwai_api.core.settings import BuildSettings, Settings
 from kwai_gen import release as releases
 from kwai_gen.forked import ChildFailed, ChildTimedOut, Forked
-from kwai_gen.gather import gather
+from kwai_gen.gather import Gatherer
+from kwai_gen.model import ContentPage
+from kwai_gen.plan.memo import PlanMemo
 from kwai_gen.plan.outputs import Contact, SiteInfo
-from kwai_gen.render.writer import BuildFailed, RenderJob, RenderResult, render, warm
+from kwai_gen.plan.site import plan
+from kwai_gen.render.writer import (
+    BuildFailed,
+    RenderJob,
+    RenderResult,
+    environment,
+    read_content_pages,
+    render,
+    theme_digest,
+    update,
+    warm,
+)
 
 __all__ = [
     "BuildFailed",
     "BuildResult",
+    "Builder",
     "RenderWorker",
     "build_site",
     "close_interrupted",
@@ -154,6 +173,204 @@ def asset_version(static: Path) -> str:
     return hasher.hexdigest()
 
 
+# Past this many files to render, an edit is rendered as a full build is: in a forked child,
+# on both cores, within the build's time and memory limits.
+FORKED_FROM = 400
+
+
+@dataclass
+class _Made:
+    """A release this builder published: what changed in it, and when it was replaced."""
+
+    id: str
+    changed: set[str]  # planned files that differ from the release before it in this list
+    extras: str  # the release whose assets and search index it shares
+    replaced_at: float | None = None
+
+
+@dataclass
+class Builder:
+    """Builds the site, keeping between builds what the last one planned and published.
+
+    One per process that builds (the server keeps one); `build_site` makes one per build.
+    """
+
+    settings: Settings
+    worker: RenderWorker | None = None
+    memo: PlanMemo = field(default_factory=PlanMemo)
+    gatherer: Gatherer = field(default_factory=Gatherer)
+    made: list[_Made] = field(default_factory=list)  # newest last
+    _content: tuple[tuple[Any, ...], tuple[ContentPage, ...]] | None = None
+    _env: Any = None
+
+    def build(
+        self,
+        db: Database,
+        now: datetime | None = None,
+        full: bool = False,
+        trigger: str = "manual",
+        prune: bool = True,
+        index_now: bool = True,
+    ) -> BuildResult:
+        """Build the site as of `now` (naive or aware UTC; default: the current time) and
+        record the build.
+
+        With `index_now` false, a stale search index is left for a later build (the result
+        says so: `search_stale`). Old releases are removed afterwards unless `prune` is false
+        (the server prunes on another thread, so that the next build need not wait). Raises
+        BuildFailed with a readable message; the live site then stays as it was.
+        """
+        clock = naive_utc(now or system_clock()).replace(microsecond=0)
+        started = system_clock()
+        build_id = db.write(
+            lambda tx: tx.insert(
+                "INSERT INTO site_builds (started_at, status, trigger, full_build, now)"
+                " VALUES (?, 'running', ?, ?, ?) RETURNING id",
+                [started, trigger, full, clock],
+            )
+        )
+        try:
+            club, result = self._build(db, clock, full, index_now)
+        except Exception as error:
+            self.memo = PlanMemo()  # what it planned was not published
+            self.gatherer = Gatherer()
+            self.made = []
+            message = (
+                str(error) if isinstance(error, BuildFailed) else f"{type(error).__name__}: {error}"
+            )
+            _finish(db, build_id, "failed", error=message)
+            failed = BuildFailed(message)
+            failed.build_id = build_id
+            raise failed from error
+        _finish(db, build_id, "success", result=result)
+        if prune:
+            prune_releases(self.settings)
+        return BuildResult(
+            id=build_id,
+            release=result.release,
+            written=result.written,
+            unchanged=result.unchanged,
+            deleted=result.deleted,
+            now=clock,
+            next_change=club.next_change,
+            search_stale=result.search_stale,
+        )
+
+    def _build(
+        self, db: Database, clock: datetime, full: bool, index_now: bool
+    ) -> tuple[Any, RenderResult]:
+        settings = self.settings
+        site = site_info(settings)
+        output = settings.site.output
+        content_changed, content = self._content_pages(site)
+        club = replace(self.gatherer.gather(db, clock, settings.site.zone), content_pages=content)
+        live = releases.live_release(output)
+        salt = theme_digest(settings.site.theme)
+        ours = bool(self.made) and live is not None and live.name == self.made[-1].id
+        if not ours or full:
+            self.memo = PlanMemo()  # plan everything, compare with the live release's files
+            self.made = []
+        pelican = full or not ours or content_changed or salt != self.memo.salt
+        live_manifest = dict(self.memo.manifest) if ours else releases.read_manifest(live)
+        self.memo.begin(salt, site.default_language)
+        plan(club, site, self.memo, ImageStore(settings.images.path).sizes)
+        memo = self.memo
+        changed = [
+            o for o in memo.outputs if full or live_manifest.get(o.path) != memo.manifest[o.path]
+        ]
+        removed = frozenset(p for p in memo.removed if p in live_manifest)
+        if not ours:  # the live release's files that this plan no longer has
+            removed |= frozenset(live_manifest.keys() - memo.manifest.keys())
+        job = RenderJob(
+            outputs=changed,
+            manifest=dict(memo.manifest),
+            removed=removed,
+            site=site,
+            output=output,
+            theme=settings.site.theme,
+            content=settings.site.content,
+            full=full,
+            search=settings.site.search,
+            index_now=index_now,
+            image_files=ImageStore(settings.images.path).sizes,
+            live_manifest=live_manifest,
+        )
+        paths = {o.path for o in changed} | removed
+        if pelican or len(changed) >= FORKED_FROM:
+            result = self.worker.render(job) if self.worker is not None else render(job)
+            extras = result.release
+        else:
+            recycled, stale = self._recyclable()
+            release = releases.copy_of_live(output, live_manifest, recycled, stale)
+            if self._env is None:
+                self._env = environment(site, settings.site.theme, settings.site.content, output)
+            result = update(job, self._env, release)
+            extras = result.release if result.searched else self.made[-1].extras
+        if self.made:
+            self.made[-1].replaced_at = time.monotonic()
+        self.made.append(_Made(result.release, paths, extras))
+        self._forget(lambda made: not (output / "releases" / made.id).is_dir())
+        return club, result
+
+    def _forget(self, gone: Callable[[_Made], bool]) -> None:
+        """Drop releases from the list (pruned, or recycled): the next one kept takes over
+        their changes, so that each entry still says how it differs from the one before."""
+        kept: list[_Made] = []
+        carried: set[str] = set()
+        for made in self.made:
+            if gone(made) and made is not self.made[-1]:
+                carried |= made.changed
+                continue
+            made.changed |= carried
+            carried = set()
+            kept.append(made)
+        self.made = kept
+
+    def _recyclable(self) -> tuple[str | None, set[str]]:
+        """The newest release that may be recycled for the next one, and the files in which it
+        differs from the live one; (None, empty) when there is none."""
+        live = self.made[-1]
+        stale: set[str] = set()
+        for made in reversed(self.made[:-1]):
+            stale |= self.made[self.made.index(made) + 1].changed
+            if (
+                made.replaced_at is not None
+                and time.monotonic() - made.replaced_at >= releases.RECYCLE_AFTER_SECONDS
+                and made.extras == live.extras
+            ):
+                self._forget(lambda other, made=made: other is made)
+                return made.id, stale
+        return None, set()
+
+    def _content_pages(self, site: SiteInfo) -> tuple[bool, tuple[ContentPage, ...]]:
+        """The pages of content/ (read again only when its files changed), and whether they
+        changed since the last build."""
+        content = self.settings.site.content
+        signature = (
+            site,
+            *_files_signature(content),
+            *_files_signature(self.settings.site.theme / "static"),
+        )
+        if self._content is not None and self._content[0] == signature:
+            return False, self._content[1]
+        pages = read_content_pages(site, self.settings.site.theme, content)
+        changed = self._content is not None
+        self._content = (signature, pages)
+        self._env = None
+        return changed, pages
+
+
+def _files_signature(root: Path) -> tuple[Any, ...]:
+    """The names, sizes and modification times of the files below `root`."""
+    if not root.exists():
+        return ()
+    return tuple(
+        (str(path), stat.st_size, stat.st_mtime_ns)
+        for path in sorted(root.rglob("*"))
+        if path.is_file() and (stat := path.stat())
+    )
+
+
 def build_site(
     settings: Settings,
     db: Database,
@@ -164,58 +381,9 @@ def build_site(
     prune: bool = True,
     index_now: bool = True,
 ) -> BuildResult:
-    """Build the site as of `now` (naive or aware UTC; default: the current time) and record
-    the build.
-
-    With `index_now` false, a stale search index is left for a later build (the result says
-    so: `search_stale`). Old releases are removed afterwards unless `prune` is false (the
-    server prunes on another thread, so that the next build need not wait). Raises BuildFailed
-    with a readable message; the live site then stays as it was.
-    """
-    clock = naive_utc(now or system_clock()).replace(microsecond=0)
-    started = system_clock()
-    build_id = db.write(
-        lambda tx: tx.insert(
-            "INSERT INTO site_builds (started_at, status, trigger, full_build, now)"
-            " VALUES (?, 'running', ?, ?, ?) RETURNING id",
-            [started, trigger, full, clock],
-        )
-    )
-    try:
-        club = gather(db, clock, settings.site.zone)
-        job = RenderJob(
-            club=club,
-            site=site_info(settings),
-            output=settings.site.output,
-            theme=settings.site.theme,
-            content=settings.site.content,
-            full=full,
-            search=settings.site.search,
-            index_now=index_now,
-            image_files=ImageStore(settings.images.path).sizes,
-        )
-        result = worker.render(job) if worker is not None else render(job)
-    except Exception as error:
-        message = (
-            str(error) if isinstance(error, BuildFailed) else f"{type(error).__name__}: {error}"
-        )
-        _finish(db, build_id, "failed", error=message)
-        failed = BuildFailed(message)
-        failed.build_id = build_id
-        raise failed from error
-    _finish(db, build_id, "success", result=result)
-    if prune:
-        prune_releases(settings)
-    return BuildResult(
-        id=build_id,
-        release=result.release,
-        written=result.written,
-        unchanged=result.unchanged,
-        deleted=result.deleted,
-        now=clock,
-        next_change=club.next_change,
-        search_stale=result.search_stale,
-    )
+    """Build the site once (see Builder.build): a process that builds again and again keeps a
+    Builder instead, so that an edit plans and renders only what it changed."""
+    return Builder(settings, worker).build(db, now, full, trigger, prune, index_now)
 
 
 def _finish(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -41,29 +42,120 @@ def gather(db: Database, now: datetime, zone: ZoneInfo | None = None) -> Club:
     naive_now = naive_utc(now)
     with db.snapshot() as tx:
         images = _Images(tx)
-        events = _events(tx)
-        later = _next_change(tx, naive_now)
-        turns = _event_turns(events, utc(naive_now), zone or ZoneInfo("UTC"))
-        club = Club(
-            now=utc(naive_now),
-            applications=_applications(tx),
-            stories=_stories(tx, naive_now, images),
-            pages=_pages(tx, images),
-            trainings=_trainings(tx, images),
-            coaches=_coaches(tx, images),
-            teams=_teams(tx),
-            events=events,
-            next_change=min((t for t in (later, turns) if t is not None), default=None),
-            moves=tuple(
-                Move(r["name"], r["application"])
-                for r in tx.fetchall(
-                    "SELECT m.name, a.name AS application FROM application_moves m"
-                    " JOIN applications a ON a.id = m.application_id"
-                    " WHERE m.name NOT IN (SELECT name FROM applications) ORDER BY m.name"
-                )
-            ),
-        )
+        stories = _stories(tx, naive_now, images)
+        trainings = _trainings(tx, images)
+        club = _club(tx, naive_now, zone, images, stories, trainings)
         return replace(club, images=images.shown())
+
+
+def _club(
+    tx: Transaction,
+    naive_now: datetime,
+    zone: ZoneInfo | None,
+    images: _Images,
+    stories: tuple[Story, ...],
+    trainings: tuple[Training, ...],
+) -> Club:
+    events = _events(tx)
+    later = _next_change(tx, naive_now)
+    turns = _event_turns(events, utc(naive_now), zone or ZoneInfo("UTC"))
+    return Club(
+        now=utc(naive_now),
+        applications=_applications(tx),
+        stories=stories,
+        pages=_pages(tx, images),
+        trainings=trainings,
+        coaches=_coaches(tx, images),
+        teams=_teams(tx),
+        events=events,
+        next_change=min((t for t in (later, turns) if t is not None), default=None),
+        moves=tuple(
+            Move(r["name"], r["application"])
+            for r in tx.fetchall(
+                "SELECT m.name, a.name AS application FROM application_moves m"
+                " JOIN applications a ON a.id = m.application_id"
+                " WHERE m.name NOT IN (SELECT name FROM applications) ORDER BY m.name"
+            )
+        ),
+    )
+
+
+class Gatherer:
+    """Gathers the club build after build, as `gather` does, reading again only what changed.
+
+    Stories and trainings are kept in buckets of ids with a fingerprint of their rows computed
+    in SQL: a build reads only the buckets whose fingerprint changed (an edit's one), and the
+    objects of the others stay the same objects, so that planning sees at once that they are
+    unchanged. What they are made with (applications, images, coaches, teams) changes rarely:
+    then everything is read again. The rest of the club is small and read on every build.
+    """
+
+    def __init__(self) -> None:
+        self._basis: Any = None
+        self._kept: dict[str, dict[int, tuple[Any, tuple[Any, ...], set[int]]]] = {}
+        self._order: dict[str, tuple[tuple[Any, ...], tuple[Any, ...]]] = {}
+
+    def gather(self, db: Database, now: datetime, zone: ZoneInfo | None = None) -> Club:
+        """The club at `now`, like `gather`."""
+        naive_now = naive_utc(now)
+        with db.snapshot() as tx:
+            basis = tx.tuples(_BASIS)[0]
+            if basis != self._basis:
+                self._kept, self._order, self._basis = {}, {}, basis
+            images = _Images(tx)
+            stories = self._read(
+                "story",
+                tx,
+                images,
+                [(_STORY_ROWS, "id", [naive_now] * 3), (_STORY_TEXTS, "story_id", [naive_now] * 2)],
+                lambda buckets: _stories(tx, naive_now, images, buckets),
+                lambda s: (-s.publish_date.timestamp(), -s.id),
+            )
+            trainings = self._read(
+                "training",
+                tx,
+                images,
+                [(sql, sql.split()[1].split(".")[-1].rstrip(","), []) for sql in _TRAINING_PARTS],
+                lambda buckets: _trainings(tx, images, buckets),
+                lambda t: (t.start.timestamp(), t.id),
+            )
+            club = _club(tx, naive_now, zone, images, stories, trainings)
+            return replace(club, images=images.shown())
+
+    def _read(
+        self,
+        kind: str,
+        tx: Transaction,
+        images: _Images,
+        parts: list[tuple[str, str, list[Any]]],
+        read: Callable[[list[int] | None], tuple[Any, ...]],
+        order: Callable[[Any], Any],
+    ) -> tuple[Any, ...]:
+        """The objects of one kind: kept buckets as they were, changed ones read again."""
+        prints = _fingerprints(tx, parts)
+        kept = self._kept.setdefault(kind, {})
+        changed = [b for b, value in prints.items() if kept.get(b, (None,))[0] != value]
+        gone = [b for b in kept if b not in prints]
+        if changed or gone or kind not in self._order:
+            fresh: dict[int, list[Any]] = defaultdict(list)
+            for item in read(None if not kept else changed):
+                fresh[item.id >> BUCKET].append(item)
+            for bucket in gone:
+                del kept[bucket]
+            for bucket in changed:
+                kept[bucket] = (prints[bucket], tuple(fresh[bucket]), images.used[(kind, bucket)])
+            items = [item for _, found, _ in kept.values() for item in found]
+            self._order[kind] = ((), tuple(sorted(items, key=order)))
+        for bucket, (_, _, used) in kept.items():
+            images.used[(kind, bucket)] = used
+        return self._order[kind][1]
+
+
+# What stories and trainings are made with: when it changes, they are all read again.
+_BASIS = "SELECT " + ", ".join(
+    f"(SELECT count(*) FROM {table}), (SELECT bit_xor(hash(x)) FROM {table} x)"
+    for table in ("applications", "images", "image_sizes", "coaches", "teams", "team_texts")
+)
 
 
 def gather_applications(db: Database) -> tuple[Application, ...]:
@@ -88,29 +180,33 @@ class _Images:
             )
             if sizes[id]
         }
-        self.used: set[int] = set()
+        self.owner: Any = None  # whose images are being found: (kind, bucket) or None
+        self.used: dict[Any, set[int]] = defaultdict(set)
 
     def find(self, image_id: int | None) -> Image | None:
         """The image with this id (None for none or an unknown one), marked as shown."""
         image = self.library.get(image_id) if image_id is not None else None
         if image is not None:
-            self.used.add(image.id)
+            self.used[self.owner].add(image.id)
         return image
 
     def shown(self) -> tuple[Image, ...]:
         """The images found so far, by id."""
-        return tuple(self.library[id] for id in sorted(self.used))
+        return tuple(self.library[id] for id in sorted(set().union(*self.used.values())))
 
 
 def _texts(
-    rows: list[tuple[Any, ...]], images: _Images | None = None
+    rows: list[tuple[Any, ...]], images: _Images | None = None, kind: str | None = None
 ) -> dict[Any, dict[str, Text]]:
     """Texts by owner and locale, from rows (owner, locale, title, summary, content); with
-    `images`, the uploads they embed are shown in their published sizes."""
+    `images`, the uploads they embed are shown in their published sizes (and marked as used by
+    the owner's bucket of `kind`)."""
     by_owner: dict[Any, dict[str, Text]] = defaultdict(dict)
     for owner, locale, title, summary, content in rows:
         if images is not None:
+            images.owner = (kind, owner >> BUCKET) if kind else None
             summary, content = (embed_images(html, images.find) for html in (summary, content))
+            images.owner = None
         by_owner[owner][locale] = Text(
             locale, publishable(title), publishable(summary), publishable(content)
         )
@@ -169,22 +265,53 @@ def _applications(tx: Transaction) -> tuple[Application, ...]:
     )
 
 
-def _stories(tx: Transaction, now: datetime, images: _Images) -> tuple[Story, ...]:
+_STORY_TEXTS = (
+    "SELECT t.story_id, t.locale, t.title, t.html_summary, t.html_content"
+    f" FROM news_story_texts t JOIN news_stories s ON s.id = t.story_id WHERE {LIVE_STORY}"
+)
+_STORY_ROWS = (
+    "SELECT s.id, s.slug, a.name AS application, s.publish_date, s.end_date, s.updated_at,"
+    " s.image_id,"
+    f" s.created_at, CASE WHEN {PROMOTED_STORY} THEN s.promotion ELSE 0 END AS priority"
+    f" FROM news_stories s JOIN applications a ON a.id = s.application_id WHERE {LIVE_STORY}"
+)
+# Rows are kept between builds in buckets of 2**BUCKET ids, each with a fingerprint of its rows
+# computed in SQL: a build reads again only the buckets whose fingerprint changed.
+BUCKET = 6
+
+
+def _in_buckets(column: str, buckets: list[int] | None) -> str:
+    """A condition on `column` for the given buckets ("" for all of them)."""
+    if buckets is None:
+        return ""
+    return f" AND {column} >> {BUCKET} IN ({', '.join(str(int(b)) for b in buckets) or 'NULL'})"
+
+
+def _fingerprints(tx: Transaction, queries: list[tuple[str, str, list[Any]]]) -> dict[int, Any]:
+    """The fingerprint of each bucket over some queries: (query, its id column, parameters)."""
+    found: dict[int, list[Any]] = defaultdict(lambda: [None] * len(queries))
+    for n, (sql, column, params) in enumerate(queries):
+        for bucket, count, digest in tx.tuples(
+            f"SELECT {column} >> {BUCKET}, count(*), bit_xor(hash(q)) FROM ({sql}) q GROUP BY 1",
+            params,
+        ):
+            found[bucket][n] = (count, digest)
+    return {bucket: tuple(values) for bucket, values in found.items()}
+
+
+def _stories(
+    tx: Transaction, now: datetime, images: _Images, buckets: list[int] | None = None
+) -> tuple[Story, ...]:
     texts = _texts(
         tx.tuples(
-            "SELECT t.story_id, t.locale, t.title, t.html_summary, t.html_content"
-            f" FROM news_story_texts t JOIN news_stories s ON s.id = t.story_id"
-            f" WHERE {LIVE_STORY} ORDER BY t.story_id, t.locale",
+            _STORY_TEXTS + _in_buckets("t.story_id", buckets) + " ORDER BY t.story_id, t.locale",
             [now, now],
         ),
         images,
+        "story",
     )
     rows = tx.fetchall(
-        "SELECT s.id, s.slug, a.name AS application, s.publish_date, s.end_date, s.updated_at,"
-        " s.image_id,"
-        f" s.created_at, CASE WHEN {PROMOTED_STORY} THEN s.promotion ELSE 0 END AS priority"
-        " FROM news_stories s JOIN applications a ON a.id = s.application_id"
-        f" WHERE {LIVE_STORY} ORDER BY s.publish_date DESC, s.id DESC",
+        _STORY_ROWS + _in_buckets("s.id", buckets) + " ORDER BY s.publish_date DESC, s.id DESC",
         [now, now, now],
     )
     return tuple(
@@ -196,12 +323,21 @@ def _stories(tx: Transaction, now: datetime, images: _Images) -> tuple[Story, ..
             priority=r["priority"],
             texts=texts[r["id"]],
             updated_at=utc(r["updated_at"] or r["created_at"]),
-            image=images.find(r["image_id"]),
+            image=_lead_image(images, "story", r["id"], r["image_id"]),
             slug=r["slug"],
         )
         for r in rows
         if texts[r["id"]]
     )
+
+
+def _lead_image(images: _Images, kind: str, owner: int, image_id: int | None) -> Image | None:
+    """A story's lead image, marked as used by its bucket."""
+    images.owner = (kind, owner >> BUCKET)
+    try:
+        return images.find(image_id)
+    finally:
+        images.owner = None
 
 
 def _pages(tx: Transaction, images: _Images) -> tuple[Page, ...]:
@@ -233,22 +369,38 @@ def _pages(tx: Transaction, images: _Images) -> tuple[Page, ...]:
     )
 
 
-def _trainings(tx: Transaction, images: _Images) -> tuple[Training, ...]:
+_TRAINING_PARTS = (
+    "SELECT t.training_id, t.locale, t.title, t.html_summary, t.html_content"
+    " FROM training_texts t JOIN trainings r ON r.id = t.training_id WHERE r.active",
+    "SELECT tc.training_id, c.id, c.name, tc.head FROM training_coaches tc"
+    " JOIN coaches c ON c.id = tc.coach_id JOIN trainings r ON r.id = tc.training_id"
+    " WHERE r.active",
+    "SELECT tt.training_id, t.id FROM training_teams tt"
+    " JOIN teams t ON t.id = tt.team_id JOIN trainings r ON r.id = tt.training_id"
+    " WHERE r.active",
+    "SELECT id, start_date, end_date, location, cancelled, definition_id, revision,"
+    " created_at, updated_at, cancel_reason FROM trainings WHERE active",
+)
+
+
+def _trainings(
+    tx: Transaction, images: _Images, buckets: list[int] | None = None
+) -> tuple[Training, ...]:
+    text_part, coach_part, team_part, row_part = _TRAINING_PARTS
     texts = _texts(
         tx.tuples(
-            "SELECT t.training_id, t.locale, t.title, t.html_summary, t.html_content"
-            " FROM training_texts t JOIN trainings r ON r.id = t.training_id"
-            " WHERE r.active ORDER BY t.training_id, t.locale"
+            text_part + _in_buckets("t.training_id", buckets) + " ORDER BY t.training_id, t.locale"
         ),
         images,
+        "training",
     )
     # A coach (as head or not) and a team are the same object in every training they are in.
     people: dict[tuple[int, str, bool], TrainingCoach] = {}
     coaches: dict[int, list[TrainingCoach]] = defaultdict(list)
     for training_id, *coach in tx.tuples(
-        "SELECT tc.training_id, c.id, c.name, tc.head FROM training_coaches tc"
-        " JOIN coaches c ON c.id = tc.coach_id JOIN trainings r ON r.id = tc.training_id"
-        " WHERE r.active ORDER BY tc.training_id, tc.head DESC, c.name"
+        coach_part
+        + _in_buckets("tc.training_id", buckets)
+        + " ORDER BY tc.training_id, tc.head DESC, c.name"
     ):
         key = tuple(coach)
         if key not in people:
@@ -257,16 +409,10 @@ def _trainings(tx: Transaction, images: _Images) -> tuple[Training, ...]:
     known_teams = {team.id: team for team in _teams(tx)}
     teams: dict[int, list[Team]] = defaultdict(list)
     for training_id, team_id in tx.tuples(
-        "SELECT tt.training_id, t.id FROM training_teams tt"
-        " JOIN teams t ON t.id = tt.team_id JOIN trainings r ON r.id = tt.training_id"
-        " WHERE r.active ORDER BY tt.training_id, t.name"
+        team_part + _in_buckets("tt.training_id", buckets) + " ORDER BY tt.training_id, t.name"
     ):
         teams[training_id].append(known_teams[team_id])
-    rows = tx.tuples(
-        "SELECT id, start_date, end_date, location, cancelled, definition_id, revision,"
-        " created_at, updated_at, cancel_reason FROM trainings WHERE active"
-        " ORDER BY start_date, id"
-    )
+    rows = tx.tuples(row_part + _in_buckets("id", buckets) + " ORDER BY start_date, id")
     return tuple(
         Training(
             id=id,

@@ -10,6 +10,11 @@ site/
 Files whose content did not change are hard links to the live release's files, so a sync or CDN
 upload after an edit sends only what changed, and a new release costs little disk. Every text
 file has its gzip form beside it (`index.html.gz`), written with the file and linked with it.
+
+An edit's release is made without linking every file again: an older release, replaced a few
+seconds ago and no longer served, is recycled (renamed into the new build directory and brought
+up to date by re-linking the files that changed since it was made), and only when none is at
+hand is the live release copied as links (`cp -al`).
 """
 
 from __future__ import annotations
@@ -20,7 +25,10 @@ import itertools
 import json
 import os
 import shutil
+import subprocess
+import threading
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -144,23 +152,84 @@ def live_release(root: Path) -> Path | None:
     return current.resolve()
 
 
-def start(root: Path) -> Release:
-    """Prepare a new release next to the live one."""
+def read_manifest(release: Path | None) -> dict[str, str]:
+    """The digest of each planned file of a release ({} when unknown)."""
+    if release is None:
+        return {}
+    try:
+        manifest: dict[str, str] = json.loads(
+            Path(f"{release}.manifest.json").read_text(encoding="utf-8")
+        )
+    except (FileNotFoundError, ValueError):
+        return {}
+    return manifest
+
+
+def start(root: Path, manifest: dict[str, str] | None = None) -> Release:
+    """Prepare a new, empty release next to the live one (`manifest`: the live one's, when
+    the caller knows it)."""
     releases = root / "releases"
     releases.mkdir(parents=True, exist_ok=True)
-    release_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    release_id = _new_id(releases)
     previous = live_release(root)
-    manifest: dict[str, str] = {}
-    if previous is not None:
-        try:
-            manifest = json.loads(Path(f"{previous}.manifest.json").read_text(encoding="utf-8"))
-        except (FileNotFoundError, ValueError):
-            manifest = {}
+    if manifest is None:
+        manifest = read_manifest(previous)
     stale = previous is not None and Path(f"{previous}.search-stale").exists()
     release = Release(root, release_id, previous, manifest, stale)
     if release.staging.exists():
         shutil.rmtree(release.staging)
     release.staging.mkdir()
+    return release
+
+
+def _new_id(releases: Path) -> str:
+    """A release id that sorts after every earlier one."""
+    release_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    while (releases / release_id).exists():
+        time.sleep(0.000001)
+        release_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    return release_id
+
+
+# Recycling renames a replaced release and pruning removes one: never both at once.
+_recycling = threading.Lock()
+
+
+def copy_of_live(
+    root: Path,
+    manifest: dict[str, str],
+    recycle: str | None = None,
+    stale: Iterable[str] = (),
+) -> Release:
+    """A new release holding exactly the live release's files, ready for an edit's changes.
+
+    With `recycle`, that older release is renamed into the new build directory and the paths in
+    `stale` (every file that differs between it and the live release) are linked again from the
+    live one; without it, or when it is gone, the live release is copied as hard links.
+    """
+    releases = root / "releases"
+    previous = live_release(root)
+    if previous is None:
+        raise FileNotFoundError("there is no live release to start from")
+    search_stale = Path(f"{previous}.search-stale").exists()
+    release = Release(root, _new_id(releases), previous, manifest, search_stale)
+    if release.staging.exists():
+        shutil.rmtree(release.staging)
+    recycled = False
+    if recycle is not None:
+        with _recycling:
+            old = releases / recycle
+            if old.is_dir() and old.resolve() != previous:
+                Path(f"{old}.manifest.json").unlink(missing_ok=True)
+                Path(f"{old}.search-stale").unlink(missing_ok=True)
+                os.rename(old, release.staging)
+                recycled = True
+    if recycled:
+        for path in stale:
+            release.remove(path)
+            release.reuse(path)
+    else:
+        subprocess.run(["cp", "-al", str(previous), str(release.staging)], check=True)
     return release
 
 
@@ -172,7 +241,8 @@ def dedupe_extras(release: Release, manifest: dict[str, str]) -> tuple[int, int,
     file of the live release, planned or not, that the new release no longer has. Text files
     get their gzip form, linked from the live release with the file.
     """
-    planned_tops = {path.split("/", 1)[0] for path in manifest}
+    # uploaded images are planned, but share images/ with the content's own images
+    planned_tops = {path.split("/", 1)[0] for path in manifest} - {"images"}
     extras = _extras(release.staging, planned_tops)
     written = unchanged = 0
     staging, previous = release._staging, release._previous
@@ -228,7 +298,7 @@ def _extras(root: Path, planned_tops: set[str]) -> list[str]:
 def publish(release: Release, manifest: dict[str, str], search_stale: bool = False) -> None:
     """Make the release live in one atomic step."""
     Path(f"{release.final}.manifest.json").write_text(
-        json.dumps(manifest, sort_keys=True, separators=(",", ":")), encoding="utf-8"
+        json.dumps(manifest, separators=(",", ":")), encoding="utf-8"
     )
     if search_stale:
         Path(f"{release.final}.search-stale").touch()
@@ -261,6 +331,9 @@ def abandon_all(root: Path) -> None:
 # A replaced release stays at least this long, whatever `keep`: `kwai serve` resolves the live
 # release once per request and opens the file a moment later, and that file must still be there.
 REPLACED_KEPT_SECONDS = 60.0
+# A replaced release may be recycled into a new one this long after it was replaced: far longer
+# than a request takes from resolving `current` to opening its file.
+RECYCLE_AFTER_SECONDS = 2.0
 
 # A build directory left this long ago belongs to a build that was killed, not one running.
 ABANDONED_AFTER_SECONDS = 3600
@@ -273,6 +346,8 @@ def prune(root: Path, keep: int) -> None:
     for building in releases.glob(".*.building"):
         if time.time() - building.stat().st_mtime > ABANDONED_AFTER_SECONDS:
             shutil.rmtree(building, ignore_errors=True)
+    for pruning in releases.glob(".*.pruning"):  # a prune that was stopped half way
+        shutil.rmtree(pruning, ignore_errors=True)
     found = sorted(p for p in releases.iterdir() if p.is_dir() and not p.name.startswith("."))
     # Each release was replaced when the next one was published (its manifest written then).
     replaced_at = {older: _published_at(newer) for older, newer in itertools.pairwise(found)}
@@ -281,9 +356,14 @@ def prune(root: Path, keep: int) -> None:
             continue
         if time.time() - replaced_at.get(old, 0.0) < REPLACED_KEPT_SECONDS:
             continue  # a request that resolved `current` just before the switch may read it
-        shutil.rmtree(old, ignore_errors=True)
+        doomed = releases / f".{old.name}.pruning"
+        with _recycling:
+            if not old.is_dir():
+                continue  # recycled meanwhile
+            os.rename(old, doomed)
         Path(f"{old}.manifest.json").unlink(missing_ok=True)
         Path(f"{old}.search-stale").unlink(missing_ok=True)
+        shutil.rmtree(doomed, ignore_errors=True)
 
 
 def _published_at(release: Path) -> float:

@@ -25,9 +25,9 @@ from kwai_api.core.database import Database
 from kwai_api.core.settings import Settings
 from kwai_gen.build import (
     BuildFailed,
+    Builder,
     BuildResult,
     RenderWorker,
-    build_site,
     close_interrupted,
     prune_releases,
 )
@@ -57,6 +57,7 @@ class Jobs:
         self.clock = clock
         self.scheduler = AsyncIOScheduler(timezone=UTC)
         self.worker = RenderWorker(settings.build)
+        self.builder = Builder(settings, self.worker)  # keeps the last build's plan
         self.running = False
         self.last_mail_run: str | None = None
         self.mail_server = "unknown"  # "ok" or why the last run could not reach it
@@ -133,13 +134,11 @@ class Jobs:
             self._dirty_since = None
             build = asyncio.get_running_loop().run_in_executor(
                 self._builder,
-                lambda: build_site(
-                    self.settings,
+                lambda: self.builder.build(
                     self.db,
                     now=now if now is not None else self.clock(),
                     full=full,
                     trigger=trigger,
-                    worker=self.worker,
                     prune=False,
                     index_now=index_now,
                 ),

@@ -10,13 +10,14 @@ from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 from functools import partial
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from kwai_gen.model import Club, Training, text_for
 from kwai_gen.plan import describe
 from kwai_gen.plan.frames import Frame
+from kwai_gen.plan.memo import PlanMemo
 from kwai_gen.plan.outputs import Deferred, Output, SiteInfo
 from kwai_gen.plan.urls import AGENDA, output_file, team_calendar_path, week_path
 from kwai_gen.plan.views import (
@@ -60,33 +61,45 @@ def next_trainings(club: Club, site: SiteInfo, lang: str) -> tuple[Day, ...]:
     return _days(chosen, site, lang)
 
 
-def plan_agenda(club: Club, frame: Frame) -> list[Output]:
+def plan_agenda(club: Club, frame: Frame, memo: PlanMemo) -> None:
     """The agenda pages, the coaches page and the calendar feeds of the frame's language."""
     site = frame.site
     zone = site.zone
     weeks: dict[date, list[Training]] = defaultdict(list)
     for training in club.trainings:
         weeks[monday_of(training.start, zone)].append(training)
-    mondays = _published(sorted(weeks), monday_of(club.now, zone))
-    feeds = subscriptions(club, frame)
-    outputs = []
+    this_monday = monday_of(club.now, zone)
+    mondays = _published(sorted(weeks), this_monday)
+    feeds = cast(
+        tuple[Subscription, ...],
+        memo.value(("feeds", frame.lang), (frame, club.teams), lambda: subscriptions(club, frame)),
+    )
     for n, monday in enumerate(mondays):
         trainings = tuple(weeks[monday])
         previous = frame.url(week_path(mondays[n - 1])) if n > 0 else None
         following = frame.url(week_path(mondays[n + 1])) if n + 1 < len(mondays) else None
         # A week page is made only when its trainings (or its neighbours, or the feeds) changed.
-        outputs.append(
-            frame.deferred_page(
-                week_path(monday),
-                "agenda.html",
-                (monday, trainings, previous, following, feeds),
-                partial(_week_page_context, frame, monday, trainings, previous, following, feeds),
-            )
+        memo.group(
+            ("week", frame.lang, monday),
+            (frame, trainings, previous, following, feeds),
+            lambda monday=monday, trainings=trainings, previous=previous, following=following: [
+                frame.deferred_page(
+                    week_path(monday),
+                    "agenda.html",
+                    (monday, trainings, previous, following, feeds),
+                    partial(
+                        _week_page_context, frame, monday, trainings, previous, following, feeds
+                    ),
+                )
+            ],
         )
-    this_week = _days(weeks[monday_of(club.now, zone)], site, frame.lang)
-    outputs.append(_agenda_index(club, frame, mondays, this_week, feeds))
-    outputs += calendars(club, frame)
-    return outputs
+    this_week = _days(weeks[this_monday], site, frame.lang)
+    memo.loose([_agenda_index(club, frame, mondays, this_week, feeds)])
+    memo.group(
+        ("calendars", frame.lang),
+        (frame, club.trainings, club.teams, this_monday),
+        lambda: calendars(club, frame),
+    )
 
 
 def _published(mondays: list[date], this_week: date) -> list[date]:

@@ -13,13 +13,14 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from functools import partial
-from typing import Any
+from typing import Any, cast
 
 from babel.dates import format_date
 
 from kwai_gen.model import Club, Story
 from kwai_gen.plan import describe
 from kwai_gen.plan.frames import Frame
+from kwai_gen.plan.memo import PlanMemo
 from kwai_gen.plan.outputs import Output
 from kwai_gen.plan.structured import article_jsonld
 from kwai_gen.plan.urls import application_dir, list_page_path, output_file, story_path
@@ -36,26 +37,53 @@ def feed_path(application: str | None, frame: Frame) -> str:
     return f"feeds/{application_dir(application, frame.site).rstrip('/')}.atom.xml"
 
 
-def plan_news(club: Club, frame: Frame) -> list[Output]:
+# Story pages are planned in blocks of 2**STORY_BLOCK ids: an edit plans its block again, and an
+# unchanged block is checked with one comparison.
+STORY_BLOCK = 6
+
+
+def plan_news(club: Club, frame: Frame, memo: PlanMemo) -> None:
     """Every news file of the frame's language."""
     site, lang = frame.site, frame.lang
-    sections = {app.name: section_link(app, site, lang) for app in club.applications}
-    lister = _Lister(frame, sections, Link(frame.url("news/"), frame.labels["news"]))
-    outputs = [story_page(story, frame, lister.section(story)) for story in club.stories]
+    lister = cast(
+        _Lister,
+        memo.value(("lister", lang), (frame, club.applications), lambda: _lister(club, frame)),
+    )
+    blocks: dict[int, list[Story]] = defaultdict(list)
+    for story in club.stories:
+        blocks[story.id >> STORY_BLOCK].append(story)
+    for number, block in blocks.items():
+        memo.group(
+            ("stories", lang, number),
+            (tuple(block), lister),
+            lambda block=block: [story_page(s, frame, lister.section(s)) for s in block],
+            chunk=f"news-{number >> 4}",
+        )
     everything = list(club.stories)
-    years = _years(everything, frame)
-    outputs += news_lists(lister, "news/", everything, frame.labels["news"], None, years=years)
-    outputs += archives(lister, everything, years)
-    outputs.append(feed(lister, None, frame.labels["news"], "news/", club.stories))
+    months = {story.id: _month_of(story, frame) for story in everything}
+    years = tuple(
+        Link(frame.url(f"news/{year}/"), str(year))
+        for year in sorted({year for year, _ in months.values()}, reverse=True)
+    )
+    news_lists(memo, lister, "news/", everything, frame.labels["news"], None, years=years)
+    archives(memo, lister, everything, months, years)
+    feed(memo, lister, None, frame.labels["news"], "news/", everything)
     for app in club.applications:
         stories = [story for story in club.stories if story.application == app.name]
         if not (app.news or stories):
             continue
         base = f"{application_dir(app.name, site)}news/"
-        heading = f"{frame.labels['news']}: {sections[app.name].title}"
-        outputs += news_lists(lister, base, stories, heading, app.name, section=sections[app.name])
-        outputs.append(feed(lister, app.name, heading, base, stories))
-    return outputs
+        heading = f"{frame.labels['news']}: {lister.sections[app.name].title}"
+        news_lists(
+            memo, lister, base, stories, heading, app.name, section=lister.sections[app.name]
+        )
+        feed(memo, lister, app.name, heading, base, stories)
+
+
+def _lister(club: Club, frame: Frame) -> _Lister:
+    site, lang = frame.site, frame.lang
+    sections = {app.name: section_link(app, site, lang) for app in club.applications}
+    return _Lister(frame, sections, Link(frame.url("news/"), frame.labels["news"]))
 
 
 class _Lister:
@@ -102,6 +130,7 @@ def story_page(story: Story, frame: Frame, section: Link) -> Output:
 
 
 def news_lists(
+    memo: PlanMemo,
     lister: _Lister,
     base: str,
     stories: list[Story],
@@ -109,7 +138,7 @@ def news_lists(
     application: str | None,
     years: tuple[Link, ...] = (),
     section: Link | None = None,
-) -> list[Output]:
+) -> None:
     """A news list at `base` (newest first) and its full pages numbered from the oldest."""
     frame = lister.frame
     size = max(1, frame.site.news_per_page)
@@ -121,29 +150,36 @@ def news_lists(
     def page_url(number: int) -> str:
         return frame.url(base) if number == count else frame.url(list_page_path(base, number))
 
-    def listing(path: str, title: str, shown: list[Story], number: int) -> Output:
-        chosen = tuple(shown)
+    def listing(path: str, title: str, chosen: tuple[Story, ...], number: int) -> list[Output]:
         pager = {
             "older": page_url(number - 1) if number > 1 else None,
             "newer": page_url(number + 1) if number < count else None,
             "pages": _page_links(number, count, page_url),
             "position": f"{frame.labels['page']} {number} {frame.labels['of']} {count}",
         }
-        return frame.deferred_page(
-            path,
-            "news.html",
-            (title, chosen, feed_url, section, lister.key, years, tuple(sorted(pager.items()))),
-            lambda: _list_context(
-                lister, title, chosen, feed_url=feed_url, section=section, years=years, **pager
-            ),
+        return [
+            frame.deferred_page(
+                path,
+                "news.html",
+                (title, chosen, feed_url, section, lister.key, years, tuple(sorted(pager.items()))),
+                lambda: _list_context(
+                    lister, title, chosen, feed_url=feed_url, section=section, years=years, **pager
+                ),
+            )
+        ]
+
+    def group(path: str, title: str, chosen: tuple[Story, ...], number: int) -> None:
+        memo.group(
+            ("list", frame.lang, path),
+            (title, chosen, feed_url, section, lister, years, number, count),
+            lambda: listing(path, title, chosen, number),
         )
 
-    outputs = [listing(base, heading, stories[: total - numbered * size], count)]
+    group(base, heading, tuple(stories[: total - numbered * size]), count)
     for number in range(1, numbered + 1):
-        shown = stories[total - number * size : total - (number - 1) * size]
+        shown = tuple(stories[total - number * size : total - (number - 1) * size])
         title = f"{heading} – {frame.labels['page'].lower()} {number}"
-        outputs.append(listing(list_page_path(base, number), title, shown, number))
-    return outputs
+        group(list_page_path(base, number), title, shown, number)
 
 
 def _page_links(current: int, count: int, url: Callable[[int], str]) -> tuple[Link | None, ...]:
@@ -159,61 +195,87 @@ def _page_links(current: int, count: int, url: Callable[[int], str]) -> tuple[Li
     return tuple(links)
 
 
-def _month_of(published: datetime, frame: Frame) -> tuple[int, int]:
-    """The (year, month) a story was published in, in the club's zone."""
-    local = published.astimezone(frame.site.zone)
+_months: dict[int, tuple[Story, str, tuple[int, int]]] = {}
+
+
+def _month_of(story: Story, frame: Frame) -> tuple[int, int]:
+    """The (year, month) a story was published in, in the club's zone (remembered per story)."""
+    known = _months.get(story.id)
+    if known is not None and known[0] is story and known[1] == frame.site.timezone:
+        return known[2]
+    local = story.publish_date.astimezone(frame.site.zone)
+    _months[story.id] = (story, frame.site.timezone, (local.year, local.month))
     return local.year, local.month
 
 
-def _years(stories: list[Story], frame: Frame) -> tuple[Link, ...]:
-    """The archive years, newest first."""
-    years = sorted({_month_of(s.publish_date, frame)[0] for s in stories}, reverse=True)
-    return tuple(Link(frame.url(f"news/{year}/"), str(year)) for year in years)
-
-
-def archives(lister: _Lister, stories: list[Story], years: tuple[Link, ...]) -> list[Output]:
+def archives(
+    memo: PlanMemo,
+    lister: _Lister,
+    stories: list[Story],
+    months: dict[int, tuple[int, int]],
+    years: tuple[Link, ...],
+) -> None:
     """A page per year (its months) and per month (its stories)."""
     frame = lister.frame
     by_month: dict[tuple[int, int], list[Story]] = defaultdict(list)
     for story in stories:
-        by_month[_month_of(story.publish_date, frame)].append(story)
-    outputs = []
+        by_month[months[story.id]].append(story)
     news = frame.labels["news"]
     feed_url = frame.url(feed_path(None, frame))
     for year in sorted({year for year, _ in by_month}, reverse=True):
-        months = sorted((m for y, m in by_month if y == year), reverse=True)
-        month_links = tuple(
-            Link(frame.url(f"news/{year}/{month:02d}/"), _month_name(year, month, frame))
-            for month in months
-        )
-        # the year lists its months, not its stories: a new story changes its month's page only
-        outputs.append(
-            frame.page(
-                f"news/{year}/",
-                "archive_year.html",
-                title=f"{news} {year}",
-                heading=f"{news} {year}",
-                description=describe.listing(
-                    frame, f"{news} {year}", (m.title for m in month_links)
-                ),
-                year=year,
-                months=month_links,
-                years=years,
-            )
+        months_of_year = tuple(sorted((m for y, m in by_month if y == year), reverse=True))
+        memo.group(
+            ("year", frame.lang, year),
+            (frame, months_of_year, years),
+            partial(_year_page, frame, year, months_of_year, years),
         )
         up = Link(frame.url(f"news/{year}/"), f"{news} {year}")
-        for month, link in zip(months, month_links, strict=True):
+        for month in months_of_year:
             shown = tuple(by_month[year, month])
-            title = f"{news}: {link.title}"
-            outputs.append(
-                frame.deferred_page(
-                    f"news/{year}/{month:02d}/",
-                    "news.html",
-                    (title, shown, up, feed_url, lister.key),
-                    partial(_month_context, lister, title, shown, up, feed_url),
-                )
+            memo.group(
+                ("month", frame.lang, year, month),
+                (shown, lister, up, feed_url),
+                partial(_month_page, lister, year, month, shown, up, feed_url),
             )
-    return outputs
+
+
+def _year_page(
+    frame: Frame, year: int, months: tuple[int, ...], years: tuple[Link, ...]
+) -> list[Output]:
+    """The archive of a year: its months, not its stories (a new story changes its month's
+    page only)."""
+    news = frame.labels["news"]
+    month_links = tuple(
+        Link(frame.url(f"news/{year}/{month:02d}/"), _month_name(year, month, frame))
+        for month in months
+    )
+    return [
+        frame.page(
+            f"news/{year}/",
+            "archive_year.html",
+            title=f"{news} {year}",
+            heading=f"{news} {year}",
+            description=describe.listing(frame, f"{news} {year}", (m.title for m in month_links)),
+            year=year,
+            months=month_links,
+            years=years,
+        )
+    ]
+
+
+def _month_page(
+    lister: _Lister, year: int, month: int, shown: tuple[Story, ...], up: Link, feed_url: str
+) -> list[Output]:
+    frame = lister.frame
+    title = f"{frame.labels['news']}: {_month_name(year, month, frame)}"
+    return [
+        frame.deferred_page(
+            f"news/{year}/{month:02d}/",
+            "news.html",
+            (title, shown, up, feed_url, lister.key),
+            partial(_month_context, lister, title, shown, up, feed_url),
+        )
+    ]
 
 
 def _month_context(
@@ -255,11 +317,26 @@ def _month_name(year: int, month: int, frame: Frame) -> str:
 
 
 def feed(
-    lister: _Lister, application: str | None, title: str, base: str, stories: Sequence[Story]
-) -> Output:
+    memo: PlanMemo,
+    lister: _Lister,
+    application: str | None,
+    title: str,
+    base: str,
+    stories: Sequence[Story],
+) -> None:
     """The Atom feed of the newest stories (with their full text) of a list."""
+    newest = tuple(stories[:FEED_SIZE])
+    memo.group(
+        ("feed", lister.frame.lang, application),
+        (lister, title, base, newest),
+        lambda: [_feed(lister, application, title, base, newest)],
+    )
+
+
+def _feed(
+    lister: _Lister, application: str | None, title: str, base: str, newest: tuple[Story, ...]
+) -> Output:
     frame, site = lister.frame, lister.frame.site
-    newest = lister.entries(stories[:FEED_SIZE], full=True)
     path = feed_path(application, frame)
     return Output(
         output_file(site, frame.lang, path),
@@ -270,7 +347,7 @@ def feed(
             "title": f"{title} – {site.name}",
             "feed_url": site.url + frame.url(path),
             "link": site.url + frame.url(base),
-            "updated": max((story.updated_at for story in stories[:FEED_SIZE]), default=NO_UPDATE),
-            "entries": newest,
+            "updated": max((story.updated_at for story in newest), default=NO_UPDATE),
+            "entries": lister.entries(newest, full=True),
         },
     )

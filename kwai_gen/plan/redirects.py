@@ -6,13 +6,15 @@ engines the new address is the canonical one.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from kwai_gen.model import Club
 from kwai_gen.plan.frames import Frame
 from kwai_gen.plan.outputs import Output
 from kwai_gen.plan.urls import application_dir, output_file, page_path
 
 
-def plan_redirects(club: Club, frame: Frame, taken: set[str]) -> list[Output]:
+def plan_redirects(club: Club, frame: Frame, taken: Callable[[str], bool]) -> list[Output]:
     """A redirect page for each former address of a section and its pages (not in `taken`)."""
     site, lang = frame.site, frame.lang
     moved: dict[str, str] = {}  # old path -> new path
@@ -28,6 +30,6 @@ def plan_redirects(club: Club, frame: Frame, taken: set[str]) -> list[Output]:
     outputs = []
     for old, new in sorted(moved.items()):
         file = output_file(site, lang, old)
-        if file not in taken:
+        if not taken(file):
             outputs.append(Output(file, "redirect", {"to": site.url + frame.url(new)}))
     return outputs

@@ -7,20 +7,30 @@ others under /<lang>/; a text missing in a language falls back to another one, m
 
 from __future__ import annotations
 
-from collections import Counter
+from pathlib import Path
+from typing import cast
 
+from kwai_api.core.images import PUBLIC_DIR
 from kwai_gen.model import Club, ContentPage, Page
 from kwai_gen.plan import describe
 from kwai_gen.plan.agenda import next_trainings, plan_agenda
 from kwai_gen.plan.auth import plan_auth
-from kwai_gen.plan.events import plan_events, section_events
+from kwai_gen.plan.events import plan_events, section_events, today
 from kwai_gen.plan.frames import Frame, make_frame
+from kwai_gen.plan.memo import PlanMemo
 from kwai_gen.plan.news import feed_path, plan_news
 from kwai_gen.plan.outputs import Output, SiteInfo
 from kwai_gen.plan.redirects import plan_redirects
 from kwai_gen.plan.staff import plan_staff
 from kwai_gen.plan.structured import club_jsonld, manifest
-from kwai_gen.plan.urls import AGENDA, EVENTS, application_dir, content_path, page_path
+from kwai_gen.plan.urls import (
+    AGENDA,
+    EVENTS,
+    application_dir,
+    content_path,
+    page_path,
+    sitemap_path,
+)
 from kwai_gen.plan.views import (
     Document,
     Link,
@@ -35,34 +45,92 @@ from kwai_gen.plan.views import (
 HOME_NEWS = 5
 FEATURED = 3
 SECTION_NEWS = 5
-UNLISTED = frozenset({"404.html", "search.html"})  # pages that are not in the sitemap
 
 
-def plan(club: Club, site: SiteInfo) -> list[Output]:
-    """Every file of the site for every language, then the sitemap and robots.txt."""
-    outputs: list[Output] = []
+def plan(
+    club: Club, site: SiteInfo, memo: PlanMemo | None = None, image_store: Path | None = None
+) -> list[Output]:
+    """Every file of the site for every language, then the sitemap and robots.txt.
+
+    With the `memo` of the last build (begun for this one), only the groups of files whose
+    inputs changed are planned and returned; the memo holds every file's digest.
+    """
+    if memo is None:
+        memo = PlanMemo()
+        memo.begin("", site.default_language)
     for lang in site.languages:
-        frame = make_frame(club, site, lang)
-        outputs.append(_home(club, frame))
-        outputs += _sections(club, frame)
-        outputs += [page_output(page, club, frame) for page in club.pages]
-        outputs += [_content_page(page, frame) for page in club.content_pages]
-        outputs.append(_coaches(club, frame))
-        outputs.append(frame.page("search/", "search.html", title=frame.labels["search"]))
-        outputs.append(frame.page("404.html", "404.html", title=frame.labels["not_found"]))
-        outputs += plan_news(club, frame)
-        outputs += plan_agenda(club, frame)
-        outputs += plan_events(club, frame)
-        outputs += plan_auth(frame)
-        outputs += plan_staff(frame)
-    taken = {o.path for o in outputs}
+        frame = _frame(club, site, lang, memo)
+        memo.loose([_home(club, frame)])
+        memo.loose(_sections(club, frame))
+        memo.loose(page_output(page, club, frame) for page in club.pages)
+        memo.loose(_content_page(page, frame) for page in club.content_pages)
+        memo.loose([_coaches(club, frame)])
+        memo.group(
+            ("fixed", lang),
+            (frame,),
+            lambda frame=frame: [
+                frame.page("search/", "search.html", title=frame.labels["search"]),
+                frame.page("404.html", "404.html", title=frame.labels["not_found"]),
+                *plan_auth(frame),
+                *plan_staff(frame),
+            ],
+        )
+        plan_news(club, frame, memo)
+        plan_agenda(club, frame, memo)
+        memo.group(
+            ("events", lang),
+            (frame, club.events, club.applications, today(club, site)),
+            lambda frame=frame: plan_events(club, frame),
+        )
     for lang in site.languages:
-        outputs += plan_redirects(club, make_frame(club, site, lang), taken)
-    outputs.append(_sitemap(outputs, site))
-    outputs.append(Output("robots.txt", "robots", {"site": site}))
-    outputs.append(manifest(site))
-    _check_unique(outputs)
-    return outputs
+        frame = _frame(club, site, lang, memo)
+        memo.loose(plan_redirects(club, frame, memo.is_planned))
+    memo.loose([Output("robots.txt", "robots", {"site": site}), manifest(site)])
+    if image_store is not None:
+        memo.group(("images",), (club.images, image_store), lambda: _images(club, image_store))
+    memo.end()
+    _sitemaps(memo, site)
+    return memo.outputs
+
+
+def _images(club: Club, store: Path) -> list[Output]:
+    """The sized files of the uploaded images the site shows, linked from the image store."""
+    return [
+        Output(
+            f"{PUBLIC_DIR}/{size.file}",
+            "stored_image",
+            {"file": size.file, "image": image.id, "store": str(store)},
+        )
+        for image in club.images
+        for size in image.sizes
+    ]
+
+
+def _frame(club: Club, site: SiteInfo, lang: str, memo: PlanMemo) -> Frame:
+    """The frame of `lang`, the same object as last build's while what it shows is the same."""
+    has_events = bool(club.events) or any(app.events for app in club.applications)
+    return cast(
+        Frame,
+        memo.value(
+            ("frame", lang),
+            (site, club.applications, club.content_pages, has_events),
+            lambda: make_frame(club, site, lang),
+        ),
+    )
+
+
+def _sitemaps(memo: PlanMemo, site: SiteInfo) -> None:
+    """A sitemap per chunk whose pages changed, and the index of them all at sitemap.xml."""
+    changed = memo.sitemap_chunks()
+    memo.add(
+        Output(sitemap_path(chunk), "sitemap", {"site": site, "pages": entries})
+        for chunk, entries in changed.items()
+        if entries
+    )
+    memo.drop(sitemap_path(chunk) for chunk, entries in changed.items() if not entries)
+    if changed:
+        chunks = tuple(site.url + "/" + sitemap_path(chunk) for chunk in sorted(memo.chunks))
+        memo.add([Output("sitemap.xml", "sitemap_index", {"sitemaps": chunks})])
 
 
 def _home(club: Club, frame: Frame) -> Output:
@@ -168,23 +236,3 @@ def _coaches(club: Club, frame: Frame) -> Output:
         coaches=active,
         agenda_url=frame.url(f"{AGENDA}/"),
     )
-
-
-def _sitemap(outputs: list[Output], site: SiteInfo) -> Output:
-    """One sitemap of every listed page; each lists its language versions."""
-    pages = tuple(
-        (o.page, o.modified)
-        for o in outputs
-        if o.lang == site.default_language
-        and o.page is not None
-        and o.template.endswith(".html")
-        and o.template not in UNLISTED
-    )
-    return Output("sitemap.xml", "sitemap", {"site": site, "pages": pages})
-
-
-def _check_unique(outputs: list[Output]) -> None:
-    """Refuse a plan where two things claim one file (a content page named like a section)."""
-    clashes = [path for path, count in Counter(o.path for o in outputs).items() if count > 1]
-    if clashes:
-        raise ValueError(f"these site files are planned twice: {', '.join(sorted(clashes))}")

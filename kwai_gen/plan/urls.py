@@ -89,3 +89,8 @@ def event_path(event: Event, site: SiteInfo) -> str:
 def events_year_path(year: int) -> str:
     """The archive of the events that ended in `year`: calendar/2025/."""
     return f"{EVENTS}/{year}/"
+
+
+def sitemap_path(chunk: str) -> str:
+    """The sitemap of one chunk of the site's pages: sitemaps/news-3.xml."""
+    return f"sitemaps/{chunk}.xml"

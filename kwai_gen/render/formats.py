@@ -9,7 +9,7 @@ from typing import Any
 from kwai_gen.render.feeds import render_atom
 from kwai_gen.render.ical import render_ical
 from kwai_gen.render.redirects import render_redirect
-from kwai_gen.render.sitemap import render_robots, render_sitemap
+from kwai_gen.render.sitemap import render_robots, render_sitemap, render_sitemap_index
 
 
 def render_json(context: dict[str, Any]) -> bytes:
@@ -21,6 +21,7 @@ RENDERERS: dict[str, Callable[[dict[str, Any]], bytes]] = {
     "atom": render_atom,
     "ical": render_ical,
     "sitemap": render_sitemap,
+    "sitemap_index": render_sitemap_index,
     "robots": render_robots,
     "manifest": render_json,
     "redirect": render_redirect,

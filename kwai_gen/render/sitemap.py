@@ -1,4 +1,5 @@
-"""sitemap.xml (every page in every language, with its alternates) and robots.txt."""
+"""The sitemaps (every page in every language, with its alternates, in chunks that an edit
+rewrites one at a time), their index at sitemap.xml, and robots.txt."""
 
 from __future__ import annotations
 
@@ -34,6 +35,15 @@ def render_sitemap(context: dict[str, Any]) -> bytes:
             loc = escape(site.url + href(site, lang, path))
             lines.append(f"  <url>\n    <loc>{loc}</loc>\n{lastmod}{alternates}  </url>\n")
     lines.append("</urlset>\n")
+    return "".join(lines).encode("utf-8")
+
+
+def render_sitemap_index(context: dict[str, Any]) -> bytes:
+    """sitemap.xml: the index of the sitemaps; context holds their absolute URLs."""
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>\n']
+    lines.append('<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n')
+    lines += [f"  <sitemap><loc>{escape(url)}</loc></sitemap>\n" for url in context["sitemaps"]]
+    lines.append("</sitemapindex>\n")
     return "".join(lines).encode("utf-8")
 
 

@@ -9,6 +9,7 @@ live file is hard-linked instead of rendered.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import gc
 import hashlib
@@ -17,18 +18,17 @@ import shutil
 import subprocess
 import sys
 import traceback
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from jinja2 import TemplateSyntaxError, select_autoescape
 
-from kwai_api.core.images import PUBLIC_DIR
 from kwai_gen import release as releases
 from kwai_gen.forked import ChildFailed, Explained, Forked, die_with_parent
-from kwai_gen.model import Club, ContentPage, Text
+from kwai_gen.model import ContentPage, Text
 from kwai_gen.plan.outputs import Output, SiteInfo
-from kwai_gen.render.digest import Digester
 
 
 class BuildFailed(Explained):
@@ -40,9 +40,15 @@ class BuildFailed(Explained):
 
 @dataclass(frozen=True)
 class RenderJob:
-    """Everything a render needs, as plain data: a forked child renders from it."""
+    """Everything a render needs, as plain data: a forked child renders from it.
 
-    club: Club
+    `outputs` are the files to render (every planned one for a full build); every other file of
+    `manifest` is the live release's and is linked from it.
+    """
+
+    outputs: list[Output]
+    manifest: dict[str, str]  # every planned file -> its digest
+    removed: frozenset[str]  # planned files of the live release the new one has not
     site: SiteInfo
     output: Path  # site/ (releases and `current` live here)
     theme: Path
@@ -53,6 +59,7 @@ class RenderJob:
     # stale, for a later build to index (the server publishes edits first, indexes after).
     index_now: bool = True
     image_files: Path | None = None  # the image store's sized files, published under /images/u/
+    live_manifest: dict[str, str] | None = None  # the live release's, when the builder knows it
 
 
 @dataclass(frozen=True)
@@ -89,7 +96,7 @@ def render(job: RenderJob) -> RenderResult:
 
 
 def _render(job: RenderJob) -> RenderResult:
-    release = releases.start(job.output)
+    release = releases.start(job.output, job.live_manifest)
     # The live search index is linked into the new release by a child on the other core while
     # this one renders (a thread would wait for the GIL); it is replaced below if the
     # searchable pages changed.
@@ -99,7 +106,6 @@ def _render(job: RenderJob) -> RenderResult:
     try:
         try:
             outcome = _run_pelican(job, release)
-            _publish_images(job, release)
         finally:
             if index_copy is not None:
                 index_copy.result()
@@ -127,45 +133,103 @@ def _render(job: RenderJob) -> RenderResult:
     )
 
 
-def _publish_images(job: RenderJob, release: releases.Release) -> None:
-    """Link the sized files of the images the site shows into the release.
+def update(job: RenderJob, env: Any, release: releases.Release) -> RenderResult:
+    """Render an edit's files into `release` (a copy of the live one) and make it live.
 
-    Their names are digests of their content, so the same file is linked into every release:
-    an edit never rewrites an image, and a sync sends only new ones.
+    Runs in the process that planned (no Pelican run: its assets and content pages are the live
+    release's); on any failure the live site stays as it was.
     """
-    if job.image_files is None or not job.club.images:
-        return
-    target = release.staging / PUBLIC_DIR
-    target.mkdir(parents=True, exist_ok=True)
-    for image in job.club.images:
-        for size in image.sizes:
-            source = job.image_files / size.file
-            try:
-                os.link(source, target / size.file)
-            except FileExistsError:
-                pass
-            except FileNotFoundError:
-                raise BuildFailed(
-                    f"the file {size.file} of image {image.id} is missing from the image store"
-                ) from None
-            except OSError:  # the store is on another file system
-                shutil.copyfile(source, target / size.file)
+    from kwai_gen.render.formats import RENDERERS
+
+    try:
+        outcome = _Outcome(manifest=job.manifest)
+        for path in job.removed:
+            release.remove(path)
+        _render_all(env, RENDERERS, release, job.outputs, outcome)
+        stale = job.search and (
+            outcome.search_changed
+            or release.previous_search_stale
+            or any(path.endswith(".html") for path in job.removed)
+        )
+        searched = stale and job.index_now
+        if searched:
+            shutil.rmtree(release.staging / "pagefind", ignore_errors=True)
+            _index(release.staging)
+        releases.publish(release, job.manifest, search_stale=stale and not searched)
+    except BaseException as error:
+        releases.abandon(release)
+        if isinstance(error, BuildFailed | KeyboardInterrupt):
+            raise
+        raise BuildFailed(f"{type(error).__name__}: {error}") from error
+    return RenderResult(
+        release=release.id,
+        written=outcome.written,
+        unchanged=len(job.manifest) - outcome.written,
+        deleted=len(job.removed),
+        searched=searched,
+        search_stale=stale and not searched,
+    )
+
+
+def stored_image(context: dict[str, Any], release: releases.Release, path: str) -> None:
+    """Link one sized file of an uploaded image into the release.
+
+    Its name is a digest of its content, so the same file is linked into every release: an edit
+    never rewrites an image, and a sync sends only new ones.
+    """
+    source = Path(context["store"]) / context["file"]
+    target = release.staging / path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with contextlib.suppress(FileNotFoundError):
+        target.unlink()
+    try:
+        os.link(source, target)
+    except FileNotFoundError:
+        raise BuildFailed(
+            f"the file {context['file']} of image {context['image']} is missing from the image"
+            " store"
+        ) from None
+    except OSError:  # the store is on another file system
+        shutil.copyfile(source, target)
+
+
+def environment(site: SiteInfo, theme: Path, content: Path, output: Path) -> Any:
+    """Pelican's Jinja2 environment over the theme, for rendering without a Pelican run."""
+    from kwai_gen.render.pelican_generator import KwaiGenerator
+
+    settings = pelican_settings(site, theme, content, output)
+    return KwaiGenerator({}, settings, str(content), settings["THEME"], str(output)).env
+
+
+def read_content_pages(site: SiteInfo, theme: Path, content: Path) -> tuple[ContentPage, ...]:
+    """The hand-written pages of content/, read by Pelican's readers as a Pelican run would."""
+    from pelican.generators import PagesGenerator
+    from pelican.log import console
+
+    console.quiet = True
+    settings = pelican_settings(site, theme, content, content)
+    context: dict[str, Any] = {
+        **settings,
+        "generated_content": {},
+        "static_links": set(),
+        "static_content": {},
+        "localsiteurl": settings["SITEURL"],
+    }
+    pages = PagesGenerator(context, settings, str(content), settings["THEME"], str(content))
+    pages.generate_context()
+    return content_pages(list(pages.pages) + list(pages.hidden_pages))
 
 
 def warm(job: RenderJob) -> None:
     """Fill the renderer's caches in a long-lived process before it forks a render: each
-    forked child then starts warm (theme digest, slugs, the languages' date formats)."""
+    forked child then starts warm (theme digest, the languages' date formats)."""
     from babel.dates import format_date
 
     from kwai_gen.plan.frames import language_name
-    from kwai_gen.plan.slugs import slugify
 
-    _theme_digest(job.theme)
-    for texts in [story.texts for story in job.club.stories] + [p.texts for p in job.club.pages]:
-        for text in texts.values():
-            slugify(text.title)
+    theme_digest(job.theme)
     for lang in job.site.languages:
-        format_date(job.club.now, "long", locale=job.site.locale_of(lang))
+        format_date(datetime(2026, 1, 1), "long", locale=job.site.locale_of(lang))
         language_name(lang)
 
 
@@ -256,34 +320,22 @@ def content_pages(pelican_pages: list[Any]) -> tuple[ContentPage, ...]:
 def write_outputs(
     env: Any, job: RenderJob, release: releases.Release, pelican_pages: list[Any]
 ) -> _Outcome:
-    """Render or reuse every planned output; return the new manifest and the counts."""
-    from kwai_gen.plan.site import plan
+    """Render the job's outputs, link every other planned file from the live release."""
     from kwai_gen.render.formats import RENDERERS
 
-    # The live release's files are linked into the new one on the other core while this one
-    # plans and hashes; a full build renders everything and needs no clone.
-    cloner = Forked(releases.clone_live, release) if release.previous and not job.full else None
-    club = replace(job.club, content_pages=content_pages(pelican_pages))
-    digester = Digester(_theme_digest(job.theme))
-    outcome = _Outcome(manifest={})
-    outputs = plan(club, job.site)
-    changed = set()
-    for output in outputs:
-        digest = digester.output(output.template, output.context)
-        outcome.manifest[output.path] = digest
-        if job.full or release.previous_manifest.get(output.path) != digest:
-            changed.add(output.path)
-    if cloner is not None:
-        try:
-            changed |= cloner.result()  # the paths whose live file vanished: render them
-        except ChildFailed as error:
-            raise BuildFailed(f"linking the live release's files failed: {error}") from None
-    _render_all(env, RENDERERS, release, [o for o in outputs if o.path in changed], outcome)
-    removed = set(release.previous_manifest) - set(outcome.manifest)
-    for path in removed:
+    outcome = _Outcome(manifest=job.manifest)
+    if release.previous and not job.full:
+        missing = releases.clone_live(release) - {o.path for o in job.outputs} - job.removed
+        if missing:
+            raise BuildFailed(
+                f"{len(missing)} files of the live release are missing (such as"
+                f" /{sorted(missing)[0]}); a full build (kwai build --full) makes them again"
+            )
+    _render_all(env, RENDERERS, release, job.outputs, outcome)
+    for path in job.removed:
         release.remove(path)
     outcome.unchanged = len(outcome.manifest) - outcome.written
-    if any(path.endswith(".html") for path in removed):
+    if any(path.endswith(".html") for path in job.removed):
         outcome.search_changed = True
     return outcome
 
@@ -335,6 +387,10 @@ def _render_into(
     output: Output,
     outcome: _Outcome,
 ) -> None:
+    if output.template == "stored_image":
+        stored_image(output.made(), release, output.path)
+        outcome.written += 1
+        return
     try:
         context = output.made()
         if output.template in renderers:
@@ -379,7 +435,7 @@ def _template_name(filename: str) -> str:
 _theme_digests: dict[tuple[str, float], str] = {}
 
 
-def _theme_digest(theme: Path) -> str:
+def theme_digest(theme: Path) -> str:
     """A digest of the templates and of the code that renders: a change re-renders all."""
     import kwai_gen
 

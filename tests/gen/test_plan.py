@@ -19,7 +19,7 @@ from kwai_gen.plan.agenda import EMPTY_WEEKS_AROUND_TODAY
 from kwai_gen.plan.outputs import Output, SiteInfo
 from kwai_gen.plan.site import plan
 from kwai_gen.plan.urls import page_path, story_path, team_calendar_path, week_path
-from kwai_gen.render.digest import Digester
+from kwai_gen.plan.digest import Digester
 from tests.conftest import ANCHOR, NOW, make_settings
 
 ABOUT = ContentPage("about", {"nl": Text("nl", "Over ons", "<p>Wie</p>", "<p>Wij zijn</p>")})
