@@ -296,6 +296,10 @@ class Builder:
             live_manifest=live_manifest,
         )
         paths = {o.path for o in changed} | removed
+        stale = live is not None and Path(f"{live}.search-stale").exists()
+        if not (pelican or paths or (stale and index_now and settings.site.search)):
+            assert live is not None  # nothing changed: the live release stays as it is
+            return club, RenderResult(live.name, 0, len(job.manifest), 0, False, stale)
         if pelican or len(changed) >= FORKED_FROM:
             result = self.worker.render(job) if self.worker is not None else render(job)
             extras = result.release

@@ -58,7 +58,7 @@ def test_every_non_html_output_has_a_renderer(outputs: dict[str, Output]) -> Non
     assert (
         kinds | {"redirect"}
         == set(RENDERERS)
-        == {"atom", "ical", "sitemap", "robots", "manifest", "redirect"}
+        == {"atom", "ical", "sitemap", "sitemap_index", "robots", "manifest", "redirect"}
     )  # test_addresses
 
 
@@ -103,8 +103,13 @@ def test_an_empty_feed_does_not_depend_on_the_clock(demo: tuple[Club, SiteInfo])
 
 
 def test_the_sitemap_lists_every_page_with_its_alternates(outputs: dict[str, Output]) -> None:
-    sitemap = ElementTree.fromstring(render(outputs["sitemap.xml"]))
-    urls = {u.findtext(f"{SITEMAP}loc", ""): u for u in sitemap.findall(f"{SITEMAP}url")}
+    index = ElementTree.fromstring(render(outputs["sitemap.xml"]))
+    chunks = [loc.text or "" for loc in index.iter(f"{SITEMAP}loc")]
+    assert chunks and all(c.startswith(f"{URL}/sitemaps/") for c in chunks)
+    urls = {}
+    for chunk in chunks:
+        sitemap = ElementTree.fromstring(render(outputs[chunk.removeprefix(URL + "/")]))
+        urls |= {u.findtext(f"{SITEMAP}loc", ""): u for u in sitemap.findall(f"{SITEMAP}url")}
     pages = [
         p
         for p, o in outputs.items()

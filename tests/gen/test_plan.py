@@ -124,7 +124,7 @@ def test_every_page_type_is_planned_in_both_languages(club: Club, site: SiteInfo
             "feeds/club.atom.xml",
         ):
             assert prefix + path in paths, prefix + path
-    assert paths["sitemap.xml"].template == "sitemap"
+    assert paths["sitemap.xml"].template == "sitemap_index"
     assert paths["robots.txt"].template == "robots"
     assert "en/sitemap.xml" not in paths
     # the trainings application has no page of its own: the agenda is its page
