@@ -11,10 +11,12 @@ Pelican's global state and memory never live in the process that answers request
 from __future__ import annotations
 
 import hashlib
+import operator
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -304,8 +306,8 @@ class Builder:
             result = self.worker.render(job) if self.worker is not None else render(job)
             extras = result.release
         else:
-            recycled, stale = self._recyclable()
-            release = releases.copy_of_live(output, live_manifest, recycled, stale)
+            recycled, differing = self._recyclable()
+            release = releases.copy_of_live(output, live_manifest, recycled, differing)
             if self._env is None:
                 self._env = environment(site, settings.site.theme, settings.site.content, output)
             result = update(job, self._env, release)
@@ -342,7 +344,7 @@ class Builder:
                 and time.monotonic() - made.replaced_at >= releases.RECYCLE_AFTER_SECONDS
                 and made.extras == live.extras
             ):
-                self._forget(lambda other, made=made: other is made)
+                self._forget(partial(operator.is_, made))
                 return made.id, stale
         return None, set()
 

@@ -18,6 +18,7 @@ from kwai_gen.model import Club, Training, text_for
 from kwai_gen.plan import describe
 from kwai_gen.plan.frames import Frame
 from kwai_gen.plan.memo import PlanMemo
+from kwai_gen.plan.news import stories_of
 from kwai_gen.plan.outputs import Deferred, Output, SiteInfo
 from kwai_gen.plan.urls import AGENDA, output_file, team_calendar_path, week_path
 from kwai_gen.plan.views import (
@@ -65,9 +66,10 @@ def plan_agenda(club: Club, frame: Frame, memo: PlanMemo) -> None:
     """The agenda pages, the coaches page and the calendar feeds of the frame's language."""
     site = frame.site
     zone = site.zone
-    weeks: dict[date, list[Training]] = defaultdict(list)
-    for training in club.trainings:
-        weeks[monday_of(training.start, zone)].append(training)
+    weeks = cast(
+        dict[date, tuple[Training, ...]],
+        memo.value(("weeks",), (club.trainings, zone), lambda: _weeks(club.trainings, zone)),
+    )
     this_monday = monday_of(club.now, zone)
     mondays = _published(sorted(weeks), this_monday)
     feeds = cast(
@@ -75,31 +77,48 @@ def plan_agenda(club: Club, frame: Frame, memo: PlanMemo) -> None:
         memo.value(("feeds", frame.lang), (frame, club.teams), lambda: subscriptions(club, frame)),
     )
     for n, monday in enumerate(mondays):
-        trainings = tuple(weeks[monday])
+        trainings = weeks.get(monday, ())
         previous = frame.url(week_path(mondays[n - 1])) if n > 0 else None
         following = frame.url(week_path(mondays[n + 1])) if n + 1 < len(mondays) else None
-        # A week page is made only when its trainings (or its neighbours, or the feeds) changed.
         memo.group(
             ("week", frame.lang, monday),
             (frame, trainings, previous, following, feeds),
-            lambda monday=monday, trainings=trainings, previous=previous, following=following: [
-                frame.deferred_page(
-                    week_path(monday),
-                    "agenda.html",
-                    (monday, trainings, previous, following, feeds),
-                    partial(
-                        _week_page_context, frame, monday, trainings, previous, following, feeds
-                    ),
-                )
-            ],
+            partial(_week_page, frame, monday, trainings, previous, following, feeds),
         )
-    this_week = _days(weeks[this_monday], site, frame.lang)
-    memo.loose([_agenda_index(club, frame, mondays, this_week, feeds)])
+    this_week = _days(weeks.get(this_monday, ()), site, frame.lang)
+    memo.loose([_agenda_index(club, frame, memo, mondays, this_week, feeds)])
     memo.group(
         ("calendars", frame.lang),
         (frame, club.trainings, club.teams, this_monday),
         lambda: calendars(club, frame),
     )
+
+
+def _week_page(
+    frame: Frame,
+    monday: date,
+    trainings: tuple[Training, ...],
+    previous: str | None,
+    following: str | None,
+    feeds: tuple[Subscription, ...],
+) -> list[Output]:
+    """The page of one week (made only when its trainings, neighbours or feeds changed)."""
+    return [
+        frame.deferred_page(
+            week_path(monday),
+            "agenda.html",
+            (monday, trainings, previous, following, feeds),
+            partial(_week_page_context, frame, monday, trainings, previous, following, feeds),
+        )
+    ]
+
+
+def _weeks(trainings: tuple[Training, ...], zone: ZoneInfo) -> dict[date, tuple[Training, ...]]:
+    """The trainings by the Monday of their week."""
+    weeks: dict[date, list[Training]] = defaultdict(list)
+    for training in trainings:
+        weeks[monday_of(training.start, zone)].append(training)
+    return {monday: tuple(found) for monday, found in weeks.items()}
 
 
 def _published(mondays: list[date], this_week: date) -> list[date]:
@@ -175,6 +194,7 @@ def _week_context(
 def _agenda_index(
     club: Club,
     frame: Frame,
+    memo: PlanMemo,
     mondays: list[date],
     days: tuple[Day, ...],
     feeds: tuple[Subscription, ...],
@@ -203,7 +223,7 @@ def _agenda_index(
             this_week=None,
             pages=tuple(page_link(p, site, lang) for p in club.pages if p.application == AGENDA),
             section_news=frame.url(f"{AGENDA}/news/")
-            if app is not None and (app.news or any(s.application == AGENDA for s in club.stories))
+            if app is not None and (app.news or bool(stories_of(club, memo).get(AGENDA)))
             else None,
             previous=frame.url(week_path(earlier[-1])) if earlier else None,
             next=frame.url(week_path(later[0])) if later else None,

@@ -19,11 +19,19 @@ _SEPARATOR = b"\x00"
 
 
 class Digester:
-    """Digests the outputs of one build; contexts must not change while it is in use."""
+    """Digests the outputs of one build; contexts must not change while it is in use.
 
-    def __init__(self, salt: str) -> None:
+    Given the digester of the last build as `previous`, it reuses the digests of the objects
+    both builds share (an unchanged story, training or frame is the same object) and keeps only
+    those: an object that left the club is forgotten after one build.
+    """
+
+    def __init__(self, salt: str, previous: Digester | None = None) -> None:
         self._salt = salt.encode()
         self._memo: dict[int, tuple[Any, bytes]] = {}
+        self._previous = (
+            previous._memo if previous is not None and previous._salt == self._salt else {}
+        )
 
     def output(self, template: str, context: dict[str, Any] | Deferred) -> str:
         """The digest of one output: salt (theme and code), template and context (or its key)."""
@@ -53,6 +61,10 @@ class Digester:
         # The memo keeps the object alive, so that its id is not reused within the build.
         known = self._memo.get(id(value))
         if known is None or known[0] is not value:
+            known = self._previous.get(id(value))
+            if known is not None and known[0] is value:
+                self._memo[id(value)] = known
+                return known[1]
             data = pickle.dumps(value, protocol=_PROTOCOL)
             known = (value, hashlib.blake2b(data, digest_size=16).digest())
             self._memo[id(value)] = known

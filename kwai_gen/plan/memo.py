@@ -68,7 +68,7 @@ class PlanMemo:
         self.salt, self.default_language = salt, default_language
         self.outputs, self.removed, self._loose, self._loose_paths = [], set(), [], set()
         self._seen, self._dirty = set(), set()
-        self._digester = Digester(salt)
+        self._digester = Digester(salt, self._digester)
 
     def group(
         self,

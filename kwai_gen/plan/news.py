@@ -49,18 +49,22 @@ def plan_news(club: Club, frame: Frame, memo: PlanMemo) -> None:
         _Lister,
         memo.value(("lister", lang), (frame, club.applications), lambda: _lister(club, frame)),
     )
-    blocks: dict[int, list[Story]] = defaultdict(list)
-    for story in club.stories:
-        blocks[story.id >> STORY_BLOCK].append(story)
-    for number, block in blocks.items():
+    for number, block in story_blocks(club, memo).items():
         memo.group(
             ("stories", lang, number),
-            (tuple(block), lister),
-            lambda block=block: [story_page(s, frame, lister.section(s)) for s in block],
+            (block, lister),
+            partial(_story_pages, block, frame, lister),
             chunk=f"news-{number >> 4}",
         )
     everything = list(club.stories)
-    months = {story.id: _month_of(story, frame) for story in everything}
+    months = cast(
+        dict[int, tuple[int, int]],
+        memo.value(
+            ("months",),
+            (club.stories, site.timezone),
+            lambda: {story.id: _month_of(story, frame) for story in everything},
+        ),
+    )
     years = tuple(
         Link(frame.url(f"news/{year}/"), str(year))
         for year in sorted({year for year, _ in months.values()}, reverse=True)
@@ -69,7 +73,7 @@ def plan_news(club: Club, frame: Frame, memo: PlanMemo) -> None:
     archives(memo, lister, everything, months, years)
     feed(memo, lister, None, frame.labels["news"], "news/", everything)
     for app in club.applications:
-        stories = [story for story in club.stories if story.application == app.name]
+        stories = stories_of(club, memo).get(app.name, [])
         if not (app.news or stories):
             continue
         base = f"{application_dir(app.name, site)}news/"
@@ -78,6 +82,34 @@ def plan_news(club: Club, frame: Frame, memo: PlanMemo) -> None:
             memo, lister, base, stories, heading, app.name, section=lister.sections[app.name]
         )
         feed(memo, lister, app.name, heading, base, stories)
+
+
+def _story_pages(block: tuple[Story, ...], frame: Frame, lister: _Lister) -> list[Output]:
+    return [story_page(story, frame, lister.section(story)) for story in block]
+
+
+def story_blocks(club: Club, memo: PlanMemo) -> dict[int, tuple[Story, ...]]:
+    """The stories in blocks of ids (the same objects while the stories are the same)."""
+
+    def make() -> dict[int, tuple[Story, ...]]:
+        blocks: dict[int, list[Story]] = defaultdict(list)
+        for story in club.stories:
+            blocks[story.id >> STORY_BLOCK].append(story)
+        return {number: tuple(block) for number, block in blocks.items()}
+
+    return cast(dict[int, tuple[Story, ...]], memo.value(("blocks",), (club.stories,), make))
+
+
+def stories_of(club: Club, memo: PlanMemo) -> dict[str, list[Story]]:
+    """The stories of each application, newest first."""
+
+    def make() -> dict[str, list[Story]]:
+        found: dict[str, list[Story]] = defaultdict(list)
+        for story in club.stories:
+            found[story.application].append(story)
+        return dict(found)
+
+    return cast(dict[str, list[Story]], memo.value(("by application",), (club.stories,), make))
 
 
 def _lister(club: Club, frame: Frame) -> _Lister:

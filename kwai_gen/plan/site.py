@@ -7,18 +7,20 @@ others under /<lang>/; a text missing in a language falls back to another one, m
 
 from __future__ import annotations
 
+from functools import partial
+from itertools import islice
 from pathlib import Path
 from typing import cast
 
 from kwai_api.core.images import PUBLIC_DIR
-from kwai_gen.model import Club, ContentPage, Page
+from kwai_gen.model import Club, ContentPage, Page, Story
 from kwai_gen.plan import describe
 from kwai_gen.plan.agenda import next_trainings, plan_agenda
 from kwai_gen.plan.auth import plan_auth
 from kwai_gen.plan.events import plan_events, section_events, today
 from kwai_gen.plan.frames import Frame, make_frame
 from kwai_gen.plan.memo import PlanMemo
-from kwai_gen.plan.news import feed_path, plan_news
+from kwai_gen.plan.news import feed_path, plan_news, stories_of
 from kwai_gen.plan.outputs import Output, SiteInfo
 from kwai_gen.plan.redirects import plan_redirects
 from kwai_gen.plan.staff import plan_staff
@@ -60,27 +62,22 @@ def plan(
         memo.begin("", site.default_language)
     for lang in site.languages:
         frame = _frame(club, site, lang, memo)
-        memo.loose([_home(club, frame)])
-        memo.loose(_sections(club, frame))
+        memo.loose([_home(club, frame, memo)])
+        memo.loose(_sections(club, frame, memo))
         memo.loose(page_output(page, club, frame) for page in club.pages)
         memo.loose(_content_page(page, frame) for page in club.content_pages)
         memo.loose([_coaches(club, frame)])
         memo.group(
             ("fixed", lang),
             (frame,),
-            lambda frame=frame: [
-                frame.page("search/", "search.html", title=frame.labels["search"]),
-                frame.page("404.html", "404.html", title=frame.labels["not_found"]),
-                *plan_auth(frame),
-                *plan_staff(frame),
-            ],
+            partial(_fixed_pages, frame),
         )
         plan_news(club, frame, memo)
         plan_agenda(club, frame, memo)
         memo.group(
             ("events", lang),
             (frame, club.events, club.applications, today(club, site)),
-            lambda frame=frame: plan_events(club, frame),
+            partial(plan_events, club, frame),
         )
     for lang in site.languages:
         frame = _frame(club, site, lang, memo)
@@ -91,6 +88,16 @@ def plan(
     memo.end()
     _sitemaps(memo, site)
     return memo.outputs
+
+
+def _fixed_pages(frame: Frame) -> list[Output]:
+    """The pages made of the frame alone: search, 404, sign-in and the staff workspace."""
+    return [
+        frame.page("search/", "search.html", title=frame.labels["search"]),
+        frame.page("404.html", "404.html", title=frame.labels["not_found"]),
+        *plan_auth(frame),
+        *plan_staff(frame),
+    ]
 
 
 def _images(club: Club, store: Path) -> list[Output]:
@@ -133,16 +140,22 @@ def _sitemaps(memo: PlanMemo, site: SiteInfo) -> None:
         memo.add([Output("sitemap.xml", "sitemap_index", {"sitemaps": chunks})])
 
 
-def _home(club: Club, frame: Frame) -> Output:
+def _home(club: Club, frame: Frame, memo: PlanMemo) -> Output:
     """The home page: the sections as cards, promoted stories, next trainings, latest news."""
     site, lang = frame.site, frame.lang
     sections = {app.name: section_link(app, site, lang) for app in club.applications}
     news = Link(frame.url("news/"), frame.labels["news"])
     # stories come newest first and sorting is stable: by priority, then newest
-    promoted = sorted((s for s in club.stories if s.promoted), key=lambda s: -s.priority)
-    promoted = promoted[:FEATURED]
+    promoted = cast(
+        list[Story],
+        memo.value(
+            ("promoted",),
+            (club.stories,),
+            lambda: sorted((s for s in club.stories if s.promoted), key=lambda s: -s.priority),
+        ),
+    )[:FEATURED]
     shown = {s.id for s in promoted}
-    latest = [s for s in club.stories if s.id not in shown][:HOME_NEWS]
+    latest = list(islice((s for s in club.stories if s.id not in shown), HOME_NEWS))
     return frame.page(
         "",
         "home.html",
@@ -158,7 +171,7 @@ def _home(club: Club, frame: Frame) -> Output:
     )
 
 
-def _sections(club: Club, frame: Frame) -> list[Output]:
+def _sections(club: Club, frame: Frame, memo: PlanMemo) -> list[Output]:
     """A page per application (but the agenda's): description, pages, recent news, events."""
     site, lang = frame.site, frame.lang
     outputs = []
@@ -167,7 +180,7 @@ def _sections(club: Club, frame: Frame) -> list[Output]:
             continue  # its description and pages are on the agenda
         intro = section_document(app, site, lang)
         link = section_link(app, site, lang)
-        stories = [s for s in club.stories if s.application == app.name]
+        stories = stories_of(club, memo).get(app.name, [])
         base = application_dir(app.name, site)
         has_news = app.news or bool(stories)
         outputs.append(
