@@ -5,7 +5,9 @@ from __future__ import annotations
 import os
 import shutil
 import threading
+import time
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 
 import httpx
@@ -103,13 +105,15 @@ def complete(url: str, body: bytes, expected: dict[str, bytes]) -> bool:
     """The whole file: an asset byte for byte, a page or feed up to its closing tag."""
     if url in expected:
         return body == expected[url]
-    return body.rstrip().endswith((b"</html>", b"</feed>", b"</urlset>"))
+    return body.rstrip().endswith((b"</html>", b"</feed>", b"</urlset>", b"</sitemapindex>"))
 
 
 def test_visitors_never_get_an_error_while_releases_go_live(
     tmp_path: Path, club_file: Path
 ) -> None:
-    """Readers of pages, feeds and assets through `kwai serve` during 20 builds: all 200."""
+    """Readers of pages, feeds and assets through `kwai serve` during 20 builds (the full ones
+    always publish, the others when the clock changed a page), among them releases recycled a
+    few seconds after they were replaced: all 200."""
     shutil.copyfile(club_file, tmp_path / "kwai.duckdb")
     theme = Path(__file__).resolve().parents[3] / "theme" / "static"
     assets = {"/theme/css/kwai.css": (theme / "css" / "kwai.css").read_bytes()}
@@ -132,10 +136,10 @@ def test_visitors_never_get_an_error_while_releases_go_live(
         readers = [threading.Thread(target=read) for _ in range(4)]
         for reader in readers:
             reader.start()
-        statuses = []
+        statuses, published = [], set()
         try:
             for n in range(20):
-                when = NOW.replace(minute=n).strftime("%Y-%m-%d %H:%M:%S")
+                when = (NOW + timedelta(days=n)).strftime("%Y-%m-%d %H:%M:%S")
                 attributes = {"full": n % 4 == 0, "now": when}
                 build = httpx.post(
                     f"{url}/api/v1/site/builds",
@@ -144,13 +148,14 @@ def test_visitors_never_get_an_error_while_releases_go_live(
                     timeout=120,
                 )
                 statuses.append(build.json()["data"]["attributes"]["status"])
+                published.add(build.json()["data"]["attributes"]["release"])
+                time.sleep(0.5)  # older releases become old enough to be recycled
         finally:
             building.clear()
             for reader in readers:
                 reader.join()
-        releases = sorted(p.name for p in (tmp_path / "site" / "releases").iterdir())
     assert statuses == ["success"] * 20
-    assert len([name for name in releases if not name.endswith(".json")]) >= 21  # all kept
+    assert len(published) >= 15  # most days change the home page or the agenda
     failures = [(path, status) for path, status, ok in answers if status != 200 or not ok]
     assert len(answers) > 200
     assert failures == []
