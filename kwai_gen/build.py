@@ -12,6 +12,9 @@ from __future__ import annotations
 
 import hashlib
 import operator
+import shutil
+import subprocess
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -175,6 +178,9 @@ def asset_version(static: Path) -> str:
     return hasher.hexdigest()
 
 
+# Spare copies of the live release kept ready for edits to recycle.
+SPARES = 2
+
 # Past this many files to render, an edit is rendered as a full build is: in a forked child,
 # on both cores, within the build's time and memory limits.
 FORKED_FROM = 400
@@ -204,6 +210,8 @@ class Builder:
     made: list[_Made] = field(default_factory=list)  # newest last
     _content: tuple[tuple[Any, ...], tuple[ContentPage, ...]] | None = None
     _env: Any = None
+    # `made` is read and changed by the build and by the thread that prepares spare copies
+    _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def build(
         self,
@@ -236,7 +244,8 @@ class Builder:
         except Exception as error:
             self.memo = PlanMemo()  # what it planned was not published
             self.gatherer = Gatherer()
-            self.made = []
+            with self._lock:
+                self.made = []
             message = (
                 str(error) if isinstance(error, BuildFailed) else f"{type(error).__name__}: {error}"
             )
@@ -271,7 +280,8 @@ class Builder:
         ours = bool(self.made) and live is not None and live.name == self.made[-1].id
         if not ours or full:
             self.memo = PlanMemo()  # plan everything, compare with the live release's files
-            self.made = []
+            with self._lock:
+                self.made = []
         pelican = full or not ours or content_changed or salt != self.memo.salt
         live_manifest = dict(self.memo.manifest) if ours else releases.read_manifest(live)
         self.memo.begin(salt, site.default_language)
@@ -312,11 +322,48 @@ class Builder:
                 self._env = environment(site, settings.site.theme, settings.site.content, output)
             result = update(job, self._env, release)
             extras = result.release if result.searched else self.made[-1].extras
-        if self.made:
-            self.made[-1].replaced_at = time.monotonic()
-        self.made.append(_Made(result.release, paths, extras))
-        self._forget(lambda made: not (output / "releases" / made.id).is_dir())
+        with self._lock:
+            if self.made:
+                self.made[-1].replaced_at = time.monotonic()
+            self.made.append(_Made(result.release, paths, extras))
+            self._forget(lambda made: not (output / "releases" / made.id).is_dir())
         return club, result
+
+    def prepare_spare(self) -> None:
+        """Copy the live release (as links) into a spare that the next edit can recycle at
+        once: run on a low-priority thread after a build, so that an edit after a full build,
+        or a burst of edits faster than releases age, never waits for a copy of every file."""
+        output = self.settings.site.output
+        with self._lock:
+            if not self.made:
+                return
+            live = self.made[-1]
+            ready = sum(
+                1
+                for made in self.made[:-1]
+                if made.replaced_at is not None and made.extras == live.extras
+            )
+            if ready >= SPARES:
+                return
+            spare = f".spare-{live.id}"
+        target = output / "releases" / spare
+        if target.exists():
+            return
+        copied = subprocess.run(
+            ["cp", "-al", str(output / "releases" / live.id), str(target)],
+            capture_output=True,
+            check=False,
+        )
+        with self._lock:
+            if copied.returncode != 0 or live not in self.made:
+                shutil.rmtree(target, ignore_errors=True)
+                return
+            # the spare is the live release of then: it takes that release's place in the
+            # chain, and the release itself differs from it in nothing
+            self.made.insert(
+                self.made.index(live), _Made(spare, live.changed, live.extras, replaced_at=0.0)
+            )
+            live.changed = set()
 
     def _forget(self, gone: Callable[[_Made], bool]) -> None:
         """Drop releases from the list (pruned, or recycled): the next one kept takes over
@@ -335,6 +382,10 @@ class Builder:
     def _recyclable(self) -> tuple[str | None, set[str]]:
         """The newest release that may be recycled for the next one, and the files in which it
         differs from the live one; (None, empty) when there is none."""
+        with self._lock:
+            return self._take_recyclable()
+
+    def _take_recyclable(self) -> tuple[str | None, set[str]]:
         live = self.made[-1]
         stale: set[str] = set()
         for made in reversed(self.made[:-1]):

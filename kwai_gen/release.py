@@ -326,6 +326,8 @@ def abandon_all(root: Path) -> None:
     """
     for building in (root / "releases").glob(".*.building"):
         shutil.rmtree(building, ignore_errors=True)
+    for spare in (root / "releases").glob(".spare-*"):  # copies a former process kept ready
+        shutil.rmtree(spare, ignore_errors=True)
 
 
 # A replaced release stays at least this long, whatever `keep`: `kwai serve` resolves the live

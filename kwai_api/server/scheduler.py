@@ -24,8 +24,8 @@ from kwai_api.core.clock import Clock, aware_utc, system_clock
 from kwai_api.core.database import Database
 from kwai_api.core.settings import Settings
 from kwai_gen.build import (
-    BuildFailed,
     Builder,
+    BuildFailed,
     BuildResult,
     RenderWorker,
     close_interrupted,
@@ -150,6 +150,7 @@ class Jobs:
                 raise
             self.last_build = result
             self._pruner.submit(prune_releases, self.settings)
+            self._pruner.submit(self.builder.prepare_spare)
             if result.next_change is not None and now is None:  # on the timers' clock
                 until = result.next_change - aware_utc(self.clock()) + timedelta(seconds=1)
                 self._schedule("due", datetime.now(UTC) + until)
