@@ -163,7 +163,9 @@ def test_a_story_shows_when_its_publish_date_passes_without_an_edit(
         [story],
     )
     state = state_of(client)
-    ids = lambda: [item["id"] for item in client.get(NEWS).json()["data"]]  # noqa: E731
+
+    def ids() -> list[str]:
+        return [item["id"] for item in client.get(NEWS).json()["data"]]
 
     assert str(story) not in ids()
     state.clock = lambda: publish - timedelta(seconds=1)
