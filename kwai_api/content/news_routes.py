@@ -28,6 +28,7 @@ from kwai_api.core.settings import Settings
 from kwai_api.core.visibility import LIVE_STORY, PROMOTED_STORY
 from kwai_api.jsonapi import openapi
 from kwai_api.jsonapi.access import optional_user, public_view
+from kwai_api.jsonapi.answers import remembered
 from kwai_api.jsonapi.documents import (
     ApiError,
     Attributes,
@@ -141,6 +142,17 @@ def find_story(
     )
 
 
+def next_story_change(db: Database, now: datetime) -> datetime | None:
+    """The first moment after `now` at which a story goes live, ends or stops being promoted:
+    until then, what the news items say at `now` holds."""
+    moment: datetime | None = db.fetchvalue(
+        "SELECT min(moment) FROM (SELECT unnest([publish_date, end_date, promotion_end_date])"
+        " AS moment FROM news_stories) WHERE moment > ?",
+        [now],
+    )
+    return moment
+
+
 def story_resource(row: Row, texts: list[dict[str, Any]]) -> dict[str, Any]:
     """The `news_items` resource of a story row and its texts."""
     return resource(
@@ -228,24 +240,32 @@ async def get_stories(request: Request) -> Response:
         promoted=boolean_parameter(request, "filter[promoted]", None),
     )
     paging = page(request, DEFAULT_LIMIT)
-    count, data, included = await run_in_threadpool(
-        list_stories, app_state(request).db, filters, paging, site_languages(request)
-    )
-    if user is None:
-        data, included = public_view(data), public_view(included)
-    return document(data, included, meta=paging.meta(count))
+
+    async def read() -> Response:
+        count, data, included = await run_in_threadpool(
+            list_stories, app_state(request).db, filters, paging, site_languages(request)
+        )
+        if user is None:
+            data, included = public_view(data), public_view(included)
+        return document(data, included, meta=paging.meta(count))
+
+    return await remembered(request, user is None, read, until=next_story_change)
 
 
 async def get_story(request: Request) -> Response:
     """GET /news_items/{id}: anonymous callers get only a live story."""
     story_id = parse_id(request.path_params["id"])
     user, state = await optional_user(request), app_state(request)
-    data, included = await run_in_threadpool(
-        find_story, state.db, story_id, site_languages(request), None if user else state.clock()
-    )
-    if user is None:
-        [data], included = public_view([data]), public_view(included)
-    return document(data, included)
+
+    async def read() -> Response:
+        data, included = await run_in_threadpool(
+            find_story, state.db, story_id, site_languages(request), None if user else state.clock()
+        )
+        if user is None:
+            [data], included = public_view([data]), public_view(included)
+        return document(data, included)
+
+    return await remembered(request, user is None, read, until=next_story_change)
 
 
 async def post_story(request: Request) -> Response:

@@ -2,7 +2,8 @@
 
 DuckDB lets one process open a database file, costs about a millisecond a statement and fails on
 concurrent updates of a row. So: one connection per process, a cursor per thread, every result
-fetched in full, and every write serialized behind one lock (the single writer).
+fetched in full, and every write serialized behind one lock (the single writer). Being the only
+writer, the process also knows when the data changed: `Database.version` counts the writes.
 """
 
 from __future__ import annotations
@@ -95,6 +96,8 @@ class Database:
         self._write_lock = threading.RLock()
         self._cursors: list[duckdb.DuckDBPyConnection] = []
         self._cursors_lock = threading.Lock()
+        # Counts the writes: a read made at one version is what the data says until it changes.
+        self.version = 0
 
     def _cursor(self) -> duckdb.DuckDBPyConnection:
         cursor = getattr(self._local, "cursor", None)
@@ -131,6 +134,7 @@ class Database:
                 cursor.execute("ROLLBACK")
                 raise
             cursor.execute("COMMIT")
+            self.version += 1  # counted once committed: a read that sees it sees the write
             return result
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> None:

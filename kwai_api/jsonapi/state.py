@@ -1,4 +1,5 @@
-"""What the running app holds for its routes: settings, database, jobs, clock and throttle.
+"""What the running app holds for its routes: settings, database, jobs, clock, throttle and the
+kept answers of reads.
 
 Every route reads these through `app_state(request)`; the server makes the state when it starts
 (kwai_api/server/app.py), and tests change its fields (the clock, the jobs) on a running app.
@@ -13,6 +14,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from starlette.applications import Starlette
 from starlette.requests import HTTPConnection
 
+from kwai_api.core.answers import Answers
 from kwai_api.core.clock import Clock, system_clock
 from kwai_api.core.database import Database
 from kwai_api.core.settings import Settings
@@ -52,6 +54,7 @@ class AppState:
     clock: Clock = system_clock  # the app's clock: every route and job reads the time here
     jobs: Jobs | None = None  # None without the scheduler (tests, tools)
     throttle: Throttle = field(init=False)
+    answers: Answers = field(default_factory=Answers)  # kwai_api/jsonapi/answers.py keeps them
 
     def __post_init__(self) -> None:
         self.throttle = Throttle(lambda: self.clock())  # follows a clock changed later

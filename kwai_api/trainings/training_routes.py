@@ -14,6 +14,7 @@ from starlette.routing import BaseRoute, Route
 from kwai_api.core.database import Database, Row, Transaction
 from kwai_api.jsonapi import openapi as oa
 from kwai_api.jsonapi.access import optional_user, require_user
+from kwai_api.jsonapi.answers import remembered
 from kwai_api.jsonapi.documents import (
     ApiError,
     Page,
@@ -223,20 +224,28 @@ async def list_route(request: Request) -> Response:
     """GET /trainings: newest first; filter[year]/filter[month] count on the club's clock."""
     public = await optional_user(request) is None
     where, limits = read_filter(request, public), page(request)
-    found = await run_in_threadpool(
-        list_trainings, app_state(request).db, where, limits, site_languages(request)[0]
-    )
-    return _listed(found, limits, public)
+
+    async def read() -> Response:
+        found = await run_in_threadpool(
+            list_trainings, app_state(request).db, where, limits, site_languages(request)[0]
+        )
+        return _listed(found, limits, public)
+
+    return await remembered(request, public, read)
 
 
 async def get_route(request: Request) -> Response:
     """GET /trainings/{id}; for the public, an inactive training does not exist."""
     training_id = parse_id(request.path_params["id"])
     public = await optional_user(request) is None
-    found = await run_in_threadpool(
-        get_training, app_state(request).db, training_id, public, site_languages(request)[0]
-    )
-    return _one(found, public)
+
+    async def read() -> Response:
+        found = await run_in_threadpool(
+            get_training, app_state(request).db, training_id, public, site_languages(request)[0]
+        )
+        return _one(found, public)
+
+    return await remembered(request, public, read)
 
 
 def _window(request: Request) -> tuple[datetime, datetime]:
