@@ -9,6 +9,7 @@ KWAI_TEST_EDITS raises the number of edits and KWAI_TEST_SEED picks another sequ
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -18,7 +19,7 @@ import pytest
 from kwai_api.core.database import Database, open_database
 from kwai_api.core.settings import Settings
 from kwai_api.demo import ClubSize, create_club
-from kwai_gen.build import build_site
+from kwai_gen.build import RenderWorker, build_site
 from tests.conftest import ANCHOR, NOW, make_settings
 from tests.support.edits import Editor
 from tests.support.trees import tree_differences
@@ -29,11 +30,22 @@ BATCHES = 5
 SMALL = ClubSize(stories=24, weeks_before=4, weeks_after=4)
 
 
+@pytest.fixture(scope="module")
+def small_club(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small demo club with a few images, made once; each test copies it."""
+    made = tmp_path_factory.mktemp("small-club")
+    db = open_database(made / "club.duckdb")
+    create_club(db, seed=1, anchor=ANCHOR, size=SMALL, images=made / "images")
+    db.close()
+    return made
+
+
 @pytest.fixture
-def club(settings: Settings) -> Iterator[Database]:
-    """A small demo club with a few images, in this test's own database file."""
+def club(settings: Settings, small_club: Path) -> Iterator[Database]:
+    """This test's own copy of the small club and its images."""
+    shutil.copyfile(small_club / "club.duckdb", settings.database.path)
+    shutil.copytree(small_club / "images", settings.images.path)
     db = open_database(settings.database.path)
-    create_club(db, seed=1, anchor=ANCHOR, size=SMALL, images=settings.images.path)
     yield db
     db.close()
 
@@ -61,11 +73,13 @@ def test_incremental_builds_equal_a_full_build_after_random_edits(
 ) -> None:
     build_site(settings, club, now=NOW)
     editor = Editor(club, settings, NOW, seed=SEED)
+    worker = RenderWorker()  # every other build renders in a forked child, as the server's do
     done: list[str] = []
     written = 0
     for batch in range(1, BATCHES + 1):
         done += editor.apply(EDITS // BATCHES)
-        written += build_site(settings, club, now=NOW).written
+        forked = worker if batch % 2 else None
+        written += build_site(settings, club, now=NOW, worker=forked, trigger="edit").written
         if batch in (2, BATCHES):
             assert_same(settings, full_build(tmp_path, club, NOW), done)
     assert written > 0  # the edits changed the site
