@@ -68,9 +68,13 @@ def assert_same(settings: Settings, full: Path, done: list[str]) -> None:
     )
 
 
+@pytest.mark.parametrize(
+    "step", [timedelta(0), timedelta(hours=9)], ids=["clock-fixed", "clock-moving"]
+)
 def test_incremental_builds_equal_a_full_build_after_random_edits(
-    tmp_path: Path, settings: Settings, club: Database
+    tmp_path: Path, settings: Settings, club: Database, step: timedelta
 ) -> None:
+    """Edits between builds at NOW, or with the clock moving on between them as well."""
     build_site(settings, club, now=NOW)
     editor = Editor(club, settings, NOW, seed=SEED)
     worker = RenderWorker()  # every other build renders in a forked child, as the server's do
@@ -79,9 +83,10 @@ def test_incremental_builds_equal_a_full_build_after_random_edits(
     for batch in range(1, BATCHES + 1):
         done += editor.apply(EDITS // BATCHES)
         forked = worker if batch % 2 else None
-        written += build_site(settings, club, now=NOW, worker=forked, trigger="edit").written
+        now = NOW + batch * step
+        written += build_site(settings, club, now=now, worker=forked, trigger="edit").written
         if batch in (2, BATCHES):
-            assert_same(settings, full_build(tmp_path, club, NOW), done)
+            assert_same(settings, full_build(tmp_path, club, now), [*done, f"built at {now}"])
     assert written > 0  # the edits changed the site
     assert sum("refused" not in line for line in done) > len(done) // 2, done
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from kwai_api.content.application_writes import read_application, save_application
 from kwai_api.content.event_routes import EVENTS, save_event
+from kwai_api.content.image_routes import update_image
 from kwai_api.content.news_routes import STORIES, save_story
 from kwai_api.content.page_routes import PAGES, save_page
 from kwai_api.core.database import Database
@@ -85,6 +86,7 @@ class Editor:
             (1, self.page_enabled),
             (1, self.page_priority),
             (1, self.page_image),
+            (1, self.page_application),
             (1, self.page_new),
             (1, self.page_delete),
             (2, self.event_texts),
@@ -100,6 +102,7 @@ class Editor:
             (2, self.coach_bio),
             (1, self.coach_active),
             (1, self.coach_photo),
+            (1, self.image_alt),
             (2, self.team_names),
             (2, self.definition_change),
             (1, self.definition_generate),
@@ -111,6 +114,7 @@ class Editor:
             (1, self.training_texts),
             (1, self.training_active),
             (1, self.training_coaches),
+            (1, self.training_teams),
             (1, self.training_delete),
         ]
 
@@ -317,6 +321,14 @@ class Editor:
         self.save_page(page, {}, image=image)
         return f"page {page}: image {image}"
 
+    def page_application(self) -> str:
+        page = self.page()
+        if page is None:
+            return "page application: none"
+        application = self.application("pages")
+        self.save_page(page, {}, application=application)
+        return f"page {page}: application {application['data']['id']}"
+
     def page_new(self) -> str:
         attributes = {"texts": self.texts(), "enabled": True, "priority": self.rng.randrange(3)}
         page = self.save_page(None, attributes, application=self.application("pages"))
@@ -452,6 +464,14 @@ class Editor:
         photo = self.image()
         return f"coach {self.update_coach({}, photo=photo)}: photo {photo}"
 
+    def image_alt(self) -> str:
+        image = self.pick("SELECT id FROM images")
+        if image is None:
+            return "image alt: none"
+        alt = self.words(3).capitalize()
+        update_image(self.db, image, {"alt": alt}, self.clock)
+        return f"image {image}: alt {alt!r}"
+
     def team_names(self) -> str:
         team = self.pick("SELECT id FROM teams")
         if team is None:
@@ -472,6 +492,7 @@ class Editor:
         if definition is None:
             return "definition change: none"
         attributes: dict[str, Any] = {}
+        relationships: dict[str, Any] = {}
         roll = self.rng.random()
         if roll < 0.4:
             start = self.rng.randrange(9 * 4, 20 * 4) * 15
@@ -480,11 +501,14 @@ class Editor:
             attributes["end_time"] = f"{end // 60:02}:{end % 60:02}"
         elif roll < 0.6:
             attributes["weekday"] = self.rng.randrange(1, 8)
-        elif roll < 0.8:
+        elif roll < 0.7:
             attributes["name"] = self.words(2).capitalize()
-        else:
+        elif roll < 0.85:
             attributes["location"] = self.words(2).title()
-        doc = self.doc("training_definitions", definition, attributes)
+        else:
+            team = self.pick("SELECT id FROM teams")
+            relationships["team"] = {"data": {"type": "teams", "id": str(team)}}
+        doc = self.doc("training_definitions", definition, attributes, relationships)
         changed = update_definition(
             self.db,
             definition,
@@ -492,7 +516,8 @@ class Editor:
             self.clock,
             carry=self.settings.site,
         )
-        return f"definition {definition}: {attributes}, {changed} trainings changed"
+        sent = attributes or relationships
+        return f"definition {definition}: {sent}, {changed} trainings changed"
 
     def generate(self, definition: int) -> list[int]:
         first = self.now.date() - timedelta(days=self.rng.randrange(0, 21))
@@ -540,8 +565,8 @@ class Editor:
             ) or self.pick("SELECT id FROM trainings")
         return self.pick("SELECT id FROM trainings")
 
-    def update_training(self, training: int, attributes: dict[str, Any]) -> None:
-        doc = self.doc("trainings", training, attributes)
+    def update_training(self, training: int, attributes: dict[str, Any], **rels: Any) -> None:
+        doc = self.doc("trainings", training, attributes, rels)
         window = self.settings.dates.training_window(self.clock)
         given = read_training(doc, self.languages, create=False, window=window)
         update_training(self.db, training, given, self.clock, self.author)
@@ -612,6 +637,16 @@ class Editor:
         sent = [{"id": str(c), "head": n == 0} for n, c in enumerate(chosen)]
         self.update_training(training, {"coaches": sent})
         return f"training {training}: coaches {chosen}"
+
+    def training_teams(self) -> str:
+        training = self.training()
+        teams = [row["id"] for row in self.db.fetchall("SELECT id FROM teams ORDER BY id")]
+        if training is None or not teams:
+            return "training teams: none"
+        chosen = self.rng.sample(teams, self.rng.randrange(0, min(2, len(teams)) + 1))
+        linked = {"data": [{"type": "teams", "id": str(t)} for t in chosen]}
+        self.update_training(training, {}, teams=linked)
+        return f"training {training}: teams {chosen}"
 
     def training_delete(self) -> str:
         training = self.training()
