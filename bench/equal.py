@@ -8,12 +8,14 @@ random edits of every kind (tests/support/edits.py) in `--builds` batches with a
 build after each, all at the bench's NOW. A full build of the same database at the same clock
 goes into another output and the two releases are compared byte for byte; then the clock moves
 `--later` hours on without an edit and they are compared again. Prints what it did and whether
-the trees are equal; exits non-zero with the first differences (and the edits) otherwise.
+the trees are equal (then removes its directory); exits non-zero with the first differences
+(and the edits) otherwise, keeping both releases.
 """
 
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
 import tempfile
 import time
@@ -69,7 +71,11 @@ def main() -> int:
         equal = compare(settings, full, db, later, [f"the clock moved to {later}"])
     print(f"done in {time.perf_counter() - started:.0f} s")
     db.close()
-    return 0 if equal else 1
+    if not equal:
+        print(f"both releases stay in {work} for a closer look")
+        return 1
+    shutil.rmtree(work)
+    return 0
 
 
 def settings_in(work: Path, output: str) -> Settings:
