@@ -124,8 +124,8 @@ class Editor:
 
     def edit(self) -> str:
         """One random edit of a random kind; a write the API refuses is reported as such."""
-        weights, kinds = zip(*self.kinds, strict=True)
-        kind = self.rng.choices(kinds, weights)[0]
+        weights = [weight for weight, _ in self.kinds]
+        kind = self.rng.choices([kind for _, kind in self.kinds], weights)[0]
         self.clock += timedelta(seconds=1)
         try:
             return kind()
