@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 from datetime import date
@@ -18,14 +19,21 @@ def bench_club(settings: Settings, stories: int, trainings: int, seed: int) -> D
     """A fresh copy of the benchmark club (made once per size and seed, then reused)."""
     cached = Path(tempfile.gettempdir()) / f"kwai-bench-club-{stories}-{trainings}-{seed}.duckdb"
     if not cached.exists():
-        made = open_database(cached.with_suffix(".tmp"))
-        create_club(
-            made,
-            seed=seed,
-            anchor=ANCHOR,
-            size=ClubSize(stories=stories, bench_trainings=trainings),
-        )
-        made.close()
-        cached.with_suffix(".tmp").rename(cached)
+        # made under a name of this process's own, so that an interrupted run or another
+        # bench making the same club at the same time never leaves a half-made club behind
+        made_path = cached.with_suffix(f".{os.getpid()}.tmp")
+        made_path.unlink(missing_ok=True)
+        try:
+            made = open_database(made_path)
+            create_club(
+                made,
+                seed=seed,
+                anchor=ANCHOR,
+                size=ClubSize(stories=stories, bench_trainings=trainings),
+            )
+            made.close()
+            os.replace(made_path, cached)
+        finally:
+            made_path.unlink(missing_ok=True)
     shutil.copyfile(cached, settings.database.path)
     return open_database(settings.database.path)

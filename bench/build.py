@@ -22,6 +22,7 @@ from benchclub import bench_club
 
 from kwai_api.core.database import Database
 from kwai_api.core.settings import Settings
+from kwai_api.core.visibility import LIVE_STORY
 from kwai_gen.build import BuildResult, RenderWorker, build_site, prune_releases
 
 NOW = datetime(2026, 11, 26, 12, 0, 0)
@@ -59,12 +60,7 @@ def main() -> None:
     ]
     print(f"no-change rebuild: median {median(same):.2f} s, files written {same[-1][1].written}")
 
-    stories = [
-        r["id"]
-        for r in db.fetchall(
-            "SELECT id FROM news_stories WHERE enabled ORDER BY id DESC LIMIT ?", [args.edits]
-        )
-    ]
+    stories = visible_stories(db, args.edits)
     trainings = [
         r["id"]
         for r in db.fetchall(
@@ -135,8 +131,22 @@ def report(label: str, runs: list[tuple[float, BuildResult]]) -> None:
     written = [result.written for _, result in runs]
     print(
         f"{label}: median {median(runs):.2f} s, max {max(s for s, _ in runs):.2f} s, "
-        f"files written {min(written)}-{max(written)}"
+        f"files written per edit {', '.join(map(str, written))}"
     )
+
+
+def visible_stories(db: Database, count: int) -> list[int]:
+    """The newest stories visitors see at NOW (published, not ended, enabled, with a text):
+    an edit of one of them changes the site, unlike one of a story scheduled for later."""
+    return [
+        r["id"]
+        for r in db.fetchall(
+            f"SELECT s.id FROM news_stories s WHERE {LIVE_STORY}"
+            " AND EXISTS (SELECT 1 FROM news_story_texts t WHERE t.story_id = s.id)"
+            " ORDER BY s.publish_date DESC, s.id DESC LIMIT ?",
+            [NOW, NOW, count],
+        )
+    ]
 
 
 def edit_story(db: Database, story_id: int) -> None:
