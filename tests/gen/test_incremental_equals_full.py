@@ -19,7 +19,8 @@ import pytest
 from kwai_api.core.database import Database, open_database
 from kwai_api.core.settings import Settings
 from kwai_api.demo import ClubSize, create_club
-from kwai_gen.build import RenderWorker, build_site
+from kwai_gen import release as releases
+from kwai_gen.build import Builder, RenderWorker, build_site
 from tests.conftest import ANCHOR, NOW, make_settings
 from tests.support.edits import Editor
 from tests.support.trees import tree_differences
@@ -72,29 +73,49 @@ def assert_same(settings: Settings, full: Path, done: list[str]) -> None:
     "step", [timedelta(0), timedelta(hours=9)], ids=["clock-fixed", "clock-moving"]
 )
 def test_incremental_builds_equal_a_full_build_after_random_edits(
-    tmp_path: Path, settings: Settings, club: Database, step: timedelta
+    tmp_path: Path,
+    settings: Settings,
+    club: Database,
+    step: timedelta,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """Edits between builds at NOW, or with the clock moving on between them as well."""
-    build_site(settings, club, now=NOW)
+    """Edits between builds at NOW, or with the clock moving on between them as well, built as
+    the server builds: one Builder keeping its plan, its gathered club and its releases (which
+    it recycles at once here, and after every other build from a spare copy)."""
+    monkeypatch.setattr(releases, "RECYCLE_AFTER_SECONDS", 0.0)
+    builder = Builder(settings, RenderWorker())
+    builder.build(club, now=NOW)
     editor = Editor(club, settings, NOW, seed=SEED)
-    worker = RenderWorker()  # every other build renders in a forked child, as the server's do
     done: list[str] = []
     written = 0
     for batch in range(1, BATCHES + 1):
         done += editor.apply(EDITS // BATCHES)
-        forked = worker if batch % 2 else None
+        if batch % 2:
+            builder.prepare_spare()
         now = NOW + batch * step
-        written += build_site(settings, club, now=now, worker=forked, trigger="edit").written
+        written += builder.build(club, now=now, trigger="edit").written
         if batch in (2, BATCHES):
             assert_same(settings, full_build(tmp_path, club, now), [*done, f"built at {now}"])
     assert written > 0  # the edits changed the site
     assert sum("refused" not in line for line in done) > len(done) // 2, done
 
 
+def test_one_shot_builds_equal_a_full_build(
+    tmp_path: Path, settings: Settings, club: Database
+) -> None:
+    """`kwai build` without a server: each build plans from scratch against the live release."""
+    build_site(settings, club, now=NOW)
+    editor = Editor(club, settings, NOW, seed=SEED + 1)
+    done = editor.apply(EDITS // BATCHES)
+    build_site(settings, club, now=NOW, worker=RenderWorker())
+    assert_same(settings, full_build(tmp_path, club, NOW), [*done, f"built at {NOW}"])
+
+
 def test_time_passing_alone_equals_a_full_build(
     tmp_path: Path, settings: Settings, club: Database
 ) -> None:
-    build_site(settings, club, now=NOW)
+    builder = Builder(settings)
+    builder.build(club, now=NOW)
     scheduled = club.fetchone(
         "SELECT s.id, t.title FROM news_stories s JOIN news_story_texts t ON t.story_id = s.id"
         " WHERE s.enabled AND s.publish_date > ? AND t.locale = 'nl'"
@@ -110,11 +131,11 @@ def test_time_passing_alone_equals_a_full_build(
     later = NOW + timedelta(days=1)
     before = live(settings)
     assert scheduled["title"] not in (before / "index.html").read_text()
-    result = build_site(settings, club, now=later)
+    result = builder.build(club, now=later)
     assert result.written > 0
     assert scheduled["title"] in (live(settings) / "index.html").read_text()
     assert_same(settings, full_build(tmp_path, club, later), [f"the clock moved to {later}"])
     # and once more, a week on, past promotions, expiries and more trainings
     week = later + timedelta(days=7)
-    build_site(settings, club, now=week)
+    builder.build(club, now=week)
     assert_same(settings, full_build(tmp_path, club, week), [f"the clock moved to {week}"])
