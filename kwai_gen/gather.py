@@ -105,14 +105,14 @@ class _Images:
 def _texts(
     rows: list[tuple[Any, ...]], images: _Images | None = None
 ) -> dict[Any, dict[str, Text]]:
-    """Texts by owner and locale, from rows (owner, locale, title, summary, content); with
-    `images`, the uploads they embed are shown in their published sizes."""
+    """Texts by owner and locale, from rows (owner, locale, title, summary, content[, slug]);
+    with `images`, the uploads they embed are shown in their published sizes."""
     by_owner: dict[Any, dict[str, Text]] = defaultdict(dict)
-    for owner, locale, title, summary, content in rows:
+    for owner, locale, title, summary, content, *slug in rows:
         if images is not None:
             summary, content = (embed_images(html, images.find) for html in (summary, content))
         by_owner[owner][locale] = Text(
-            locale, publishable(title), publishable(summary), publishable(content)
+            locale, publishable(title), publishable(summary), publishable(content), *slug
         )
     return by_owner
 
@@ -172,7 +172,7 @@ def _applications(tx: Transaction) -> tuple[Application, ...]:
 def _stories(tx: Transaction, now: datetime, images: _Images) -> tuple[Story, ...]:
     texts = _texts(
         tx.tuples(
-            "SELECT t.story_id, t.locale, t.title, t.html_summary, t.html_content"
+            "SELECT t.story_id, t.locale, t.title, t.html_summary, t.html_content, t.slug"
             f" FROM news_story_texts t JOIN news_stories s ON s.id = t.story_id"
             f" WHERE {LIVE_STORY} ORDER BY t.story_id, t.locale",
             [now, now],
@@ -181,7 +181,7 @@ def _stories(tx: Transaction, now: datetime, images: _Images) -> tuple[Story, ..
     )
     rows = tx.fetchall(
         "SELECT s.id, s.slug, a.name AS application, s.publish_date, s.end_date, s.updated_at,"
-        " s.image_id,"
+        " s.image_id, s.shared_slug,"
         f" s.created_at, CASE WHEN {PROMOTED_STORY} THEN s.promotion ELSE 0 END AS priority"
         " FROM news_stories s JOIN applications a ON a.id = s.application_id"
         f" WHERE {LIVE_STORY} ORDER BY s.publish_date DESC, s.id DESC",
@@ -198,6 +198,7 @@ def _stories(tx: Transaction, now: datetime, images: _Images) -> tuple[Story, ..
             updated_at=utc(r["updated_at"] or r["created_at"]),
             image=images.find(r["image_id"]),
             slug=r["slug"],
+            shared_slug=bool(r["shared_slug"]),
         )
         for r in rows
         if texts[r["id"]]
@@ -207,7 +208,7 @@ def _stories(tx: Transaction, now: datetime, images: _Images) -> tuple[Story, ..
 def _pages(tx: Transaction, images: _Images) -> tuple[Page, ...]:
     texts = _texts(
         tx.tuples(
-            "SELECT t.page_id, t.locale, t.title, t.html_summary, t.html_content"
+            "SELECT t.page_id, t.locale, t.title, t.html_summary, t.html_content, t.slug"
             " FROM page_texts t JOIN pages p ON p.id = t.page_id"
             " WHERE p.enabled ORDER BY t.page_id, t.locale"
         ),
@@ -222,10 +223,11 @@ def _pages(tx: Transaction, images: _Images) -> tuple[Page, ...]:
             utc(r["updated_at"] or r["created_at"]),
             images.find(r["image_id"]),
             r["slug"],
+            bool(r["shared_slug"]),
         )
         for r in tx.fetchall(
             "SELECT p.id, p.slug, a.name AS application, p.priority, p.updated_at, p.created_at,"
-            " p.image_id"
+            " p.image_id, p.shared_slug"
             " FROM pages p JOIN applications a ON a.id = p.application_id"
             " WHERE p.enabled ORDER BY a.weight, a.name, p.priority DESC, p.id"
         )
@@ -317,7 +319,7 @@ def _events(tx: Transaction) -> tuple[Event, ...]:
     """The enabled events with a text, by start day."""
     texts = _texts(
         tx.tuples(
-            "SELECT t.event_id, t.locale, t.title, t.html_summary, t.html_content"
+            "SELECT t.event_id, t.locale, t.title, t.html_summary, t.html_content, t.slug"
             " FROM event_texts t JOIN events e ON e.id = t.event_id"
             " WHERE e.enabled ORDER BY t.event_id, t.locale"
         )
@@ -334,6 +336,7 @@ def _events(tx: Transaction) -> tuple[Event, ...]:
             texts=texts[r["id"]],
             created_at=utc(r["created_at"]),
             updated_at=utc(r["updated_at"] or r["created_at"]),
+            shared_slug=bool(r["shared_slug"]),
         )
         for r in tx.fetchall(
             "SELECT e.*, a.name AS application FROM events e"

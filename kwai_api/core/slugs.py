@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
+
+from kwai_api.core.visibility import shown_locale
 
 MAX_LENGTH = 60
 _NOT_WORD = re.compile(r"[^a-z0-9]+")
@@ -30,3 +32,21 @@ def title_slug(titles: dict[str, str], languages: Sequence[str]) -> str:
         if locale in titles:
             return slugify(titles[locale])
     return slugify("")
+
+
+def address_slug(
+    locale: str,
+    titles: Mapping[str, str],
+    slugs: Mapping[str, str | None],
+    kept: str | None,
+    languages: Sequence[str],
+) -> str:
+    """The slug of the address of an item's text in `locale`: the one saved with that text;
+    for texts saved before texts had slugs, the item's `kept` slug if the default language shows
+    this text (its address was made from it), else one made from the title."""
+    own = slugs.get(locale)
+    if own:
+        return own
+    if kept and locale == shown_locale(titles, languages):
+        return kept
+    return slugify(titles.get(locale, ""))

@@ -22,7 +22,13 @@ from kwai_gen.plan import describe
 from kwai_gen.plan.frames import Frame
 from kwai_gen.plan.outputs import Output
 from kwai_gen.plan.structured import article_jsonld
-from kwai_gen.plan.urls import application_dir, list_page_path, output_file, story_path
+from kwai_gen.plan.urls import (
+    application_dir,
+    list_page_path,
+    output_file,
+    story_path,
+    story_versions,
+)
 from kwai_gen.plan.views import Entry, Link, entry, section_link
 
 FEED_SIZE = 20
@@ -93,11 +99,12 @@ def story_page(story: Story, frame: Frame, section: Link) -> Output:
         }
 
     return frame.deferred_page(
-        story_path(story, frame.site),
+        story_path(story, frame.site, frame.lang),
         "story.html",
         (story, section),
         make,
         modified=story.updated_at,
+        versions=story_versions(story, frame.site),
     )
 
 

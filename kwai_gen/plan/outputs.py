@@ -106,6 +106,9 @@ class Output:
     lang: str | None = None
     page: str | None = None
     modified: datetime | None = None
+    # (language, path) of each language version when the path differs by language (a story's
+    # slug comes from each language's title); empty: `page` in every language
+    versions: tuple[tuple[str, str], ...] = ()
 
     def made(self) -> dict[str, Any]:
         """The context itself, made now if it was deferred."""

@@ -20,7 +20,14 @@ from kwai_gen.plan.outputs import Output, SiteInfo
 from kwai_gen.plan.redirects import plan_redirects
 from kwai_gen.plan.staff import plan_staff
 from kwai_gen.plan.structured import club_jsonld, manifest
-from kwai_gen.plan.urls import AGENDA, EVENTS, application_dir, content_path, page_path
+from kwai_gen.plan.urls import (
+    AGENDA,
+    EVENTS,
+    application_dir,
+    content_path,
+    page_path,
+    page_versions,
+)
 from kwai_gen.plan.views import (
     Document,
     Link,
@@ -127,8 +134,9 @@ def page_output(page: Page, club: Club, frame: Frame) -> Output:
     app = next((a for a in club.applications if a.name == page.application), None)
     shown = document(page, frame.site, frame.lang)
     return frame.page(
-        page_path(page, frame.site),
+        page_path(page, frame.site, frame.lang),
         "page.html",
+        versions=page_versions(page, frame.site),
         title=shown.title,
         description=shown.summary or shown.content,
         modified=page.updated_at,
@@ -173,7 +181,7 @@ def _coaches(club: Club, frame: Frame) -> Output:
 def _sitemap(outputs: list[Output], site: SiteInfo) -> Output:
     """One sitemap of every listed page; each lists its language versions."""
     pages = tuple(
-        (o.page, o.modified)
+        (o.page, o.modified, o.versions)
         for o in outputs
         if o.lang == site.default_language
         and o.page is not None
