@@ -72,6 +72,12 @@ def gather_applications(db: Database) -> tuple[Application, ...]:
         return _applications(tx)
 
 
+def gather_images(db: Database) -> dict[int, Image]:
+    """Every uploaded image by id: what a page rendered on its own (a preview) may embed."""
+    with db.snapshot() as tx:
+        return _Images(tx).library
+
+
 class _Images:
     """Every uploaded image, and those that public content shows (the site publishes these)."""
 
