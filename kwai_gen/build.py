@@ -141,6 +141,7 @@ def site_info(settings: Settings) -> SiteInfo:
             club.call_to_action.values,
             club.call_to_action_url,
         ),
+        hero=club.hero,
     )
 
 

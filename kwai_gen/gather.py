@@ -46,7 +46,7 @@ def gather(db: Database, now: datetime, zone: ZoneInfo | None = None) -> Club:
         turns = _event_turns(events, utc(naive_now), zone or ZoneInfo("UTC"))
         club = Club(
             now=utc(naive_now),
-            applications=_applications(tx),
+            applications=_applications(tx, images),
             stories=_stories(tx, naive_now, images),
             pages=_pages(tx, images),
             trainings=_trainings(tx, images),
@@ -154,7 +154,7 @@ def _coaches(tx: Transaction, images: _Images) -> tuple[Coach, ...]:
     )
 
 
-def _applications(tx: Transaction) -> tuple[Application, ...]:
+def _applications(tx: Transaction, images: _Images | None = None) -> tuple[Application, ...]:
     # summary = the short description, content = the description, both rendered like stories'
     texts = _texts(
         [
@@ -167,10 +167,18 @@ def _applications(tx: Transaction) -> tuple[Application, ...]:
     )
     return tuple(
         Application(
-            r["id"], r["name"], r["weight"], r["news"], r["pages"], r["events"], texts[r["id"]]
+            r["id"],
+            r["name"],
+            r["weight"],
+            r["news"],
+            r["pages"],
+            r["events"],
+            texts[r["id"]],
+            images.find(r["image_id"]) if images else None,
         )
         for r in tx.fetchall(
-            "SELECT id, name, weight, news, pages, events FROM applications ORDER BY weight, name"
+            "SELECT id, name, weight, news, pages, events, image_id FROM applications"
+            " ORDER BY weight, name"
         )
     )
 

@@ -86,6 +86,7 @@ class Application:
     pages: bool
     events: bool
     texts: dict[str, Text]  # title, summary = short description, content = description
+    image: Image | None = None  # the hero image at the top of its page
 
 
 @dataclass(frozen=True)

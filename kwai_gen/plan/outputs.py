@@ -55,6 +55,7 @@ class SiteInfo:
     taglines: tuple[tuple[str, str], ...] = ()  # (language, tagline); `tagline` is the fallback
     locales: tuple[tuple[str, str], ...] = ()  # (language, locale): how dates are written
     contact: Contact | None = None
+    hero: str = ""  # the application whose hero image heads the home page
 
     def tagline_in(self, lang: str) -> str:
         """The tagline in `lang`."""

@@ -15,6 +15,7 @@ from kwai_gen.plan.agenda import next_trainings, plan_agenda
 from kwai_gen.plan.auth import plan_auth
 from kwai_gen.plan.events import plan_events, section_events
 from kwai_gen.plan.frames import Frame, make_frame
+from kwai_gen.plan.heroes import home_hero
 from kwai_gen.plan.news import feed_path, plan_news
 from kwai_gen.plan.outputs import Output, SiteInfo
 from kwai_gen.plan.redirects import plan_redirects
@@ -94,6 +95,8 @@ def _home(club: Club, frame: Frame) -> Output:
         trainings=next_trainings(club, site, lang),
         agenda_url=frame.url(f"{AGENDA}/"),
         news_url=news.url,
+        hero=home_hero(club, site),
+        og_image=home_hero(club, site),
     )
 
 
@@ -124,6 +127,8 @@ def _sections(club: Club, frame: Frame) -> list[Output]:
                 feed_url=frame.url(feed_path(app.name, frame)) if has_news else None,
                 events=section_events(club, frame, app.name) if app.events else (),
                 events_url=frame.url(f"{EVENTS}/") if app.events else None,
+                hero=app.image,
+                og_image=app.image,
             )
         )
     return outputs

@@ -14,3 +14,5 @@ ALTER TABLE events ADD COLUMN shared_slug BOOLEAN DEFAULT false;
 UPDATE news_stories SET shared_slug = true;
 UPDATE pages SET shared_slug = true;
 UPDATE events SET shared_slug = true;
+-- An application's optional hero image, at the top of its section page.
+ALTER TABLE applications ADD COLUMN image_id INTEGER;
