@@ -13,7 +13,6 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -21,7 +20,7 @@ from kwai_api.core.database import open_database
 from kwai_api.demo import create_club
 from kwai_gen.build import build_site, site_info
 from kwai_gen.gather import gather
-from kwai_gen.model import Club
+from kwai_gen.model import Application, Club, Event, Page, Story
 from kwai_gen.plan.urls import event_path, href, page_path, story_path, week_path
 from tests.conftest import ANCHOR, NOW, make_settings
 from tests.support.axe import violations
@@ -30,35 +29,31 @@ from tests.support.browser import Browser, browser, chromium, static_server
 __all__ = ["browser", "chromium"]  # the fixtures this module uses
 
 LANGUAGES = ("nl", "en")
+
+
+def words(listed: str) -> list[str]:
+    """The comma-separated words (or phrases) of a list over lines."""
+    return [w.strip() for w in listed.replace("\n", ",").split(",") if w.strip()]
+
+
 # Words only the Dutch pages may show: labels, team names, page titles, bios, dates of the demo.
-DUTCH = [
-    *"Volwassenen Kleuters Jeugd Veteranen Competitie Bestuur Lidmaatschap Trainingen".split(),
-    *"Tornooien Activiteiten Geannuleerd Nieuws Oudere Nieuwere Pagina hoofdtrainer".split(),
-    *"jeugdtrainer scheidsrechter Wedstrijden uitslagen Aanmelden Wachtwoord Zoeken".split(),
-    *"maandag dinsdag woensdag donderdag vrijdag zaterdag zondag januari februari".split(),
-    *"maart mei juni juli augustus oktober Graden gordel Kalender Judokamp gratis".split(),
-    *"Inschrijven Abonneren Vorige Volgende proberen".split(),
-    "Lees verder",
-    "Deze week",
-    "Niet gevonden",
-    "Wie we zijn",
-]
+DUTCH = words("""
+Volwassenen, Kleuters, Jeugd, Veteranen, Competitie, Bestuur, Lidmaatschap, Trainingen
+Tornooien, Activiteiten, Geannuleerd, Nieuws, Oudere, Nieuwere, Pagina, hoofdtrainer
+jeugdtrainer, scheidsrechter, Wedstrijden, uitslagen, Aanmelden, Wachtwoord, Zoeken, maandag
+dinsdag, woensdag, donderdag, vrijdag, zaterdag, zondag, januari, februari, maart, mei, juni
+juli, augustus, oktober, Graden, gordel, Kalender, Judokamp, gratis, Inschrijven, Abonneren
+Vorige, Volgende, proberen, Lees verder, Deze week, Niet gevonden, Wie we zijn
+""")
 # Words only the English pages may show.
-ENGLISH = [
-    *"Adults Toddlers Youth Veterans Competition Board Membership Trainings Tournaments".split(),
-    *"Events Cancelled News Older Newer Page referee Competitions results Password".split(),
-    *"Search Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February".split(),
-    *"March May June July August October Grades belt Calendar Register Subscribe".split(),
-    *"Previous Next free".split(),
-    "head coach",
-    "Judo camp",
-    "Log in",
-    "Read more",
-    "This week",
-    "Not found",
-    "Who we are",
-    "Come and try",
-]
+ENGLISH = words("""
+Adults, Toddlers, Youth, Veterans, Competition, Board, Membership, Trainings, Tournaments
+Events, Cancelled, News, Older, Newer, Page, referee, Competitions, results, Password
+Search, Monday, Tuesday, Wednesday, Thursday, Friday, Saturday, Sunday, January, February
+March, May, June, July, August, October, Grades, belt, Calendar, Register, Subscribe
+Previous, Next, free, head coach, Judo camp, Log in, Read more, This week, Not found
+Who we are, Come and try
+""")
 # Proper names and words both languages write alike, which the lists above must not hold.
 ALLOWED = {"Judokwai", "Kemzeke", "Sporthal", "Kemp", "Kemphoekstraat", "Judo", "Etiquette"}
 # What a person reads, without the texts marked as being in another language than the page.
@@ -77,6 +72,7 @@ class Demo:
     root: Path
     club: Club
     paths: dict[str, dict[str, str]]  # page type -> language -> site-absolute path
+    words: dict[str, list[str]]  # language -> the words only its pages may show
 
 
 @pytest.fixture(scope="module")
@@ -113,7 +109,31 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Demo:
             "login": "auth/login/",
         }.items():
             paths.setdefault(kind, {})[lang] = href(site, lang, path)
-    return Demo((settings.site.output / "current").resolve(), club, paths)
+    titles = title_words(club)
+    words = {
+        "nl": DUTCH + sorted(titles["nl"] - titles["en"]),
+        "en": ENGLISH + sorted(titles["en"] - titles["nl"]),
+    }
+    return Demo((settings.site.output / "current").resolve(), club, paths, words)
+
+
+def title_words(club: Club) -> dict[str, set[str]]:
+    """The longer words of the titles of the demo's translated texts, by language."""
+    found: dict[str, set[str]] = {lang: set() for lang in LANGUAGES}
+    items: tuple[Application | Story | Page | Event, ...] = (
+        *club.applications,
+        *club.stories,
+        *club.pages,
+        *club.events,
+    )
+    for item in items:
+        if set(LANGUAGES) <= set(item.texts):
+            for lang in LANGUAGES:
+                found[lang] |= set(re.findall(r"[^\W\d_]{6,}", item.texts[lang].title))
+    for team in club.teams:
+        for lang in LANGUAGES:
+            found[lang].add(team.name_in(lang))
+    return found
 
 
 @pytest.fixture(scope="module")
@@ -159,8 +179,7 @@ def href_of(lang: str, path: str) -> str:
 def test_every_page_type_speaks_one_language(
     browser: Browser, demo: Demo, site_url: str, lang: str
 ) -> None:
-    foreign = ENGLISH if lang == "nl" else DUTCH
-    own = DUTCH if lang == "nl" else ENGLISH
+    own, foreign = demo.words[lang], demo.words["en" if lang == "nl" else "nl"]
     found = {}
     for kind, by_lang in demo.paths.items():
         page = browser.open(site_url + by_lang[lang], 1280)
