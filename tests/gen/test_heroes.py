@@ -3,6 +3,7 @@ page, in every language; the home page stays small."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,10 @@ from kwai_api.core.database import open_database
 from kwai_api.demo import create_club
 from kwai_gen.build import build_site
 from tests.conftest import ANCHOR, NOW, make_settings
+from tests.support.axe import violations
+from tests.support.browser import Browser, browser, chromium, static_server
+
+__all__ = ["browser", "chromium"]  # the fixtures this module uses
 
 
 def demo_site(tmp: Path, **env: str) -> Path:
@@ -58,3 +63,30 @@ def test_a_home_page_without_a_hero_setting_shows_none(tmp_path: Path) -> None:
     home = (site / "index.html").read_text()
     assert hero_of(home) is None and 'property="og:image"' not in home
     assert hero_of((site / "club/index.html").read_text()) is not None
+
+
+@pytest.fixture(scope="module")
+def site_url(site: Path) -> Iterator[str]:
+    with static_server(site) as url:
+        yield url
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_a_hero_is_a_band_across_the_page_that_breaks_no_rule(
+    browser: Browser, site_url: str, lang: str, width: int
+) -> None:
+    prefix = "" if lang == "nl" else "en/"
+    for name, path in (("home", ""), ("section", "club/"), ("section-judo", "judo/")):
+        page = browser.open(f"{site_url}/{prefix}{path}", width)
+        image = page.locator(".hero-image img")
+        box = image.bounding_box()
+        assert box is not None
+        # a band as wide as the text, cropped to 16:9 on a phone and 3:1 wider up
+        ratio = 16 / 9 if width < 768 else 3
+        assert abs(box["width"] / box["height"] - ratio) < 0.05, (name, box)
+        assert box["y"] < page.locator("h1").bounding_box()["y"]
+        assert image.evaluate("img => img.complete && img.naturalWidth > 0")
+        assert violations(page) == [], name
+        browser.screenshot(page, f"hero-{name}-{lang}-{width}")
+        page.close()
