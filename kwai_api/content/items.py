@@ -225,7 +225,9 @@ class Content:
         titles = {r["locale"]: r["title"] for r in rows}
         stored = {r["locale"]: r["slug"] for r in rows}
         slugs = {
-            t.locale: address_slug(t.locale, titles, stored, kept, languages)
+            t.locale: address_slug(
+                t.locale, titles[t.locale], stored[t.locale], kept, titles, languages
+            )
             if t.locale in titles
             else slugify(t.title)
             for t in texts

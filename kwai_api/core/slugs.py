@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Sequence
 from functools import lru_cache
 
 from kwai_api.core.visibility import shown_locale
@@ -36,17 +36,18 @@ def title_slug(titles: dict[str, str], languages: Sequence[str]) -> str:
 
 def address_slug(
     locale: str,
-    titles: Mapping[str, str],
-    slugs: Mapping[str, str | None],
+    title: str,
+    own: str | None,
     kept: str | None,
+    locales: Collection[str],
     languages: Sequence[str],
 ) -> str:
-    """The slug of the address of an item's text in `locale`: the one saved with that text;
-    for texts saved before texts had slugs, the item's `kept` slug if the default language shows
-    this text (its address was made from it), else one made from the title."""
-    own = slugs.get(locale)
+    """The slug of the address of an item's text in `locale` (of an item with texts in
+    `locales`): `own`, the one saved with that text; for texts saved before texts had slugs,
+    the item's `kept` slug if the default language shows this text (its address was made from
+    it), else one made from its title."""
     if own:
         return own
-    if kept and locale == shown_locale(titles, languages):
+    if kept and locale == shown_locale(locales, languages):
         return kept
-    return slugify(titles.get(locale, ""))
+    return slugify(title)

@@ -48,12 +48,8 @@ def item_slug(texts: dict[str, Text], kept: str | None, site: SiteInfo, lang: st
     lang = lang or site.default_language
     if kept and lang == site.default_language:
         return kept
-    shown = text_for(texts, lang, site.languages).text
-    if shown.slug:
-        return shown.slug
-    titles = {locale: text.title for locale, text in texts.items()}
-    slugs = {locale: text.slug for locale, text in texts.items()}
-    return address_slug(shown.locale, titles, slugs, kept, site.languages)
+    shown = texts.get(lang) or text_for(texts, lang, site.languages).text  # (lists call it often)
+    return address_slug(shown.locale, shown.title, shown.slug, kept, texts, site.languages)
 
 
 def _versions(path_of: Callable[[str], str], site: SiteInfo) -> tuple[tuple[str, str], ...]:
