@@ -13,6 +13,7 @@ from kwai_api.core import database
 from kwai_api.core.database import Database, migrate
 from kwai_api.core.settings import Settings
 from kwai_gen.build import build_site
+from tests.api.content.test_events import new_event
 from tests.api.content.test_news import new_story
 from tests.conftest import NOW, Builds
 
@@ -122,3 +123,28 @@ def test_rows_from_before_language_slugs_keep_their_addresses(
     assert "Champion!" in (site / "en/news/7-champion.html").read_text()
     target = redirect_target((site / "en/news/7-kampioen.html").read_text())
     assert target == f"{settings.site.url}/en/news/7-champion.html"
+
+
+def test_an_events_addresses_are_kept_in_every_language(
+    client: TestClient, db: Database, admin: dict[str, str], builds: Builds, settings: Settings
+) -> None:
+    answer = client.post(f"{API}/events", json=new_event(db, enabled=True), headers=admin)
+    assert answer.status_code == 201, answer.text
+    event = int(answer.json()["data"]["id"])
+    site = built(settings, db)
+    dutch, english = (
+        f"calendar/{event}-lentetornooi.html",
+        f"en/calendar/{event}-spring-tournament.html",
+    )
+    assert (site / dutch).exists() and (site / english).exists()
+    doc = {
+        "data": {
+            "type": "events",
+            "id": str(event),
+            "attributes": {"texts": texts(nl="Voorjaarstornooi", en="Spring cup")},
+        }
+    }
+    assert client.patch(f"{API}/events/{event}", json=doc, headers=admin).status_code == 200
+    after = built(settings, db)
+    assert "Voorjaarstornooi" in (after / dutch).read_text()
+    assert "Spring cup" in (after / english).read_text()
