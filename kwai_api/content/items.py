@@ -22,6 +22,7 @@ from kwai_api.core.markup import to_html
 from kwai_api.core.settings import Settings
 from kwai_api.core.slugs import address_slug, slugify, title_slug
 from kwai_api.core.texts import TEXT_TABLES, TextInput, read_texts, replace_texts
+from kwai_api.core.visibility import shown_locale
 from kwai_api.jsonapi import openapi
 from kwai_api.jsonapi.access import require_user
 from kwai_api.jsonapi.documents import (
@@ -217,21 +218,23 @@ class Content:
     ) -> tuple[dict[str, str], bool]:
         """The slug each sent text's address keeps, and whether a language was added to stored
         texts: a text that was there keeps the slug of the address it had (`kept` is the row's
-        slug before the save), a new one is made from its title."""
+        slug before the save), and so does the default language's first text (its address
+        showed another language's text); another new one is made from its title."""
         rows = tx.fetchall(
             f"SELECT locale, title, slug FROM {self.texts} WHERE {TEXT_TABLES[self.texts]} = ?",
             [content_id],
         )
         titles = {r["locale"]: r["title"] for r in rows}
         stored = {r["locale"]: r["slug"] for r in rows}
-        slugs = {
-            t.locale: address_slug(
-                t.locale, titles[t.locale], stored[t.locale], kept, titles, languages
-            )
-            if t.locale in titles
-            else slugify(t.title)
-            for t in texts
-        }
+        shown = shown_locale(titles, languages)
+
+        def slug(text: TextInput) -> str:
+            locale = text.locale if text.locale in titles else shown
+            if locale is None or (locale != text.locale and text.locale != languages[0]):
+                return slugify(text.title)
+            return address_slug(locale, titles[locale], stored[locale], kept, titles, languages)
+
+        slugs = {t.locale: slug(t) for t in texts}
         return slugs, bool(titles) and not slugs.keys() <= titles.keys()
 
     def delete(self, db: Database, content_id: int) -> None:

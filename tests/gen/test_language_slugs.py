@@ -148,3 +148,26 @@ def test_an_events_addresses_are_kept_in_every_language(
     after = built(settings, db)
     assert "Voorjaarstornooi" in (after / dutch).read_text()
     assert "Spring cup" in (after / english).read_text()
+
+
+def test_the_default_language_keeps_its_address_when_it_gets_its_own_text(
+    client: TestClient, db: Database, admin: dict[str, str], builds: Builds, settings: Settings
+) -> None:
+    doc = new_event(db, enabled=True, texts=texts(en="Spring tournament"))
+    answer = client.post(f"{API}/events", json=doc, headers=admin)
+    assert answer.status_code == 201, answer.text
+    event = int(answer.json()["data"]["id"])
+    dutch = f"calendar/{event}-spring-tournament.html"  # the Dutch site shows the English text
+    assert 'lang="en"' in (built(settings, db) / dutch).read_text()
+    patch = {
+        "data": {
+            "type": "events",
+            "id": str(event),
+            "attributes": {"texts": texts(nl="Lentetornooi", en="Spring tournament")},
+        }
+    }
+    assert client.patch(f"{API}/events/{event}", json=patch, headers=admin).status_code == 200
+    after = built(settings, db)
+    assert "Lentetornooi" in (after / dutch).read_text()
+    assert "Spring tournament" in (after / f"en/{dutch}").read_text()
+    assert not list(after.glob(f"calendar/{event}-lentetornooi*"))
