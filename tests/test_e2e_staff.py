@@ -338,7 +338,7 @@ def test_an_editor_schedules_a_bilingual_story_that_appears_by_itself(
     )
     assert datetime.now(ZONE) >= due  # not before its time
     assert "Clubkampioenschap" in club.public("/news/")
-    story = re.search(r'href="(/en/news/\d+-clubkampioenschap[^"]*)"', club.public("/en/news/"))
+    story = re.search(r'href="(/en/news/\d+-club-championship[^"]*)"', club.public("/en/news/"))
     assert story is not None and "/images/" in club.public(story.group(1))  # with its photo
     page.reload()
     page.locator("li.card", has_text="Club championship").get_by_text("Live").wait_for()
