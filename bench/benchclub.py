@@ -8,7 +8,7 @@ import tempfile
 from datetime import date
 from pathlib import Path
 
-from kwai_api.core.database import Database, open_database
+from kwai_api.core.database import Database, migrations, open_database
 from kwai_api.core.settings import Settings
 from kwai_api.demo import ClubSize, create_club
 
@@ -17,7 +17,10 @@ ANCHOR = date(2026, 11, 26)
 
 def bench_club(settings: Settings, stories: int, trainings: int, seed: int) -> Database:
     """A fresh copy of the benchmark club (made once per size and seed, then reused)."""
-    cached = Path(tempfile.gettempdir()) / f"kwai-bench-club-{stories}-{trainings}-{seed}.duckdb"
+    # made again when the schema changes: a migrated club is an upgraded one, not a new one
+    schema = max(version for version, _, _ in migrations())
+    name = f"kwai-bench-club-{stories}-{trainings}-{seed}-schema{schema}.duckdb"
+    cached = Path(tempfile.gettempdir()) / name
     if not cached.exists():
         # made under a name of this process's own, so that an interrupted run or another
         # bench making the same club at the same time never leaves a half-made club behind

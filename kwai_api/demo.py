@@ -307,7 +307,8 @@ def create_club(
 
 
 def _pictures(db: Database, store: ImageStore, anchor: date, created: datetime) -> None:
-    """Draw three pictures: lead images of the newest story and of a page, a coach's portrait."""
+    """Draw four pictures: lead images of the newest story and of a page, a coach's portrait,
+    and a wide one heading the club's section and the home page; the mats head the judo page."""
     mats = Image.new("RGB", (1600, 1000), "#2f6b3a")
     draw = ImageDraw.Draw(mats)
     for row in range(0, 1000, 200):
@@ -327,11 +328,14 @@ def _pictures(db: Database, store: ImageStore, anchor: date, created: datetime) 
     portrait = Image.new("RGB", (600, 600), "#1b3a5c")
     ImageDraw.Draw(portrait).ellipse((150, 80, 450, 380), fill="#e8c4a0")
     ImageDraw.Draw(portrait).ellipse((60, 360, 540, 840), fill="#f4f4f4")
+    hall = sky.resize((2400, 1500)).crop((0, 300, 2400, 1100))
+    hall.paste(mats.resize((2400, 1500)).crop((0, 0, 2400, 300)), (0, 500))
     ids = []
     for picture, alt in (
         (mats, "Judoka's op de mat"),
         (sky, "Zonsondergang achter de dojo"),
         (portrait, "Portret"),
+        (hall, "De dojo bij zonsondergang"),
     ):
         output = io.BytesIO()
         picture.save(output, format="PNG")
@@ -348,6 +352,8 @@ def _pictures(db: Database, store: ImageStore, anchor: date, created: datetime) 
         tx.execute(
             "UPDATE coaches SET photo_id = ? WHERE id = (SELECT min(id) FROM coaches)", [ids[2]]
         )
+        tx.execute("UPDATE applications SET image_id = ? WHERE name = 'club'", [ids[3]])
+        tx.execute("UPDATE applications SET image_id = ? WHERE name = 'judo'", [ids[0]])
 
     db.write(show)
 

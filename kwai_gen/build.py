@@ -165,6 +165,7 @@ def site_info(settings: Settings) -> SiteInfo:
             club.call_to_action.values,
             club.call_to_action_url,
         ),
+        hero=club.hero,
     )
 
 

@@ -61,7 +61,7 @@ def _club(
     turns = _event_turns(events, utc(naive_now), zone or ZoneInfo("UTC"))
     return Club(
         now=utc(naive_now),
-        applications=_applications(tx),
+        applications=_applications(tx, images),
         stories=stories,
         pages=_pages(tx, images),
         trainings=trainings,
@@ -164,6 +164,12 @@ def gather_applications(db: Database) -> tuple[Application, ...]:
         return _applications(tx)
 
 
+def gather_images(db: Database) -> dict[int, Image]:
+    """Every uploaded image by id: what a page rendered on its own (a preview) may embed."""
+    with db.snapshot() as tx:
+        return _Images(tx).library
+
+
 class _Images:
     """Every uploaded image, and those that public content shows (the site publishes these)."""
 
@@ -198,17 +204,17 @@ class _Images:
 def _texts(
     rows: list[tuple[Any, ...]], images: _Images | None = None, kind: str | None = None
 ) -> dict[Any, dict[str, Text]]:
-    """Texts by owner and locale, from rows (owner, locale, title, summary, content); with
-    `images`, the uploads they embed are shown in their published sizes (and marked as used by
-    the owner's bucket of `kind`)."""
+    """Texts by owner and locale, from rows (owner, locale, title, summary, content[, slug]);
+    with `images`, the uploads they embed are shown in their published sizes (and marked as used
+    by the owner's bucket of `kind`)."""
     by_owner: dict[Any, dict[str, Text]] = defaultdict(dict)
-    for owner, locale, title, summary, content in rows:
+    for owner, locale, title, summary, content, *slug in rows:
         if images is not None:
             images.owner = (kind, owner >> BUCKET) if kind else None
             summary, content = (embed_images(html, images.find) for html in (summary, content))
             images.owner = None
         by_owner[owner][locale] = Text(
-            locale, publishable(title), publishable(summary), publishable(content)
+            locale, publishable(title), publishable(summary), publishable(content), *slug
         )
     return by_owner
 
@@ -244,7 +250,7 @@ def _coaches(tx: Transaction, images: _Images) -> tuple[Coach, ...]:
     )
 
 
-def _applications(tx: Transaction) -> tuple[Application, ...]:
+def _applications(tx: Transaction, images: _Images | None = None) -> tuple[Application, ...]:
     # summary = the short description, content = the description, both rendered like stories'
     texts = _texts(
         [
@@ -257,21 +263,29 @@ def _applications(tx: Transaction) -> tuple[Application, ...]:
     )
     return tuple(
         Application(
-            r["id"], r["name"], r["weight"], r["news"], r["pages"], r["events"], texts[r["id"]]
+            r["id"],
+            r["name"],
+            r["weight"],
+            r["news"],
+            r["pages"],
+            r["events"],
+            texts[r["id"]],
+            images.find(r["image_id"]) if images else None,
         )
         for r in tx.fetchall(
-            "SELECT id, name, weight, news, pages, events FROM applications ORDER BY weight, name"
+            "SELECT id, name, weight, news, pages, events, image_id FROM applications"
+            " ORDER BY weight, name"
         )
     )
 
 
 _STORY_TEXTS = (
-    "SELECT t.story_id, t.locale, t.title, t.html_summary, t.html_content"
+    "SELECT t.story_id, t.locale, t.title, t.html_summary, t.html_content, t.slug"
     f" FROM news_story_texts t JOIN news_stories s ON s.id = t.story_id WHERE {LIVE_STORY}"
 )
 _STORY_ROWS = (
     "SELECT s.id, s.slug, a.name AS application, s.publish_date, s.end_date, s.updated_at,"
-    " s.image_id,"
+    " s.image_id, s.shared_slug,"
     f" s.created_at, CASE WHEN {PROMOTED_STORY} THEN s.promotion ELSE 0 END AS priority"
     f" FROM news_stories s JOIN applications a ON a.id = s.application_id WHERE {LIVE_STORY}"
 )
@@ -325,6 +339,7 @@ def _stories(
             updated_at=utc(r["updated_at"] or r["created_at"]),
             image=_lead_image(images, "story", r["id"], r["image_id"]),
             slug=r["slug"],
+            shared_slug=bool(r["shared_slug"]),
         )
         for r in rows
         if texts[r["id"]]
@@ -343,7 +358,7 @@ def _lead_image(images: _Images, kind: str, owner: int, image_id: int | None) ->
 def _pages(tx: Transaction, images: _Images) -> tuple[Page, ...]:
     texts = _texts(
         tx.tuples(
-            "SELECT t.page_id, t.locale, t.title, t.html_summary, t.html_content"
+            "SELECT t.page_id, t.locale, t.title, t.html_summary, t.html_content, t.slug"
             " FROM page_texts t JOIN pages p ON p.id = t.page_id"
             " WHERE p.enabled ORDER BY t.page_id, t.locale"
         ),
@@ -358,10 +373,11 @@ def _pages(tx: Transaction, images: _Images) -> tuple[Page, ...]:
             utc(r["updated_at"] or r["created_at"]),
             images.find(r["image_id"]),
             r["slug"],
+            bool(r["shared_slug"]),
         )
         for r in tx.fetchall(
             "SELECT p.id, p.slug, a.name AS application, p.priority, p.updated_at, p.created_at,"
-            " p.image_id"
+            " p.image_id, p.shared_slug"
             " FROM pages p JOIN applications a ON a.id = p.application_id"
             " WHERE p.enabled ORDER BY a.weight, a.name, p.priority DESC, p.id"
         )
@@ -463,7 +479,7 @@ def _events(tx: Transaction) -> tuple[Event, ...]:
     """The enabled events with a text, by start day."""
     texts = _texts(
         tx.tuples(
-            "SELECT t.event_id, t.locale, t.title, t.html_summary, t.html_content"
+            "SELECT t.event_id, t.locale, t.title, t.html_summary, t.html_content, t.slug"
             " FROM event_texts t JOIN events e ON e.id = t.event_id"
             " WHERE e.enabled ORDER BY t.event_id, t.locale"
         )
@@ -480,6 +496,7 @@ def _events(tx: Transaction) -> tuple[Event, ...]:
             texts=texts[r["id"]],
             created_at=utc(r["created_at"]),
             updated_at=utc(r["updated_at"] or r["created_at"]),
+            shared_slug=bool(r["shared_slug"]),
         )
         for r in tx.fetchall(
             "SELECT e.*, a.name AS application FROM events e"

@@ -21,6 +21,7 @@ SIZES = {
     "text": "(min-width: 48rem) 43rem, calc(100vw - 4rem)",  # a story's or page's text column
     "card": "8rem",
     "portrait": "6rem",
+    "hero": "(min-width: 74rem) 70rem, calc(100vw - 2rem)",  # the width of the page
 }
 
 
@@ -42,6 +43,8 @@ def img_html(
         attributes["class"] = css
     if lazy:
         attributes["loading"] = "lazy"
+    elif place == "hero":  # above the fold: the largest paint of the page
+        attributes["fetchpriority"] = "high"
     attributes["decoding"] = "async"
     return "<img " + " ".join(f'{k}="{html.escape(v)}"' for k, v in attributes.items()) + ">"
 

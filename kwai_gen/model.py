@@ -21,6 +21,7 @@ class Text:
     title: str
     summary: str = ""
     content: str = ""
+    slug: str | None = None  # of its address in its language, kept once saved; None: from title
 
 
 @dataclass(frozen=True)
@@ -85,6 +86,7 @@ class Application:
     pages: bool
     events: bool
     texts: dict[str, Text]  # title, summary = short description, content = description
+    image: Image | None = None  # the hero image at the top of its page
 
 
 @dataclass(frozen=True)
@@ -100,6 +102,7 @@ class Story:
     updated_at: datetime
     image: Image | None = None  # the lead image
     slug: str | None = None  # kept from when it was first saved; None: made from the title
+    shared_slug: bool = False  # its languages were once served at the default language's slug
 
     @property
     def promoted(self) -> bool:
@@ -118,6 +121,7 @@ class Page:
     updated_at: datetime
     image: Image | None = None  # the lead image
     slug: str | None = None  # kept from when it was first saved; None: made from the title
+    shared_slug: bool = False  # its languages were once served at the default language's slug
 
 
 @dataclass(frozen=True)
@@ -211,6 +215,7 @@ class Event:
     texts: dict[str, Text]
     created_at: datetime
     updated_at: datetime
+    shared_slug: bool = False  # its languages were once served at the default language's slug
 
 
 @dataclass(frozen=True)

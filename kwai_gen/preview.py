@@ -9,7 +9,7 @@ them. Nothing is written: no file, no release, no manifest, so the next build is
 from __future__ import annotations
 
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
@@ -18,8 +18,9 @@ from typing import Any
 from kwai_api.core.database import Database
 from kwai_api.core.settings import Settings
 from kwai_gen.build import site_info
-from kwai_gen.gather import gather_applications
-from kwai_gen.model import Club, ContentPage, Page, Story
+from kwai_gen.gather import gather_applications, gather_images
+from kwai_gen.images import embed_images
+from kwai_gen.model import Club, ContentPage, Page, Story, Text
 from kwai_gen.plan.frames import make_frame
 from kwai_gen.plan.news import story_page
 from kwai_gen.plan.outputs import Output, SiteInfo
@@ -39,6 +40,7 @@ class Theme:
 def preview_story(settings: Settings, db: Database, story: Story, lang: str) -> str:
     """The page of a (draft) story in `lang`, as HTML."""
     site, club, theme = _setting(settings, db, story.updated_at)
+    story = replace(story, texts=_embedded(db, story.texts))
     frame = make_frame(club, site, lang)
     app = next((a for a in club.applications if a.name == story.application), None)
     section = (
@@ -52,7 +54,22 @@ def preview_story(settings: Settings, db: Database, story: Story, lang: str) -> 
 def preview_page(settings: Settings, db: Database, page: Page, lang: str) -> str:
     """The page of a (draft) page of an application in `lang`, as HTML."""
     site, club, theme = _setting(settings, db, page.updated_at)
+    page = replace(page, texts=_embedded(db, page.texts))
     return _render(theme, page_output(page, club, make_frame(club, site, lang)))
+
+
+def _embedded(db: Database, texts: dict[str, Text]) -> dict[str, Text]:
+    """The texts with their embedded uploads (`image:N`) in their published sizes, as a build
+    shows them."""
+    if not any("image:" in t.summary or "image:" in t.content for t in texts.values()):
+        return texts
+    find = gather_images(db).get
+    return {
+        locale: replace(
+            text, summary=embed_images(text.summary, find), content=embed_images(text.content, find)
+        )
+        for locale, text in texts.items()
+    }
 
 
 def _setting(settings: Settings, db: Database, now: datetime) -> tuple[SiteInfo, Club, Theme]:

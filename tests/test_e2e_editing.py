@@ -337,23 +337,21 @@ def test_edited_page_shows_its_new_text(server: Server) -> None:
     page = found["data"]
     (application,) = found["included"]
     current = {text["locale"]: text for text in page["attributes"]["texts"]}
-    path = page_path(
-        Page(
-            int(page["id"]),
-            application["attributes"]["name"],
-            0,
-            {lang: Text(lang, text["title"]) for lang, text in current.items()},
-            datetime.now(UTC),
-        ),
-        server.site,
+    stored = Page(
+        int(page["id"]),
+        application["attributes"]["name"],
+        0,
+        {lang: Text(lang, text["title"]) for lang, text in current.items()},
+        datetime.now(UTC),
     )
+    paths = {lang: page_path(stored, server.site, lang) for lang in server.site.languages}
     new = {
         "nl": "Het bestuur vergadert elke **eerste maandag** van de maand.",
         "en": "The board meets on the **first Monday** of every month.",
     }
     shown = {"nl": "<strong>eerste maandag</strong>", "en": "<strong>first Monday</strong>"}
     for lang in server.site.languages:
-        live = read(server.file(lang, path))
+        live = read(server.file(lang, paths[lang]))
         assert live is not None and current[lang]["title"] in live and shown[lang] not in live
 
     # 5. edited: the page shows the new text in every language, and the server serves it
@@ -369,8 +367,11 @@ def test_edited_page_shows_its_new_text(server: Server) -> None:
     answer(server.api.patch(f"/pages/{page['id']}", json=edit), 200)
     for lang in server.site.languages:
         live = wait_until(
-            f"the new text of {path} in {lang}", containing, server.file(lang, path), shown[lang]
+            f"the new text of {paths[lang]}",
+            containing,
+            server.file(lang, paths[lang]),
+            shown[lang],
         )
         assert current[lang]["title"] in live
-    served = server.fetch("en", path)
+    served = server.fetch("en", paths["en"])
     assert served.status_code == 200 and shown["en"] in served.text

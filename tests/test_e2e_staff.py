@@ -338,7 +338,7 @@ def test_an_editor_schedules_a_bilingual_story_that_appears_by_itself(
     )
     assert datetime.now(ZONE) >= due  # not before its time
     assert "Clubkampioenschap" in club.public("/news/")
-    story = re.search(r'href="(/en/news/\d+-clubkampioenschap[^"]*)"', club.public("/en/news/"))
+    story = re.search(r'href="(/en/news/\d+-club-championship[^"]*)"', club.public("/en/news/"))
     assert story is not None and "/images/" in club.public(story.group(1))  # with its photo
     page.reload()
     page.locator("li.card", has_text="Club championship").get_by_text("Live").wait_for()
@@ -476,10 +476,16 @@ def test_the_club_its_sections_coaches_and_teams_are_edited(browser: Browser, cl
     page.get_by_role("button", name="Edit: Judo").click()
     english = page.get_by_role("group", name="English")
     english.get_by_label("Title").fill("Judo and more")
+    page.get_by_label("Picture at the top of the section").set_input_files(
+        files=[{"name": "dojo.jpg", "mimeType": "image/jpeg", "buffer": photo(1600, 600)}]
+    )
+    page.get_by_text("Chosen: dojo.jpg").wait_for()  # uploaded; on the site once saved
     page.get_by_role("button", name="Save", exact=True).click()
     page.get_by_text("On the site since").wait_for(timeout=WAIT * 1000)
     assert "Judo and more" in club.public("/en/")
     assert "Judo and more" not in club.public("/")  # the Dutch title stays
+    judo = club.public("/en/judo/")
+    assert '<figure class="hero-image"><img' in judo and 'alt="dojo"' in judo
 
     page.get_by_role("button", name="New team").click()
     page.get_by_label("Name").fill("Kata")

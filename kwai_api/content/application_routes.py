@@ -41,6 +41,7 @@ from kwai_api.jsonapi.documents import (
     resource,
     timestamp,
 )
+from kwai_api.jsonapi.images import IMAGE_RELATIONSHIP, image_identifier, image_relationship
 from kwai_api.jsonapi.requests import site_changed, site_languages
 from kwai_api.jsonapi.state import app_state
 from kwai_api.jsonapi.texts import TEXTS_SCHEMA
@@ -48,7 +49,7 @@ from kwai_api.jsonapi.texts import TEXTS_SCHEMA
 __all__ = ["MAX_INT", "bounded"]  # news items and pages bound their integers alike
 
 TYPE = "applications"
-_COLUMNS = "id, name, remark, news, pages, events, weight, created_at, updated_at"
+_COLUMNS = "id, name, remark, news, pages, events, weight, image_id, created_at, updated_at"
 
 
 def _localized(texts: Sequence[Row], languages: Sequence[str]) -> Row | None:
@@ -136,6 +137,7 @@ def application_resource(row: Row) -> dict[str, Any]:
             "created_at": timestamp(row["created_at"]),
             "updated_at": timestamp(row["updated_at"]),
         },
+        {"image": image_identifier(row["image_id"])},
     )
 
 
@@ -229,6 +231,9 @@ async def _save(request: Request, application_id: int | None) -> Response:
     check_type(doc, TYPE, application_id)
     languages = site_languages(request)
     changes, texts = read_application(doc, languages, create=application_id is None)
+    image = image_relationship(doc, "image")  # the hero image of its section page
+    if image is not MISSING:
+        changes["image_id"] = image
     state = app_state(request)
     if "name" in changes:
         clash = taken_by_site(changes["name"], languages, state.settings.site.content)
@@ -289,8 +294,9 @@ _ATTRIBUTES: dict[str, Any] = {
     "weight": {"type": "integer", "minimum": -MAX_INT, "maximum": MAX_INT},
     "texts": TEXTS_SCHEMA,
 }
-_BODY = openapi.document_schema(TYPE, _ATTRIBUTES)
-_NEW = openapi.document_schema(TYPE, _ATTRIBUTES, ("name",))
+_RELATIONSHIPS = {"image": IMAGE_RELATIONSHIP}
+_BODY = openapi.document_schema(TYPE, _ATTRIBUTES, relationships=_RELATIONSHIPS)
+_NEW = openapi.document_schema(TYPE, _ATTRIBUTES, ("name",), relationships=_RELATIONSHIPS)
 _ID = [openapi.path_param("id")]
 
 openapi_paths: dict[str, Any] = {

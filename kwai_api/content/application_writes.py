@@ -15,6 +15,7 @@ from typing import Any
 from kwai_api.core.database import Database, Row, Transaction
 from kwai_api.core.errors import ApiError
 from kwai_api.jsonapi.documents import Attributes
+from kwai_api.jsonapi.images import check_reference
 from kwai_api.jsonapi.texts import parse_texts
 
 MAX_INT = 2**31 - 1  # the INTEGER columns' range
@@ -144,6 +145,7 @@ def save_application(
     def work(tx: Transaction) -> int:
         if "name" in changes:
             _check_name(tx, changes["name"], application_id)
+        check_reference(tx, changes, "image_id", "image")
         if application_id is None:
             columns = [*changes, "created_at"]
             saved = int(

@@ -20,8 +20,9 @@ from kwai_api.content.application_routes import content_application, included_ap
 from kwai_api.core.database import Database, Row, Transaction
 from kwai_api.core.markup import to_html
 from kwai_api.core.settings import Settings
-from kwai_api.core.slugs import title_slug
+from kwai_api.core.slugs import address_slug, slugify, title_slug
 from kwai_api.core.texts import TEXT_TABLES, TextInput, read_texts, replace_texts
+from kwai_api.core.visibility import shown_locale
 from kwai_api.jsonapi import openapi
 from kwai_api.jsonapi.access import require_user
 from kwai_api.jsonapi.documents import (
@@ -155,7 +156,7 @@ class Content:
                     f" VALUES (?, {', '.join('?' for _ in changes)}, ?) RETURNING id",
                     [application, *changes.values(), now],
                 )
-                self._write_texts(tx, int(new_id), texts, now, author_id)
+                self._write_texts(tx, int(new_id), texts, now, author_id, languages)
                 return int(new_id)
             current = tx.fetchone(f"SELECT * FROM {self.table} WHERE id = ?", [content_id])
             if current is None:
@@ -165,12 +166,13 @@ class Content:
                 changes["slug"] = self._title_slug(tx, content_id, languages)
             if application is not None:
                 changes["application_id"] = application
+            kept = current.get("slug")
             assignments = ", ".join(f"{column} = ?" for column in [*changes, "updated_at"])
             tx.execute(
                 f"UPDATE {self.table} SET {assignments} WHERE id = ?",
                 [*changes.values(), now, content_id],
             )
-            self._write_texts(tx, content_id, texts, now, author_id)
+            self._write_texts(tx, content_id, texts, now, author_id, languages, kept)
             return content_id
 
         return db.write(work)
@@ -190,9 +192,50 @@ class Content:
         texts: list[TextInput] | None,
         now: datetime,
         author_id: int,
+        languages: Sequence[str],
+        kept: str | None = None,
     ) -> None:
-        if texts is not None:  # sent texts replace all texts
-            replace_texts(tx, self.texts, content_id, texts, now, author_id)
+        if texts is None:
+            return
+        slugs, added = self._text_slugs(tx, content_id, texts, languages, kept)
+        replace_texts(tx, self.texts, content_id, texts, now, author_id)  # sent texts replace all
+        owner = TEXT_TABLES[self.texts]
+        if added:  # a language that showed another's text (at its slug) gets its own address
+            tx.execute(f"UPDATE {self.table} SET shared_slug = true WHERE id = ?", [content_id])
+        for locale, slug in slugs.items():
+            tx.execute(
+                f"UPDATE {self.texts} SET slug = ? WHERE {owner} = ? AND locale = ?",
+                [slug, content_id, locale],
+            )
+
+    def _text_slugs(
+        self,
+        tx: Transaction,
+        content_id: int,
+        texts: list[TextInput],
+        languages: Sequence[str],
+        kept: str | None,
+    ) -> tuple[dict[str, str], bool]:
+        """The slug each sent text's address keeps, and whether a language was added to stored
+        texts: a text that was there keeps the slug of the address it had (`kept` is the row's
+        slug before the save), and so does the default language's first text (its address
+        showed another language's text); another new one is made from its title."""
+        rows = tx.fetchall(
+            f"SELECT locale, title, slug FROM {self.texts} WHERE {TEXT_TABLES[self.texts]} = ?",
+            [content_id],
+        )
+        titles = {r["locale"]: r["title"] for r in rows}
+        stored = {r["locale"]: r["slug"] for r in rows}
+        shown = shown_locale(titles, languages)
+
+        def slug(text: TextInput) -> str:
+            locale = text.locale if text.locale in titles else shown
+            if locale is None or (locale != text.locale and text.locale != languages[0]):
+                return slugify(text.title)
+            return address_slug(locale, titles[locale], stored[locale], kept, titles, languages)
+
+        slugs = {t.locale: slug(t) for t in texts}
+        return slugs, bool(titles) and not slugs.keys() <= titles.keys()
 
     def delete(self, db: Database, content_id: int) -> None:
         """Delete a row and its texts; 404 when unknown."""

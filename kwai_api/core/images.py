@@ -223,7 +223,8 @@ def check_image(tx: Transaction, image_id: int | None, pointer: str) -> None:
 
 
 def uses(tx: Transaction, image_id: int) -> list[str]:
-    """What shows an image ("news_items 3", "coaches 2"...): lead images, portraits, embeds."""
+    """What shows an image ("news_items 3", "coaches 2"...): lead and hero images, portraits,
+    embeds."""
     pattern = f"image:{image_id}([^0-9]|$)"
     embeds = " UNION ALL ".join(
         f"SELECT '{kind}', {owner} FROM {table} WHERE regexp_matches(summary || ' ' || content, ?)"
@@ -237,8 +238,9 @@ def uses(tx: Transaction, image_id: int) -> list[str]:
         "SELECT DISTINCT * FROM ("
         " SELECT 'news_items' AS kind, id FROM news_stories WHERE image_id = ?"
         " UNION ALL SELECT 'pages', id FROM pages WHERE image_id = ?"
+        " UNION ALL SELECT 'applications', id FROM applications WHERE image_id = ?"
         f" UNION ALL SELECT 'coaches', id FROM coaches WHERE photo_id = ? UNION ALL {embeds})"
         " ORDER BY 1, 2",
-        [image_id, image_id, image_id, pattern, pattern, pattern],
+        [image_id, image_id, image_id, image_id, pattern, pattern, pattern],
     )
     return [f"{kind} {owner}" for kind, owner in rows]

@@ -137,6 +137,7 @@ class ClubSettings:
         en="Come and try: your first trainings are free.",
     )
     call_to_action_url: str = "/trainings/"
+    hero: str = "club"  # the application whose hero image heads the home page ("": none)
 
 
 @dataclass(frozen=True)

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from functools import lru_cache
+
+from kwai_api.core.visibility import shown_locale
 
 MAX_LENGTH = 60
 _NOT_WORD = re.compile(r"[^a-z0-9]+")
@@ -30,3 +32,22 @@ def title_slug(titles: dict[str, str], languages: Sequence[str]) -> str:
         if locale in titles:
             return slugify(titles[locale])
     return slugify("")
+
+
+def address_slug(
+    locale: str,
+    title: str,
+    own: str | None,
+    kept: str | None,
+    locales: Collection[str],
+    languages: Sequence[str],
+) -> str:
+    """The slug of the address of an item's text in `locale` (of an item with texts in
+    `locales`): `own`, the one saved with that text; for texts saved before texts had slugs,
+    the item's `kept` slug if the default language shows this text (its address was made from
+    it), else one made from its title."""
+    if own:
+        return own
+    if kept and locale == shown_locale(locales, languages):
+        return kept
+    return slugify(title)

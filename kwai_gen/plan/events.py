@@ -21,6 +21,7 @@ from kwai_gen.plan.urls import (
     EVENTS,
     EVENTS_CALENDAR,
     event_path,
+    event_versions,
     events_year_path,
     href,
     output_file,
@@ -76,7 +77,7 @@ def event_item(
     deadline = event.registration_deadline
     return EventItem(
         id=event.id,
-        url=href(site, lang, event_path(event, site)),
+        url=href(site, lang, event_path(event, site, lang)),
         title=text.title,
         summary=text.summary,
         content=text.content if full else "",
@@ -147,8 +148,9 @@ def plan_events(club: Club, frame: Frame) -> list[Output]:
         item = event_item(event, club, frame, sections, full=True)
         outputs.append(
             frame.page(
-                event_path(event, frame.site),
+                event_path(event, frame.site, frame.lang),
                 "event.html",
+                versions=event_versions(event, frame.site),
                 title=item.title,
                 description=item.summary,
                 modified=event.updated_at,
@@ -192,7 +194,7 @@ def calendar(club: Club, frame: Frame) -> Output:
                 created=event.created_at,
                 updated=event.updated_at,
                 description="\n".join(line for line in lines if line),
-                url=site.url + frame.url(event_path(event, site)),
+                url=site.url + frame.url(event_path(event, site, frame.lang)),
                 all_day=True,
             )
         )

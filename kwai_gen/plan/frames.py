@@ -41,10 +41,14 @@ class Frame:
         """The site-absolute link to a language-neutral `path` in this frame's language."""
         return href(self.site, self.lang, path)
 
-    def alternates(self, path: str) -> tuple[Alternate, ...]:
-        """Every language version of `path`, this one included, in the site's order."""
+    def alternates(
+        self, path: str, versions: tuple[tuple[str, str], ...] = ()
+    ) -> tuple[Alternate, ...]:
+        """Every language version of `path` (at its own path in `versions`), this one included,
+        in the site's order."""
+        paths = dict(versions)
         return tuple(
-            Alternate(lang, href(self.site, lang, path), language_name(lang))
+            Alternate(lang, href(self.site, lang, paths.get(lang, path)), language_name(lang))
             for lang in self.site.languages
         )
 
@@ -55,16 +59,19 @@ class Frame:
         title: str,
         description: str = "",
         modified: datetime | None = None,
+        versions: tuple[tuple[str, str], ...] = (),
         **context: Any,
     ) -> Output:
-        """One HTML page: the frame's context plus the page's own; `modified` is for the sitemap."""
+        """One HTML page: the frame's context plus the page's own; `modified` is for the sitemap,
+        `versions` the (language, path) of each language version when they differ."""
         return Output(
             output_file(self.site, self.lang, path),
             template,
-            self.context(path, title, description, **context),
+            self.context(path, title, description, versions=versions, **context),
             self.lang,
             path,
             modified,
+            versions,
         )
 
     def deferred_page(
@@ -74,20 +81,30 @@ class Frame:
         key: tuple[Any, ...],
         make: Callable[[], dict[str, Any]],
         modified: datetime | None = None,
+        versions: tuple[tuple[str, str], ...] = (),
     ) -> Output:
         """A page whose context `make` builds (title, description and the page's own values)
         only if the page must be rendered; `key` holds everything it is built from."""
         return Output(
             output_file(self.site, self.lang, path),
             template,
-            Deferred((self, path, *key), lambda: self.context(path, **make())),
+            Deferred(
+                (self, path, versions, *key),
+                lambda: self.context(path, versions=versions, **make()),
+            ),
             self.lang,
             path,
             modified,
+            versions,
         )
 
     def context(
-        self, path: str, title: str, description: str = "", **context: Any
+        self,
+        path: str,
+        title: str,
+        description: str = "",
+        versions: tuple[tuple[str, str], ...] = (),
+        **context: Any,
     ) -> dict[str, Any]:
         """The context of one page of this frame."""
         return {
@@ -97,7 +114,7 @@ class Frame:
             "nav": self.nav,
             "footer": self.footer,
             "url": self.url(path),
-            "alternates": self.alternates(path),
+            "alternates": self.alternates(path, versions),
             "title": title,
             "description": description,
             "home": self.url(""),

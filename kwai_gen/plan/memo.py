@@ -24,7 +24,8 @@ from kwai_gen.plan.outputs import Output
 SITE_CHUNK = "site"
 UNLISTED = frozenset({"404.html", "search.html"})  # pages that are not in the sitemap
 
-SitemapEntry = tuple[str, datetime | None]  # (language-neutral page path, last modified)
+# (language-neutral page path, last modified, (language, path) of each language version)
+SitemapEntry = tuple[str, datetime | None, tuple[tuple[str, str], ...]]
 
 
 @dataclass
@@ -157,7 +158,7 @@ class PlanMemo:
 
     def _entries(self, outputs: list[Output]) -> tuple[SitemapEntry, ...]:
         return tuple(
-            (o.page, o.modified)
+            (o.page, o.modified, o.versions)
             for o in outputs
             if o.lang == self.default_language
             and o.page is not None

@@ -22,8 +22,15 @@ from kwai_gen.plan import describe
 from kwai_gen.plan.frames import Frame
 from kwai_gen.plan.memo import PlanMemo
 from kwai_gen.plan.outputs import Output
+from kwai_gen.plan.redirects import story_redirect
 from kwai_gen.plan.structured import article_jsonld
-from kwai_gen.plan.urls import application_dir, list_page_path, output_file, story_path
+from kwai_gen.plan.urls import (
+    application_dir,
+    list_page_path,
+    output_file,
+    story_path,
+    story_versions,
+)
 from kwai_gen.plan.views import Entry, Link, entry, section_link
 
 FEED_SIZE = 20
@@ -85,7 +92,14 @@ def plan_news(club: Club, frame: Frame, memo: PlanMemo) -> None:
 
 
 def _story_pages(block: tuple[Story, ...], frame: Frame, lister: _Lister) -> list[Output]:
-    return [story_page(story, frame, lister.section(story)) for story in block]
+    return [
+        output
+        for story in block
+        for output in (
+            story_page(story, frame, lister.section(story)),
+            *story_redirect(story, frame),
+        )
+    ]
 
 
 def story_blocks(club: Club, memo: PlanMemo) -> dict[int, tuple[Story, ...]]:
@@ -153,11 +167,12 @@ def story_page(story: Story, frame: Frame, section: Link) -> Output:
         }
 
     return frame.deferred_page(
-        story_path(story, frame.site),
+        story_path(story, frame.site, frame.lang),
         "story.html",
         (story, section),
         make,
         modified=story.updated_at,
+        versions=story_versions(story, frame.site),
     )
 
 

@@ -55,6 +55,7 @@ class SiteInfo:
     taglines: tuple[tuple[str, str], ...] = ()  # (language, tagline); `tagline` is the fallback
     locales: tuple[tuple[str, str], ...] = ()  # (language, locale): how dates are written
     contact: Contact | None = None
+    hero: str = ""  # the application whose hero image heads the home page
 
     def tagline_in(self, lang: str) -> str:
         """The tagline in `lang`."""
@@ -106,6 +107,9 @@ class Output:
     lang: str | None = None
     page: str | None = None
     modified: datetime | None = None
+    # (language, path) of each language version when the path differs by language (a story's
+    # slug comes from each language's title); empty: `page` in every language
+    versions: tuple[tuple[str, str], ...] = ()
 
     def made(self) -> dict[str, Any]:
         """The context itself, made now if it was deferred."""

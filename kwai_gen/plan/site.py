@@ -19,6 +19,7 @@ from kwai_gen.plan.agenda import next_trainings, plan_agenda
 from kwai_gen.plan.auth import plan_auth
 from kwai_gen.plan.events import plan_events, section_events, today
 from kwai_gen.plan.frames import Frame, make_frame
+from kwai_gen.plan.heroes import home_hero
 from kwai_gen.plan.memo import PlanMemo
 from kwai_gen.plan.news import feed_path, plan_news, stories_of
 from kwai_gen.plan.outputs import Output, SiteInfo
@@ -31,6 +32,7 @@ from kwai_gen.plan.urls import (
     application_dir,
     content_path,
     page_path,
+    page_versions,
     sitemap_path,
 )
 from kwai_gen.plan.views import (
@@ -168,6 +170,8 @@ def _home(club: Club, frame: Frame, memo: PlanMemo) -> Output:
         trainings=next_trainings(club, site, lang),
         agenda_url=frame.url(f"{AGENDA}/"),
         news_url=news.url,
+        hero=home_hero(club, site),
+        og_image=home_hero(club, site),
     )
 
 
@@ -198,6 +202,8 @@ def _sections(club: Club, frame: Frame, memo: PlanMemo) -> list[Output]:
                 feed_url=frame.url(feed_path(app.name, frame)) if has_news else None,
                 events=section_events(club, frame, app.name) if app.events else (),
                 events_url=frame.url(f"{EVENTS}/") if app.events else None,
+                hero=app.image,
+                og_image=app.image,
             )
         )
     return outputs
@@ -208,8 +214,9 @@ def page_output(page: Page, club: Club, frame: Frame) -> Output:
     app = next((a for a in club.applications if a.name == page.application), None)
     shown = document(page, frame.site, frame.lang)
     return frame.page(
-        page_path(page, frame.site),
+        page_path(page, frame.site, frame.lang),
         "page.html",
+        versions=page_versions(page, frame.site),
         title=shown.title,
         description=shown.summary or shown.content,
         modified=page.updated_at,

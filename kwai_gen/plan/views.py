@@ -158,7 +158,7 @@ def entry(story: Story, site: SiteInfo, lang: str, section: Link, full: bool = F
     text, marked = local_text(story.texts, site, lang)
     return Entry(
         id=story.id,
-        url=href(site, lang, story_path(story, site)),
+        url=href(site, lang, story_path(story, site, lang)),
         title=text.title,
         summary=text.summary,
         content=text.content if full else "",
@@ -175,7 +175,7 @@ def document(page: Page, site: SiteInfo, lang: str) -> Document:
     """A page of an application in full."""
     text, marked = local_text(page.texts, site, lang)
     return Document(
-        url=href(site, lang, page_path(page, site)),
+        url=href(site, lang, page_path(page, site, lang)),
         title=text.title,
         summary=sanitize(text.summary),
         content=sanitize(text.content),

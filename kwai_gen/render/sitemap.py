@@ -18,21 +18,23 @@ _HEADER = (
 
 
 def render_sitemap(context: dict[str, Any]) -> bytes:
-    """The sitemap: context holds site and pages, a tuple of (path, modified or None)."""
+    """The sitemap: context holds site and pages, a tuple of (path, modified or None,
+    (language, path) of the language versions whose path differs)."""
     site: SiteInfo = context["site"]
     lines = [_HEADER]
-    for path, modified in context["pages"]:
+    for path, modified, versions in context["pages"]:
+        paths = dict(versions)
+        urls = {lang: site.url + href(site, lang, paths.get(lang, path)) for lang in site.languages}
         alternates = "".join(
-            f'    <xhtml:link rel="alternate" hreflang="{lang}"'
-            f" href={quoteattr(site.url + href(site, lang, path))}/>\n"
+            f'    <xhtml:link rel="alternate" hreflang="{lang}" href={quoteattr(urls[lang])}/>\n'
             for lang in site.languages
         ) + (
             '    <xhtml:link rel="alternate" hreflang="x-default"'
-            f" href={quoteattr(site.url + href(site, site.default_language, path))}/>\n"
+            f" href={quoteattr(urls[site.default_language])}/>\n"
         )
         lastmod = f"    <lastmod>{_w3c(modified)}</lastmod>\n" if modified else ""
         for lang in site.languages:
-            loc = escape(site.url + href(site, lang, path))
+            loc = escape(urls[lang])
             lines.append(f"  <url>\n    <loc>{loc}</loc>\n{lastmod}{alternates}  </url>\n")
     lines.append("</urlset>\n")
     return "".join(lines).encode("utf-8")

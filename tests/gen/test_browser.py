@@ -97,7 +97,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoSite]:
     yield DemoSite(
         root=settings.site.output / "current",
         site=site,
-        story_url={lang: href(site, lang, story_path(story, site)) for lang in LANGUAGES},
+        story_url={lang: href(site, lang, story_path(story, site, lang)) for lang in LANGUAGES},
         story_title=titles,
         training=next(t for t in club.trainings if t.id == cancelled),
         search_word={lang: search_word(title) for lang, title in titles.items()},

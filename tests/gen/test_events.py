@@ -142,8 +142,8 @@ def test_every_event_has_a_page_with_json_ld_in_both_languages(
 ) -> None:
     club, outputs = now
     for event in club.events:
-        for prefix in ("", "en/"):
-            page = html(outputs[prefix + event_path(event, demo[1])])
+        for lang, prefix in (("nl", ""), ("en", "en/")):
+            page = html(outputs[prefix + event_path(event, demo[1], lang)])
             found = re.search(r'<script type="application/ld\+json">(.*?)</script>', page)
             assert found is not None
             data = json.loads(found.group(1))
@@ -153,7 +153,7 @@ def test_every_event_has_a_page_with_json_ld_in_both_languages(
                 event.end.isoformat(),
             )
     tournament = next(e for e in club.events if e.start != e.end)
-    page = html(outputs["en/" + event_path(tournament, demo[1])])
+    page = html(outputs["en/" + event_path(tournament, demo[1], "en")])
     assert "<h1>Kemzeke Open</h1>" in page
     assert "26\u2009–\u200927 Dec 2026" in page  # en_GB sets the dash between thin spaces
 

@@ -16,10 +16,11 @@ from kwai_api.demo import create_club
 from kwai_gen.gather import gather
 from kwai_gen.model import Club, ContentPage, Text
 from kwai_gen.plan.agenda import EMPTY_WEEKS_AROUND_TODAY
+from kwai_gen.plan.digest import Digester
 from kwai_gen.plan.outputs import Output, SiteInfo
 from kwai_gen.plan.site import plan
+from kwai_gen.plan.slugs import slugify
 from kwai_gen.plan.urls import page_path, story_path, team_calendar_path, week_path
-from kwai_gen.plan.digest import Digester
 from tests.conftest import ANCHOR, NOW, make_settings
 
 ABOUT = ContentPage("about", {"nl": Text("nl", "Over ons", "<p>Wie</p>", "<p>Wij zijn</p>")})
@@ -99,21 +100,21 @@ def test_every_page_type_is_planned_in_both_languages(club: Club, site: SiteInfo
     page = next(p for p in club.pages if p.application == "club")
     trainings_page = next(p for p in club.pages if p.application == "trainings")
     team = club.teams[0]
-    for prefix in ("", "en/"):
+    for lang, prefix in (("nl", ""), ("en", "en/")):
         for path in (
             "index.html",
             "news/index.html",
             "news/page/1/index.html",
-            story_path(story, site),
+            story_path(story, site, lang),
             "news/2026/index.html",
             "news/2026/11/index.html",
             "club/index.html",
             "club/news/index.html",
-            page_path(page, site),
+            page_path(page, site, lang),
             "trainings/index.html",
             "trainings/2026-w48/index.html",
             "trainings/news/index.html",
-            page_path(trainings_page, site),
+            page_path(trainings_page, site, lang),
             "coaches/index.html",
             "search/index.html",
             "404.html",
@@ -133,18 +134,33 @@ def test_every_page_type_is_planned_in_both_languages(club: Club, site: SiteInfo
     assert paths["trainings/index.html"].made()["heading"] == "Trainingen"
 
 
-def test_story_urls_use_the_default_language_title(club: Club, site: SiteInfo) -> None:
+def test_each_language_addresses_a_story_by_the_title_it_shows(club: Club, site: SiteInfo) -> None:
     english_only = next(s for s in club.stories if "nl" not in s.texts)
     both = next(s for s in club.stories if {"nl", "en"} <= s.texts.keys())
     paths = by_path(plan(club, site))
-    nl_title = both.texts["nl"].title
-    assert story_path(both, site).startswith(f"news/{both.id}-")
-    assert paths[story_path(both, site)].made()["story"].title == nl_title
-    assert paths["en/" + story_path(both, site)].made()["story"].title == both.texts["en"].title
-    # an English-only story falls back on the Dutch site, marked with its language
+    nl, en = both.texts["nl"], both.texts["en"]
+    nl_path, en_path = story_path(both, site, "nl"), story_path(both, site, "en")
+    assert en_path == f"news/{both.id}-{slugify(en.title)}.html" != nl_path
+    assert paths[nl_path].made()["story"].title == nl.title
+    english = paths["en/" + en_path].made()
+    assert english["story"].title == en.title
+    # each language version points at every version's own address, itself included
+    expected = [("nl", "/" + nl_path), ("en", "/en/" + en_path)]
+    for made in (english, paths[nl_path].made()):
+        assert [(a.lang, a.url) for a in made["alternates"]] == expected
+    # an English-only story falls back on the Dutch site, marked, at the English slug
     shown = paths[story_path(english_only, site)].made()["story"]
     assert (shown.title, shown.lang) == (english_only.texts["en"].title, "en")
-    assert paths["en/" + story_path(english_only, site)].made()["story"].lang is None
+    assert story_path(english_only, site, "nl") == story_path(english_only, site, "en")
+    assert paths["en/" + story_path(english_only, site, "en")].made()["story"].lang is None
+
+
+def test_a_saved_slug_outlives_a_title_fix(club: Club, site: SiteInfo) -> None:
+    story = next(s for s in club.stories if {"nl", "en"} <= s.texts.keys())
+    saved = replace(story.texts["en"], slug="first-title", title="A fixed title")
+    fixed = replace(story, texts={**story.texts, "en": saved})
+    assert story_path(fixed, site, "en") == f"news/{story.id}-first-title.html"
+    assert story_path(fixed, site, "nl") == story_path(story, site, "nl")
 
 
 def test_a_scheduled_story_appears_only_once_its_date_has_come(
@@ -325,7 +341,7 @@ def test_adding_a_story_changes_few_outputs(db: Database, site: SiteInfo) -> Non
     touched = changed(before, digests(after))
     assert_keys_complete(planned, after)
     assert f"news/{story_id}-nieuwe-gordels.html" in touched
-    assert f"en/news/{story_id}-nieuwe-gordels.html" in touched
+    assert f"en/news/{story_id}-new-belts.html" in touched
     assert {"news/index.html", "judo/index.html", "feeds/news.atom.xml"} <= touched
     assert any(p.startswith("sitemaps/news-") for p in touched)  # the chunk that lists it
     assert not any(p.startswith("news/page/") for p in touched)  # older pages keep their stories

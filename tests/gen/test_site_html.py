@@ -227,9 +227,11 @@ def test_every_page_has_its_language_canonical_and_alternates(site: Site) -> Non
         assert page.canonical == base + url_of(path), path
         assert set(page.hreflang) == {"nl", "en", "x-default"}, path
         assert page.hreflang[lang] == page.canonical, path  # itself included
-        dutch = url_of(path.removeprefix("en/"))
-        assert page.hreflang["nl"] == page.hreflang["x-default"] == base + dutch, path
-        assert page.hreflang["en"] == base + "/en" + dutch, path
+        same = url_of(path.removeprefix("en/")).removeprefix("/")
+        versions = dict(site.outputs[path].versions)  # a story's path differs by language
+        dutch, english = (versions.get(lang, same) for lang in ("nl", "en"))
+        assert page.hreflang["nl"] == page.hreflang["x-default"] == f"{base}/{dutch}", path
+        assert page.hreflang["en"] == f"{base}/en/{english}", path
         other = "nl" if lang == "en" else "en"
         switch = [u for tag, u, a in page.links if tag == "a" and a.get("hreflang") == other]
         assert base + switch[0] == page.hreflang[other], path
@@ -288,7 +290,7 @@ def test_stories_pages_events_coaches_and_this_weeks_trainings_are_searchable(
 def test_dates_are_in_the_club_zone_and_the_page_language(site: Site) -> None:
     story = next(s for s in site.club.stories if s.id == 56)  # published 2026-11-16 (UTC)
     dutch = site.html(story_path(story, site.info))
-    english = site.html("en/" + story_path(story, site.info))
+    english = site.html("en/" + story_path(story, site.info, "en"))
     assert "16 november 2026" in dutch and "16 November 2026" in english  # en_GB, not US
     winter = week_path(NOW.date())  # Thursday 26 November: 18:30 UTC is 19:30 in Brussels
     assert "donderdag 26 november 2026" in site.html(winter + "index.html")
@@ -305,7 +307,7 @@ def test_dates_are_in_the_club_zone_and_the_page_language(site: Site) -> None:
 def test_untranslated_texts_fall_back_and_are_marked(site: Site) -> None:
     english_only = next(s for s in site.club.stories if "nl" not in s.texts)
     path = story_path(english_only, site.info)
-    dutch, english = site.html(path), site.html("en/" + path)
+    dutch, english = site.html(path), site.html("en/" + story_path(english_only, site.info, "en"))
     assert 'class="fallback-note"' in dutch and "in het Engels" in dutch
     assert f'<h1 lang="en">{english_only.texts["en"].title}</h1>' in dutch
     assert "fallback-note" not in english
@@ -313,7 +315,7 @@ def test_untranslated_texts_fall_back_and_are_marked(site: Site) -> None:
     assert f'lang="en">{english_only.texts["en"].title}</a>' in news
     assert '<abbr class="tag"' in news
     dutch_only = next(s for s in site.club.stories if "en" not in s.texts)
-    assert "the Dutch text" in site.html("en/" + story_path(dutch_only, site.info))
+    assert "the Dutch text" in site.html("en/" + story_path(dutch_only, site.info, "en"))
 
 
 def test_cancelled_trainings_keep_their_place_and_are_marked(site: Site) -> None:

@@ -12,6 +12,7 @@ from kwai_api.core.database import Database
 from kwai_api.core.settings import Settings
 from kwai_gen.build import build_site
 from tests.conftest import NOW, Builds, app_id
+from tests.support.images import photo
 
 API = "/api/v1"
 MARKDOWN = "Een **sterke** worp.\n\n## Verloop\n\n- opwarming\n- randori"
@@ -279,3 +280,26 @@ def test_unknown_items_and_anonymous_callers_get_no_preview(
         assert unknown.status_code == 404, unknown.text
         anonymous = client.post(f"{API}/{path}/preview", json=draft(db, path, texts=dutch("x")))
         assert anonymous.status_code == 401
+
+
+def test_an_embedded_upload_is_shown_in_its_published_sizes(
+    client: TestClient, db: Database, admin: dict[str, str], builds: Builds
+) -> None:
+    uploaded = client.post(
+        f"{API}/images",
+        files={"file": ("mat.jpg", photo(1600, 1200), "image/jpeg")},
+        data={"alt": "The mat"},
+        headers=admin,
+    )
+    assert uploaded.status_code == 201, uploaded.text
+    image = uploaded.json()["data"]["id"]
+    text = dutch("Nieuwe mat", f"Kijk:\n\n![De nieuwe mat](image:{image})")
+    for kind in ("news_items", "pages"):
+        page = html(
+            client.post(f"{API}/{kind}/preview", headers=admin, json=draft(db, kind, texts=text))
+        )
+        assert f"image:{image}" not in page
+        img = re.search(r'<img [^>]*src="/images/u/[^"]+" srcset="([^"]+)"[^>]*>', page)
+        assert img is not None, page
+        assert img.group(1).count(" 480w") == 1 and 'alt="De nieuwe mat"' in img.group(0)
+        assert 'width="' in img.group(0) and 'height="' in img.group(0)

@@ -2,7 +2,7 @@
 import { useEffect, useState } from "../../vendor/preact-11.2.0/hooks.module.js";
 import { all, api, config, t } from "./core.js";
 import { languageName } from "./texts.js";
-import { Actions, Failure, Field, Saved, html, useCall, useFocus } from "./ui.js";
+import { Actions, ErrorText, Failure, Field, Saved, html, useCall, useFocus } from "./ui.js";
 
 
 export function View({ admin }) {
@@ -43,9 +43,9 @@ function useForm(initial) {
   return [form, (name) => (value) => setForm((old) => ({ ...old, [name]: value })), setForm];
 }
 
-function save(run, path, type, item, attributes, done) {
+function save(run, path, type, item, attributes, done, relationships) {
   return run(async () => {
-    const data = { type, attributes };
+    const data = { type, attributes, ...(relationships ? { relationships } : {}) };
     if (item) data.id = item.id;
     await api(item ? "PATCH" : "POST", item ? `${path}/${item.id}` : path, { json: { data } });
     done(true);
@@ -66,7 +66,8 @@ function ApplicationForm({ item, done }) {
     };
   }
   const [form, set, setForm] = useForm({ name: a.name, weight: String(a.weight ?? 0), remark: a.remark || "",
-    news: !!a.news, pages: !!a.pages, events: !!a.events, texts });
+    news: !!a.news, pages: !!a.pages, events: !!a.events, texts,
+    image: item?.relationships?.image?.data?.id || null });
   const [run, busy, error, fields] = useCall();
   const setText = (lang, name) => (value) => setForm((old) => ({ ...old, texts: { ...old.texts, [lang]: { ...old.texts[lang], [name]: value } } }));
   const submit = (event) => {
@@ -78,7 +79,8 @@ function ApplicationForm({ item, done }) {
         locale: lang, format: "md", title: form.texts[lang].title,
         summary: form.texts[lang].short_description, content: form.texts[lang].description })) };
     if (!item) attributes.name = form.name;
-    save(run, "/portal/applications", "applications", item, attributes, done);
+    const image = { data: form.image ? { type: "images", id: form.image } : null };
+    save(run, "/portal/applications", "applications", item, attributes, done, { image });
   };
   return html`<form class="editor" onSubmit=${submit} novalidate aria-labelledby="app-title">
     <h2 tabindex="-1" ref=${useFocus()} id="app-title">${item ? a.title : t("new_applications")}</h2>
@@ -92,11 +94,40 @@ function ApplicationForm({ item, done }) {
     <fieldset class="choices"><legend>${t("holds")}</legend>
       ${["news", "pages", "events"].map((flag) => html`<${Field} type="checkbox" name=${flag} label=${t(`holds_${flag}`)} value=${form[flag]} onInput=${set(flag)} />`)}
     </fieldset>
+    <${HeroField} value=${form.image} onChange=${set("image")} error=${fields.image} />
     <${Field} label=${t("weight")} type="number" name="weight" value=${form.weight} onInput=${set("weight")} error=${fields.weight} />
     <${Field} as="textarea" label=${t("remark")} name="remark" value=${form.remark} onInput=${set("remark")} error=${fields.remark} />
     <${Actions}><button class="button" type="submit" disabled=${busy}>${t("save")}</button>
       <button class="button button-quiet" type="button" onClick=${() => done(false)}>${t("back")}</button><//>
   </form>`;
+}
+
+// A section's hero image: uploaded here, kept as the image's id until the form is saved.
+function HeroField({ value, onChange, error }) {
+  const [run, busy, failure] = useCall();
+  const [chosen, setChosen] = useState(null);  // the name of the file just uploaded
+  const pick = (event) => {
+    const file = event.target.files[0];
+    event.target.value = "";
+    if (!file) return;
+    run(async () => {
+      const form = new FormData();
+      form.append("file", file);
+      form.append("alt", file.name.replace(/\.[^.]+$/, "").replace(/[-_]+/g, " "));
+      const answer = await api("POST", "/images", { form });
+      setChosen(file.name);
+      onChange(answer.data.id);
+    });
+  };
+  return html`<div class="field">
+    <label for="hero-image">${t("hero_image")}</label>
+    ${value && html`<p class="hint hero-chosen">${chosen ? t("hero_chosen", { name: chosen }) : t("hero_kept")}</p>`}
+    <input id="hero-image" type="file" accept="image/*" onChange=${pick} disabled=${busy}
+      aria-describedby="hero-image-error" aria-invalid=${error ? "true" : undefined} />
+    ${value && html`<button class="button button-quiet" type="button" onClick=${() => { setChosen(null); onChange(null); }}>${t("hero_remove")}</button>`}
+    <${ErrorText} id="hero-image-error" error=${error} />
+    <${Failure} error=${failure} />
+  </div>`;
 }
 
 function CoachForm({ item, done }) {
