@@ -60,7 +60,7 @@ def test_each_language_has_the_slug_of_its_own_title_and_keeps_it(
         html = (site / file).read_text()
         assert f'hreflang="nl" href="{base}/{dutch}"' in html
         assert f'hreflang="en" href="{base}/{english}"' in html
-    sitemap = (site / "sitemap.xml").read_text()
+    sitemap = "".join(p.read_text() for p in sorted((site / "sitemaps").glob("*.xml")))
     assert f"<loc>{base}/{english}</loc>" in sitemap
     assert f'hreflang="en" href="{base}/{english}"' in sitemap
     assert f"/en/news/{story}-kampioen.html" not in sitemap
