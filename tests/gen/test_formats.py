@@ -106,7 +106,7 @@ def test_the_sitemap_lists_every_page_with_its_alternates(outputs: dict[str, Out
     index = ElementTree.fromstring(render(outputs["sitemap.xml"]))
     chunks = [loc.text or "" for loc in index.iter(f"{SITEMAP}loc")]
     assert chunks and all(c.startswith(f"{URL}/sitemaps/") for c in chunks)
-    urls = {}
+    urls: dict[str, ElementTree.Element] = {}
     for chunk in chunks:
         sitemap = ElementTree.fromstring(render(outputs[chunk.removeprefix(URL + "/")]))
         urls |= {u.findtext(f"{SITEMAP}loc", ""): u for u in sitemap.findall(f"{SITEMAP}url")}
