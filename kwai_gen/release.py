@@ -132,6 +132,14 @@ class Release:
         for name in (path, path + GZIP_SUFFIX):
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(self._staging + name)
+        # and the directories it leaves empty, as a full build would not make them
+        parent = os.path.dirname(self._staging + path)
+        while len(parent) >= len(self._staging):
+            try:
+                os.rmdir(parent)
+            except OSError:  # not empty (or gone)
+                break
+            parent = os.path.dirname(parent)
 
 
 def clone_live(release: Release) -> set[str]:
