@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -10,6 +11,7 @@ from typing import Any
 
 from kwai_api.core.database import Database
 from kwai_api.server.scheduler import Jobs
+from kwai_gen.build import BuildResult
 from tests.conftest import make_settings
 
 
@@ -61,10 +63,20 @@ def test_a_burst_of_edits_gives_one_build(tmp_path: Path, db: Database) -> None:
 
 def test_an_edit_during_a_build_causes_exactly_one_more(tmp_path: Path, db: Database) -> None:
     async def scenario(jobs: Jobs) -> None:
+        # An edit's build takes a fraction of a second: this one waits until the edits are in.
+        edited = threading.Event()
+        build_now = jobs.builder.build
+
+        def build_later(*args: Any, **kwargs: Any) -> BuildResult:
+            edited.wait(30)
+            return build_now(*args, **kwargs)
+
+        jobs.builder.build = build_later  # type: ignore[method-assign]
         build = asyncio.ensure_future(jobs.rebuild(trigger="api"))
-        await until(lambda: builds(db)[-1]["status"] == "running")
+        await until(jobs._build_lock.locked)
         for _ in range(3):  # edits while the build runs
             jobs.site_changed()
+        edited.set()
         await build
         await until(lambda: len(builds(db, "edit")) == 1)
         await until(lambda: builds(db)[-1]["status"] == "success")
