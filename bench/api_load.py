@@ -19,11 +19,10 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import httpx
-from benchclub import bench_club
+from benchclub import bench_club, wait_for_first_build
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the repository, for tests/
 from kwai_api.core.settings import Settings
@@ -53,7 +52,7 @@ def main() -> None:
     env = kwai_env(work)
     bench_club(Settings.load(env=env), args.stories, args.trainings, 1).close()
     with running_server(work, env) as base, httpx.Client(timeout=60) as client:
-        _wait_for_first_build(client, f"{base}/api/v1")
+        wait_for_first_build(client, f"{base}/api/v1")
         results = {}
         for name, path in TARGETS:
             answer = client.get(f"{base}{path}")
@@ -66,19 +65,6 @@ def main() -> None:
     for name in ("trainings", "news_items"):
         print(f"{name}/static: {results[name][0] / static:.2f}")
     shutil.rmtree(work, ignore_errors=True)
-
-
-def _wait_for_first_build(client: httpx.Client, url: str) -> None:
-    deadline = time.monotonic() + 600
-    while time.monotonic() < deadline:
-        try:
-            health = client.get(f"{url}/health").json()["meta"]
-            if health["last_build"] and health["last_build"]["status"] == "success":
-                return
-        except (httpx.HTTPError, ValueError, KeyError):
-            pass
-        time.sleep(0.5)
-    raise SystemExit("the server did not build the site in time")
 
 
 def _wrk(url: str, args: argparse.Namespace) -> tuple[float, float]:

@@ -5,8 +5,11 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+import time
 from datetime import date
 from pathlib import Path
+
+import httpx
 
 from kwai_api.core.database import Database, migrations, open_database
 from kwai_api.core.settings import Settings
@@ -40,3 +43,17 @@ def bench_club(settings: Settings, stories: int, trainings: int, seed: int) -> D
             made_path.unlink(missing_ok=True)
     shutil.copyfile(cached, settings.database.path)
     return open_database(settings.database.path)
+
+
+def wait_for_first_build(client: httpx.Client, url: str) -> None:
+    """Wait until a freshly started server has built the site (its /health says so)."""
+    deadline = time.monotonic() + 600
+    while time.monotonic() < deadline:
+        try:
+            health = client.get(f"{url}/health").json()["meta"]
+            if health["last_build"] and health["last_build"]["status"] == "success":
+                return
+        except (httpx.HTTPError, ValueError, KeyError):
+            pass
+        time.sleep(0.5)
+    raise SystemExit("the server did not build the site in time")

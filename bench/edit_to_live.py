@@ -21,7 +21,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import httpx
-from benchclub import bench_club
+from benchclub import bench_club, wait_for_first_build
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the repository, for tests/
 from kwai_api.core.settings import Settings
@@ -54,7 +54,7 @@ def main() -> None:
 
     with running_server(work, env) as base, httpx.Client(timeout=60) as client:
         url = f"{base}/api/v1"
-        _wait_for_first_build(client, url)
+        wait_for_first_build(client, url)
         token = client.post(
             f"{url}/auth/login", data={"username": ADMIN_EMAIL, "password": ADMIN_PASSWORD}
         )
@@ -111,19 +111,6 @@ def main() -> None:
                 path = f"{url}/news_items/{story.id}"
             runs.append(_edit(client, url, path, body, target, marker))
         _report(runs)
-
-
-def _wait_for_first_build(client: httpx.Client, url: str) -> None:
-    deadline = time.monotonic() + 600
-    while time.monotonic() < deadline:
-        try:
-            health = client.get(f"{url}/health").json()["meta"]
-            if health["last_build"] and health["last_build"]["status"] == "success":
-                return
-        except (httpx.HTTPError, ValueError, KeyError):
-            pass
-        time.sleep(0.5)
-    raise SystemExit("the server did not build the site in time")
 
 
 def _edit(

@@ -35,6 +35,7 @@ from kwai_gen.plan.memo import PlanMemo
 from kwai_gen.plan.outputs import Contact, SiteInfo
 from kwai_gen.plan.site import plan
 from kwai_gen.render.writer import (
+    PARALLEL_FROM,
     BuildFailed,
     RenderJob,
     RenderResult,
@@ -182,10 +183,6 @@ def asset_version(static: Path) -> str:
 # Spare copies of the live release kept ready for edits to recycle.
 SPARES = 2
 
-# Past this many files to render, an edit is rendered as a full build is: in a forked child,
-# on both cores, within the build's time and memory limits.
-FORKED_FROM = 400
-
 
 @dataclass
 class _Made:
@@ -296,7 +293,7 @@ class Builder:
             removed |= frozenset(live_manifest.keys() - memo.manifest.keys())
         job = RenderJob(
             outputs=changed,
-            manifest=dict(memo.manifest),
+            manifest=memo.manifest,  # not planned again before this build is over
             removed=removed,
             site=site,
             output=output,
@@ -305,7 +302,6 @@ class Builder:
             full=full,
             search=settings.site.search,
             index_now=index_now,
-            image_files=ImageStore(settings.images.path).sizes,
             live_manifest=live_manifest,
         )
         paths = {o.path for o in changed} | removed
@@ -313,7 +309,7 @@ class Builder:
         if not (pelican or paths or (stale and index_now and settings.site.search)):
             assert live is not None  # nothing changed: the live release stays as it is
             return club, RenderResult(live.name, 0, len(job.manifest), 0, False, stale)
-        if pelican or len(changed) >= FORKED_FROM:
+        if pelican or len(changed) >= PARALLEL_FROM:  # many files: both cores, in a child
             result = self.worker.render(job) if self.worker is not None else render(job)
             extras = result.release
         else:

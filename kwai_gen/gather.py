@@ -43,8 +43,9 @@ def gather(db: Database, now: datetime, zone: ZoneInfo | None = None) -> Club:
     with db.snapshot() as tx:
         images = _Images(tx)
         stories = _stories(tx, naive_now, images)
-        trainings = _trainings(tx, images)
-        club = _club(tx, naive_now, zone, images, stories, trainings)
+        teams = _teams(tx)
+        trainings = _trainings(tx, images, teams)
+        club = _club(tx, naive_now, zone, images, stories, trainings, teams)
         return replace(club, images=images.shown())
 
 
@@ -55,6 +56,7 @@ def _club(
     images: _Images,
     stories: tuple[Story, ...],
     trainings: tuple[Training, ...],
+    teams: tuple[Team, ...],
 ) -> Club:
     events = _events(tx)
     later = _next_change(tx, naive_now)
@@ -66,7 +68,7 @@ def _club(
         pages=_pages(tx, images),
         trainings=trainings,
         coaches=_coaches(tx, images),
-        teams=_teams(tx),
+        teams=teams,
         events=events,
         next_change=min((t for t in (later, turns) if t is not None), default=None),
         moves=tuple(
@@ -93,7 +95,7 @@ class Gatherer:
     def __init__(self) -> None:
         self._basis: Any = None
         self._kept: dict[str, dict[int, tuple[Any, tuple[Any, ...], set[int]]]] = {}
-        self._order: dict[str, tuple[tuple[Any, ...], tuple[Any, ...]]] = {}
+        self._order: dict[str, tuple[Any, ...]] = {}  # the objects of each kind, in order
 
     def gather(self, db: Database, now: datetime, zone: ZoneInfo | None = None) -> Club:
         """The club at `now`, like `gather`."""
@@ -103,6 +105,7 @@ class Gatherer:
             if basis != self._basis:
                 self._kept, self._order, self._basis = {}, {}, basis
             images = _Images(tx)
+            teams = _teams(tx)
             stories = self._read(
                 "story",
                 tx,
@@ -116,10 +119,10 @@ class Gatherer:
                 tx,
                 images,
                 [(sql, sql.split()[1].split(".")[-1].rstrip(","), []) for sql in _TRAINING_PARTS],
-                lambda buckets: _trainings(tx, images, buckets),
+                lambda buckets: _trainings(tx, images, teams, buckets),
                 lambda t: (t.start.timestamp(), t.id),
             )
-            club = _club(tx, naive_now, zone, images, stories, trainings)
+            club = _club(tx, naive_now, zone, images, stories, trainings, teams)
             return replace(club, images=images.shown())
 
     def _read(
@@ -145,10 +148,10 @@ class Gatherer:
             for bucket in changed:
                 kept[bucket] = (prints[bucket], tuple(fresh[bucket]), images.used[(kind, bucket)])
             items = [item for _, found, _ in kept.values() for item in found]
-            self._order[kind] = ((), tuple(sorted(items, key=order)))
+            self._order[kind] = tuple(sorted(items, key=order))
         for bucket, (_, _, used) in kept.items():
             images.used[(kind, bucket)] = used
-        return self._order[kind][1]
+        return self._order[kind]
 
 
 # What stories and trainings are made with: when it changes, they are all read again.
@@ -400,7 +403,7 @@ _TRAINING_PARTS = (
 
 
 def _trainings(
-    tx: Transaction, images: _Images, buckets: list[int] | None = None
+    tx: Transaction, images: _Images, teams: tuple[Team, ...], buckets: list[int] | None = None
 ) -> tuple[Training, ...]:
     text_part, coach_part, team_part, row_part = _TRAINING_PARTS
     texts = _texts(
@@ -422,12 +425,12 @@ def _trainings(
         if key not in people:
             people[key] = TrainingCoach(*coach)
         coaches[training_id].append(people[key])
-    known_teams = {team.id: team for team in _teams(tx)}
-    teams: dict[int, list[Team]] = defaultdict(list)
+    known_teams = {team.id: team for team in teams}
+    trained: dict[int, list[Team]] = defaultdict(list)
     for training_id, team_id in tx.tuples(
         team_part + _in_buckets("tt.training_id", buckets) + " ORDER BY tt.training_id, t.name"
     ):
-        teams[training_id].append(known_teams[team_id])
+        trained[training_id].append(known_teams[team_id])
     rows = tx.tuples(row_part + _in_buckets("id", buckets) + " ORDER BY start_date, id")
     return tuple(
         Training(
@@ -438,7 +441,7 @@ def _trainings(
             cancelled=cancelled,
             texts=texts.get(id, {}),
             coaches=tuple(coaches.get(id, ())),
-            teams=tuple(teams.get(id, ())),
+            teams=tuple(trained.get(id, ())),
             definition_id=definition_id,
             revision=revision,
             created_at=utc(created),

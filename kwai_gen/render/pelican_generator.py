@@ -19,5 +19,4 @@ class KwaiGenerator(Generator):  # type: ignore[misc]  # Pelican has no type hin
 
     def generate_output(self, writer: Any) -> None:
         """Render (or reuse) every planned output with Pelican's Jinja2 environment."""
-        pages = list(self.context.get("pages", [])) + list(self.context.get("hidden_pages", []))
-        self.settings["KWAI_OUTCOME"].append(self.settings["KWAI_WRITE"](self.env, pages))
+        self.settings["KWAI_OUTCOME"].append(self.settings["KWAI_WRITE"](self.env))

@@ -58,7 +58,6 @@ class RenderJob:
     # Write a stale search index now; else the live index is kept and the release is marked
     # stale, for a later build to index (the server publishes edits first, indexes after).
     index_now: bool = True
-    image_files: Path | None = None  # the image store's sized files, published under /images/u/
     live_manifest: dict[str, str] | None = None  # the live release's, when the builder knows it
 
 
@@ -244,7 +243,7 @@ def _run_pelican(job: RenderJob, release: releases.Release) -> _Outcome:
         job.theme,
         job.content,
         release.staging,
-        KWAI_WRITE=lambda env, pages: write_outputs(env, job, release, pages),
+        KWAI_WRITE=lambda env: write_outputs(env, job, release),
         KWAI_OUTCOME=[],
     )
     Pelican(settings).run()
@@ -317,9 +316,7 @@ def content_pages(pelican_pages: list[Any]) -> tuple[ContentPage, ...]:
     return tuple(ContentPage(slug, texts) for slug, texts in sorted(by_slug.items()))
 
 
-def write_outputs(
-    env: Any, job: RenderJob, release: releases.Release, pelican_pages: list[Any]
-) -> _Outcome:
+def write_outputs(env: Any, job: RenderJob, release: releases.Release) -> _Outcome:
     """Render the job's outputs, link every other planned file from the live release."""
     from kwai_gen.render.formats import RENDERERS
 
