@@ -57,3 +57,25 @@ def wait_for_first_build(client: httpx.Client, url: str) -> None:
             pass
         time.sleep(0.5)
     raise SystemExit("the server did not build the site in time")
+
+
+def server_process() -> int:
+    """The pid of the `kwai serve` this process started (its one child running it)."""
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == os.getpid() and "serve" in (stat.parent / "cmdline").read_text():
+            return int(stat.parent.name)
+    raise RuntimeError("no kwai serve started by this process")
+
+
+def peak_memory_mib(pid: int, reset: bool = False) -> float:
+    """The peak resident memory of a process so far (VmHWM), in MiB; `reset` starts a new
+    peak from now (Linux: clear_refs 5)."""
+    status = Path(f"/proc/{pid}/status").read_text()
+    peak = next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM"))
+    if reset:
+        Path(f"/proc/{pid}/clear_refs").write_text("5")
+    return peak / 1024

@@ -5,7 +5,8 @@
 Creates a club from a fixed seed in a temporary directory, starts `kwai serve` on a free port of
 127.0.0.1, logs in as the demo admin, then alternates edits of trainings (their agenda week page)
 and stories (their page). For each edit it times the PATCH request and the moment the live file
-holds the new text, and reads the build's file counts. Prints the distribution.
+holds the new text, and reads the build's file counts. Prints the distribution and the
+server's peak memory (before and during the edits).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import httpx
-from benchclub import bench_club, wait_for_first_build
+from benchclub import bench_club, peak_memory_mib, server_process, wait_for_first_build
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the repository, for tests/
 from kwai_api.core.settings import Settings
@@ -55,6 +56,8 @@ def main() -> None:
     with running_server(work, env) as base, httpx.Client(timeout=60) as client:
         url = f"{base}/api/v1"
         wait_for_first_build(client, url)
+        server = server_process()
+        first = peak_memory_mib(server, reset=True)
         token = client.post(
             f"{url}/auth/login", data={"username": ADMIN_EMAIL, "password": ADMIN_PASSWORD}
         )
@@ -111,6 +114,10 @@ def main() -> None:
                 path = f"{url}/news_items/{story.id}"
             runs.append(_edit(client, url, path, body, target, marker))
         _report(runs)
+        print(
+            f"server peak memory: {first:.0f} MiB up to the first build (planned in the server,"
+            f" rendered in a child), {peak_memory_mib(server):.0f} MiB during the edits"
+        )
 
 
 def _edit(

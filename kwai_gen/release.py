@@ -304,10 +304,12 @@ def _extras(root: Path, planned_tops: set[str]) -> list[str]:
 
 
 def publish(release: Release, manifest: dict[str, str], search_stale: bool = False) -> None:
-    """Make the release live in one atomic step."""
-    Path(f"{release.final}.manifest.json").write_text(
-        json.dumps(manifest, separators=(",", ":")), encoding="utf-8"
-    )
+    """Make the release live in one atomic step, then record its manifest.
+
+    The manifest is written after the switch, so that writing it never delays an edit going
+    live; a release left without one (the process died in between) is rendered again in full by
+    the next build, which finds nothing to compare with.
+    """
     if search_stale:
         Path(f"{release.final}.search-stale").touch()
     release.staging.rename(release.final)
@@ -316,6 +318,9 @@ def publish(release: Release, manifest: dict[str, str], search_stale: bool = Fal
         link.unlink()
     link.symlink_to(Path("releases") / release.id)
     os.replace(link, release.root / "current")
+    Path(f"{release.final}.manifest.json").write_text(
+        json.dumps(manifest, separators=(",", ":")), encoding="utf-8"
+    )
 
 
 def abandon(release: Release) -> None:

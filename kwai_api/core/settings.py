@@ -117,7 +117,7 @@ class ImagesSettings:
 
 @dataclass(frozen=True)
 class BuildSettings:
-    quiet_seconds: float = 0.1
+    quiet_seconds: float = 0.0  # 0: an edit builds at once; edits during a build, once more
     max_wait_seconds: float = 5.0
     search_delay_seconds: float = 10.0
     safety_net_minutes: int = 10

@@ -1,10 +1,11 @@
 """The server's scheduled work (APScheduler): rebuilding the site and dispatching mail.
 
-Rebuilds: an edit marks the site dirty; the build starts after a short quiet period (a burst of
-edits gives one build) but never later than a maximum wait after the first edit (continuous
-editing still publishes). One build runs at a time; an edit during a build causes exactly one
-more. The job also wakes when the site changes by time alone (a story's publish or end date, a
-training's start) and on a safety-net interval. A request never waits for a build.
+Rebuilds: an edit marks the site dirty; the build starts at once, or after a quiet period when
+one is set (a burst of edits then gives one build) but never later than a maximum wait after the
+first edit (continuous editing still publishes). One build runs at a time; the edits made during
+a build cause exactly one more. The job also wakes when the site changes by time alone (a
+story's publish or end date, a training's start) and on a safety-net interval. A request never
+waits for a build.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from kwai_gen.build import (
     RenderWorker,
     close_interrupted,
     prune_releases,
+    settle_heap,
 )
 
 logger = logging.getLogger("kwai.jobs")
@@ -116,13 +118,18 @@ class Jobs:
             id=trigger,
             run_date=when,
             replace_existing=True,
-            kwargs={"trigger": trigger},
+            # an edit's build that waited for the lock may find its edits published already
+            kwargs={"trigger": trigger, "only_if_dirty": trigger == "edit"},
             misfire_grace_time=None,
             max_instances=4,  # an earlier build of this id may still wait for the lock
         )
 
     async def rebuild(
-        self, trigger: str = "edit", full: bool = False, now: datetime | None = None
+        self,
+        trigger: str = "edit",
+        full: bool = False,
+        now: datetime | None = None,
+        only_if_dirty: bool = False,
     ) -> BuildResult:
         """Build now; one build at a time, edits during it lead to one more.
 
@@ -131,6 +138,8 @@ class Jobs:
         """
         index_now = trigger not in DEFERRED_INDEX
         async with self._build_lock:
+            if only_if_dirty and self._dirty_since is None and self.last_build is not None:
+                return self.last_build  # a build that started after the edits has published them
             self._dirty_since = None
             build = asyncio.get_running_loop().run_in_executor(
                 self._builder,
@@ -149,6 +158,7 @@ class Jobs:
                 logger.error("site build failed: %s", error)
                 raise
             self.last_build = result
+            await asyncio.get_running_loop().run_in_executor(self._builder, settle_heap)
             self._pruner.submit(prune_releases, self.settings)
             self._pruner.submit(self.builder.prepare_spare)
             if result.next_change is not None and now is None:  # on the timers' clock

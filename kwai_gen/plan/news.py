@@ -72,12 +72,22 @@ def plan_news(club: Club, frame: Frame, memo: PlanMemo) -> None:
             lambda: {story.id: _month_of(story, frame) for story in everything},
         ),
     )
-    years = tuple(
-        Link(frame.url(f"news/{year}/"), str(year))
-        for year in sorted({year for year, _ in months.values()}, reverse=True)
+    by_month = cast(
+        dict[tuple[int, int], list[Story]],
+        memo.value(("by month",), (club.stories, months), lambda: _by_month(everything, months)),
+    )
+    # the same links while the years are the same: every list page compares them
+    numbers = tuple(sorted({year for year, _ in by_month}, reverse=True))
+    years = cast(
+        tuple[Link, ...],
+        memo.value(
+            ("years", lang),
+            (numbers, frame),
+            lambda: tuple(Link(frame.url(f"news/{year}/"), str(year)) for year in numbers),
+        ),
     )
     news_lists(memo, lister, "news/", everything, frame.labels["news"], None, years=years)
-    archives(memo, lister, everything, months, years)
+    archives(memo, lister, by_month, years)
     feed(memo, lister, None, frame.labels["news"], "news/", everything)
     for app in club.applications:
         stories = stories_of(club, memo).get(app.name, [])
@@ -176,6 +186,10 @@ def story_page(story: Story, frame: Frame, section: Link) -> Output:
     )
 
 
+# Numbered list pages are planned in blocks: an unchanged block is checked with one comparison.
+LIST_BLOCK = 16
+
+
 def news_lists(
     memo: PlanMemo,
     lister: _Lister,
@@ -215,18 +229,29 @@ def news_lists(
             )
         ]
 
-    def group(path: str, title: str, chosen: tuple[Story, ...], number: int) -> None:
-        memo.group(
-            ("list", frame.lang, path),
-            (title, chosen, feed_url, section, lister, years, number, count),
-            lambda: listing(path, title, chosen, number),
-        )
+    def pages(first: int, last: int, chosen: tuple[Story, ...]) -> list[Output]:
+        """The numbered pages `first` to `last`, whose stories are `chosen` (oldest last)."""
+        made = []
+        for number in range(first, last + 1):
+            end = len(chosen) - (number - first) * size
+            title = f"{heading} – {frame.labels['page'].lower()} {number}"
+            made += listing(list_page_path(base, number), title, chosen[end - size : end], number)
+        return made
 
-    group(base, heading, tuple(stories[: total - numbered * size]), count)
-    for number in range(1, numbered + 1):
-        shown = tuple(stories[total - number * size : total - (number - 1) * size])
-        title = f"{heading} – {frame.labels['page'].lower()} {number}"
-        group(list_page_path(base, number), title, shown, number)
+    index = tuple(stories[: total - numbered * size])
+    memo.group(
+        ("list", frame.lang, base),
+        (heading, index, feed_url, section, lister, years, count),
+        lambda: listing(base, heading, index, count),
+    )
+    for first in range(1, numbered + 1, LIST_BLOCK):
+        last = min(numbered, first + LIST_BLOCK - 1)
+        chosen = tuple(stories[total - last * size : total - (first - 1) * size])
+        memo.group(
+            ("list pages", frame.lang, base, first),
+            (heading, chosen, feed_url, section, lister, years, last, count),
+            partial(pages, first, last, chosen),
+        )
 
 
 def _page_links(current: int, count: int, url: Callable[[int], str]) -> tuple[Link | None, ...]:
@@ -255,22 +280,31 @@ def _month_of(story: Story, frame: Frame) -> tuple[int, int]:
     return local.year, local.month
 
 
+def _by_month(
+    stories: list[Story], months: dict[int, tuple[int, int]]
+) -> dict[tuple[int, int], list[Story]]:
+    """The stories of each (year, month), newest first."""
+    found: dict[tuple[int, int], list[Story]] = defaultdict(list)
+    for story in stories:
+        found[months[story.id]].append(story)
+    return dict(found)
+
+
 def archives(
     memo: PlanMemo,
     lister: _Lister,
-    stories: list[Story],
-    months: dict[int, tuple[int, int]],
+    by_month: dict[tuple[int, int], list[Story]],
     years: tuple[Link, ...],
 ) -> None:
     """A page per year (its months) and per month (its stories)."""
     frame = lister.frame
-    by_month: dict[tuple[int, int], list[Story]] = defaultdict(list)
-    for story in stories:
-        by_month[months[story.id]].append(story)
     news = frame.labels["news"]
     feed_url = frame.url(feed_path(None, frame))
-    for year in sorted({year for year, _ in by_month}, reverse=True):
-        months_of_year = tuple(sorted((m for y, m in by_month if y == year), reverse=True))
+    months_of: dict[int, list[int]] = defaultdict(list)
+    for year, month in by_month:
+        months_of[year].append(month)
+    for year in sorted(months_of, reverse=True):
+        months_of_year = tuple(sorted(months_of[year], reverse=True))
         memo.group(
             ("year", frame.lang, year),
             (frame, months_of_year, years),

@@ -86,6 +86,32 @@ def test_an_edit_during_a_build_causes_exactly_one_more(tmp_path: Path, db: Data
     run(tmp_path, db, scenario)
 
 
+def test_an_edit_builds_at_once_and_edits_waiting_for_it_give_one_more(
+    tmp_path: Path, db: Database
+) -> None:
+    async def scenario(jobs: Jobs) -> None:
+        held = threading.Event()  # the first build waits until the other edits wait for it
+        build_now = jobs.builder.build
+
+        def build_later(*args: Any, **kwargs: Any) -> BuildResult:
+            held.wait(30)
+            return build_now(*args, **kwargs)
+
+        jobs.builder.build = build_later  # type: ignore[method-assign]
+        jobs.site_changed()  # no quiet period: the build starts at once
+        await until(jobs._build_lock.locked)
+        for _ in range(3):  # each edit's build starts and waits for the running one
+            jobs.site_changed()
+            await asyncio.sleep(0.2)
+        held.set()
+        await until(lambda: len(builds(db, "edit")) == 2)
+        await until(lambda: builds(db)[-1]["status"] == "success")
+        await asyncio.sleep(1.0)  # the edits' other builds would have run by now
+        assert len(builds(db, "edit")) == 2
+
+    run(tmp_path, db, scenario, KWAI_BUILD_QUIET_SECONDS="0")
+
+
 def test_continuous_editing_still_publishes(tmp_path: Path, db: Database) -> None:
     async def scenario(jobs: Jobs) -> None:
         # An edit every 0.1 s never leaves a quiet period of 0.3 s; the maximum wait (1 s)
