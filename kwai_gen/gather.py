@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import operator
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import replace
@@ -94,7 +95,8 @@ class Gatherer:
 
     def __init__(self) -> None:
         self._basis: Any = None
-        self._kept: dict[str, dict[int, tuple[Any, tuple[Any, ...], set[int]]]] = {}
+        # kind -> bucket -> (fingerprint, its objects with their sort keys, images they show)
+        self._kept: dict[str, dict[int, tuple[Any, tuple[tuple[Any, Any], ...], set[int]]]] = {}
         self._order: dict[str, tuple[Any, ...]] = {}  # the objects of each kind, in order
 
     def gather(self, db: Database, now: datetime, zone: ZoneInfo | None = None) -> Club:
@@ -146,12 +148,19 @@ class Gatherer:
             for bucket in gone:
                 del kept[bucket]
             for bucket in changed:
-                kept[bucket] = (prints[bucket], tuple(fresh[bucket]), images.used[(kind, bucket)])
-            items = [item for _, found, _ in kept.values() for item in found]
-            self._order[kind] = tuple(sorted(items, key=order))
+                # each object with its place in the order, worked out once while it is kept
+                placed = tuple((order(item), item) for item in fresh[bucket])
+                kept[bucket] = (prints[bucket], placed, images.used[(kind, bucket)])
+            ordered = sorted(
+                (pair for _, placed, _ in kept.values() for pair in placed), key=_PLACE
+            )
+            self._order[kind] = tuple(map(_ITEM, ordered))
         for bucket, (_, _, used) in kept.items():
             images.used[(kind, bucket)] = used
         return self._order[kind]
+
+
+_PLACE, _ITEM = operator.itemgetter(0), operator.itemgetter(1)
 
 
 # What stories and trainings are made with: when it changes, they are all read again.

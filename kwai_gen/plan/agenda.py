@@ -223,7 +223,8 @@ def _agenda_index(
             this_week=None,
             pages=tuple(page_link(p, site, lang) for p in club.pages if p.application == AGENDA),
             section_news=frame.url(f"{AGENDA}/news/")
-            if app is not None and (app.news or bool(stories_of(club, memo).get(AGENDA)))
+            if app is not None
+            and (app.news or bool(stories_of(club, memo, site.timezone).get(AGENDA)))
             else None,
             previous=frame.url(week_path(earlier[-1])) if earlier else None,
             next=frame.url(week_path(later[0])) if later else None,

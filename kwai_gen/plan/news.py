@@ -11,9 +11,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import partial
 from typing import Any, cast
+from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
 
@@ -56,7 +58,8 @@ def plan_news(club: Club, frame: Frame, memo: PlanMemo) -> None:
         _Lister,
         memo.value(("lister", lang), (frame, club.applications), lambda: _lister(club, frame)),
     )
-    for number, block in story_blocks(club, memo).items():
+    index = story_index(club, memo, site.timezone)
+    for number, block in index.blocks.items():
         memo.group(
             ("stories", lang, number),
             (block, lister),
@@ -64,18 +67,7 @@ def plan_news(club: Club, frame: Frame, memo: PlanMemo) -> None:
             chunk=f"news-{number >> 4}",
         )
     everything = list(club.stories)
-    months = cast(
-        dict[int, tuple[int, int]],
-        memo.value(
-            ("months",),
-            (club.stories, site.timezone),
-            lambda: {story.id: _month_of(story, frame) for story in everything},
-        ),
-    )
-    by_month = cast(
-        dict[tuple[int, int], list[Story]],
-        memo.value(("by month",), (club.stories, months), lambda: _by_month(everything, months)),
-    )
+    by_month = index.by_month
     # the same links while the years are the same: every list page compares them
     numbers = tuple(sorted({year for year, _ in by_month}, reverse=True))
     years = cast(
@@ -90,7 +82,7 @@ def plan_news(club: Club, frame: Frame, memo: PlanMemo) -> None:
     archives(memo, lister, by_month, years)
     feed(memo, lister, None, frame.labels["news"], "news/", everything)
     for app in club.applications:
-        stories = stories_of(club, memo).get(app.name, [])
+        stories = index.by_application.get(app.name, [])
         if not (app.news or stories):
             continue
         base = f"{application_dir(app.name, site)}news/"
@@ -112,28 +104,56 @@ def _story_pages(block: tuple[Story, ...], frame: Frame, lister: _Lister) -> lis
     ]
 
 
-def story_blocks(club: Club, memo: PlanMemo) -> dict[int, tuple[Story, ...]]:
-    """The stories in blocks of ids (the same objects while the stories are the same)."""
+@dataclass(frozen=True)
+class StoryIndex:
+    """The stories sorted out in one pass, made again only when a story changed."""
 
-    def make() -> dict[int, tuple[Story, ...]]:
+    blocks: dict[int, tuple[Story, ...]]  # by id >> STORY_BLOCK, each block in the club's order
+    by_application: dict[str, list[Story]]  # newest first
+    by_month: dict[tuple[int, int], list[Story]]  # by (year, month) in the club's zone
+    months: dict[int, tuple[Story, tuple[int, int]]]  # id -> the story and its month
+
+
+def story_index(club: Club, memo: PlanMemo, timezone: str) -> StoryIndex:
+    """The stories in blocks of ids, by application and by month.
+
+    The month of a story that is the same object as in the last index is not worked out again.
+    """
+    name = ("story index",)
+    inputs = (club.stories, timezone)
+    last = memo.values.get(name)
+    known = cast(StoryIndex, last[1]).months if last and last[0][1] == timezone else {}
+
+    def make() -> StoryIndex:
+        zone = ZoneInfo(timezone)
         blocks: dict[int, list[Story]] = defaultdict(list)
+        by_application: dict[str, list[Story]] = defaultdict(list)
+        by_month: dict[tuple[int, int], list[Story]] = defaultdict(list)
+        months: dict[int, tuple[Story, tuple[int, int]]] = {}
         for story in club.stories:
+            seen = known.get(story.id)
+            if seen is not None and seen[0] is story:
+                month = seen[1]
+            else:
+                local = story.publish_date.astimezone(zone)
+                month = (local.year, local.month)
+            months[story.id] = (story, month)
             blocks[story.id >> STORY_BLOCK].append(story)
-        return {number: tuple(block) for number, block in blocks.items()}
+            by_application[story.application].append(story)
+            by_month[month].append(story)
+        return StoryIndex(
+            {number: tuple(block) for number, block in blocks.items()},
+            dict(by_application),
+            dict(by_month),
+            months,
+        )
 
-    return cast(dict[int, tuple[Story, ...]], memo.value(("blocks",), (club.stories,), make))
+    return cast(StoryIndex, memo.value(name, inputs, make))
 
 
-def stories_of(club: Club, memo: PlanMemo) -> dict[str, list[Story]]:
+def stories_of(club: Club, memo: PlanMemo, timezone: str) -> dict[str, list[Story]]:
     """The stories of each application, newest first."""
-
-    def make() -> dict[str, list[Story]]:
-        found: dict[str, list[Story]] = defaultdict(list)
-        for story in club.stories:
-            found[story.application].append(story)
-        return dict(found)
-
-    return cast(dict[str, list[Story]], memo.value(("by application",), (club.stories,), make))
+    return story_index(club, memo, timezone).by_application
 
 
 def _lister(club: Club, frame: Frame) -> _Lister:
@@ -265,29 +285,6 @@ def _page_links(current: int, count: int, url: Callable[[int], str]) -> tuple[Li
             links.append(None)
         links.append(Link("" if number == current else url(number), str(number)))
     return tuple(links)
-
-
-_months: dict[int, tuple[Story, str, tuple[int, int]]] = {}
-
-
-def _month_of(story: Story, frame: Frame) -> tuple[int, int]:
-    """The (year, month) a story was published in, in the club's zone (remembered per story)."""
-    known = _months.get(story.id)
-    if known is not None and known[0] is story and known[1] == frame.site.timezone:
-        return known[2]
-    local = story.publish_date.astimezone(frame.site.zone)
-    _months[story.id] = (story, frame.site.timezone, (local.year, local.month))
-    return local.year, local.month
-
-
-def _by_month(
-    stories: list[Story], months: dict[int, tuple[int, int]]
-) -> dict[tuple[int, int], list[Story]]:
-    """The stories of each (year, month), newest first."""
-    found: dict[tuple[int, int], list[Story]] = defaultdict(list)
-    for story in stories:
-        found[months[story.id]].append(story)
-    return dict(found)
 
 
 def archives(

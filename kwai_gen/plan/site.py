@@ -184,7 +184,7 @@ def _sections(club: Club, frame: Frame, memo: PlanMemo) -> list[Output]:
             continue  # its description and pages are on the agenda
         intro = section_document(app, site, lang)
         link = section_link(app, site, lang)
-        stories = stories_of(club, memo).get(app.name, [])
+        stories = stories_of(club, memo, site.timezone).get(app.name, [])
         base = application_dir(app.name, site)
         has_news = app.news or bool(stories)
         outputs.append(
