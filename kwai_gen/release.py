@@ -19,6 +19,7 @@ hand is the live release copied as links (`cp -al`).
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import filecmp
 import itertools
@@ -28,7 +29,7 @@ import shutil
 import subprocess
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -203,6 +204,40 @@ def _new_id(releases: Path) -> str:
 _recycling = threading.Lock()
 
 
+class Readers:
+    """The releases that requests of this process are reading now.
+
+    `kwai serve` resolves `current` once per request and reads that release until the response
+    is sent; a release being read is never recycled under it, however recently it was replaced.
+    (Other web servers open each file through `current`, and a file they opened stays whole.)
+    """
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self._reading: collections.Counter[str] = collections.Counter()
+
+    @contextlib.contextmanager
+    def reading(self, current: str) -> Iterator[str]:
+        """The release `current` points at now, kept from recycling until the block ends."""
+        with self.lock:
+            release = os.path.realpath(current)
+            self._reading[release] += 1
+        try:
+            yield release
+        finally:
+            with self.lock:
+                self._reading[release] -= 1
+                if not self._reading[release]:
+                    del self._reading[release]
+
+    def busy(self, release: Path) -> bool:
+        """Whether a request reads `release` (call with `lock` held)."""
+        return os.path.realpath(release) in self._reading
+
+
+readers = Readers()
+
+
 def copy_of_live(
     root: Path,
     manifest: dict[str, str],
@@ -225,9 +260,9 @@ def copy_of_live(
         shutil.rmtree(release.staging)
     recycled = False
     if recycle is not None:
-        with _recycling:
+        with _recycling, readers.lock:
             old = releases / recycle
-            if old.is_dir() and old.resolve() != previous:
+            if old.is_dir() and old.resolve() != previous and not readers.busy(old):
                 Path(f"{old}.manifest.json").unlink(missing_ok=True)
                 Path(f"{old}.search-stale").unlink(missing_ok=True)
                 os.rename(old, release.staging)
@@ -346,9 +381,10 @@ def abandon_all(root: Path) -> None:
 # A replaced release stays at least this long, whatever `keep`: `kwai serve` resolves the live
 # release once per request and opens the file a moment later, and that file must still be there.
 REPLACED_KEPT_SECONDS = 60.0
-# A replaced release may be recycled into a new one this long after it was replaced: far longer
-# than a request takes from resolving `current` to opening its file.
-RECYCLE_AFTER_SECONDS = 2.0
+# A replaced release may be recycled into a new one this long after it was replaced (and when no
+# request of this process reads it: Readers): longer than another process takes from resolving
+# `current` to opening a file, short enough that a burst of edits finds one to recycle.
+RECYCLE_AFTER_SECONDS = 0.5
 
 # A build directory left this long ago belongs to a build that was killed, not one running.
 ABANDONED_AFTER_SECONDS = 3600

@@ -11,8 +11,9 @@ from urllib.parse import parse_qs
 from starlette.datastructures import Headers
 from starlette.responses import FileResponse, HTMLResponse, Response
 from starlette.staticfiles import NotModifiedResponse, PathLike, StaticFiles
-from starlette.types import Scope
+from starlette.types import Receive, Scope, Send
 
+from kwai_gen.release import readers
 from kwai_gen.serving import GZIP_SUFFIX, cache_control, content_type, is_text
 
 # The release directory `current` pointed at when the request came in. Every lookup of one
@@ -30,22 +31,28 @@ class SiteFiles(StaticFiles):
     async def check_config(self) -> None:
         """The directory appears with the first build; until then `get_response` says so."""
 
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Answer from the release `current` points at now, kept whole until the answer is
+        sent (a build never recycles a release that a request reads)."""
+        with readers.reading(str(self.directory)) as release:
+            token = _release.set(release)
+            try:
+                await super().__call__(scope, receive, send)
+            finally:
+                _release.reset(token)
+
     async def get_response(self, path: str, scope: Scope) -> Response:
         """The file, with a cache lifetime by kind; a plain page while no site is built."""
-        release = os.path.realpath(str(self.directory))
+        release = _release.get(None) or os.path.realpath(str(self.directory))
         if not os.path.isdir(release):
             return HTMLResponse(
                 "<!doctype html><title>kwai</title><p>The site has not been built yet: "
                 "run <code>kwai build</code>.</p>",
                 status_code=503,
             )
-        token = _release.set(release)
-        try:
-            response = await super().get_response(path, scope)
-            if response.status_code == 404:
-                response = self._language_404(path) or response
-        finally:
-            _release.reset(token)
+        response = await super().get_response(path, scope)
+        if response.status_code == 404:
+            response = self._language_404(path) or response
         if isinstance(response, FileResponse) and "cache-control" not in response.headers:
             response.headers["cache-control"] = cache_control(str(response.path), False)
         return response

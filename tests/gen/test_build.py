@@ -265,3 +265,24 @@ def test_a_control_character_stored_before_the_api_refused_it_does_not_stop_buil
     result = build_site(settings, db, now=NOW)
     assert db.fetchvalue("SELECT status FROM site_builds WHERE id = ?", [result.id]) == "success"
     assert "Kampioen!" in (live(settings) / "feeds" / "news.atom.xml").read_text()
+
+
+def test_a_release_a_request_reads_is_not_recycled_under_it(tmp_path: Path) -> None:
+    from kwai_gen import release as releases
+
+    root = tmp_path / "site"
+    first = releases.start(root)
+    (first.staging / "page.html").write_text("first")
+    releases.publish(first, {"page.html": "1"})
+    with releases.readers.reading(str(root / "current")) as reading:  # a request on `first`
+        second = releases.copy_of_live(root, {"page.html": "1"})
+        (second.staging / "page.html").unlink()
+        (second.staging / "page.html").write_text("second")
+        releases.publish(second, {"page.html": "2"})
+        third = releases.copy_of_live(root, {"page.html": "2"}, first.id, {"page.html"})
+        assert (Path(reading) / "page.html").read_text() == "first"  # still whole
+        assert (third.staging / "page.html").read_text() == "second"  # copied instead
+        releases.publish(third, {"page.html": "2"})
+    fourth = releases.copy_of_live(root, {"page.html": "2"}, first.id, {"page.html"})
+    assert not (root / "releases" / first.id).exists()  # recycled once no request reads it
+    assert (fourth.staging / "page.html").read_text() == "second"
