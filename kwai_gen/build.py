@@ -248,7 +248,6 @@ class Builder:
     _env: Any = None
     # `made` is read and changed by the build and by the thread that prepares spare copies
     _lock: threading.Lock = field(default_factory=threading.Lock)
-    _copying: bool = False  # a spare copy is being made: one at a time
 
     def build(
         self,
@@ -377,19 +376,14 @@ class Builder:
             if sum(1 for made in self.made[:-1] if _recyclable(made, live)) >= SPARES:
                 return
             spare = f".spare-{live.id}"
-            target = output / "releases" / spare
-            if self._copying or target.exists():
-                return
-            self._copying = True
-        try:
-            copied = subprocess.run(
-                ["cp", "-al", str(output / "releases" / live.id), str(target)],
-                capture_output=True,
-                check=False,
-            )
-        finally:
-            with self._lock:
-                self._copying = False
+        target = output / "releases" / spare
+        if target.exists():
+            return
+        copied = subprocess.run(
+            ["cp", "-al", str(output / "releases" / live.id), str(target)],
+            capture_output=True,
+            check=False,
+        )
         with self._lock:
             if copied.returncode != 0 or live not in self.made:
                 shutil.rmtree(target, ignore_errors=True)

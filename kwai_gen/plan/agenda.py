@@ -18,7 +18,7 @@ from kwai_gen.model import Club, Training, text_for
 from kwai_gen.plan import describe
 from kwai_gen.plan.frames import Frame
 from kwai_gen.plan.memo import PlanMemo
-from kwai_gen.plan.news import stories_of
+from kwai_gen.plan.news import story_index
 from kwai_gen.plan.outputs import Deferred, Output, SiteInfo
 from kwai_gen.plan.urls import AGENDA, output_file, team_calendar_path, week_path
 from kwai_gen.plan.views import (
@@ -224,7 +224,9 @@ def _agenda_index(
             pages=tuple(page_link(p, site, lang) for p in club.pages if p.application == AGENDA),
             section_news=frame.url(f"{AGENDA}/news/")
             if app is not None
-            and (app.news or bool(stories_of(club, memo, site.timezone).get(AGENDA)))
+            and (
+                app.news or bool(story_index(club, memo, site.timezone).by_application.get(AGENDA))
+            )
             else None,
             previous=frame.url(week_path(earlier[-1])) if earlier else None,
             next=frame.url(week_path(later[0])) if later else None,

@@ -98,6 +98,11 @@ class PlanMemo:
         self.values[name] = (inputs, made)
         return made
 
+    def last(self, name: Hashable) -> tuple[tuple[Any, ...], Any] | None:
+        """The inputs and the value that `value` keeps under `name` (None before the first), for
+        a value made again from its last one."""
+        return self.values.get(name)
+
     def loose(self, outputs: Iterable[Output]) -> list[Output]:
         """Outputs planned on every build (small ones: the home page, the feeds)."""
         found = list(outputs)

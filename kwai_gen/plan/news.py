@@ -120,8 +120,7 @@ def story_index(club: Club, memo: PlanMemo, timezone: str) -> StoryIndex:
     The month of a story that is the same object as in the last index is not worked out again.
     """
     name = ("story index",)
-    inputs = (club.stories, timezone)
-    last = memo.values.get(name)
+    last = memo.last(name)
     known = cast(StoryIndex, last[1]).months if last and last[0][1] == timezone else {}
 
     def make() -> StoryIndex:
@@ -148,12 +147,7 @@ def story_index(club: Club, memo: PlanMemo, timezone: str) -> StoryIndex:
             months,
         )
 
-    return cast(StoryIndex, memo.value(name, inputs, make))
-
-
-def stories_of(club: Club, memo: PlanMemo, timezone: str) -> dict[str, list[Story]]:
-    """The stories of each application, newest first."""
-    return story_index(club, memo, timezone).by_application
+    return cast(StoryIndex, memo.value(name, (club.stories, timezone), make))
 
 
 def _lister(club: Club, frame: Frame) -> _Lister:

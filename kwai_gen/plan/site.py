@@ -21,7 +21,7 @@ from kwai_gen.plan.events import plan_events, section_events, today
 from kwai_gen.plan.frames import Frame, make_frame
 from kwai_gen.plan.heroes import home_hero
 from kwai_gen.plan.memo import PlanMemo
-from kwai_gen.plan.news import feed_path, plan_news, stories_of
+from kwai_gen.plan.news import feed_path, plan_news, story_index
 from kwai_gen.plan.outputs import Output, SiteInfo
 from kwai_gen.plan.redirects import plan_redirects
 from kwai_gen.plan.staff import plan_staff
@@ -184,7 +184,7 @@ def _sections(club: Club, frame: Frame, memo: PlanMemo) -> list[Output]:
             continue  # its description and pages are on the agenda
         intro = section_document(app, site, lang)
         link = section_link(app, site, lang)
-        stories = stories_of(club, memo, site.timezone).get(app.name, [])
+        stories = story_index(club, memo, site.timezone).by_application.get(app.name, [])
         base = application_dir(app.name, site)
         has_news = app.news or bool(stories)
         outputs.append(
