@@ -23,7 +23,14 @@ from benchclub import bench_club
 from kwai_api.core.database import Database
 from kwai_api.core.settings import Settings
 from kwai_api.core.visibility import LIVE_STORY
-from kwai_gen.build import Builder, BuildResult, RenderWorker, build_site, prune_releases
+from kwai_gen.build import (
+    Builder,
+    BuildResult,
+    RenderWorker,
+    build_site,
+    prune_releases,
+    settle_heap,
+)
 
 NOW = datetime(2026, 11, 26, 12, 0, 0)
 
@@ -116,13 +123,14 @@ def main() -> None:
 def timed(
     build: Callable[[], BuildResult], settings: Settings, builder: Builder | None = None
 ) -> tuple[float, BuildResult]:
-    """Time a build until its release is live; old releases are pruned and a spare copy made
-    afterwards, untimed, as the server does on another thread."""
+    """Time a build until its release is live; afterwards, untimed, as the server does: the
+    heap is settled, old releases are pruned and a spare copy is made."""
     started = time.perf_counter()
     result = build()
     seconds = time.perf_counter() - started
     prune_releases(settings)
     if builder is not None:
+        settle_heap()
         builder.prepare_spare()
     return seconds, result
 
