@@ -373,7 +373,12 @@ class Builder:
             if not self.made:
                 return
             live = self.made[-1]
-            if sum(1 for made in self.made[:-1] if _recyclable(made, live)) >= SPARES:
+            # replaced releases become recyclable by themselves within a moment: a copy of
+            # every file is made only when too few of them are there (after a full build)
+            ready = (
+                m for m in self.made[:-1] if m.replaced_at is not None and m.extras == live.extras
+            )
+            if sum(1 for _ in ready) >= SPARES:
                 return
             spare = f".spare-{live.id}"
         target = output / "releases" / spare
