@@ -66,6 +66,7 @@ class Release:
         # Plain strings: path objects cost more than the link itself over 25,000 files.
         self._staging = str(self.staging) + os.sep
         self._previous = str(self.previous) + os.sep if self.previous else None
+        self._folders: set[str] = set()  # made already: a full build writes 25,000 files
 
     def reuse(self, path: str) -> bool:
         """Hard-link the live release's file at `path` (and its gzip form) into this release;
@@ -122,7 +123,16 @@ class Release:
 
     def _write(self, path: str, content: bytes) -> None:
         target = self._staging + path
-        os.makedirs(os.path.dirname(target), exist_ok=True)
+        folder = os.path.dirname(target)
+        if folder not in self._folders:
+            os.makedirs(folder, exist_ok=True)
+            self._folders.add(folder)
+        try:  # a new path (every path of a full build): written in place, one call fewer
+            with open(target, "xb") as file:
+                file.write(content)
+            return
+        except FileExistsError:
+            pass  # perhaps a link to the live release's file: replaced, never written into
         temporary = f"{target}.{os.getpid()}.tmp"
         with open(temporary, "wb") as file:
             file.write(content)
@@ -140,6 +150,7 @@ class Release:
                 os.rmdir(parent)
             except OSError:  # not empty (or gone)
                 break
+            self._folders.discard(parent)
             parent = os.path.dirname(parent)
 
 

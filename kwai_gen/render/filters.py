@@ -11,6 +11,7 @@ from collections.abc import Callable
 from datetime import date, datetime, time
 from functools import lru_cache
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from babel import Locale
 from babel.dates import format_date, format_interval, format_time
@@ -24,7 +25,14 @@ from kwai_gen.model import Image
 
 def _local(context: Context, value: datetime) -> datetime:
     """`value` in the club's zone."""
-    return value.astimezone(context["site"].zone)
+    return _in_zone(value, context["site"].timezone)
+
+
+# A full build writes the same days, times and hours on thousands of pages, and Babel's
+# formatting costs tens of microseconds a call: each distinct value is worked out once.
+@lru_cache(maxsize=16384)
+def _in_zone(value: datetime, timezone: str) -> datetime:
+    return value.astimezone(ZoneInfo(timezone))
 
 
 def _locale(context: Context) -> str:
@@ -47,7 +55,12 @@ def _hour_skeleton(lang: str) -> str:
 @pass_context
 def local_date(context: Context, value: date | datetime, format: str = "long") -> str:
     """A day as the page's language writes it: "26 november 2026", "26 November 2026"."""
-    return format_date(_day(context, value), format, locale=_locale(context))
+    return _format_date(_day(context, value), format, _locale(context))
+
+
+@lru_cache(maxsize=16384)
+def _format_date(day: date, format: str, locale: str) -> str:
+    return format_date(day, format, locale=locale)
 
 
 @pass_context
@@ -59,10 +72,12 @@ def time_range(context: Context, start: datetime, end: datetime) -> str:
         return f"{format_time(first, 'short', locale=lang)} – {local_date(context, end)} " + (
             format_time(last, "short", locale=lang)
         )
-    skeleton = _hour_skeleton(lang)
-    return format_interval(
-        time(first.hour, first.minute), time(last.hour, last.minute), skeleton, locale=lang
-    )
+    return _hours(time(first.hour, first.minute), time(last.hour, last.minute), lang)
+
+
+@lru_cache(maxsize=4096)
+def _hours(first: time, last: time, locale: str) -> str:
+    return format_interval(first, last, _hour_skeleton(locale), locale=locale)
 
 
 @pass_context
@@ -75,8 +90,13 @@ def day_range(context: Context, first: date, last: date) -> str:
 def iso(context: Context, value: date | datetime) -> str:
     """A machine-readable date or time (for <time datetime>), with the club's UTC offset."""
     if isinstance(value, datetime):
-        return _local(context, value).isoformat()
+        return _iso(value, context["site"].timezone)
     return value.isoformat()
+
+
+@lru_cache(maxsize=16384)
+def _iso(value: datetime, timezone: str) -> str:
+    return _in_zone(value, timezone).isoformat()
 
 
 @pass_context
@@ -87,6 +107,12 @@ def language_name(context: Context, code: str) -> str:
         return name
     except (ValueError, LookupError):
         return code
+
+
+def lang_attr(code: str | None) -> Markup:
+    """` lang="en"` for text in another language than the page's (`code`), else nothing: a
+    filter, not a macro, as list pages write it dozens of times."""
+    return Markup(' lang="%s"') % code if code else Markup("")
 
 
 def picture(
@@ -103,4 +129,5 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "day_range": day_range,
     "iso": iso,
     "language_name": language_name,
+    "lang_attr": lang_attr,
 }
