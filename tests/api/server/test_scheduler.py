@@ -38,8 +38,14 @@ def run(tmp: Path, db: Database, scenario: Callable[[Jobs], object], **env: str)
         jobs = Jobs(settings, db)
         await jobs.start()
         try:
+            # the start build is over once its job lets go of the lock (after recording the
+            # build, it settles the heap): a scenario's build then holds the lock by itself
             await until(
-                lambda: len(builds(db, "start")) == 1 and builds(db)[-1]["status"] != "running"
+                lambda: (
+                    len(builds(db, "start")) == 1
+                    and builds(db)[-1]["status"] != "running"
+                    and not jobs._build_lock.locked()
+                )
             )
             await scenario(jobs)  # type: ignore[misc]
         finally:
