@@ -222,13 +222,19 @@ class _Made:
     replaced_at: float | None = None
 
 
+def _replaced_alike(made: _Made, live: _Made) -> bool:
+    """Whether a release was replaced and shares the live release's assets: it may be
+    recycled into the next one after `live` once it is old enough."""
+    return made.replaced_at is not None and made.extras == live.extras
+
+
 def _recyclable(made: _Made, live: _Made) -> bool:
     """Whether a release may be recycled now into the next one after `live`: replaced long
     enough ago (a spare copy never served), and sharing the live release's assets."""
     return (
-        made.replaced_at is not None
+        _replaced_alike(made, live)
+        and made.replaced_at is not None
         and time.monotonic() - made.replaced_at >= releases.RECYCLE_AFTER_SECONDS
-        and made.extras == live.extras
     )
 
 
@@ -375,10 +381,7 @@ class Builder:
             live = self.made[-1]
             # replaced releases become recyclable by themselves within a moment: a copy of
             # every file is made only when too few of them are there (after a full build)
-            ready = (
-                m for m in self.made[:-1] if m.replaced_at is not None and m.extras == live.extras
-            )
-            if sum(1 for _ in ready) >= SPARES:
+            if sum(_replaced_alike(made, live) for made in self.made[:-1]) >= SPARES:
                 return
             spare = f".spare-{live.id}"
         target = output / "releases" / spare
