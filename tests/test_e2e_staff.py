@@ -323,6 +323,22 @@ def test_an_editor_schedules_a_bilingual_story_that_appears_by_itself(
         "the photo is uploaded",
         lambda: re.search(r"!\[judo mat\]\(image:\d+\)", english.input_value()) is not None,
     )
+    # the file's name is selected, for the editor to type what the photo shows over it
+    page.wait_for_function(
+        "() => { const t = document.querySelector('#md-content-en');"
+        " return document.activeElement === t"
+        " && t.value.slice(t.selectionStart, t.selectionEnd) === 'judo mat'; }"
+    )
+    page.keyboard.type("The mat laid out for the championship")
+    assert re.search(
+        r"!\[The mat laid out for the championship\]\(image:\d+\)", english.input_value()
+    )
+    lead = page.get_by_role("group", name="Photo with the story")
+    lead.get_by_label("What does the photo show?").fill("Two judoka bow before a fight")
+    lead.get_by_label("Choose a photo").set_input_files(
+        files=[{"name": "IMG_2034.jpg", "mimeType": "image/jpeg", "buffer": photo(1600, 900)}]
+    )
+    lead.get_by_text("Chosen: IMG_2034.jpg").wait_for()
     due = datetime.now(ZONE) + timedelta(seconds=30)
     page.get_by_label("Publish on").fill(f"{due:%Y-%m-%d}")
     page.get_by_label("At", exact=True).fill(f"{due:%H:%M:%S}")
@@ -339,7 +355,12 @@ def test_an_editor_schedules_a_bilingual_story_that_appears_by_itself(
     assert datetime.now(ZONE) >= due  # not before its time
     assert "Clubkampioenschap" in club.public("/news/")
     story = re.search(r'href="(/en/news/\d+-club-championship[^"]*)"', club.public("/en/news/"))
-    assert story is not None and "/images/" in club.public(story.group(1))  # with its photo
+    assert story is not None
+    shown = club.public(story.group(1))
+    assert re.search(
+        r'<figure class="lead-image"><img [^>]*alt="Two judoka bow before a fight"', shown
+    )
+    assert re.search(r'<img [^>]*alt="The mat laid out for the championship"', shown)  # in the text
     page.reload()
     page.locator("li.card", has_text="Club championship").get_by_text("Live").wait_for()
 
@@ -476,16 +497,26 @@ def test_the_club_its_sections_coaches_and_teams_are_edited(browser: Browser, cl
     page.get_by_role("button", name="Edit: Judo").click()
     english = page.get_by_role("group", name="English")
     english.get_by_label("Title").fill("Judo and more")
-    page.get_by_label("Picture at the top of the section").set_input_files(
+    hero = page.get_by_role("group", name="Picture at the top of the section")
+    hero.get_by_label("Choose a photo").set_input_files(
         files=[{"name": "dojo.jpg", "mimeType": "image/jpeg", "buffer": photo(1600, 600)}]
     )
-    page.get_by_text("Chosen: dojo.jpg").wait_for()  # uploaded; on the site once saved
+    hero.get_by_text("Chosen: dojo.jpg").wait_for()  # uploaded; on the site once saved
+    hero.locator("img.image-thumb").wait_for()
+    described = hero.get_by_label("What does the photo show?")
+    assert described.input_value() == ""  # never the file's name
+    described.fill("Children practise a throw on the blue mats")
+    described.press("Tab")  # saved with the photo as the field is left
+    hero.get_by_text("Saved: the photo says this wherever it is shown.").wait_for()
     page.get_by_role("button", name="Save", exact=True).click()
     page.get_by_text("On the site since").wait_for(timeout=WAIT * 1000)
     assert "Judo and more" in club.public("/en/")
     assert "Judo and more" not in club.public("/")  # the Dutch title stays
     judo = club.public("/en/judo/")
-    assert '<figure class="hero-image"><img' in judo and 'alt="dojo"' in judo
+    assert re.search(
+        r'<figure class="hero-image"><img [^>]*alt="Children practise a throw on the blue mats"',
+        judo,
+    )
 
     page.get_by_role("button", name="New team").click()
     page.get_by_label("Name").fill("Kata")
@@ -495,6 +526,11 @@ def test_the_club_its_sections_coaches_and_teams_are_edited(browser: Browser, cl
     page.get_by_label("Name").fill("Noor Nieuw")
     page.get_by_label("Introduction (Dutch)").fill("Zwarte gordel, trainer van de jeugd.")
     page.get_by_label("Introduction (English)").fill("Black belt, coaches the youth.")
+    portrait = page.get_by_role("group", name="Portrait")
+    portrait.get_by_label("Choose a photo").set_input_files(
+        files=[{"name": "noor.jpg", "mimeType": "image/jpeg", "buffer": photo(800, 1000)}]
+    )
+    portrait.get_by_text("Chosen: noor.jpg").wait_for()
     page.get_by_role("button", name="Save", exact=True).click()
     page.get_by_role("button", name="Edit: Noor Nieuw").wait_for()
     eventually(
@@ -502,6 +538,14 @@ def test_the_club_its_sections_coaches_and_teams_are_edited(browser: Browser, cl
         lambda: "Black belt, coaches the youth." in club.public("/en/coaches/"),
     )
     assert "Zwarte gordel, trainer van de jeugd." in club.public("/coaches/")
+    assert re.search(  # her portrait beside her name
+        r'<img [^>]*class="coach-photo"[^>]*>\s*<h2 class="card-title">Noor Nieuw</h2>',
+        club.public("/en/coaches/"),
+    )
+
+    page.get_by_role("button", name="Edit: Noor Nieuw").click()  # the portrait is kept
+    page.get_by_role("group", name="Portrait").get_by_text("A photo is chosen.").wait_for()
+    page.get_by_role("group", name="Portrait").locator("img.image-thumb").wait_for()
 
 
 def staff_views() -> list[str]:

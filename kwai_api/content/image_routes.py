@@ -9,17 +9,19 @@ still shows cannot be deleted (409).
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.requests import ClientDisconnect, Request
-from starlette.responses import Response
+from starlette.responses import FileResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from kwai_api.core.database import Database, Row, Transaction
 from kwai_api.core.images import ACCEPTED, ImageStore, Stored, public_url, uses
 from kwai_api.core.settings import Settings
+from kwai_api.core.texts import unpublishable
 from kwai_api.jsonapi import openapi
 from kwai_api.jsonapi.access import require_user
 from kwai_api.jsonapi.documents import (
@@ -30,6 +32,7 @@ from kwai_api.jsonapi.documents import (
     page,
     parse_id,
     read_document,
+    reference_id,
     resource,
     timestamp,
 )
@@ -188,6 +191,10 @@ async def _upload(request: Request) -> tuple[bytes, str, str | None]:
         alt, remark = form.get("alt", ""), form.get("remark")
         if not isinstance(alt, str) or not (remark is None or isinstance(remark, str)):
             raise ApiError(422, "alt and remark should be text", pointer="/alt")
+        for name, value in (("alt", alt), ("remark", remark or "")):
+            problem = unpublishable(name, value)
+            if problem:
+                raise ApiError(422, problem, pointer=f"/{name}")
         return data, alt.strip(), remark
     finally:
         await form.close()
@@ -222,6 +229,40 @@ async def get_image(request: Request) -> Response:
     image_id = parse_id(request.path_params["id"])
     found = await run_in_threadpool(find_image, app_state(request).db, image_id, _site_url(request))
     return document(found)
+
+
+def sized_file(db: Database, images: ImageStore, image_id: int, width: int | None) -> Path:
+    """The stored file of an image at `width` (default: its smallest); 404 when there is none."""
+    with db.snapshot() as tx:
+        if tx.fetchone("SELECT 1 FROM images WHERE id = ?", [image_id]) is None:
+            raise ApiError(404, MISSING_IMAGE)
+        sizes = tx.fetchall(
+            "SELECT width, file FROM image_sizes WHERE image_id = ? ORDER BY width", [image_id]
+        )
+    chosen = [s for s in sizes if width is None or s["width"] == width][:1]
+    if not chosen:
+        widths = ", ".join(str(s["width"]) for s in sizes)
+        raise ApiError(404, f"the image has no width {width} (it has {widths})")
+    path = images.sized(chosen[0]["file"])
+    if not path.is_file():
+        raise ApiError(404, f"the file {chosen[0]['file']} is missing from the image store")
+    return path
+
+
+async def get_image_content(request: Request) -> Response:
+    """GET /images/{id}/content[?width=N]: the WebP file of one size (the smallest by default),
+    for staff to see an image the site does not show yet."""
+    await require_user(request)
+    image_id = parse_id(request.path_params["id"])
+    raw = request.query_params.get("width")
+    width = reference_id(raw) if raw is not None else None
+    if raw is not None and width is None:
+        raise ApiError(400, "width should be a whole number of pixels", parameter="width")
+    state = app_state(request)
+    path = await run_in_threadpool(sized_file, state.db, store(state.settings), image_id, width)
+    return FileResponse(
+        path, media_type="image/webp", headers={"Cache-Control": "private, max-age=3600"}
+    )
 
 
 async def patch_image(request: Request) -> Response:
@@ -260,6 +301,7 @@ routes: list[BaseRoute] = [
     Route("/images", get_images, methods=["GET"]),
     Route("/images", post_image, methods=["POST"]),
     Route("/images/{id}", get_image, methods=["GET"]),
+    Route("/images/{id}/content", get_image_content, methods=["GET"]),
     Route("/images/{id}", patch_image, methods=["PATCH"]),
     Route("/images/{id}", delete_image_request, methods=["DELETE"]),
 ]
@@ -284,6 +326,15 @@ _FORM = openapi.obj(
     {"file": openapi.string(format="binary"), "alt": openapi.string(), "remark": openapi.string()},
     ("file",),
 )
+_CONTENT = openapi.operation(
+    "The WebP file of one width (the smallest by default), also before the site shows it",
+    {200: "the file", 400: "bad width", 401: "not authenticated", 404: "unknown image or width"},
+    parameters=[*_ID, openapi.query("width", {"type": "integer", "minimum": 1})],
+    auth=True,
+)
+_CONTENT["responses"]["200"]["content"] = {
+    "image/webp": {"schema": openapi.string(format="binary")}
+}
 _UPLOAD["requestBody"] = {"required": True, "content": {"multipart/form-data": {"schema": _FORM}}}
 
 openapi_paths: dict[str, Any] = {
@@ -322,4 +373,5 @@ openapi_paths: dict[str, Any] = {
             auth=True,
         ),
     },
+    "/images/{id}/content": {"get": _CONTENT},
 }

@@ -15,6 +15,17 @@ from kwai_api.core.markup import to_html
 UNPUBLISHABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
+def unpublishable(name: str, value: str) -> str | None:
+    """Why `value` (the field `name`) cannot be published, or None when it can."""
+    found = UNPUBLISHABLE.search(value)
+    if found is None:
+        return None
+    return (
+        f"{name} holds the control character U+{ord(found.group()):04X},"
+        " which a web page cannot show"
+    )
+
+
 def publishable(text: str) -> str:
     """The text without the characters a page or feed cannot hold (rows from before the check)."""
     return UNPUBLISHABLE.sub("", text)

@@ -19,7 +19,7 @@ from starlette.responses import Response
 
 from kwai_api.core.clock import naive_utc
 from kwai_api.core.errors import ApiError as ApiError  # the routes raise it with documents
-from kwai_api.core.texts import UNPUBLISHABLE
+from kwai_api.core.texts import unpublishable
 
 MEDIA_TYPE = "application/vnd.api+json"
 TIMESTAMP = "%Y-%m-%d %H:%M:%S"
@@ -348,14 +348,9 @@ class Attributes:
         value: str | None = self.get(name, str, required=required, default=default)
         if required and not (value or "").strip():
             raise ApiError(422, f"{name} is required", pointer=self.pointer(name))
-        found = UNPUBLISHABLE.search(value) if value else None
-        if found:
-            raise ApiError(
-                422,
-                f"{name} holds the control character U+{ord(found.group()):04X},"
-                " which a web page cannot show",
-                pointer=self.pointer(name),
-            )
+        problem = unpublishable(name, value) if value else None
+        if problem:
+            raise ApiError(422, problem, pointer=self.pointer(name))
         return value
 
     def when(

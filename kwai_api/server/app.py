@@ -74,9 +74,10 @@ SECURITY_HEADERS = [
 
 # The API answers data, never a page: nothing may load or run from its answers.
 API_CSP = b"default-src 'none'; frame-ancestors 'none'; base-uri 'none'"
-# The site loads everything from itself; JSON-LD and the pages' JSON data blocks are not scripts.
+# The site loads everything from itself (the workspace shows photos it fetched from the API as
+# blob: URLs); JSON-LD and the pages' JSON data blocks are not scripts.
 SITE_CSP = (
-    b"default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'self';"
+    b"default-src 'self'; img-src 'self' data: blob:; object-src 'none'; base-uri 'self';"
     b" form-action 'self'; frame-ancestors 'none'"
 )
 

@@ -153,6 +153,15 @@ def test_a_form_without_a_file_or_no_form_is_refused(
     assert error(client.post(URL, json={"data": {}}, headers=admin), 415)
 
 
+def test_a_description_a_page_cannot_show_is_refused(
+    client: TestClient, admin: dict[str, str]
+) -> None:
+    refused = error(upload(client, admin, photo(100, 100), alt="Mat\x1bside"), 422)
+
+    assert refused["source"] == {"pointer": "/alt"} and "U+001B" in refused["detail"]
+    assert client.get(URL, headers=admin).json()["meta"]["count"] == 0
+
+
 def test_uploads_need_a_login(client: TestClient) -> None:
     error(upload(client, {}, photo(100, 100)), 401)
     error(client.get(URL), 401)
@@ -199,6 +208,30 @@ def test_list_read_and_edit(client: TestClient, admin: dict[str, str], builds: B
     error(
         client.patch(f"{URL}/999", json=changes | {"data": {"type": "images"}}, headers=admin), 404
     )
+
+
+def test_staff_see_an_image_before_the_site_shows_it(
+    client: TestClient, admin: dict[str, str], settings: Settings
+) -> None:
+    attributes = upload(client, admin, photo(1200, 900)).json()["data"]
+    url = f"{URL}/{attributes['id']}/content"
+    files = stored(settings, attributes["attributes"])
+
+    smallest = client.get(url, headers=admin)
+    wide = client.get(f"{url}?width=960", headers=admin)
+
+    assert smallest.status_code == 200 and smallest.headers["content-type"] == "image/webp"
+    assert smallest.content == files[0].read_bytes()  # 480 pixels wide
+    assert wide.content == files[1].read_bytes()
+    assert "private" in smallest.headers["cache-control"]  # never kept by a shared cache
+    assert error(client.get(f"{url}?width=1600", headers=admin), 404)["detail"].endswith(
+        "(it has 480, 960, 1200)"  # never wider than the upload
+    )
+    assert error(client.get(f"{url}?width=big", headers=admin), 400)["source"] == {
+        "parameter": "width"
+    }
+    error(client.get(f"{URL}/999/content", headers=admin), 404)
+    error(client.get(url), 401)
 
 
 def test_delete_removes_the_files(

@@ -2,7 +2,8 @@
 import { useEffect, useState } from "../../vendor/preact-11.2.0/hooks.module.js";
 import { all, api, config, t } from "./core.js";
 import { languageName } from "./texts.js";
-import { Actions, ErrorText, Failure, Field, Saved, html, useCall, useFocus } from "./ui.js";
+import { ImageField } from "./images.js";
+import { Actions, Failure, Field, Saved, html, useCall, useFocus } from "./ui.js";
 
 
 export function View({ admin }) {
@@ -94,40 +95,12 @@ function ApplicationForm({ item, done }) {
     <fieldset class="choices"><legend>${t("holds")}</legend>
       ${["news", "pages", "events"].map((flag) => html`<${Field} type="checkbox" name=${flag} label=${t(`holds_${flag}`)} value=${form[flag]} onInput=${set(flag)} />`)}
     </fieldset>
-    <${HeroField} value=${form.image} onChange=${set("image")} error=${fields.image} />
+    <${ImageField} name="hero" label=${t("hero_image")} value=${form.image} onChange=${set("image")} error=${fields.image} />
     <${Field} label=${t("weight")} type="number" name="weight" value=${form.weight} onInput=${set("weight")} error=${fields.weight} />
     <${Field} as="textarea" label=${t("remark")} name="remark" value=${form.remark} onInput=${set("remark")} error=${fields.remark} />
     <${Actions}><button class="button" type="submit" disabled=${busy}>${t("save")}</button>
       <button class="button button-quiet" type="button" onClick=${() => done(false)}>${t("back")}</button><//>
   </form>`;
-}
-
-// A section's hero image: uploaded here, kept as the image's id until the form is saved.
-function HeroField({ value, onChange, error }) {
-  const [run, busy, failure] = useCall();
-  const [chosen, setChosen] = useState(null);  // the name of the file just uploaded
-  const pick = (event) => {
-    const file = event.target.files[0];
-    event.target.value = "";
-    if (!file) return;
-    run(async () => {
-      const form = new FormData();
-      form.append("file", file);
-      form.append("alt", file.name.replace(/\.[^.]+$/, "").replace(/[-_]+/g, " "));
-      const answer = await api("POST", "/images", { form });
-      setChosen(file.name);
-      onChange(answer.data.id);
-    });
-  };
-  return html`<div class="field">
-    <label for="hero-image">${t("hero_image")}</label>
-    ${value && html`<p class="hint hero-chosen">${chosen ? t("hero_chosen", { name: chosen }) : t("hero_kept")}</p>`}
-    <input id="hero-image" type="file" accept="image/*" onChange=${pick} disabled=${busy}
-      aria-describedby="hero-image-error" aria-invalid=${error ? "true" : undefined} />
-    ${value && html`<button class="button button-quiet" type="button" onClick=${() => { setChosen(null); onChange(null); }}>${t("hero_remove")}</button>`}
-    <${ErrorText} id="hero-image-error" error=${error} />
-    <${Failure} error=${failure} />
-  </div>`;
 }
 
 function CoachForm({ item, done }) {
@@ -137,12 +110,13 @@ function CoachForm({ item, done }) {
     const own = (a.texts || []).find((text) => text.locale === lang);
     bios[lang] = own ? own.bio || "" : lang === config.languages[0] ? a.bio || "" : "";
   }
-  const [form, set] = useForm({ name: a.name, active: a.active, remark: a.remark || "", bios });
+  const [form, set] = useForm({ name: a.name, active: a.active, remark: a.remark || "", bios,
+    photo: item?.relationships?.photo?.data?.id || null });
   const [run, busy, error, fields] = useCall();
   const send = () => save(run, "/trainings/coaches", "coaches", item, {
     name: form.name, active: form.active, remark: form.remark, bio: form.bios[config.languages[0]],
     texts: config.languages.map((lang) => ({ locale: lang, bio: form.bios[lang] })),
-  }, done);
+  }, done, { photo: { data: form.photo ? { type: "images", id: form.photo } : null } });
   const remove = () => run(async () => { await api("DELETE", `/trainings/coaches/${item.id}`); done(true); });
   return html`<form class="editor" novalidate aria-labelledby="coach-title"
       onSubmit=${(e) => { e.preventDefault(); send(); }}>
@@ -153,6 +127,8 @@ function CoachForm({ item, done }) {
     <div class="languages">${config.languages.map((lang) => html`<${Field} as="textarea" lang=${lang}
       label=${`${t("bio")} (${languageName(lang)})`} name=${`bio-${lang}`} value=${form.bios[lang]}
       onInput=${(v) => set("bios")({ ...form.bios, [lang]: v })} error=${fields.bio || fields.texts} />`)}</div>
+    <${ImageField} name="photo" label=${t("photo")} hint=${t("photo_hint")} decorative value=${form.photo}
+      onChange=${set("photo")} error=${fields.photo} />
     <${Field} as="textarea" label=${t("remark")} name="remark" value=${form.remark} onInput=${set("remark")} error=${fields.remark} />
     <${Actions}><button class="button" type="submit" disabled=${busy}>${t("save")}</button>
       <button class="button button-quiet" type="button" onClick=${() => done(false)}>${t("back")}</button>

@@ -3,6 +3,7 @@
 import { useEffect, useRef, useState } from "../../vendor/preact-11.2.0/hooks.module.js";
 import { all, api, clubMoment, clubParts, config, drafts, fromWire, showMoment, t, toWire } from "./core.js";
 import { languageName, textsByLanguage, textsToSend, titleOf } from "./texts.js";
+import { ImageField, uploadImage } from "./images.js";
 import { Actions, ErrorText, Failure, Field, Notice, Saved, html, useCall, useFocus } from "./ui.js";
 
 const KINDS = {
@@ -110,7 +111,7 @@ function toForm(item, apps) {
     enabled: a.enabled ?? false, publish_day: publish.date, publish_time: publish.time,
     end_day: end.date, end_time: end.time, promotion: String(a.promotion ?? 0),
     promotion_end_day: promotionEnd.date, priority: String(a.priority ?? 0), remark: a.remark || "",
-    texts: textsByLanguage(a.texts),
+    texts: textsByLanguage(a.texts), image: item.relationships?.image?.data?.id || null,
   };
 }
 
@@ -129,6 +130,8 @@ function toDocument(spec, form, overrides = {}) {
   }
   const data = { type: spec.type, attributes,
     relationships: { application: { data: f.application ? { type: "applications", id: f.application } : null } } };
+  // a draft kept from before the photo field has no `image`: it leaves the photo as it is
+  if (f.image !== undefined) data.relationships.image = { data: f.image ? { type: "images", id: f.image } : null };
   if (f.id) data.id = f.id;
   return { data };
 }
@@ -186,6 +189,8 @@ function Editor({ spec, kind, start, apps, done }) {
           onInput=${(v) => setText(lang, "content", v)} error=${textError(lang, "content")} />
       </fieldset>`)}
     </div>
+    <${ImageField} name="lead" label=${t(kind === "news" ? "lead_image" : "lead_image_page")} value=${form.image}
+      onChange=${(v) => set({ image: v })} error=${fields.image} />
     ${kind === "news" ? html`<fieldset class="schedule"><legend>${t("schedule")}</legend>
       <div class="grid-2">
         <${Field} label=${t("publish_date")} type="date" name="publish_day" value=${form.publish_day} onInput=${(v) => set({ publish_day: v })} error=${fields.publish_date} />
@@ -236,6 +241,7 @@ const TOOLS = [
 function Markdown({ label, name, value, onInput, error }) {
   const area = useRef(null);
   const picker = useRef(null);
+  const tools = useRef(null);
   const [uploads, setUploads] = useState(0);
   const [failure, setFailure] = useState(null);
   const wrap = (before, after) => {
@@ -245,6 +251,7 @@ function Markdown({ label, name, value, onInput, error }) {
     onInput(next);
     requestAnimationFrame(() => { el.focus(); el.setSelectionRange(from + before.length, to + before.length); });
   };
+  const [described, setDescribed] = useState(false);  // the last upload waits for its words
   const upload = async (files) => {
     for (const file of files) {
       if (!file.type.startsWith("image/")) continue;
@@ -255,27 +262,36 @@ function Markdown({ label, name, value, onInput, error }) {
       onInput(text);
       setUploads((n) => n + 1);
       setFailure(null);
-      const alt = file.name.replace(/\.[^.]+$/, "").replace(/[-_]+/g, " ");
-      const form = new FormData();
-      form.append("file", file);
-      form.append("alt", alt);
+      // the file's name stands in for the words until the editor types what the photo shows
+      const alt = file.name.replace(/\.[^.]+$/, "").replace(/[-_[\]]+/g, " ").trim();
+      let line = "";
       try {
-        const answer = await api("POST", "/images", { form });
-        // the API gives the Markdown that embeds the image in its published sizes
-        const line = answer.data.attributes.markdown || `![${alt}](image:${answer.data.id})`;
-        text = area.current.value.replace(marker, line);
+        const made = await uploadImage(file, alt);
+        line = `![${alt}](image:${made.id})`;
       } catch (problem) {
-        text = area.current.value.replace(marker, "");
         setFailure(problem);
       }
+      const before = area.current.value;
+      const start = before.indexOf(marker);
+      text = before.replace(marker, line);
       onInput(text);
       setUploads((n) => n - 1);
+      const focus = document.activeElement;
+      const here = !focus || focus === document.body || focus === area.current || tools.current.contains(focus);
+      if (line && start >= 0 && here) {
+        // select the stand-in words: typing replaces them with what the photo shows
+        requestAnimationFrame(() => {
+          area.current.focus();
+          area.current.setSelectionRange(start + 2, start + 2 + alt.length);
+        });
+        setDescribed(true);
+      }
     }
   };
   const id = `md-${name}`;
   return html`<div class="field markdown">
     <label for=${id}>${label}</label>
-    <div class="toolbar" role="toolbar" aria-label=${`${t("format")}: ${label}`}>
+    <div class="toolbar" role="toolbar" ref=${tools} aria-label=${`${t("format")}: ${label}`}>
       ${TOOLS.map(([tool, before, after]) => html`<button type="button" class="tool" onClick=${() => wrap(before, after)}>${t(`md_${tool}`)}</button>`)}
       <button type="button" class="tool" onClick=${() => picker.current.click()}>${t("md_image")}</button>
       <input ref=${picker} type="file" accept="image/*" hidden tabindex="-1" aria-hidden="true"
@@ -283,11 +299,12 @@ function Markdown({ label, name, value, onInput, error }) {
     </div>
     <textarea ref=${area} id=${id} name=${name} rows="10" value=${value} aria-describedby=${`${id}-hint ${id}-error`}
       aria-invalid=${error ? "true" : undefined}
-      onInput=${(e) => onInput(e.target.value)}
+      onInput=${(e) => { setDescribed(false); onInput(e.target.value); }}
       onDragOver=${(e) => e.preventDefault()}
       onDrop=${(e) => { if (e.dataTransfer.files.length) { e.preventDefault(); upload([...e.dataTransfer.files]); } }}
       onPaste=${(e) => { const files = [...(e.clipboardData?.files || [])]; if (files.length) { e.preventDefault(); upload(files); } }}></textarea>
-    <p class="hint" id=${`${id}-hint`}>${uploads > 0 ? t("uploading_count", { count: uploads }) : t("markdown_hint")}</p>
+    <p class="hint" id=${`${id}-hint`} aria-live="polite">${uploads > 0 ? t("uploading_count", { count: uploads })
+      : described ? t("uploaded_describe") : t("markdown_hint")}</p>
     <${Failure} error=${failure} />
     <${ErrorText} id=${`${id}-error`} error=${error} />
   </div>`;

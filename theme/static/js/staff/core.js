@@ -26,8 +26,9 @@ export class ApiError extends Error {
   }
 }
 
-/** One call to the API: the parsed body of a 2xx answer, else an ApiError. */
-export async function api(method, path, { json, form, retry = true, raw = false } = {}) {
+/** One call to the API: the parsed body of a 2xx answer (with `blob`, the file), else an
+ * ApiError. */
+export async function api(method, path, { json, form, retry = true, raw = false, blob = false } = {}) {
   const headers = {};
   const token = tokenSource && await tokenSource.token();
   if (token) headers.Authorization = `Bearer ${token}`;
@@ -47,9 +48,10 @@ export async function api(method, path, { json, form, retry = true, raw = false 
     throw new ApiError(0, null);
   }
   if (response.status === 401 && retry && tokenSource) {
-    if (await tokenSource.refresh(token)) return api(method, path, { json, form, raw, retry: false });
+    if (await tokenSource.refresh(token)) return api(method, path, { json, form, raw, blob, retry: false });
     tokenSource.lost();
   }
+  if (blob && response.ok) return response.blob();  // a file: an image to show
   const text = await response.text();
   let parsed = null;
   try { parsed = text ? JSON.parse(text) : null; } catch (error) { parsed = null; }
