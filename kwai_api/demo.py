@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from PIL import Image, ImageDraw
 
-from kwai_api.content.image_routes import insert_image
+from kwai_api.content.image_routes import insert_image, update_image
 from kwai_api.core.clock import to_utc
 from kwai_api.core.database import Database, Transaction
 from kwai_api.core.images import ImageStore
@@ -331,15 +331,17 @@ def _pictures(db: Database, store: ImageStore, anchor: date, created: datetime) 
     hall = sky.resize((2400, 1500)).crop((0, 300, 2400, 1100))
     hall.paste(mats.resize((2400, 1500)).crop((0, 0, 2400, 300)), (0, 500))
     ids = []
-    for picture, alt in (
-        (mats, "Judoka's op de mat"),
-        (sky, "Zonsondergang achter de dojo"),
-        (portrait, "Portret"),
-        (hall, "De dojo bij zonsondergang"),
+    for picture, alt, english in (  # what each shows, in Dutch (the default) and English
+        (mats, "Judoka's op de mat", "Judoka on the mat"),
+        (sky, "Zonsondergang achter de dojo", "Sunset behind the dojo"),
+        (portrait, "Portret", "Portrait"),
+        (hall, "De dojo bij zonsondergang", "The dojo at sunset"),
     ):
         output = io.BytesIO()
         picture.save(output, format="PNG")
-        ids.append(insert_image(db, store.store(output.getvalue()), alt, None, created))
+        image_id = insert_image(db, store.store(output.getvalue()), alt, None, created, "nl")
+        update_image(db, image_id, {}, created, {"en": english})
+        ids.append(image_id)
     at = datetime.combine(anchor, time(8, 0))
 
     def show(tx: Transaction) -> None:

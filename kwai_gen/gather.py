@@ -166,7 +166,15 @@ _PLACE, _ITEM = operator.itemgetter(0), operator.itemgetter(1)
 # What stories and trainings are made with: when it changes, they are all read again.
 _BASIS = "SELECT " + ", ".join(
     f"(SELECT count(*) FROM {table}), (SELECT bit_xor(hash(x)) FROM {table} x)"
-    for table in ("applications", "images", "image_sizes", "coaches", "teams", "team_texts")
+    for table in (
+        "applications",
+        "images",
+        "image_sizes",
+        "image_texts",
+        "coaches",
+        "teams",
+        "team_texts",
+    )
 )
 
 
@@ -191,8 +199,13 @@ class _Images:
             "SELECT image_id, width, height, file FROM image_sizes ORDER BY image_id, width"
         ):
             sizes[image_id].append(ImageSize(width, height, file))
+        alts: dict[int, list[tuple[str, str]]] = defaultdict(list)
+        for image_id, locale, alt in tx.tuples(
+            "SELECT image_id, locale, alt FROM image_texts ORDER BY image_id, locale"
+        ):
+            alts[image_id].append((locale, publishable(alt)))
         self.library = {
-            id: Image(id, alt, width, height, tuple(sizes[id]))
+            id: Image(id, publishable(alt), width, height, tuple(sizes[id]), tuple(alts[id]))
             for id, alt, width, height in tx.tuples(
                 "SELECT id, alt, width, height FROM images ORDER BY id"
             )
@@ -223,7 +236,9 @@ def _texts(
     for owner, locale, title, summary, content, *slug in rows:
         if images is not None:
             images.owner = (kind, owner >> BUCKET) if kind else None
-            summary, content = (embed_images(html, images.find) for html in (summary, content))
+            summary, content = (
+                embed_images(html, images.find, locale) for html in (summary, content)
+            )
             images.owner = None
         by_owner[owner][locale] = Text(
             locale, publishable(title), publishable(summary), publishable(content), *slug

@@ -26,10 +26,15 @@ SIZES = {
 
 
 def img_html(
-    image: Image, place: str, alt: str | None = None, lazy: bool = True, css: str = ""
+    image: Image,
+    place: str,
+    alt: str | None = None,
+    lazy: bool = True,
+    css: str = "",
+    lang: str | None = None,
 ) -> str:
     """An `<img>` offering every published size for a `place` of SIZES, with its width and
-    height against reflow."""
+    height against reflow; `lang` is the language of its alt text when not the page's."""
     shown = image.sizes[min(1, len(image.sizes) - 1)]  # for browsers without srcset
     attributes = {
         "src": shown.url,
@@ -39,6 +44,8 @@ def img_html(
         "height": str(image.largest.height),
         "alt": image.alt if alt is None else alt,
     }
+    if lang:
+        attributes["lang"] = lang
     if css:
         attributes["class"] = css
     if lazy:
@@ -49,9 +56,10 @@ def img_html(
     return "<img " + " ".join(f'{k}="{html.escape(v)}"' for k, v in attributes.items()) + ">"
 
 
-def embed_images(text: str, find: Callable[[int], Image | None]) -> str:
-    """The HTML of a text with each embedded upload in its published sizes (an unknown one is
-    left out, its alt text kept)."""
+def embed_images(text: str, find: Callable[[int], Image | None], language: str) -> str:
+    """The HTML of a text in `language` with each embedded upload in its published sizes (an
+    unknown one is left out, its alt text kept; an embed without one says what the image shows
+    in the text's language)."""
     if "image:" not in text:
         return text
 
@@ -61,6 +69,6 @@ def embed_images(text: str, find: Callable[[int], Image | None]) -> str:
         image = find(int(match.group(1)))
         if image is None:
             return html.escape(alt)
-        return img_html(image, "text", alt=alt or image.alt)
+        return img_html(image, "text", alt=alt or image.alt_in(language)[0])
 
     return _EMBED.sub(replace, text)

@@ -59,10 +59,19 @@ class Image:
     """An uploaded image the site shows: a lead image, a portrait or one embedded in a text."""
 
     id: int
-    alt: str
+    alt: str  # what it shows, in the site's default language
     width: int
     height: int
     sizes: tuple[ImageSize, ...]  # narrowest first
+    alts: tuple[tuple[str, str], ...] = ()  # (locale, what it shows) in the languages described
+
+    def alt_in(self, language: str) -> tuple[str, bool]:
+        """What a `language` page says the image shows, and whether that is in the language:
+        its own description, else the default language's."""
+        for locale, alt in self.alts:
+            if locale == language and alt:
+                return alt, True
+        return self.alt, False
 
     @property
     def largest(self) -> ImageSize:

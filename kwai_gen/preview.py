@@ -66,7 +66,9 @@ def _embedded(db: Database, texts: dict[str, Text]) -> dict[str, Text]:
     find = gather_images(db).get
     return {
         locale: replace(
-            text, summary=embed_images(text.summary, find), content=embed_images(text.content, find)
+            text,
+            summary=embed_images(text.summary, find, locale),
+            content=embed_images(text.content, find, locale),
         )
         for locale, text in texts.items()
     }

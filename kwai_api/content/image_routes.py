@@ -8,6 +8,7 @@ still shows cannot be deleted (409).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -37,8 +38,9 @@ from kwai_api.jsonapi.documents import (
     timestamp,
 )
 from kwai_api.jsonapi.images import TYPE
-from kwai_api.jsonapi.requests import site_changed
+from kwai_api.jsonapi.requests import site_changed, site_languages
 from kwai_api.jsonapi.state import app_state
+from kwai_api.jsonapi.texts import parse_locale_values
 
 MISSING_IMAGE = "there is no such image"
 _COLUMNS = "id, content_type, width, height, bytes, alt, remark, created_at, updated_at"
@@ -49,8 +51,11 @@ def store(settings: Settings) -> ImageStore:
     return ImageStore(settings.images.path)
 
 
-def image_resource(row: Row, sizes: list[Row], site_url: str) -> dict[str, Any]:
-    """The `images` resource of a row and its sizes; `urls` maps each width to its file."""
+def image_resource(
+    row: Row, sizes: list[Row], alts: list[dict[str, str]], site_url: str
+) -> dict[str, Any]:
+    """The `images` resource of a row, its sizes and its descriptions per language (`texts`);
+    `urls` maps each width to its file, `alt` is the default language's description."""
     return resource(
         TYPE,
         row["id"],
@@ -60,6 +65,7 @@ def image_resource(row: Row, sizes: list[Row], site_url: str) -> dict[str, Any]:
             "height": row["height"],
             "bytes": row["bytes"],
             "alt": row["alt"],
+            "texts": alts,
             "remark": row["remark"] or "",
             "markdown": f"![{row['alt']}](image:{row['id']})",
             "urls": {str(s["width"]): site_url + public_url(s["file"]) for s in sizes},
@@ -69,28 +75,52 @@ def image_resource(row: Row, sizes: list[Row], site_url: str) -> dict[str, Any]:
     )
 
 
-def _resources(tx: Transaction, rows: list[Row], site_url: str) -> list[dict[str, Any]]:
+def _resources(
+    tx: Transaction, rows: list[Row], site_url: str, languages: Sequence[str]
+) -> list[dict[str, Any]]:
     sizes: dict[int, list[Row]] = {row["id"]: [] for row in rows}
+    alts: dict[int, dict[str, str]] = {row["id"]: {} for row in rows}
     if rows:
         for size in tx.fetchall(
             "SELECT * FROM image_sizes WHERE image_id IN (SELECT unnest(?)) ORDER BY width",
             [list(sizes)],
         ):
             sizes[size["image_id"]].append(size)
-    return [image_resource(row, sizes[row["id"]], site_url) for row in rows]
+        for text in tx.fetchall(
+            "SELECT image_id, locale, alt FROM image_texts WHERE image_id IN (SELECT unnest(?))",
+            [list(alts)],
+        ):
+            alts[text["image_id"]][text["locale"]] = text["alt"]
+    rank = {locale: n for n, locale in enumerate(languages)}
+    return [
+        image_resource(
+            row,
+            sizes[row["id"]],
+            [
+                {"locale": locale, "alt": alt}
+                for locale, alt in sorted(
+                    alts[row["id"]].items(), key=lambda item: (rank.get(item[0], len(rank)), item)
+                )
+            ],
+            site_url,
+        )
+        for row in rows
+    ]
 
 
-def find_image(db: Database, image_id: int, site_url: str) -> dict[str, Any]:
+def find_image(
+    db: Database, image_id: int, site_url: str, languages: Sequence[str]
+) -> dict[str, Any]:
     """One image; 404 when unknown."""
     with db.snapshot() as tx:
         rows = tx.fetchall(f"SELECT {_COLUMNS} FROM images WHERE id = ?", [image_id])
         if not rows:
             raise ApiError(404, MISSING_IMAGE)
-        return _resources(tx, rows, site_url)[0]
+        return _resources(tx, rows, site_url, languages)[0]
 
 
 def list_images(
-    db: Database, offset: int | None, limit: int | None, site_url: str
+    db: Database, offset: int | None, limit: int | None, site_url: str, languages: Sequence[str]
 ) -> tuple[int, list[dict[str, Any]]]:
     """The images, newest first: (count, a page of resources)."""
     with db.snapshot() as tx:
@@ -98,11 +128,27 @@ def list_images(
         clause = f" LIMIT {limit}" if limit is not None else ""
         clause += f" OFFSET {offset}" if offset else ""
         rows = tx.fetchall(f"SELECT {_COLUMNS} FROM images ORDER BY id DESC{clause}")
-        return (count["n"] if count else 0), _resources(tx, rows, site_url)
+        return (count["n"] if count else 0), _resources(tx, rows, site_url, languages)
 
 
-def insert_image(db: Database, stored: Stored, alt: str, remark: str | None, now: datetime) -> int:
-    """Write the row of a stored upload and its sizes; returns its id."""
+def _write_alts(tx: Transaction, image_id: int, alts: dict[str, str], now: datetime) -> None:
+    """Set the descriptions of the languages given (an empty one is none); the others stay."""
+    tx.execute(
+        "DELETE FROM image_texts WHERE image_id = ? AND list_contains(?, locale)",
+        [image_id, list(alts)],
+    )
+    kept = [(image_id, locale, alt, now, now) for locale, alt in alts.items() if alt]
+    if kept:
+        tx.insert_rows(
+            "image_texts", ("image_id", "locale", "alt", "created_at", "updated_at"), kept
+        )
+
+
+def insert_image(
+    db: Database, stored: Stored, alt: str, remark: str | None, now: datetime, language: str
+) -> int:
+    """Write the row of a stored upload, its sizes, and its `alt` as the description in
+    `language` (the default one); returns its id."""
 
     def work(tx: Transaction) -> int:
         image_id = int(
@@ -126,6 +172,7 @@ def insert_image(db: Database, stored: Stored, alt: str, remark: str | None, now
             ("image_id", "width", "height", "file", "bytes"),
             [(image_id, s.width, s.height, s.file, s.bytes) for s in stored.sizes],
         )
+        _write_alts(tx, image_id, {language: alt}, now)
         return image_id
 
     return db.write(work)
@@ -146,6 +193,7 @@ def delete_image(db: Database, images: ImageStore, image_id: int) -> None:
             for r in tx.fetchall("SELECT file FROM image_sizes WHERE image_id = ?", [image_id])
         ]
         tx.execute("DELETE FROM image_sizes WHERE image_id = ?", [image_id])
+        tx.execute("DELETE FROM image_texts WHERE image_id = ?", [image_id])
         tx.execute("DELETE FROM images WHERE id = ?", [image_id])
         # under the write lock, so that a backup never misses a file its database names
         images.remove_unused(tx, row["original"], sizes)
@@ -153,12 +201,21 @@ def delete_image(db: Database, images: ImageStore, image_id: int) -> None:
     db.write(work)
 
 
-def update_image(db: Database, image_id: int, changes: dict[str, Any], now: datetime) -> None:
-    """Change an image's alt text or remark; 404 when unknown."""
+def update_image(
+    db: Database,
+    image_id: int,
+    changes: dict[str, Any],
+    now: datetime,
+    alts: dict[str, str] | None = None,
+) -> None:
+    """Change an image's columns (`alt`: the default language's description, `remark`) and its
+    descriptions per language (`alts`); 404 when unknown."""
 
     def work(tx: Transaction) -> None:
         if tx.fetchone("SELECT 1 FROM images WHERE id = ?", [image_id]) is None:
             raise ApiError(404, MISSING_IMAGE)
+        if alts:
+            _write_alts(tx, image_id, alts, now)
         if changes:
             assignments = ", ".join(f"{column} = ?" for column in [*changes, "updated_at"])
             tx.execute(
@@ -208,8 +265,11 @@ async def post_image(request: Request) -> Response:
     stored = await run_in_threadpool(store(settings).store, data)
     state = app_state(request)
     db = state.db
-    image_id = await run_in_threadpool(insert_image, db, stored, alt, remark, state.clock())
-    found = await run_in_threadpool(find_image, db, image_id, settings.site.url.rstrip("/"))
+    languages = site_languages(request)
+    image_id = await run_in_threadpool(
+        insert_image, db, stored, alt, remark, state.clock(), languages[0]
+    )
+    found = await run_in_threadpool(find_image, db, image_id, _site_url(request), languages)
     return document(found, status=201)
 
 
@@ -218,7 +278,12 @@ async def get_images(request: Request) -> Response:
     await require_user(request)
     paging = page(request)
     count, data = await run_in_threadpool(
-        list_images, app_state(request).db, paging.offset, paging.limit, _site_url(request)
+        list_images,
+        app_state(request).db,
+        paging.offset,
+        paging.limit,
+        _site_url(request),
+        site_languages(request),
     )
     return document(data, meta=paging.meta(count))
 
@@ -227,7 +292,9 @@ async def get_image(request: Request) -> Response:
     """GET /images/{id}."""
     await require_user(request)
     image_id = parse_id(request.path_params["id"])
-    found = await run_in_threadpool(find_image, app_state(request).db, image_id, _site_url(request))
+    found = await run_in_threadpool(
+        find_image, app_state(request).db, image_id, _site_url(request), site_languages(request)
+    )
     return document(found)
 
 
@@ -266,21 +333,25 @@ async def get_image_content(request: Request) -> Response:
 
 
 async def patch_image(request: Request) -> Response:
-    """PATCH /images/{id}: change the alt text or the remark."""
+    """PATCH /images/{id}: change what it shows (`alt` in the default language, `texts`
+    [{locale, alt}] in any) or the remark."""
     await require_user(request)
     image_id = parse_id(request.path_params["id"])
     doc = await read_document(request, _CHANGE)
     check_type(doc, TYPE, image_id)
     attributes = Attributes(doc)
+    languages = site_languages(request)
+    alts = parse_locale_values(attributes, languages, "alt")
     changes: dict[str, Any] = {}
-    if attributes.has("alt"):
-        changes["alt"] = (attributes.text("alt") or "").strip()
+    if languages[0] in alts:
+        changes["alt"] = alts[languages[0]]
     if attributes.has("remark"):
         changes["remark"] = attributes.text("remark")
     db = app_state(request).db
-    await run_in_threadpool(update_image, db, image_id, changes, app_state(request).clock())
+    await run_in_threadpool(update_image, db, image_id, changes, app_state(request).clock(), alts)
     site_changed(request)
-    return document(await run_in_threadpool(find_image, db, image_id, _site_url(request)))
+    found = await run_in_threadpool(find_image, db, image_id, _site_url(request), languages)
+    return document(found)
 
 
 async def delete_image_request(request: Request) -> Response:
@@ -308,7 +379,17 @@ routes: list[BaseRoute] = [
 
 _ID = [openapi.path_param("id")]
 _CHANGE = openapi.document_schema(
-    TYPE, {"alt": openapi.string(), "remark": openapi.nullable(openapi.string())}
+    TYPE,
+    {
+        "alt": openapi.string(),
+        "texts": {
+            "type": "array",
+            "items": openapi.obj(
+                {"locale": openapi.string(), "alt": openapi.string()}, ("locale",)
+            ),
+        },
+        "remark": openapi.nullable(openapi.string()),
+    },
 )
 _UPLOAD = openapi.operation(
     f"Upload an image ({ACCEPTED}); it is stored without metadata and resized",

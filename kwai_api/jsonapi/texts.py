@@ -1,8 +1,9 @@
-"""The `texts` attribute that news items, pages and trainings (as `contents`) send alike."""
+"""The `texts` attribute that news items, pages and trainings (as `contents`) send alike, and
+the one-word texts per language of images (`alt`)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Container, Sequence
 from typing import Any
 
 from kwai_api.core.errors import ApiError
@@ -42,17 +43,7 @@ def parse_texts(
             raise ApiError(422, "each text should be an object", pointer=f"{base}/{n}")
         text = Attributes({"attributes": item}, base=f"{base}/{n}")
         text.only(TEXT_MEMBERS)
-        locale = text.text("locale", required=True) or ""
-        if locale not in languages:
-            raise ApiError(
-                422,
-                f"locale should be one of {', '.join(languages)}",
-                pointer=text.pointer("locale"),
-            )
-        if any(t.locale == locale for t in texts):
-            raise ApiError(
-                422, f"there is more than one {locale} text", pointer=text.pointer("locale")
-            )
+        locale = read_locale(text, languages, {t.locale for t in texts})
         text_format = text.text("format") or "md"
         if text_format not in FORMATS:
             raise ApiError(
@@ -105,3 +96,46 @@ TEXTS_SCHEMA: dict[str, Any] = {
         ("locale", "title"),
     ),
 }
+
+
+def read_locale(text: Attributes, languages: Sequence[str], seen: Container[str]) -> str:
+    """A text's `locale`: one of the site's languages, and not one of the texts before it."""
+    locale = text.text("locale", required=True) or ""
+    if locale not in languages:
+        raise ApiError(
+            422, f"locale should be one of {', '.join(languages)}", pointer=text.pointer("locale")
+        )
+    if locale in seen:
+        raise ApiError(422, f"there is more than one {locale} text", pointer=text.pointer("locale"))
+    return locale
+
+
+def parse_locale_values(
+    attributes: Attributes, languages: Sequence[str], member: str, empty: str | None = None
+) -> dict[str, str]:
+    """One value per language a document sends: `texts` [{locale, <member>}], and the flat
+    `<member>` attribute as the default language's; stripped, by locale. 422 for anything else,
+    and with an `empty` message for an empty value."""
+    values: dict[str, str] = {}
+
+    def value(source: Attributes) -> str:
+        found = (source.text(member) or "").strip()
+        if empty is not None and not found:
+            raise ApiError(422, empty, pointer=source.pointer(member))
+        return found
+
+    if attributes.has("texts"):
+        base = attributes.pointer("texts")
+        for n, item in enumerate(attributes.get("texts", list, nullable=False)):
+            if not isinstance(item, dict):
+                raise ApiError(
+                    422,
+                    f"each text should be an object {{locale, {member}}}",
+                    pointer=f"{base}/{n}",
+                )
+            text = Attributes({"attributes": item}, base=f"{base}/{n}")
+            text.only(("locale", member))
+            values[read_locale(text, languages, values)] = value(text)
+    if attributes.has(member):
+        values[languages[0]] = value(attributes)
+    return values

@@ -39,6 +39,7 @@ from kwai_api.jsonapi.images import (
 )
 from kwai_api.jsonapi.requests import site_changed, site_languages
 from kwai_api.jsonapi.state import app_state
+from kwai_api.jsonapi.texts import parse_locale_values
 
 TYPE = "coaches"
 
@@ -105,34 +106,6 @@ def coach_resource(row: Row, public: bool = False) -> dict[str, Any]:
 
 
 # --- writes ----------------------------------------------------------------------------------
-
-
-def read_bios(attributes: Attributes, languages: Sequence[str]) -> dict[str, str]:
-    """The bios a document sends: `texts` [{locale, bio}], and the flat `bio` (default language)."""
-    bios: dict[str, str] = {}
-    if attributes.has("texts"):
-        base = attributes.pointer("texts")
-        for n, item in enumerate(attributes.get("texts", list, nullable=False)):
-            if not isinstance(item, dict):
-                raise ApiError(
-                    422, "each text should be an object {locale, bio}", pointer=f"{base}/{n}"
-                )
-            text = Attributes({"attributes": item}, base=f"{base}/{n}")
-            locale = text.text("locale", required=True) or ""
-            if locale not in languages:
-                raise ApiError(
-                    422,
-                    f"locale should be one of {', '.join(languages)}",
-                    pointer=text.pointer("locale"),
-                )
-            if locale in bios:
-                raise ApiError(
-                    422, f"there is more than one {locale} text", pointer=text.pointer("locale")
-                )
-            bios[locale] = text.text("bio") or ""
-    if attributes.has("bio"):
-        bios[languages[0]] = attributes.text("bio") or ""
-    return bios
 
 
 def read_coach(content: dict[str, Any], create: bool) -> dict[str, Any]:
@@ -249,7 +222,10 @@ async def create_route(request: Request) -> Response:
     content = await read_document(request, _NEW)
     check_type(content, TYPE)
     languages = site_languages(request)
-    changes, bios = read_coach(content, create=True), read_bios(Attributes(content), languages)
+    changes, bios = (
+        read_coach(content, create=True),
+        parse_locale_values(Attributes(content), languages, "bio"),
+    )
     db = app_state(request).db
     coach_id = await run_in_threadpool(create_coach, db, changes, bios, app_state(request).clock())
     site_changed(request)
@@ -264,7 +240,10 @@ async def update_route(request: Request) -> Response:
     content = await read_document(request, _CHANGE)
     check_type(content, TYPE, coach_id)
     languages = site_languages(request)
-    changes, bios = read_coach(content, create=False), read_bios(Attributes(content), languages)
+    changes, bios = (
+        read_coach(content, create=False),
+        parse_locale_values(Attributes(content), languages, "bio"),
+    )
     db = app_state(request).db
     await run_in_threadpool(update_coach, db, coach_id, changes, bios, app_state(request).clock())
     site_changed(request)

@@ -39,9 +39,11 @@ from kwai_api.jsonapi.documents import (
 )
 from kwai_api.jsonapi.requests import site_changed, site_languages
 from kwai_api.jsonapi.state import app_state
+from kwai_api.jsonapi.texts import parse_locale_values
 from kwai_api.trainings import definition_routes as definitions
 
 TYPE = "teams"
+_EMPTY_NAME = "a team's name cannot be empty"
 _DEFINITIONS = "/data/relationships/definitions"
 
 
@@ -107,37 +109,6 @@ def team_resource(row: Row, public: bool = False) -> dict[str, Any]:
     )
 
 
-def read_names(attributes: Attributes, languages: Sequence[str]) -> dict[str, str]:
-    """The names a document sends: `texts` [{locale, name}], the flat `name` (default language)."""
-    names: dict[str, str] = {}
-    if attributes.has("texts"):
-        base = attributes.pointer("texts")
-        for n, item in enumerate(attributes.get("texts", list, nullable=False)):
-            if not isinstance(item, dict):
-                raise ApiError(
-                    422, "each text should be an object {locale, name}", pointer=f"{base}/{n}"
-                )
-            text = Attributes({"attributes": item}, base=f"{base}/{n}")
-            locale = text.text("locale", required=True) or ""
-            if locale not in languages:
-                raise ApiError(
-                    422,
-                    f"locale should be one of {', '.join(languages)}",
-                    pointer=text.pointer("locale"),
-                )
-            if locale in names:
-                raise ApiError(
-                    422, f"there is more than one {locale} text", pointer=text.pointer("locale")
-                )
-            name = (text.text("name") or "").strip()
-            if not name:
-                raise ApiError(422, "a team's name cannot be empty", pointer=text.pointer("name"))
-            names[locale] = name
-    if attributes.has("name"):
-        names[languages[0]] = (attributes.text("name", required=True) or "").strip()
-    return names
-
-
 def read_team(content: dict[str, Any], create: bool, languages: Sequence[str]) -> dict[str, Any]:
     """The teams columns a document sets, its `names`, and `definitions` (ids) when it links them.
 
@@ -145,12 +116,10 @@ def read_team(content: dict[str, Any], create: bool, languages: Sequence[str]) -
     """
     attributes = Attributes(content)
     changes: dict[str, Any] = {}
-    names = read_names(attributes, languages)
+    names = parse_locale_values(attributes, languages, "name", empty=_EMPTY_NAME)
     if create and languages[0] not in names:
         attributes.text("name", required=True)  # 422 pointing at the name
     if languages[0] in names:
-        if not names[languages[0]]:
-            raise ApiError(422, "a team's name cannot be empty", pointer=attributes.pointer("name"))
         changes["name"] = names[languages[0]]
     if names:
         changes["names"] = names

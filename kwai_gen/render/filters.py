@@ -115,15 +115,36 @@ def lang_attr(code: str | None) -> Markup:
     return Markup(' lang="%s"') % code if code else Markup("")
 
 
+@pass_context
 def picture(
-    image: Image, place: str, lazy: bool = True, css: str = "", alt: str | None = None
+    context: Context,
+    image: Image,
+    place: str,
+    lazy: bool = True,
+    css: str = "",
+    alt: str | None = None,
 ) -> Markup:
-    """An uploaded image in its published sizes, for a place ("text", "card", "portrait")."""
-    return Markup(img_html(image, place, alt=alt, lazy=lazy, css=css))
+    """An uploaded image in its published sizes, for a place ("text", "card", "portrait"),
+    saying what it shows in the page's language (else in the default one, marked as such)."""
+    lang = None
+    if alt is None:
+        alt, own = image_alt(context, image)
+        if not own and alt:
+            lang = context["site"].default_language
+    return Markup(img_html(image, place, alt=alt, lazy=lazy, css=css, lang=lang))
+
+
+@pass_context
+def image_alt(context: Context, image: Image) -> tuple[str, bool]:
+    """What an image shows in the page's language, and whether it is in that language."""
+    lang: str = context["lang"]
+    alt, own = image.alt_in(lang)
+    return alt, own or lang == context["site"].default_language
 
 
 FILTERS: dict[str, Callable[..., Any]] = {
     "picture": picture,
+    "image_alt": image_alt,
     "local_date": local_date,
     "time_range": time_range,
     "day_range": day_range,

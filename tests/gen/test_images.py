@@ -8,7 +8,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from kwai_api.content.image_routes import insert_image
+from kwai_api.content.image_routes import insert_image, update_image
 from kwai_api.core.database import Database
 from kwai_api.core.images import ImageStore
 from kwai_api.core.markup import to_html
@@ -23,7 +23,7 @@ from tests.support.images import has_metadata, photo
 def add_image(settings: Settings, db: Database, width: int = 1200, alt: str = "A throw") -> int:
     """Store an upload as the images route does; its id."""
     stored = ImageStore(settings.images.path).store(photo(width, width * 2 // 3))
-    return insert_image(db, stored, alt, None, NOW)
+    return insert_image(db, stored, alt, None, NOW, "nl")
 
 
 def live(settings: Settings) -> Path:
@@ -142,3 +142,38 @@ def test_a_page_leads_with_an_image_and_a_coach_shows_a_portrait(
     photo_tag = next(tag for tag in img_tags(coaches) if "coach-photo" in tag)
     assert 'width="500"' in photo_tag and 'loading="lazy"' in photo_tag
     assert len(list((live(settings) / "images" / "u").iterdir())) == 3 + 2
+
+
+def test_each_language_says_what_an_image_shows_in_its_own_words(
+    settings: Settings, db: Database
+) -> None:
+    described = add_image(settings, db, alt="Twee judoka's groeten elkaar")
+    update_image(db, described, {}, NOW, {"en": "Two judoka bow to each other"})
+    dutch_only = add_image(settings, db, alt="De dojo bij nacht")
+    club = gather(db, NOW)
+    story = next(s for s in club.stories if {"nl", "en"} <= s.texts.keys())
+    page = club.pages[0]
+    db.execute("UPDATE news_stories SET image_id = ? WHERE id = ?", [described, story.id])
+    db.execute("UPDATE pages SET image_id = ? WHERE id = ?", [dutch_only, page.id])
+    db.execute(  # an embed without words of its own: the image's, in the text's language
+        "UPDATE news_story_texts SET html_content = ? WHERE story_id = ?",
+        [to_html(f"Before the fight:\n\n![](image:{described})"), story.id],
+    )
+
+    build_site(settings, db, now=NOW)
+
+    site = site_info(settings)
+    dutch = (live(settings) / story_path(story, site)).read_text()
+    english = (live(settings) / "en" / story_path(story, site, "en")).read_text()
+    lead = [tag for tag in img_tags(english) if "srcset" in tag]
+    assert len(lead) == 2 and all(
+        'alt="Two judoka bow to each other"' in tag for tag in lead
+    )  # and embed
+    assert all('alt="Twee judoka' in tag for tag in img_tags(dutch) if "srcset" in tag)
+    assert '<meta property="og:image:alt" content="Two judoka bow to each other">' in english
+    # a language without its own words says the default language's, and which language it is
+    page_en = (live(settings) / "en" / page_path(page, site, "en")).read_text()
+    shown = next(tag for tag in img_tags(page_en) if "srcset" in tag)
+    assert 'alt="De dojo bij nacht"' in shown and 'lang="nl"' in shown
+    page_nl = (live(settings) / page_path(page, site)).read_text()
+    assert "lang=" not in next(tag for tag in img_tags(page_nl) if "srcset" in tag)

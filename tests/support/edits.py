@@ -21,8 +21,9 @@ from kwai_api.content.page_routes import PAGES, save_page
 from kwai_api.core.database import Database
 from kwai_api.core.settings import Settings
 from kwai_api.jsonapi.documents import ApiError, Attributes
+from kwai_api.jsonapi.texts import parse_locale_values
 from kwai_api.trainings.cancellation_routes import cancel_period, read_cancellation
-from kwai_api.trainings.coach_routes import read_bios, read_coach, update_coach
+from kwai_api.trainings.coach_routes import read_coach, update_coach
 from kwai_api.trainings.definition_routes import (
     create_definition,
     delete_definition,
@@ -442,7 +443,7 @@ class Editor:
         coach = self.pick("SELECT id FROM coaches")
         if coach is not None:
             doc = self.doc("coaches", coach, attributes, rels)
-            bios = read_bios(Attributes(doc), self.languages)
+            bios = parse_locale_values(Attributes(doc), self.languages, "bio")
             update_coach(self.db, coach, read_coach(doc, create=False), bios, self.clock)
         return coach
 
@@ -468,9 +469,11 @@ class Editor:
         image = self.pick("SELECT id FROM images")
         if image is None:
             return "image alt: none"
-        alt = self.words(3).capitalize()
-        update_image(self.db, image, {"alt": alt}, self.clock)
-        return f"image {image}: alt {alt!r}"
+        locale = self.rng.choice(list(self.languages))
+        alt = self.words(3).capitalize() if self.rng.random() < 0.8 else ""
+        default = locale == self.languages[0]
+        update_image(self.db, image, {"alt": alt} if default else {}, self.clock, {locale: alt})
+        return f"image {image}: alt in {locale} {alt!r}"
 
     def team_names(self) -> str:
         team = self.pick("SELECT id FROM teams")

@@ -234,6 +234,39 @@ def test_staff_see_an_image_before_the_site_shows_it(
     error(client.get(url), 401)
 
 
+def test_an_image_says_what_it_shows_in_each_language(
+    client: TestClient, admin: dict[str, str], db: Database
+) -> None:
+    made = upload(client, admin, photo(500, 400), alt="Judoka op de mat").json()["data"]
+    url = f"{URL}/{made['id']}"
+    assert made["attributes"]["texts"] == [{"locale": "nl", "alt": "Judoka op de mat"}]
+
+    def patch(attributes: dict[str, Any]) -> Any:
+        changes = {"data": {"type": "images", "id": made["id"], "attributes": attributes}}
+        return client.patch(url, json=changes, headers=admin)
+
+    english = patch({"texts": [{"locale": "en", "alt": " Judoka on the mat "}]})
+    assert english.status_code == 200, english.text
+    assert english.json()["data"]["attributes"]["texts"] == [
+        {"locale": "nl", "alt": "Judoka op de mat"},
+        {"locale": "en", "alt": "Judoka on the mat"},
+    ]
+    dutch = patch(
+        {"texts": [{"locale": "nl", "alt": "Twee judoka's"}, {"locale": "en", "alt": ""}]}
+    )
+    attributes = dutch.json()["data"]["attributes"]
+    assert attributes["alt"] == "Twee judoka's"  # the flat alt is the default language's
+    assert attributes["texts"] == [{"locale": "nl", "alt": "Twee judoka's"}]  # empty: none
+    assert error(patch({"texts": [{"locale": "fr", "alt": "x"}]}), 422)["source"] == {
+        "pointer": "/data/attributes/texts/0/locale"
+    }
+    assert error(patch({"texts": [{"locale": "en", "title": "x"}]}), 422)["source"] == {
+        "pointer": "/data/attributes/texts/0/title"
+    }
+    assert client.delete(url, headers=admin).status_code == 204
+    assert db.fetchvalue("SELECT count(*) FROM image_texts") == 0
+
+
 def test_delete_removes_the_files(
     client: TestClient, admin: dict[str, str], settings: Settings
 ) -> None:
