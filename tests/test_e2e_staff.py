@@ -561,6 +561,65 @@ def test_the_club_its_sections_coaches_and_teams_are_edited(browser: Browser, cl
     page.get_by_role("group", name="Portrait").locator("img.image-thumb").wait_for()
 
 
+def test_photos_are_described_and_deleted_once_nothing_shows_them(
+    browser: Browser, club: Club
+) -> None:
+    used = club.api(  # a photo a coach shows
+        "POST",
+        "/images",
+        files={"file": ("hall.jpg", photo(600, 600), "image/jpeg")},
+        data={"alt": "De matten in de zaal"},
+        headers=club.admin(),
+    ).json()["data"]["id"]
+    coach = {
+        "data": {
+            "type": "coaches",
+            "attributes": {"name": "Cas Bezet", "active": True},
+            "relationships": {"photo": {"data": {"type": "images", "id": used}}},
+        }
+    }
+    made = club.api("POST", "/trainings/coaches", json=coach, headers=club.admin())
+    assert made.status_code == 201, made.text
+    page = sign_in(browser, club, "/en/staff/photos/", ADMIN_EMAIL, ADMIN_PASSWORD, 390)
+    count = club.api("GET", "/images", headers=club.admin()).json()["meta"]["count"]
+    page.get_by_text(f"{count} photo(s)").wait_for()
+    upload = page.get_by_role("group", name="Upload a photo")
+    upload.get_by_label("What does the photo show? (English)").fill("A referee raises a flag")
+    upload.get_by_label("What does the photo show? (Dutch)").fill(
+        "Een scheidsrechter steekt een vlag op"
+    )
+    upload.get_by_label("Choose a photo").set_input_files(
+        files=[{"name": "IMG_0042.jpg", "mimeType": "image/jpeg", "buffer": photo(900, 600)}]
+    )
+    card = page.locator("li.photo-card", has_text="A referee raises a flag")
+    card.locator("img.image-thumb").wait_for()  # shown before anything publishes it
+    page.get_by_text(f"{count + 1} photo(s)").wait_for()
+    newest = club.api("GET", "/images", headers=club.admin()).json()["data"][0]
+    assert newest["attributes"]["texts"] == [
+        {"locale": "nl", "alt": "Een scheidsrechter steekt een vlag op"},
+        {"locale": "en", "alt": "A referee raises a flag"},
+    ]
+    assert f"image:{newest['id']})" in card.locator("code").inner_text()  # for a text
+    card = page.locator("li.photo-card", has=page.get_by_text(f"image:{newest['id']})"))
+    english = card.get_by_label("What does the photo show? (English)")
+    english.fill("A referee raises the white flag")
+    english.press("Tab")
+    card.get_by_text("Saved: the photo says this wherever it is shown.").wait_for()
+    texts = club.api("GET", f"/images/{newest['id']}", headers=club.admin()).json()
+    assert texts["data"]["attributes"]["texts"][1]["alt"] == "A referee raises the white flag"
+
+    page.on("dialog", lambda dialog: dialog.accept())
+    browser.expect_error(r"status of 409")  # the refused delete
+    shown = page.locator("li.photo-card", has_text="De matten in de zaal")  # no English words
+    shown.get_by_role("button", name="Delete: De matten in de zaal").click()
+    shown.get_by_text("still shown by").wait_for()  # refused, and says by what
+    card.get_by_role("button", name="Delete: A referee raises the white flag").click()
+    page.get_by_text("The photo is deleted.").wait_for()
+    assert card.count() == 0
+    left = club.api("GET", "/images", headers=club.admin()).json()["meta"]["count"]
+    assert left == count
+
+
 def staff_views() -> list[str]:
     return [name for name, _, _ in VIEWS]
 

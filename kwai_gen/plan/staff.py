@@ -24,6 +24,7 @@ VIEWS: tuple[tuple[str, str, bool], ...] = (
     ("news", "news/", False),
     ("pages", "pages/", False),
     ("club", "club/", False),
+    ("photos", "photos/", False),
     ("people", "people/", True),
     ("site", "site/", True),
     ("account", "account/", False),

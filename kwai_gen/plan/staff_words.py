@@ -15,6 +15,7 @@ STAFF_WORDS: dict[str, dict[str, str]] = {
         "view_news": "Nieuws",
         "view_pages": "Pagina's",
         "view_club": "Club",
+        "view_photos": "Foto's",
         "view_people": "Mensen",
         "view_site": "Site",
         "view_account": "Account",
@@ -155,6 +156,15 @@ STAFF_WORDS: dict[str, dict[str, str]] = {
         "lead_image_page": "Foto bovenaan de pagina",
         "photo": "Portretfoto",
         "photo_hint": "Staat naast de naam op de trainerspagina.",
+        "photos_intro": "Alle foto's die geladen zijn, de nieuwste eerst. De site toont een foto "
+        "pas wanneer iets dat gepubliceerd is hem toont. Verwijder een foto die niets meer toont, "
+        "bv. wanneer iemand vraagt om hem weg te halen.",
+        "photo_new": "Een foto laden",
+        "photos_count": "{count} foto('s)",
+        "photo_deleted": "De foto is verwijderd.",
+        "photo_untitled": "Foto zonder beschrijving",
+        "photo_size": "{width} × {height} pixels",
+        "photo_markdown": "In een tekst:",
         # club
         "applications": "Rubrieken",
         "new_applications": "Nieuwe rubriek",
@@ -243,6 +253,7 @@ STAFF_WORDS: dict[str, dict[str, str]] = {
         "view_news": "News",
         "view_pages": "Pages",
         "view_club": "Club",
+        "view_photos": "Photos",
         "view_people": "People",
         "view_site": "Site",
         "view_account": "Account",
@@ -380,6 +391,15 @@ STAFF_WORDS: dict[str, dict[str, str]] = {
         "lead_image_page": "Photo at the top of the page",
         "photo": "Portrait",
         "photo_hint": "Shown beside the name on the coaches page.",
+        "photos_intro": "Every photo uploaded, newest first. The site shows a photo only while "
+        "something published shows it. Delete a photo nothing shows any more, e.g. when someone "
+        "asks for it to be taken down.",
+        "photo_new": "Upload a photo",
+        "photos_count": "{count} photo(s)",
+        "photo_deleted": "The photo is deleted.",
+        "photo_untitled": "Photo without a description",
+        "photo_size": "{width} × {height} pixels",
+        "photo_markdown": "In a text:",
         "applications": "Sections",
         "new_applications": "New section",
         "new_coaches": "New coach",

@@ -10,6 +10,7 @@ const VIEWS = {
   news: () => import("./content.js"),
   pages: () => import("./content.js"),
   club: () => import("./club.js"),
+  photos: () => import("./images.js"),
   people: () => import("./people.js"),
   site: () => import("./site.js"),
   account: () => import("./account.js"),

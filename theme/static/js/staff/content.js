@@ -266,7 +266,7 @@ function Markdown({ label, name, value, onInput, error }) {
       const alt = file.name.replace(/\.[^.]+$/, "").replace(/[-_[\]]+/g, " ").trim();
       let line = "";
       try {
-        const made = await uploadImage(file, alt);
+        const made = await uploadImage(file);  // described in the text, or in Photos
         line = `![${alt}](image:${made.id})`;
       } catch (problem) {
         setFailure(problem);
