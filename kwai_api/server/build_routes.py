@@ -1,4 +1,4 @@
-"""The site's builds through the API: the latest build, and asking for one (and waiting)."""
+"""The site's builds through the API: the latest ones, and asking for one (and waiting)."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from kwai_api.jsonapi.documents import (
     Attributes,
     body,
     document,
+    page,
     parse_timestamp,
     read_document,
     resource,
@@ -64,6 +65,24 @@ def _build_document(db: Database, build_id: int | None, status: int = 200) -> Re
     return document(resource("site_builds", row["id"], _attributes(row)), status=status)
 
 
+def list_builds(db: Database, offset: int | None, limit: int) -> tuple[int, list[dict[str, Any]]]:
+    """The recorded builds, newest first: (count, a page of resources)."""
+    count = db.fetchvalue("SELECT count(*) FROM site_builds")
+    rows = db.fetchall(
+        "SELECT * FROM site_builds ORDER BY id DESC LIMIT ? OFFSET ?", [limit, offset or 0]
+    )
+    return int(count or 0), [resource("site_builds", r["id"], _attributes(r)) for r in rows]
+
+
+async def builds(request: Request) -> Response:
+    """GET /site/builds: the builds, newest first, paged (by default the last 20)."""
+    await require_user(request)
+    paging = page(request, default_limit=20)
+    limit = 20 if paging.limit is None else paging.limit
+    count, data = await run_in_threadpool(list_builds, app_state(request).db, paging.offset, limit)
+    return document(data, meta=paging.meta(count))
+
+
 async def latest(request: Request) -> Response:
     """GET /site/builds/latest: the last build (start, end, files written, status, error)."""
     await require_user(request)
@@ -107,6 +126,7 @@ def _build_directly(state: AppState, full: bool, now: datetime | None) -> BuildR
 
 routes: list[BaseRoute] = [
     Route("/site/builds/latest", latest, methods=["GET"]),
+    Route("/site/builds", builds, methods=["GET"]),
     Route("/site/builds", create, methods=["POST"]),
 ]
 
@@ -120,6 +140,12 @@ openapi_paths: dict[str, Any] = {
         )
     },
     "/site/builds": {
+        "get": oa.operation(
+            "The site's builds, newest first (by default the last 20)",
+            {200: "builds", 400: "bad page", 401: "not authenticated"},
+            parameters=oa.PAGE_PARAMETERS,
+            auth=True,
+        ),
         "post": oa.operation(
             "Build the site now and wait for the result (a failed build has status failed)",
             {
@@ -131,6 +157,6 @@ openapi_paths: dict[str, Any] = {
             },
             body=_BUILD_BODY,
             auth=True,
-        )
+        ),
     },
 }

@@ -35,6 +35,22 @@ def test_a_build_asked_for_is_answered_when_done(
     assert job.status_code == 201 and job.json()["data"]["id"] != build["id"]
 
 
+def test_the_builds_are_listed_newest_first(client: TestClient, admin: dict[str, str]) -> None:
+    assert client.get("/api/v1/site/builds").status_code == 401
+    assert client.get("/api/v1/site/builds", headers=admin).json()["data"] == []
+    made = [client.post("/api/v1/site/builds", json=NOW, headers=admin).json() for _ in range(3)]
+
+    listed = client.get("/api/v1/site/builds?page[limit]=2", headers=admin).json()
+
+    assert [b["id"] for b in listed["data"]] == [made[2]["data"]["id"], made[1]["data"]["id"]]
+    assert listed["meta"]["count"] == 3
+    assert listed["data"][0]["attributes"]["status"] == "success"
+    rest = client.get("/api/v1/site/builds?page[offset]=2", headers=admin).json()["data"]
+    assert [b["id"] for b in rest] == [made[0]["data"]["id"]]
+    bad = client.get("/api/v1/site/builds?page[limit]=x", headers=admin)
+    assert bad.status_code == 400
+
+
 def test_a_failed_build_is_reported_with_its_error(
     tmp_path: Path, db: Database, admin: dict[str, str]
 ) -> None:

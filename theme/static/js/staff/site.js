@@ -9,13 +9,7 @@ export function View() {
   const [message, setMessage] = useState("");
   const [run, busy, error] = useCall();
   const load = () => run(async () => {
-    let list;
-    try {
-      list = (await api("GET", "/site/builds?page[limit]=10")).data;
-    } catch (problem) {  // a server that only tells the latest build
-      list = [(await api("GET", "/site/builds/latest")).data];
-    }
-    setBuilds(list);
+    setBuilds((await api("GET", "/site/builds?page[limit]=10")).data);
     setMails((await api("GET", "/mails?page[limit]=20")).data);
   });
   useEffect(() => { load(); }, []);
