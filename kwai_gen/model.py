@@ -65,13 +65,16 @@ class Image:
     sizes: tuple[ImageSize, ...]  # narrowest first
     alts: tuple[tuple[str, str], ...] = ()  # (locale, what it shows) in the languages described
 
-    def alt_in(self, language: str) -> tuple[str, bool]:
-        """What a `language` page says the image shows, and whether that is in the language:
-        its own description, else the default language's."""
-        for locale, alt in self.alts:
-            if locale == language and alt:
-                return alt, True
-        return self.alt, False
+    def alt_in(self, language: str, default: str | None = None) -> tuple[str, str | None]:
+        """What a `language` page says the image shows, and the language of those words when
+        not the page's: its own, else the `default` language's (`alt`), else another's."""
+        own = dict(self.alts)
+        if own.get(language):
+            return own[language], None
+        if self.alt:
+            return self.alt, default if default != language else None
+        other = next(((locale, alt) for locale, alt in self.alts if alt), None)
+        return (other[1], other[0]) if other else ("", None)
 
     @property
     def largest(self) -> ImageSize:

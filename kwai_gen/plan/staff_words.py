@@ -16,6 +16,11 @@ STAFF_WORDS: dict[str, dict[str, str]] = {
         "view_pages": "Pagina's",
         "view_club": "Club",
         "view_photos": "Foto's",
+        "no_section_news": "Nieuws hoort bij een rubriek, en nog geen rubriek bevat nieuws. Maak "
+        "er eerst een (of zet “nieuws” aan bij een rubriek).",
+        "no_section_pages": "Een pagina hoort bij een rubriek, en nog geen rubriek bevat pagina's. "
+        "Maak er eerst een (of zet “pagina's” aan bij een rubriek).",
+        "to_club": "Naar de rubrieken",
         "view_people": "Mensen",
         "view_site": "Site",
         "view_account": "Account",
@@ -254,6 +259,11 @@ STAFF_WORDS: dict[str, dict[str, str]] = {
         "view_pages": "Pages",
         "view_club": "Club",
         "view_photos": "Photos",
+        "no_section_news": "A story belongs to a section, and no section holds news yet. Make one "
+        "first (or turn on “news” for a section).",
+        "no_section_pages": "A page belongs to a section, and no section holds pages yet. Make one "
+        "first (or turn on “pages” for a section).",
+        "to_club": "To the sections",
         "view_people": "People",
         "view_site": "Site",
         "view_account": "Account",

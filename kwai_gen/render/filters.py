@@ -125,21 +125,18 @@ def picture(
     alt: str | None = None,
 ) -> Markup:
     """An uploaded image in its published sizes, for a place ("text", "card", "portrait"),
-    saying what it shows in the page's language (else in the default one, marked as such)."""
+    saying what it shows in the page's language (else in another, marked as such)."""
     lang = None
     if alt is None:
-        alt, own = image_alt(context, image)
-        if not own and alt:
-            lang = context["site"].default_language
+        alt, lang = image_alt(context, image)
     return Markup(img_html(image, place, alt=alt, lazy=lazy, css=css, lang=lang))
 
 
 @pass_context
-def image_alt(context: Context, image: Image) -> tuple[str, bool]:
-    """What an image shows in the page's language, and whether it is in that language."""
-    lang: str = context["lang"]
-    alt, own = image.alt_in(lang)
-    return alt, own or lang == context["site"].default_language
+def image_alt(context: Context, image: Image) -> tuple[str, str | None]:
+    """What an image shows in the page's language, and the language of the words when not
+    the page's."""
+    return image.alt_in(context["lang"], context["site"].default_language)
 
 
 FILTERS: dict[str, Callable[..., Any]] = {

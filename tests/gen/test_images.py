@@ -177,3 +177,16 @@ def test_each_language_says_what_an_image_shows_in_its_own_words(
     assert 'alt="De dojo bij nacht"' in shown and 'lang="nl"' in shown
     page_nl = (live(settings) / page_path(page, site)).read_text()
     assert "lang=" not in next(tag for tag in img_tags(page_nl) if "srcset" in tag)
+
+
+def test_words_in_another_language_beat_no_words(settings: Settings, db: Database) -> None:
+    english_only = add_image(settings, db, alt="")
+    update_image(db, english_only, {}, NOW, {"en": "The empty dojo at dawn"})
+    page = gather(db, NOW).pages[0]
+    db.execute("UPDATE pages SET image_id = ? WHERE id = ?", [english_only, page.id])
+
+    build_site(settings, db, now=NOW)
+
+    html = (live(settings) / page_path(page, site_info(settings))).read_text()
+    shown = next(tag for tag in img_tags(html) if "srcset" in tag)
+    assert 'alt="The empty dojo at dawn"' in shown and 'lang="en"' in shown

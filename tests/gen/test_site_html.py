@@ -405,6 +405,7 @@ def test_an_empty_club_renders(site: Site, tmp_path: Path) -> None:
     assert_links_resolve(built)
     assert "Geen trainingen deze week." in built.html("trainings/index.html")
     assert "Nog geen nieuws." in built.html("news/index.html")
+    assert "Ontdek de club" not in built.html("index.html")  # no heading over no sections
 
 
 def test_a_one_language_site_with_a_section_named_news_renders(site: Site, tmp_path: Path) -> None:

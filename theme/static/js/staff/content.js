@@ -42,9 +42,11 @@ export function View({ kind }) {
     if (changed) { setSavedAt(changed === true ? new Date() : changed); load(); }
   };
   if (editing) return html`<${Editor} spec=${spec} kind=${kind} start=${editing} apps=${apps} done=${done} />`;
+  const homeless = items && apps.length === 0;  // a new club: no section holds these yet
   return html`<${Saved} at=${savedAt} />
     <${Failure} error=${error} />
-    <${Actions}><button class="button" type="button" onClick=${() => setEditing({ id: null })}>${t(`new_${kind}`)}</button><//>
+    ${homeless ? html`<${Notice}>${t(`no_section_${kind}`)} <a href=${`${config.home}club/`}>${t("to_club")}</a><//>`
+      : html`<${Actions}><button class="button" type="button" onClick=${() => setEditing({ id: null })}>${t(`new_${kind}`)}</button><//>`}
     ${items ? html`<${List} kind=${kind} items=${items} apps=${apps} edit=${setEditing} />` : busy && html`<p class="meta">${t("loading")}</p>`}`;
 }
 

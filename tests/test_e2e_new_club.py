@@ -1,0 +1,126 @@
+"""A new club in the browser, from an empty database: the webmaster made with `kwai user create`
+signs in to the workspace, is led from News to the sections, makes one with a described photo,
+writes a story with a photo of its own, and both reach the public site in both languages."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.support.axe import violations
+from tests.support.browser import Browser, browser, chromium
+from tests.support.images import photo
+from tests.support.server import kwai, running_server
+
+__all__ = ["browser", "chromium"]  # the fixtures this module uses
+
+pytestmark = pytest.mark.browser
+
+EMAIL, PASSWORD = "webmaster@club.example", "a long password for the webmaster"
+WAIT = 90.0  # seconds: a build after an edit
+
+
+def eventually(what: str, check: Callable[[], bool]) -> None:
+    """Wait until `check` holds, failing after WAIT seconds."""
+    deadline = time.monotonic() + WAIT
+    while not check():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{what}: not within {WAIT} s")
+        time.sleep(0.5)
+
+
+def test_a_new_club_starts_in_the_workspace(browser: Browser, tmp_path: Path) -> None:
+    assert kwai(tmp_path, "db", "migrate").returncode == 0
+    made = kwai(
+        tmp_path,
+        "user",
+        "create",
+        "--email",
+        EMAIL,
+        "--first-name",
+        "Wim",
+        "--last-name",
+        "Web",
+        "--password",
+        PASSWORD,
+        "--admin",
+    )
+    assert made.returncode == 0, made.stderr
+    with running_server(tmp_path) as url:
+
+        def public(path: str) -> str:
+            return httpx.get(f"{url}{path}", timeout=30).text
+
+        eventually("the first build", lambda: httpx.get(f"{url}/staff/").status_code == 200)
+        assert "Ontdek de club" not in public("/")  # no heading over sections there are not
+
+        page = browser.open(f"{url}/en/staff/news/", 390)
+        page.wait_for_url("**/auth/login/?next=*")
+        page.get_by_label("Email address").fill(EMAIL)
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Log in").click()
+        page.wait_for_url(f"{url}/en/staff/news/")
+        page.get_by_text("no section holds news yet").wait_for()  # not a form it cannot save
+        assert page.get_by_role("button", name="New story").count() == 0
+        assert violations(page) == []
+        page.get_by_role("link", name="To the sections").click()
+
+        page.wait_for_url(f"{url}/en/staff/club/")
+        page.get_by_role("button", name="New section").click()
+        page.get_by_label("Name in the address (e.g. judo)").fill("judo")
+        page.get_by_role("group", name="Dutch").get_by_label("Title").fill("Judo bij ons")
+        page.get_by_role("group", name="English").get_by_label("Title").fill("Judo with us")
+        hero = page.get_by_role("group", name="Picture at the top of the section")
+        hero.get_by_label("What does the photo show? (Dutch)").fill("Judoka's groeten elkaar")
+        hero.get_by_label("What does the photo show? (English)").fill("Judoka bow to each other")
+        hero.get_by_label("Choose a photo").set_input_files(
+            files=[{"name": "IMG_0001.jpg", "mimeType": "image/jpeg", "buffer": photo(1600, 600)}]
+        )
+        hero.locator("img.image-thumb").wait_for()
+        page.get_by_role("button", name="Save", exact=True).click()
+        page.get_by_role("button", name="Edit: Judo bij ons").wait_for()
+
+        page.get_by_role("link", name="News").click()
+        page.get_by_role("button", name="New story").click()
+        page.get_by_role("group", name="Dutch").get_by_label("Title").fill("Welkom op de mat")
+        page.get_by_role("group", name="English").get_by_label("Title").fill("Welcome on the mat")
+        page.locator("#md-content-nl").fill("Onze eerste les is zaterdag.")
+        page.locator("#md-content-en").fill("Our first class is on Saturday.")
+        lead = page.get_by_role("group", name="Photo with the story")
+        lead.get_by_label("What does the photo show? (English)").fill("The empty dojo at dawn")
+        lead.get_by_label("Choose a photo").set_input_files(
+            files=[{"name": "dojo.jpg", "mimeType": "image/jpeg", "buffer": photo(1200, 800)}]
+        )
+        lead.locator("img.image-thumb").wait_for()
+        page.get_by_role("button", name="Publish now").click()
+        page.locator("li.card", has_text="Welcome on the mat").get_by_text("Live").wait_for()
+
+        eventually("the story on the site", lambda: "Welcome on the mat" in public("/en/news/"))
+        home = public("/en/")
+        assert "Judo with us" in home and "Welcome on the mat" in home
+        section = public("/en/judo/")
+        assert re.search(
+            r'<figure class="hero-image"><img [^>]*alt="Judoka bow to each other"', section
+        )
+        assert re.search(
+            r'<figure class="hero-image"><img [^>]*alt="Judoka&#x27;s groeten', public("/judo/")
+        )
+        story = re.search(r'href="(/en/news/\d+-welcome-on-the-mat\.html)"', public("/en/news/"))
+        assert story is not None
+        assert re.search(
+            r'<figure class="lead-image"><img [^>]*alt="The empty dojo at dawn"',
+            public(story.group(1)),
+        )
+        # no Dutch words for the story's photo: the Dutch page says the English ones, as English
+        dutch = re.search(r'href="(/news/\d+-welkom-op-de-mat\.html)"', public("/news/"))
+        assert dutch is not None
+        lead_nl = re.search(r'<figure class="lead-image">(<img [^>]*>)', public(dutch.group(1)))
+        assert lead_nl is not None
+        assert 'alt="The empty dojo at dawn"' in lead_nl.group(1) and 'lang="en"' in lead_nl.group(
+            1
+        )
