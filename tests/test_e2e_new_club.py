@@ -1,13 +1,16 @@
 """A new club in the browser, from an empty database: the webmaster made with `kwai user create`
 signs in to the workspace, is led from News to the sections, makes one with a described photo,
-writes a story with a photo of its own, and both reach the public site in both languages."""
+a coach, a weekly training and this week's training from it, writes a story with a photo of its
+own, and all of it reaches the public site in both languages."""
 
 from __future__ import annotations
 
 import re
 import time
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
@@ -23,6 +26,7 @@ pytestmark = pytest.mark.browser
 
 EMAIL, PASSWORD = "webmaster@club.example", "a long password for the webmaster"
 WAIT = 90.0  # seconds: a build after an edit
+ZONE = ZoneInfo("Europe/Brussels")  # the club's, as the built-in settings say
 
 
 def eventually(what: str, check: Callable[[], bool]) -> None:
@@ -84,6 +88,34 @@ def test_a_new_club_starts_in_the_workspace(browser: Browser, tmp_path: Path) ->
         hero.locator("img.image-thumb").wait_for()
         page.get_by_role("button", name="Save", exact=True).click()
         page.get_by_role("button", name="Edit: Judo bij ons").wait_for()
+
+        page.get_by_role("button", name="New coach").click()
+        page.get_by_label("Name").fill("Noor Sensei")
+        page.get_by_role("button", name="Save", exact=True).click()
+        page.get_by_role("button", name="Edit: Noor Sensei").wait_for()
+        today = datetime.now(ZONE)
+        page.get_by_role("button", name="New weekly training").click()
+        page.get_by_label("Name").fill("Youth judo")
+        page.get_by_label("Day").select_option(str(today.isoweekday()))
+        page.get_by_label("Start").fill("23:00")
+        page.get_by_label("End").fill("23:45")
+        page.get_by_label("Location").fill("Sports hall")
+        page.get_by_label("Noor Sensei").check()
+        page.get_by_label("Noor Sensei: head coach").check()
+        page.get_by_role("button", name="Save", exact=True).click()
+        weekly = page.locator("li.card", has_text="Youth judo")
+        weekly.get_by_text(f"{today:%A}".capitalize()).wait_for()  # its day, in English
+        assert "23:00–23:45" in weekly.inner_text()
+        made = httpx.get(f"{url}/api/v1/training_definitions", timeout=30).json()["data"]
+        assert [d["attributes"]["coaches"] for d in made] == [
+            [{"id": made[0]["attributes"]["coaches"][0]["id"], "head": True}]
+        ]
+
+        page.get_by_role("link", name="Trainings").click()
+        page.get_by_role("button", name="Youth judo").click()  # this week's, in two taps
+        page.get_by_role("button", name="Save", exact=True).click()
+        page.locator("li", has_text="Youth judo").get_by_text("Noor Sensei").first.wait_for()
+        eventually("the training on the agenda", lambda: "Youth judo" in public("/en/trainings/"))
 
         page.get_by_role("link", name="News").click()
         page.get_by_role("button", name="New story").click()

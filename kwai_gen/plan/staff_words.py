@@ -21,6 +21,19 @@ STAFF_WORDS: dict[str, dict[str, str]] = {
         "no_section_pages": "Een pagina hoort bij een rubriek, en nog geen rubriek bevat pagina's. "
         "Maak er eerst een (of zet “pagina's” aan bij een rubriek).",
         "to_club": "Naar de rubrieken",
+        "definitions": "Wekelijkse trainingen",
+        "new_definitions": "Nieuwe wekelijkse training",
+        "definition_hint": "Het vaste uur waaruit de trainingen gemaakt worden: in Trainingen "
+        "maak je er een training van voor een week, of een reeks voor een periode.",
+        "weekday": "Dag",
+        "team": "Ploeg",
+        "no_team": "Geen ploeg",
+        "no_definitions": "Nog geen wekelijkse trainingen: maak een vrije training, of eerst de "
+        "vaste uren van de club.",
+        "to_definitions": "Naar de wekelijkse trainingen",
+        "no_coaches_yet": "Nog geen trainers: maak ze hieronder.",
+        "apply_future": "Ook de komende trainingen die ervan gemaakt zijn aanpassen (behalve die "
+        "iemand met de hand veranderde)",
         "view_people": "Mensen",
         "view_site": "Site",
         "view_account": "Account",
@@ -264,6 +277,19 @@ STAFF_WORDS: dict[str, dict[str, str]] = {
         "no_section_pages": "A page belongs to a section, and no section holds pages yet. Make one "
         "first (or turn on “pages” for a section).",
         "to_club": "To the sections",
+        "definitions": "Weekly trainings",
+        "new_definitions": "New weekly training",
+        "definition_hint": "The fixed slot trainings are made from: in Trainings, make a training "
+        "of it for a week, or a series for a period.",
+        "weekday": "Day",
+        "team": "Team",
+        "no_team": "No team",
+        "no_definitions": "No weekly trainings yet: make a free training, or first the club's "
+        "fixed slots.",
+        "to_definitions": "To the weekly trainings",
+        "no_coaches_yet": "No coaches yet: make them below.",
+        "apply_future": "Also change the coming trainings made from it (except those someone "
+        "changed by hand)",
         "view_people": "People",
         "view_site": "Site",
         "view_account": "Account",

@@ -1,9 +1,9 @@
 // The club's sections (applications with their texts), coaches and teams.
 import { useEffect, useState } from "../../vendor/preact-11.2.0/hooks.module.js";
-import { all, api, config, t } from "./core.js";
+import { addDays, all, api, config, showDay, t } from "./core.js";
 import { languageName } from "./texts.js";
 import { ImageField } from "./images.js";
-import { Actions, Failure, Field, Saved, html, useCall, useFocus } from "./ui.js";
+import { Actions, ErrorText, Failure, Field, Saved, html, useCall, useFocus } from "./ui.js";
 
 
 export function View({ admin }) {
@@ -12,15 +12,15 @@ export function View({ admin }) {
   const [savedAt, setSavedAt] = useState(null);
   const [run, busy, error] = useCall();
   const load = () => run(async () => {
-    const [applications, coaches, teams] = await Promise.all([
-      all("/portal/applications"), all("/trainings/coaches"), all("/trainings/teams")]);
-    setData({ applications: applications.data, coaches: coaches.data, teams: teams.data });
+    const [applications, definitions, coaches, teams] = await Promise.all([
+      all("/portal/applications"), all("/training_definitions"), all("/trainings/coaches"), all("/trainings/teams")]);
+    setData({ applications: applications.data, definitions: definitions.data, coaches: coaches.data, teams: teams.data });
   });
   useEffect(() => { load(); }, []);
   const done = (changed) => { setEditing(null); if (changed) { setSavedAt(new Date()); load(); } };
   if (editing) {
-    const Form = { applications: ApplicationForm, coaches: CoachForm, teams: TeamForm }[editing.kind];
-    return html`<${Form} item=${editing.item} done=${done} />`;
+    const Form = { applications: ApplicationForm, definitions: DefinitionForm, coaches: CoachForm, teams: TeamForm }[editing.kind];
+    return html`<${Form} item=${editing.item} done=${done} refs=${data} />`;
   }
   const section = (kind, name, describe) => html`<section aria-labelledby=${`${kind}-title`}>
     <h2 id=${`${kind}-title`}>${t(kind)}</h2>
@@ -35,6 +35,9 @@ export function View({ admin }) {
   return html`<${Saved} at=${savedAt} /><${Failure} error=${error} />
     ${!data && busy && html`<p class="meta">${t("loading")}</p>`}
     ${section("applications", (i) => i.attributes.title, (i) => i.attributes.short_description)}
+    ${section("definitions", (i) => i.attributes.name, (i) => [dayName(i.attributes.weekday),
+      `${i.attributes.start_time.slice(0, 5)}–${i.attributes.end_time.slice(0, 5)}`,
+      i.attributes.active ? "" : t("inactive")].filter(Boolean).join(" · "))}
     ${section("coaches", (i) => i.attributes.name, (i) => (i.attributes.active ? t("active") : t("inactive")))}
     ${section("teams", (i) => i.attributes.name, (i) => i.attributes.remark || "")}`;
 }
@@ -130,6 +133,85 @@ function CoachForm({ item, done }) {
     <${ImageField} name="photo" label=${t("photo")} hint=${t("photo_hint")} decorative value=${form.photo}
       onChange=${set("photo")} error=${fields.photo} />
     <${Field} as="textarea" label=${t("remark")} name="remark" value=${form.remark} onInput=${set("remark")} error=${fields.remark} />
+    <${Actions}><button class="button" type="submit" disabled=${busy}>${t("save")}</button>
+      <button class="button button-quiet" type="button" onClick=${() => done(false)}>${t("back")}</button>
+      ${item && html`<button class="button button-quiet danger" type="button" onClick=${remove}>${t("delete")}</button>`}<//>
+  </form>`;
+}
+
+/** The name of ISO weekday `n` (1 = Monday) in the page's language. */
+const dayName = (n) => showDay(addDays("2024-01-01", n - 1), { weekday: "long" });  // a Monday
+
+// A weekly training: the slot its trainings are made from, in the Trainings view, two taps each.
+function DefinitionForm({ item, done, refs }) {
+  const a = item ? item.attributes : { name: "", description: "", weekday: 1, start_time: "19:00",
+    end_time: "20:30", location: "", active: true, remark: "", coaches: [] };
+  const [form, set] = useForm({ name: a.name, description: a.description || "", weekday: String(a.weekday),
+    start: a.start_time.slice(0, 5), end: a.end_time.slice(0, 5), location: a.location || "", active: a.active,
+    remark: a.remark || "", team: item?.relationships?.team?.data?.id || "",
+    coaches: Object.fromEntries(a.coaches.map((c) => [c.id, { head: c.head }])), future: true });
+  const [run, busy, error, fields] = useCall();
+  const setCoach = (id, on, head = false) => {
+    const coaches = { ...form.coaches };
+    if (on) coaches[id] = { head }; else delete coaches[id];
+    set("coaches")(coaches);
+  };
+  const submit = (event) => {
+    event.preventDefault();
+    run(async () => {
+      const attributes = { name: form.name, description: form.description, weekday: Number(form.weekday),
+        start_time: form.start, end_time: form.end, location: form.location, active: form.active,
+        remark: form.remark, coaches: Object.entries(form.coaches).map(([id, c]) => ({ id, head: c.head })) };
+      const data = { type: "training_definitions", attributes,
+        relationships: { team: { data: form.team ? { type: "teams", id: form.team } : null } } };
+      if (item) {
+        data.id = item.id;
+        await api("PATCH", `/training_definitions/${item.id}${form.future ? "?apply=future" : ""}`, { json: { data } });
+      } else {
+        await api("POST", "/training_definitions", { json: { data } });
+      }
+      done(true);
+    });
+  };
+  const remove = () => run(async () => {
+    if (!window.confirm(t("confirm_delete"))) return;
+    await api("DELETE", `/training_definitions/${item.id}`);
+    done(true);
+  });
+  const coachError = fields[Object.keys(fields).find((f) => f.startsWith("coaches"))];
+  return html`<form class="editor" onSubmit=${submit} novalidate aria-labelledby="definition-title">
+    <h2 tabindex="-1" ref=${useFocus()} id="definition-title">${item ? a.name : t("new_definitions")}</h2>
+    <p class="meta">${t("definition_hint")}</p>
+    <${Failure} error=${error} />
+    <${Field} label=${t("name")} name="name" value=${form.name} onInput=${set("name")} error=${fields.name} required />
+    <div class="grid-3">
+      <${Field} as="select" label=${t("weekday")} name="weekday" value=${form.weekday} onInput=${set("weekday")}
+        options=${[1, 2, 3, 4, 5, 6, 7].map((n) => [String(n), dayName(n)])} error=${fields.weekday} />
+      <${Field} label=${t("start_time")} name="start" type="time" value=${form.start} onInput=${set("start")} error=${fields.start_time} required />
+      <${Field} label=${t("end_time")} name="end" type="time" value=${form.end} onInput=${set("end")} error=${fields.end_time} required />
+    </div>
+    <${Field} label=${t("location")} name="location" value=${form.location} onInput=${set("location")} error=${fields.location} />
+    <${Field} as="select" label=${t("team")} name="team" value=${form.team} onInput=${set("team")} error=${fields.team}
+      options=${[["", t("no_team")], ...refs.teams.map((team) => [team.id, team.attributes.name])]} />
+    <fieldset class="choices coaches"><legend>${t("coaches")}</legend>
+      ${refs.coaches.filter((c) => c.attributes.active || form.coaches[c.id]).map((coach) => {
+        const on = form.coaches[coach.id];
+        return html`<div class="coach">
+          <${Field} type="checkbox" name=${`coach-${coach.id}`} label=${coach.attributes.name} value=${!!on}
+            onInput=${(v) => setCoach(coach.id, v)} />
+          ${on && html`<div class="coach-flags"><${Field} type="checkbox" name=${`coach-${coach.id}-head`} label=${t("head")}
+            value=${on.head} aria-label=${`${coach.attributes.name}: ${t("head")}`} onInput=${(v) => setCoach(coach.id, true, v)} /></div>`}
+        </div>`;
+      })}
+      ${refs.coaches.length === 0 && html`<p class="meta">${t("no_coaches_yet")}</p>`}
+      <${ErrorText} error=${coachError} />
+    </fieldset>
+    <${Field} as="textarea" label=${t("description")} name="description" value=${form.description}
+      onInput=${set("description")} error=${fields.description} />
+    <${Field} type="checkbox" label=${t("active")} name="active" value=${form.active} onInput=${set("active")} />
+    <${Field} as="textarea" label=${t("remark")} hint=${t("remark_hint")} name="remark" value=${form.remark}
+      onInput=${set("remark")} error=${fields.remark} />
+    ${item && html`<${Field} type="checkbox" label=${t("apply_future")} name="future" value=${form.future} onInput=${set("future")} />`}
     <${Actions}><button class="button" type="submit" disabled=${busy}>${t("save")}</button>
       <button class="button button-quiet" type="button" onClick=${() => done(false)}>${t("back")}</button>
       ${item && html`<button class="button button-quiet danger" type="button" onClick=${remove}>${t("delete")}</button>`}<//>

@@ -72,7 +72,8 @@ function NewTraining({ refs, week, setMode }) {
   const active = refs.definitions.filter((d) => d.attributes.active);
   return html`<section aria-labelledby="new-title" class="panel">
     <h2 id="new-title">${t("new_training")}</h2>
-    <p class="meta">${t("from_definition_hint")}</p>
+    <p class="meta">${active.length ? t("from_definition_hint")
+      : html`${t("no_definitions")} <a href=${`${config.home}club/`}>${t("to_definitions")}</a>`}</p>
     <ul class="chips">
       ${active.map((d) => html`<li><button class="button button-quiet" type="button"
         onClick=${() => setMode({ edit: fromDefinition(d, week) })}>${d.attributes.name}</button></li>`)}
@@ -165,9 +166,11 @@ function fromDefinition(definition, week) {
   const team = definition.relationships?.team?.data;
   const names = {};
   for (const lang of config.languages) names[lang] = { title: a.name, summary: "", content: "" };
+  // the weekly training's coaches come with it
+  const coaches = Object.fromEntries((a.coaches || []).map((c) => [c.id, { head: c.head, present: false, payed: false }]));
   return { ...blank(week), definition: definition.id, day: addDays(week, a.weekday - 1),
     start: a.start_time.slice(0, 5), end: a.end_time.slice(0, 5), location: a.location || "",
-    teams: team ? [team.id] : [], texts: names };
+    teams: team ? [team.id] : [], coaches, texts: names };
 }
 
 function fromTraining(item) {
