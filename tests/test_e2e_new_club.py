@@ -6,8 +6,6 @@ own, and all of it reaches the public site in both languages."""
 from __future__ import annotations
 
 import re
-import time
-from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -18,24 +16,14 @@ import pytest
 from tests.support.axe import violations
 from tests.support.browser import Browser, browser, chromium
 from tests.support.images import photo
-from tests.support.server import kwai, running_server
+from tests.support.server import eventually, kwai, running_server
 
 __all__ = ["browser", "chromium"]  # the fixtures this module uses
 
 pytestmark = pytest.mark.browser
 
 EMAIL, PASSWORD = "webmaster@club.example", "a long password for the webmaster"
-WAIT = 90.0  # seconds: a build after an edit
 ZONE = ZoneInfo("Europe/Brussels")  # the club's, as the built-in settings say
-
-
-def eventually(what: str, check: Callable[[], bool]) -> None:
-    """Wait until `check` holds, failing after WAIT seconds."""
-    deadline = time.monotonic() + WAIT
-    while not check():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"{what}: not within {WAIT} s")
-        time.sleep(0.5)
 
 
 def test_a_new_club_starts_in_the_workspace(browser: Browser, tmp_path: Path) -> None:

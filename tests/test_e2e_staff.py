@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -27,7 +27,7 @@ from kwai_gen.plan.staff import VIEWS
 from tests.support.axe import violations
 from tests.support.browser import Browser, browser, chromium
 from tests.support.images import photo
-from tests.support.server import kwai_env, running_server
+from tests.support.server import eventually, kwai_env, running_server
 from tests.support.smtp import SmtpServer
 
 __all__ = ["browser", "chromium"]  # the fixtures this module uses
@@ -106,15 +106,6 @@ class Club:
                         return str(found[0])
             time.sleep(0.1)
         raise AssertionError(f"no invitation for {recipient} within {WAIT} s")
-
-
-def eventually(what: str, check: Callable[[], bool]) -> None:
-    """Wait until `check` holds (a build or a due story), failing after WAIT seconds."""
-    deadline = time.monotonic() + WAIT
-    while not check():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"{what}: not within {WAIT} s")
-        time.sleep(0.5)
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -95,3 +95,13 @@ def running_server(tmp: Path, env: dict[str, str] | None = None) -> Iterator[str
             process.kill()
             process.wait()
         log.close()
+
+
+def eventually(what: str, check: Callable[[], bool], seconds: float = 90.0) -> None:
+    """Wait until `check` holds (a build after an edit, a mail, a story coming due), failing
+    after `seconds`."""
+    deadline = time.monotonic() + seconds
+    while not check():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{what}: not within {seconds} s")
+        time.sleep(0.5)
