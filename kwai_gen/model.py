@@ -68,13 +68,15 @@ class Image:
     def alt_in(self, language: str, default: str | None = None) -> tuple[str, str | None]:
         """What a `language` page says the image shows, and the language of those words when
         not the page's: its own, else the `default` language's (`alt`), else another's."""
-        own = dict(self.alts)
-        if own.get(language):
-            return own[language], None
+        other: tuple[str, str | None] | None = None
+        for locale, alt in self.alts:  # a few at most: a list page asks for dozens of images
+            if alt and locale == language:
+                return alt, None
+            if alt and other is None:
+                other = (alt, locale)
         if self.alt:
             return self.alt, default if default != language else None
-        other = next(((locale, alt) for locale, alt in self.alts if alt), None)
-        return (other[1], other[0]) if other else ("", None)
+        return other or ("", None)
 
     @property
     def largest(self) -> ImageSize:

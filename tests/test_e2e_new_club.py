@@ -16,7 +16,7 @@ import pytest
 from tests.support.axe import violations
 from tests.support.browser import Browser, browser, chromium
 from tests.support.images import photo
-from tests.support.server import eventually, kwai, running_server
+from tests.support.server import eventually, kwai, kwai_user, running_server
 
 __all__ = ["browser", "chromium"]  # the fixtures this module uses
 
@@ -28,20 +28,7 @@ ZONE = ZoneInfo("Europe/Brussels")  # the club's, as the built-in settings say
 
 def test_a_new_club_starts_in_the_workspace(browser: Browser, tmp_path: Path) -> None:
     assert kwai(tmp_path, "db", "migrate").returncode == 0
-    made = kwai(
-        tmp_path,
-        "user",
-        "create",
-        "--email",
-        EMAIL,
-        "--first-name",
-        "Wim",
-        "--last-name",
-        "Web",
-        "--password",
-        PASSWORD,
-        "--admin",
-    )
+    made = kwai_user(tmp_path, EMAIL, ("Wim", "Web"), PASSWORD, admin=True)
     assert made.returncode == 0, made.stderr
     with running_server(tmp_path) as url:
 

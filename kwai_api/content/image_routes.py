@@ -40,7 +40,7 @@ from kwai_api.jsonapi.documents import (
 from kwai_api.jsonapi.images import TYPE
 from kwai_api.jsonapi.requests import site_changed, site_languages
 from kwai_api.jsonapi.state import app_state
-from kwai_api.jsonapi.texts import parse_locale_values
+from kwai_api.jsonapi.texts import locale_values, parse_locale_values
 
 MISSING_IMAGE = "there is no such image"
 _COLUMNS = "id, content_type, width, height, bytes, alt, remark, created_at, updated_at"
@@ -91,18 +91,9 @@ def _resources(
             [list(alts)],
         ):
             alts[text["image_id"]][text["locale"]] = text["alt"]
-    rank = {locale: n for n, locale in enumerate(languages)}
     return [
         image_resource(
-            row,
-            sizes[row["id"]],
-            [
-                {"locale": locale, "alt": alt}
-                for locale, alt in sorted(
-                    alts[row["id"]].items(), key=lambda item: (rank.get(item[0], len(rank)), item)
-                )
-            ],
-            site_url,
+            row, sizes[row["id"]], locale_values(alts[row["id"]], languages, "alt"), site_url
         )
         for row in rows
     ]
@@ -300,12 +291,11 @@ async def get_image(request: Request) -> Response:
 
 def sized_file(db: Database, images: ImageStore, image_id: int, width: int | None) -> Path:
     """The stored file of an image at `width` (default: its smallest); 404 when there is none."""
-    with db.snapshot() as tx:
-        if tx.fetchone("SELECT 1 FROM images WHERE id = ?", [image_id]) is None:
-            raise ApiError(404, MISSING_IMAGE)
-        sizes = tx.fetchall(
-            "SELECT width, file FROM image_sizes WHERE image_id = ? ORDER BY width", [image_id]
-        )
+    sizes = db.fetchall(
+        "SELECT width, file FROM image_sizes WHERE image_id = ? ORDER BY width", [image_id]
+    )
+    if not sizes:  # every stored image has its sizes
+        raise ApiError(404, MISSING_IMAGE)
     chosen = [s for s in sizes if width is None or s["width"] == width][:1]
     if not chosen:
         widths = ", ".join(str(s["width"]) for s in sizes)

@@ -1,5 +1,5 @@
 """The `texts` attribute that news items, pages and trainings (as `contents`) send alike, and
-the one-word texts per language of images (`alt`)."""
+the single values per language of coaches (`bio`), teams (`name`) and images (`alt`)."""
 
 from __future__ import annotations
 
@@ -139,3 +139,15 @@ def parse_locale_values(
     if attributes.has(member):
         values[languages[0]] = value(attributes)
     return values
+
+
+def locale_values(
+    values: dict[str, str], languages: Sequence[str], member: str
+) -> list[dict[str, str]]:
+    """Values by locale as a resource shows them: [{locale, <member>}] in the club's language
+    order, locales it no longer has last."""
+    rank = {locale: n for n, locale in enumerate(languages)}
+    return [
+        {"locale": locale, member: values[locale]}
+        for locale in sorted(values, key=lambda lc: (rank.get(lc, len(rank)), lc))
+    ]

@@ -39,7 +39,7 @@ from kwai_api.jsonapi.images import (
 )
 from kwai_api.jsonapi.requests import site_changed, site_languages
 from kwai_api.jsonapi.state import app_state
-from kwai_api.jsonapi.texts import parse_locale_values
+from kwai_api.jsonapi.texts import locale_values, parse_locale_values
 
 TYPE = "coaches"
 
@@ -55,13 +55,9 @@ def _with_texts(reader: Database | Transaction, rows: list[Row], languages: Sequ
         [list(texts)],
     ):
         texts[text["coach_id"]][text["locale"]] = text["bio"]
-    rank = {locale: n for n, locale in enumerate(languages)}
     for row in rows:
         bios = texts[row["id"]]
-        row["texts"] = [
-            {"locale": locale, "bio": bios[locale]}
-            for locale in sorted(bios, key=lambda lc: (rank.get(lc, len(rank)), lc))
-        ]
+        row["texts"] = locale_values(bios, languages, "bio")
         row["bio"] = bios.get(languages[0], row["bio"])  # else the bio from before languages
 
 

@@ -39,7 +39,7 @@ from kwai_api.jsonapi.documents import (
 )
 from kwai_api.jsonapi.requests import site_changed, site_languages
 from kwai_api.jsonapi.state import app_state
-from kwai_api.jsonapi.texts import parse_locale_values
+from kwai_api.jsonapi.texts import locale_values, parse_locale_values
 from kwai_api.trainings import definition_routes as definitions
 
 TYPE = "teams"
@@ -55,13 +55,8 @@ def _with_names(tx: Transaction, rows: list[Row], languages: Sequence[str]) -> N
         [list(names)],
     ):
         names[text["team_id"]][text["locale"]] = text["name"]
-    rank = {locale: n for n, locale in enumerate(languages)}
     for row in rows:
-        named = names[row["id"]]
-        row["texts"] = [
-            {"locale": locale, "name": named[locale]}
-            for locale in sorted(named, key=lambda lc: (rank.get(lc, len(rank)), lc))
-        ]
+        row["texts"] = locale_values(names[row["id"]], languages, "name")
 
 
 def list_teams(

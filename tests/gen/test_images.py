@@ -169,7 +169,8 @@ def test_each_language_says_what_an_image_shows_in_its_own_words(
     assert len(lead) == 2 and all(
         'alt="Two judoka bow to each other"' in tag for tag in lead
     )  # and embed
-    assert all('alt="Twee judoka' in tag for tag in img_tags(dutch) if "srcset" in tag)
+    shown_nl = [tag for tag in img_tags(dutch) if "srcset" in tag]
+    assert len(shown_nl) == 2 and all('alt="Twee judoka' in tag for tag in shown_nl)
     assert '<meta property="og:image:alt" content="Two judoka bow to each other">' in english
     # a language without its own words says the default language's, and which language it is
     page_en = (live(settings) / "en" / page_path(page, site, "en")).read_text()

@@ -97,6 +97,18 @@ def running_server(tmp: Path, env: dict[str, str] | None = None) -> Iterator[str
         log.close()
 
 
+def kwai_user(
+    tmp: Path, email: str, name: tuple[str, str], password: str, admin: bool = False
+) -> subprocess.CompletedProcess[str]:
+    """`kwai user create` for the club in `tmp`: an account with its (first, last) name."""
+    flags = ("--admin",) if admin else ()
+    return kwai(
+        tmp,
+        *("user", "create", "--email", email, "--first-name", name[0], "--last-name", name[1]),
+        *("--password", password, *flags),
+    )
+
+
 def eventually(what: str, check: Callable[[], bool], seconds: float = 90.0) -> None:
     """Wait until `check` holds (a build after an edit, a mail, a story coming due), failing
     after `seconds`."""

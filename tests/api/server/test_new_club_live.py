@@ -15,7 +15,7 @@ import httpx
 from PIL import Image
 
 from tests.support.images import has_metadata, photo
-from tests.support.server import kwai, running_server
+from tests.support.server import kwai, kwai_user, running_server
 
 ADMIN, EDITOR, PASSWORD = "board@club.example", "editor@club.example", "a long password"
 
@@ -32,36 +32,11 @@ def page_showing(path: Path, text: str, timeout: float = 60) -> str:
 
 def test_a_new_club_through_a_running_server(tmp_path: Path) -> None:
     assert kwai(tmp_path, "db", "migrate").returncode == 0
-    created = kwai(
-        tmp_path,
-        "user",
-        "create",
-        "--email",
-        ADMIN,
-        "--first-name",
-        "Bea",
-        "--last-name",
-        "Board",
-        "--password",
-        PASSWORD,
-        "--admin",
-    )
+    created = kwai_user(tmp_path, ADMIN, ("Bea", "Board"), PASSWORD, admin=True)
     assert created.returncode == 0, created.stderr
     site = tmp_path / "site" / "current"
     with running_server(tmp_path) as url:
-        editor = kwai(
-            tmp_path,
-            "user",
-            "create",
-            "--email",
-            EDITOR,
-            "--first-name",
-            "Ed",
-            "--last-name",
-            "Itor",
-            "--password",
-            PASSWORD,
-        )
+        editor = kwai_user(tmp_path, EDITOR, ("Ed", "Itor"), PASSWORD)
         assert editor.returncode == 0, editor.stderr
         assert kwai(tmp_path, "user", "grant-admin", EDITOR).returncode == 0
         assert kwai(tmp_path, "user", "revoke", EDITOR).returncode == 0
